@@ -1,0 +1,1 @@
+"""Siaga: keep a police command's standby reserve ready and move it fast."""

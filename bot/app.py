@@ -1,0 +1,68 @@
+"""The composition root: settings in, a ready `Application` out."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import ApplicationBuilder, ContextTypes
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.i18n import Catalog
+from bot.services import Services, SiagaApp, SiagaContext
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, catalog: Catalog | None = None
+) -> SiagaApp:
+    if settings.bot_token is None:
+        raise ValueError("SIAGA_BOT_TOKEN is not set")
+    services = Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        catalog=catalog or Catalog.load(default=settings.locale),
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .context_types(ContextTypes(context=SiagaContext))
+        # A slow send must never hold up someone else's button answer.
+        .concurrent_updates(256)
+        .post_init(_start_services)
+        .post_shutdown(_stop_services)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+    if settings.api_file_url:
+        builder = builder.base_file_url(settings.api_file_url)
+    app = builder.build()
+    app.bot_data["services"] = services
+
+    from handlers import register_all
+
+    register_all(app)
+    return app
+
+
+def services_of(app: SiagaApp) -> Services:
+    services: Services = app.bot_data["services"]
+    return services
+
+
+async def _start_services(app: SiagaApp) -> None:
+    services = services_of(app)
+    services._db = await Database.open(services.settings.db_path)
+    from handlers.menus import set_default_menus
+
+    await set_default_menus(app.bot, services)
+    log.info("siaga started: database %s", services.settings.db_path)
+
+
+async def _stop_services(app: SiagaApp) -> None:
+    services = services_of(app)
+    if services._db is not None:
+        await services._db.close()
+        services._db = None

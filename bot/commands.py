@@ -1,0 +1,46 @@
+"""Which commands exist, for whom, and in which chats: one table feeds menus and /bantuan.
+
+Each feature adds its rows here; `handlers.menus` turns them into `set_my_commands` scopes and
+`handlers.help` into the help text (description and example from `locales/`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLE_ORDER = {"stranger": 0, "anggota": 1, "komandan": 2, "admin": 3}
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    # The lowest role that may use it; higher roles see it too.
+    min_role: str
+    private: bool = True
+    group: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def description_key(self) -> str:
+        return f"cmd-{self.name}"
+
+    @property
+    def example_key(self) -> str:
+        return f"cmd-{self.name}-example"
+
+    def allowed_for(self, role: str) -> bool:
+        return ROLE_ORDER[role] >= ROLE_ORDER[self.min_role]
+
+
+COMMANDS: list[CommandSpec] = [
+    CommandSpec("start", "stranger", aliases=("daftar",)),
+    CommandSpec("bantuan", "stranger", group=True, aliases=("help",)),
+    CommandSpec("bahasa", "stranger", aliases=("language",)),
+    CommandSpec("angkat", "admin"),
+    CommandSpec("copot", "admin"),
+    CommandSpec("lepas", "admin"),
+]
+
+
+def commands_for(role: str, *, in_group: bool = False) -> list[CommandSpec]:
+    return [c for c in COMMANDS if c.allowed_for(role) and (c.group if in_group else c.private)]

@@ -1,0 +1,130 @@
+"""Settings from the environment or `.env` (prefix `SIAGA_`). A wrong value is named clearly."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+def _split_ints(value: object) -> object:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.replace(";", ",").split(",")]
+        return [int(p) for p in parts if p]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+def _split_minutes(value: object) -> object:
+    if isinstance(value, str):
+        return [int(p.strip()) for p in value.split(",") if p.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SIAGA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = Field(
+        default=None, description="From @BotFather, shape 123456789:AA…"
+    )
+    db_path: Path = Field(default=Path("siaga.db"), description="SQLite database file")
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Pontianak"
+    locale: Literal["id", "en"] = "id"
+    api_base_url: str | None = Field(
+        default=None, description="Bot API server, e.g. http://127.0.0.1:8081/bot"
+    )
+    api_file_url: str | None = Field(
+        default=None, description="Bot API file server, e.g. http://127.0.0.1:8081/file/bot"
+    )
+    ops_chat_id: int | None = None
+
+    # Delivery: Telegram's limits (about 30/s overall, ~1/s per private chat, 20/min per group).
+    rate_overall_per_s: float = Field(default=30.0, gt=0)
+    rate_private_per_s: float = Field(default=1.0, gt=0)
+    private_burst: int = Field(default=3, ge=1)
+    rate_group_per_min: float = Field(default=20.0, gt=0)
+    max_in_flight: int = Field(default=16, ge=1, le=512)
+    paid_broadcast: bool = False
+    paid_rate_per_s: float = Field(default=1000.0, gt=0, le=1000)
+
+    # Roll calls and readiness.
+    apel_default_minutes: int = Field(default=30, ge=1, le=1440)
+    apel_reminder_minutes: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 2])
+    readiness_stale_hours: float = Field(default=12.0, gt=0)
+
+    # Call-outs.
+    invite_timeout_minutes: float = Field(default=5.0, gt=0)
+
+    # Command groups.
+    broadcast_interval_minutes: int = Field(default=60, ge=1)
+    jam_rawan_interval_minutes: int = Field(default=15, ge=1)
+    jam_rawan_windows: str = Field(default="", description="e.g. 18:00-23:59,00:00-06:00")
+    jam_rawan_stale_hours: float = Field(default=4.0, gt=0)
+
+    # Webhook mode (polling when unset).
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        try:
+            return _split_ints(value)
+        except ValueError as exc:
+            raise ValueError(
+                "expected Telegram user ids separated by commas, e.g. 123,456"
+            ) from exc
+
+    @field_validator("apel_reminder_minutes", mode="before")
+    @classmethod
+    def _parse_reminders(cls, value: object) -> object:
+        try:
+            return _split_minutes(value)
+        except ValueError as exc:
+            raise ValueError("expected minutes before the deadline, e.g. 10,2") from exc
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_SHAPE.match(value.get_secret_value()):
+            raise ValueError("expected the token from @BotFather, shaped like 123456789:AAE…")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("expected an IANA time zone, e.g. Asia/Pontianak") from exc
+        return value
+
+    @field_validator("db_path")
+    @classmethod
+    def _check_db_path(cls, value: Path) -> Path:
+        folder = value.parent if str(value.parent) else Path(".")
+        if not folder.exists():
+            raise ValueError(f"folder {folder} does not exist")
+        if not os.access(folder, os.W_OK) or (value.exists() and not os.access(value, os.W_OK)):
+            raise ValueError(f"{value} is not writable")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_configured_admin(self, telegram_user_id: int) -> bool:
+        return telegram_user_id in self.admin_ids

@@ -1,0 +1,50 @@
+"""Callback data: `{namespace}:v1:{action}[:{arg}…]`, at most 64 bytes, built and parsed here.
+
+Buttons carry ids only; the tap handler re-reads the rows, so forged data can at most name
+something that exists and is then refused by the ownership check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "v1"
+MAX_BYTES = 64
+_PART = re.compile(r"^[A-Za-z0-9_\-.]{1,32}$")
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    namespace: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def int_arg(self, index: int) -> int | None:
+        """The index-th argument as a non-negative int, or None when absent or malformed."""
+        if index >= len(self.args) or not self.args[index].isdigit():
+            return None
+        return int(self.args[index])
+
+
+def encode(namespace: str, action: str, *args: str | int) -> str:
+    parts = [namespace, VERSION, action, *(str(a) for a in args)]
+    for part in parts:
+        if not _PART.match(part):
+            raise ValueError(f"callback part {part!r} is not allowed")
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data {data!r} is longer than {MAX_BYTES} bytes")
+    return data
+
+
+def decode(data: str | None) -> CallbackData | None:
+    """None for anything not built by `encode` (old versions, garbage, forged shapes)."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) < 3 or parts[1] != VERSION:
+        return None
+    if not all(_PART.match(p) for p in parts):
+        return None
+    return CallbackData(parts[0], parts[2], tuple(parts[3:]))

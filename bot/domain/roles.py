@@ -1,0 +1,53 @@
+"""Parsing admins' role orders: `/angkat NRP komandan [SATUAN|KATEGORI]`, `/copot NRP`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Appointment:
+    nrp: str
+    role: str  # 'komandan' or 'admin'
+    scope_kind: str | None  # 'unit', 'category' or None (the person's own unit)
+    scope_value: str | None
+
+
+@dataclass(frozen=True)
+class ParseError:
+    key: str
+    value: str = ""
+
+
+_ROLE_WORDS = {"komandan": "komandan", "commander": "komandan", "admin": "admin"}
+
+
+def parse_appointment(
+    args: list[str], categories: Collection[str], units: Collection[str]
+) -> Appointment | ParseError:
+    if len(args) < 2:
+        return ParseError("roles-usage-angkat")
+    nrp, role_word, *rest = args
+    if not nrp.isdigit():
+        return ParseError("roles-nrp-invalid", nrp)
+    role = _ROLE_WORDS.get(role_word.lower())
+    if role is None:
+        return ParseError("roles-unknown-role", role_word)
+    if not rest:
+        return Appointment(nrp, role, None, None)
+    target = " ".join(rest)
+    if target.upper() in categories:
+        return Appointment(nrp, role, "category", target.upper())
+    by_folded = {u.casefold(): u for u in units}
+    if target.casefold() in by_folded:
+        return Appointment(nrp, role, "unit", by_folded[target.casefold()])
+    return ParseError("roles-unknown-scope", target)
+
+
+def parse_nrp(args: list[str]) -> str | ParseError:
+    if len(args) != 1:
+        return ParseError("roles-usage-nrp")
+    if not args[0].isdigit():
+        return ParseError("roles-nrp-invalid", args[0])
+    return args[0]

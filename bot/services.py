@@ -1,0 +1,133 @@
+"""The dependencies handlers use, built once in the composition root (`bot.app`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Catalog
+from storage.db import Database
+from storage.personnel import CommandScope, Person
+
+if TYPE_CHECKING:
+    from bot.delivery import Delivery
+    from bot.scheduler import Scheduler
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    _db: Database | None = None
+    _delivery: Delivery | None = None
+    _scheduler: Scheduler | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the database is opened in post_init; it is not open yet")
+        return self._db
+
+    @property
+    def delivery(self) -> Delivery:
+        if self._delivery is None:
+            raise RuntimeError("delivery starts in post_init; it is not running yet")
+        return self._delivery
+
+    def wake_delivery(self) -> None:
+        """Call after a commit that queued messages, so they go out now, not at the next poll."""
+        if self._delivery is not None:
+            self._delivery.wake()
+
+    @property
+    def scheduler(self) -> Scheduler:
+        if self._scheduler is None:
+            raise RuntimeError("the scheduler is built with the application")
+        return self._scheduler
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, resolved once per update by the gate (`handlers.gate`)."""
+
+    user_id: int
+    language: str
+    person: Person | None
+    is_admin: bool
+    scope: CommandScope
+
+    @property
+    def is_linked(self) -> bool:
+        return self.person is not None
+
+    @property
+    def is_commander(self) -> bool:
+        return self.is_admin or (self.person is not None and self.person.role == "komandan")
+
+    @property
+    def role(self) -> str:
+        if self.is_admin:
+            return "admin"
+        if self.is_commander:
+            return "komandan"
+        return "anggota" if self.person else "stranger"
+
+    def commands(self, person: Person) -> bool:
+        """May this actor order, approve or answer for `person`?"""
+        return self.is_admin or (self.is_commander and self.scope.covers(person))
+
+    def commands_category(self, code: str) -> bool:
+        return self.is_admin or (self.is_commander and code in self.scope.categories)
+
+    def commands_unit(self, unit: str) -> bool:
+        return self.is_admin or (self.is_commander and unit in self.scope.units)
+
+
+class SiagaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB builds one context per update and shares it across handler groups."""
+
+    _actor: Actor | None = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data["services"]
+        return services
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            raise RuntimeError("the gate did not run for this update")
+        return self._actor
+
+    @actor.setter
+    def actor(self, value: Actor) -> None:
+        self._actor = value
+
+    @property
+    def has_actor(self) -> bool:
+        return self._actor is not None
+
+    def t(self, key: str, **args: str | int | float) -> str:
+        """Render an HTML-safe message in the asker's language."""
+        return self.services.catalog.html(self.actor.language, key, **args)
+
+    def label(self, key: str, **args: str | int | float) -> str:
+        """Plain text (button labels, callback answers) in the asker's language."""
+        return self.services.catalog.text(self.actor.language, key, **args)
+
+
+SiagaApp = Application[
+    ExtBot[None],
+    SiagaContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    # The job queue stays PTB's default: deadlines live in our own scheduler.
+    Any,
+]

@@ -1,0 +1,19 @@
+"""Telegram in and out: one module per capability, each with `register(app)`."""
+
+from __future__ import annotations
+
+from bot.services import SiagaApp
+from handlers import errors, gate, help, language, registration, roles, text_input
+
+
+def register_all(app: SiagaApp) -> None:
+    # Order matters within group 0: the first matching handler wins, so specific commands come
+    # before the free-text router, and the unknown-command hint comes last.
+    gate.register(app)
+    registration.register(app)
+    roles.register(app)
+    help.register(app)
+    language.register(app)
+    text_input.register(app)
+    help.register_fallback(app)
+    errors.register(app)

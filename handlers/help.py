@@ -1,0 +1,55 @@
+"""/bantuan (/help): what the asker can do, one example each; the unknown-command hint."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.commands import commands_for
+from bot.services import SiagaApp, SiagaContext
+from handlers.common import is_private, reply
+
+
+def render_help(context: SiagaContext, *, in_group: bool) -> str:
+    lines = [context.t("help-title-" + context.actor.role)]
+    for spec in commands_for(context.actor.role, in_group=in_group):
+        lines.append(
+            context.t(
+                "help-line",
+                command=spec.name,
+                description=context.label(spec.description_key),
+                example=context.label(spec.example_key),
+            )
+        )
+    if context.actor.role == "stranger":
+        lines.append(context.t("help-stranger-footer"))
+    return "\n".join(lines)
+
+
+async def help_command(update: Update, context: SiagaContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_html(render_help(context, in_group=not is_private(update)))
+
+
+async def unknown_command(update: Update, context: SiagaContext) -> None:
+    message = update.effective_message
+    if message is None or (not is_private(update) and not _addressed_to_bot(update, context)):
+        return
+    await reply(update, context, "unknown-command")
+
+
+def _addressed_to_bot(update: Update, context: SiagaContext) -> bool:
+    text = update.effective_message.text if update.effective_message else None
+    head = (text or "").split(maxsplit=1)[0] if text else ""
+    return "@" in head and head.split("@", 1)[1].lower() == (context.bot.username or "").lower()
+
+
+def register(app: SiagaApp) -> None:
+    app.add_handler(CommandHandler(["bantuan", "help"], help_command))
+
+
+def register_fallback(app: SiagaApp) -> None:
+    """Registered last in group 0: only a command nobody else took reaches it."""
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))

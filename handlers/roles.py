@@ -1,0 +1,149 @@
+"""Admins appoint and remove commanders (/angkat, /copot) and release account links (/lepas)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.domain.roles import ParseError, parse_appointment, parse_nrp
+from bot.services import SiagaApp, SiagaContext
+from handlers import menus
+from handlers.common import command_args, reply, require_admin
+from storage import audit, categories, outbox, personnel, users
+from storage.db import Transaction
+from storage.outbox import OutgoingMessage, Priority
+from storage.personnel import Person
+
+
+async def appoint(update: Update, context: SiagaContext) -> None:
+    if not await require_admin(update, context):
+        return
+    services = context.services
+    known_categories = {c.code for c in await categories.all_categories(services.db)}
+    parsed = parse_appointment(
+        command_args(context), known_categories, await personnel.units(services.db)
+    )
+    if isinstance(parsed, ParseError):
+        await _refuse(update, context, parsed)
+        return
+    person = await _active_person(update, context, parsed.nrp)
+    if person is None:
+        return
+    kind = parsed.scope_kind or "unit"
+    value = parsed.scope_value or person.unit
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        await personnel.set_role(tx, person.id, parsed.role, now)
+        await personnel.add_scope(tx, person.id, kind, value)
+        await audit.record(
+            tx,
+            now,
+            "role.appointed",
+            actor_user_id=context.actor.user_id,
+            subject=f"person:{person.id}",
+            details={"role": parsed.role, "scope": f"{kind}:{value}"},
+        )
+        await _tell_person(context, tx, person, "roles-you-were-appointed", role=parsed.role)
+    services.wake_delivery()
+    await reply(
+        update, context, "roles-appointed", name=person.display_name, role=parsed.role, scope=value
+    )
+    if person.telegram_user_id is not None:
+        await menus.refresh_for_user(context, person.telegram_user_id)
+
+
+async def dismiss(update: Update, context: SiagaContext) -> None:
+    if not await require_admin(update, context):
+        return
+    nrp = parse_nrp(command_args(context))
+    if isinstance(nrp, ParseError):
+        await _refuse(update, context, nrp)
+        return
+    person = await _active_person(update, context, nrp)
+    if person is None:
+        return
+    services = context.services
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        await personnel.set_role(tx, person.id, "anggota", now)
+        await personnel.clear_scopes(tx, person.id)
+        await audit.record(
+            tx,
+            now,
+            "role.dismissed",
+            actor_user_id=context.actor.user_id,
+            subject=f"person:{person.id}",
+            details={"previous_role": person.role},
+        )
+        await _tell_person(context, tx, person, "roles-you-were-dismissed")
+    services.wake_delivery()
+    await reply(update, context, "roles-dismissed", name=person.display_name)
+    if person.telegram_user_id is not None:
+        await menus.refresh_for_user(context, person.telegram_user_id)
+
+
+async def release(update: Update, context: SiagaContext) -> None:
+    """Unlink an account so the person can register again (a new phone, a lost account)."""
+    if not await require_admin(update, context):
+        return
+    nrp = parse_nrp(command_args(context))
+    if isinstance(nrp, ParseError):
+        await _refuse(update, context, nrp)
+        return
+    services = context.services
+    person = await personnel.by_nrp(services.db, nrp)
+    if person is None or person.telegram_user_id is None:
+        await reply(update, context, "roles-not-linked", nrp=nrp)
+        return
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        await personnel.unlink(tx, person.id, now)
+        await audit.record(
+            tx,
+            now,
+            "registration.released",
+            actor_user_id=context.actor.user_id,
+            subject=f"person:{person.id}",
+            details={"telegram_user_id": person.telegram_user_id},
+        )
+    await reply(update, context, "roles-released", name=person.display_name)
+    await menus.refresh_for_user(context, person.telegram_user_id)
+
+
+async def _active_person(update: Update, context: SiagaContext, nrp: str) -> Person | None:
+    person = await personnel.by_nrp(context.services.db, nrp)
+    if person is None or not person.active:
+        await reply(update, context, "roles-nrp-unknown", nrp=nrp)
+        return None
+    return person
+
+
+async def _refuse(update: Update, context: SiagaContext, error: ParseError) -> None:
+    await reply(update, context, error.key, value=error.value)
+
+
+async def _tell_person(
+    context: SiagaContext, tx: Transaction, person: Person, key: str, **args: str
+) -> None:
+    if person.telegram_user_id is None:
+        return
+    services = context.services
+    lang = await users.language_of(tx, person.telegram_user_id, services.settings.locale)
+    now = services.clock.now()
+    await outbox.enqueue(
+        tx,
+        OutgoingMessage(
+            chat_id=person.telegram_user_id,
+            text=services.catalog.html(lang, key, **args),
+            priority=Priority.REMINDER,
+            dedup_key=f"role:{person.id}:{key}:{now.timestamp()}",
+            person_id=person.id,
+        ),
+        now,
+    )
+
+
+def register(app: SiagaApp) -> None:
+    app.add_handler(CommandHandler("angkat", appoint))
+    app.add_handler(CommandHandler("copot", dismiss))
+    app.add_handler(CommandHandler("lepas", release))

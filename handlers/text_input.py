@@ -1,0 +1,45 @@
+"""Plain text in a private chat answers whatever the bot last asked that user to type.
+
+The question is a row (`telegram_users.pending_input`, e.g. `nrp` or `reason:apel:12`), so
+a restart between question and answer loses nothing. Features register the kinds they ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from bot.services import SiagaApp, SiagaContext
+from handlers.common import reply
+from storage import users
+
+InputHandler = Callable[[Update, SiagaContext, str, str], Awaitable[None]]
+_ROUTES: dict[str, InputHandler] = {}
+
+
+def expects(kind: str, handler: InputHandler) -> None:
+    """`handler(update, context, argument, text)` answers pending inputs `kind[:argument]`."""
+    _ROUTES[kind] = handler
+
+
+async def on_text(update: Update, context: SiagaContext) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    account = await users.get(context.services.db, context.actor.user_id)
+    pending = account.pending_input if account else None
+    if pending:
+        kind, _, argument = pending.partition(":")
+        handler = _ROUTES.get(kind)
+        if handler is not None:
+            await handler(update, context, argument, message.text.strip())
+            return
+    await reply(update, context, "text-not-expected")
+
+
+def register(app: SiagaApp) -> None:
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_text)
+    )

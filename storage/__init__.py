@@ -1,0 +1,1 @@
+"""SQLite storage: one repository module per aggregate, SQL in, typed records out."""
