@@ -1,13 +1,57 @@
-"""Running the bot: polling by default."""
+"""Starting and stopping the bot, the same way in production and in the end-to-end tests.
+
+`Application.run_polling` would own the event loop; the tests need the loop, so both paths
+go through `start_app` / `stop_app` instead.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
 
 from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.services import SiagaApp
+
+
+async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
+    await app.initialize()
+    # post_init only runs by itself inside run_polling/run_webhook.
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    if app.updater is not None:
+        await app.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+
+
+async def stop_app(app: SiagaApp) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+async def serve(settings: Settings) -> None:
+    app = build_application(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await start_app(app)
+    try:
+        await stop.wait()
+    finally:
+        await stop_app(app)
 
 
 def run_bot(settings: Settings) -> None:
-    app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve(settings))
