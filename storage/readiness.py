@@ -1,0 +1,150 @@
+"""Readiness rows: SIAP / TIDAK SIAP / BERTUGAS per person, with history."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.clock import from_db, to_db
+from bot.domain.readiness import Readiness, State
+from storage.db import Database, Transaction
+
+_COLUMNS = (
+    "person_id, state, reason, reason_text, until, confirmed_at, callout_id, last_deployed_at"
+)
+
+
+def _readiness(row: sqlite3.Row) -> Readiness:
+    return Readiness(
+        person_id=row["person_id"],
+        state=State(row["state"]),
+        reason=row["reason"],
+        reason_text=row["reason_text"],
+        until=from_db(row["until"]) if row["until"] else None,
+        confirmed_at=from_db(row["confirmed_at"]),
+        callout_id=row["callout_id"],
+        last_deployed_at=from_db(row["last_deployed_at"]) if row["last_deployed_at"] else None,
+    )
+
+
+async def get(db: Database | Transaction, person_id: int) -> Readiness | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM readiness WHERE person_id = ?", (person_id,))
+    return _readiness(row) if row else None
+
+
+async def for_people(
+    db: Database | Transaction, person_ids: Iterable[int]
+) -> dict[int, Readiness]:
+    ids = list(person_ids)
+    found: dict[int, Readiness] = {}
+    # SQLite caps bound parameters; 500 at a time stays far below every build's limit.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = await db.fetchall(
+            f"SELECT {_COLUMNS} FROM readiness WHERE person_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update({r["person_id"]: _readiness(r) for r in rows})
+    return found
+
+
+async def all_states(db: Database | Transaction) -> dict[int, Readiness]:
+    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM readiness")
+    return {r["person_id"]: _readiness(r) for r in rows}
+
+
+async def set_ready(tx: Transaction, person_id: int, now: datetime, *, source: str) -> bool:
+    """Confirm SIAP. A deployed person stays BERTUGAS (only the call-out releases them).
+
+    Returns False when the person is deployed and nothing changed.
+    """
+    current = await get(tx, person_id)
+    if current is not None and current.state is State.BERTUGAS:
+        return False
+    await _upsert(tx, person_id, State.SIAP, None, None, None, now, callout_id=None)
+    await _history(tx, person_id, now, State.SIAP, None, source)
+    return True
+
+
+async def set_not_ready(
+    tx: Transaction,
+    person_id: int,
+    now: datetime,
+    *,
+    reason: str,
+    reason_text: str | None = None,
+    until: datetime | None = None,
+    source: str,
+) -> bool:
+    current = await get(tx, person_id)
+    if current is not None and current.state is State.BERTUGAS:
+        return False
+    await _upsert(
+        tx, person_id, State.TIDAK_SIAP, reason, reason_text, until, now, callout_id=None
+    )
+    await _history(tx, person_id, now, State.TIDAK_SIAP, reason, source)
+    return True
+
+
+async def set_deployed(tx: Transaction, person_id: int, callout_id: int, now: datetime) -> None:
+    await _upsert(tx, person_id, State.BERTUGAS, None, None, None, now, callout_id=callout_id)
+    await tx.execute(
+        "UPDATE readiness SET last_deployed_at = ? WHERE person_id = ?", (to_db(now), person_id)
+    )
+    await _history(tx, person_id, now, State.BERTUGAS, None, f"callout:{callout_id}")
+
+
+async def release_deployed(
+    tx: Transaction, person_id: int, callout_id: int, now: datetime
+) -> bool:
+    """Back to SIAP when the call-out ends; False if they were not deployed on this one."""
+    changed = await tx.execute_rowcount(
+        "UPDATE readiness SET state = 'SIAP', callout_id = NULL, confirmed_at = ?, updated_at = ?"
+        " WHERE person_id = ? AND state = 'BERTUGAS' AND callout_id = ?",
+        (to_db(now), to_db(now), person_id, callout_id),
+    )
+    if changed:
+        await _history(tx, person_id, now, State.SIAP, None, f"callout:{callout_id}:released")
+    return changed > 0
+
+
+async def _upsert(
+    tx: Transaction,
+    person_id: int,
+    state: State,
+    reason: str | None,
+    reason_text: str | None,
+    until: datetime | None,
+    now: datetime,
+    *,
+    callout_id: int | None,
+) -> None:
+    await tx.execute(
+        "INSERT INTO readiness (person_id, state, reason, reason_text, until, confirmed_at,"
+        " callout_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(person_id) DO UPDATE SET state = excluded.state, reason = excluded.reason,"
+        " reason_text = excluded.reason_text, until = excluded.until,"
+        " confirmed_at = excluded.confirmed_at, callout_id = excluded.callout_id,"
+        " updated_at = excluded.updated_at",
+        (
+            person_id,
+            state.value,
+            reason,
+            reason_text,
+            to_db(until) if until else None,
+            to_db(now),
+            callout_id,
+            to_db(now),
+        ),
+    )
+
+
+async def _history(
+    tx: Transaction, person_id: int, now: datetime, state: State, reason: str | None, source: str
+) -> None:
+    await tx.execute(
+        "INSERT INTO readiness_history (person_id, at, state, reason, source)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (person_id, to_db(now), state.value, reason, source),
+    )
