@@ -137,6 +137,30 @@ async def _categories_import(settings: Settings, path: Path) -> int:
     return 0
 
 
+def cmd_check(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    from bot.operations import run_checks
+
+    results = asyncio.run(run_checks(settings))
+    for result in results:
+        mark = "OK  " if result.ok else "GAGAL"
+        print(f"{mark} {result.name:<13} {result.detail}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    from bot.operations import backup_database
+
+    try:
+        pages = backup_database(settings.db_path, Path(args.file))
+    except (FileExistsError, OSError) as exc:
+        print(f"Cadangan gagal / backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Cadangan / backup: {settings.db_path} → {args.file} ({pages} pages)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Siaga — kesiagaan dan pengerahan personel."
@@ -156,6 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2024)
     demo.add_argument("--categories", default=str(_examples() / "categories.csv"))
     demo.set_defaults(func=cmd_demo_roster)
+
+    check = sub.add_parser("check", help="periksa konfigurasi, database, token, zona waktu")
+    check.set_defaults(func=cmd_check)
+
+    backup = sub.add_parser("backup", help="salin database dengan aman saat bot berjalan")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
 
     cats = sub.add_parser("categories", help="kelola kategori")
     cats_sub = cats.add_subparsers(dest="categories_command", required=True)
