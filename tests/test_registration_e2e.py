@@ -37,11 +37,13 @@ async def test_contact_that_matches_links_and_greets(bot: BotHarness) -> None:
     await user.share_contact(phone="+62 812-3456-7801")
     greeting = await bot.fake.wait_for_message(1001, "Terdaftar")
     assert "Bripda Andi Saputra" in greeting.text
-    assert "Polres Sanggau" in greeting.text and "BRIMOB" in greeting.text
+    assert "Polres Sanggau" in greeting.text
+    assert "BRIMOB" in greeting.text
     await bot.fake.wait_for_message(1001, "perintah untuk anggota")
 
     linked = await personnel.by_nrp(bot.db, ANDI.nrp)
-    assert linked is not None and linked.telegram_user_id == 1001
+    assert linked is not None
+    assert linked.telegram_user_id == 1001
     actions = [e.action for e in await audit.entries(bot.db)]
     assert "registration.linked_by_contact" in actions
 
@@ -52,7 +54,8 @@ async def test_someone_elses_contact_is_refused(bot: BotHarness) -> None:
     await user.share_contact(phone="081234567801", user_id=1001)
     await bot.fake.wait_for_message(1002, "bukan kontak Anda sendiri")
     person = await personnel.by_nrp(bot.db, ANDI.nrp)
-    assert person is not None and person.telegram_user_id is None
+    assert person is not None
+    assert person.telegram_user_id is None
 
 
 async def test_a_phone_already_linked_is_refused(bot: BotHarness) -> None:
@@ -63,7 +66,8 @@ async def test_a_phone_already_linked_is_refused(bot: BotHarness) -> None:
     await second.share_contact(phone="6281234567801")
     await bot.fake.wait_for_message(1003, "sudah terhubung dengan akun Telegram lain")
     person = await personnel.by_nrp(bot.db, ANDI.nrp)
-    assert person is not None and person.telegram_user_id == 1001
+    assert person is not None
+    assert person.telegram_user_id == 1001
 
 
 async def test_no_match_asks_nrp_then_admin_approves(bot: BotHarness) -> None:
@@ -81,20 +85,25 @@ async def test_no_match_asks_nrp_then_admin_approves(bot: BotHarness) -> None:
     await bot.fake.wait_for_message(1004, "sudah dikirim")
 
     request = await bot.fake.wait_for_message(ADMIN_ID, "Permintaan pendaftaran")
-    assert "Briptu Budi Santoso" in request.text and "@budi_s" in request.text
+    assert "Briptu Budi Santoso" in request.text
+    assert "@budi_s" in request.text
     assert "+6289999999999" in request.text
     cq = await admin.press("Setujui", message=request)
     await bot.fake.wait_for(lambda: bot.fake.callback_answer(cq) is not None)
 
     await bot.fake.wait_for_message(1004, "Pendaftaran disetujui")
     person = await personnel.by_nrp(bot.db, BUDI.nrp)
-    assert person is not None and person.telegram_user_id == 1004
+    assert person is not None
+    assert person.telegram_user_id == 1004
     await bot.fake.wait_for(
-        lambda: "Disetujui oleh" in (bot.fake.sent_to(ADMIN_ID)[-1].text or "")
-        or any("Disetujui oleh" in m.text for m in bot.fake.sent_to(ADMIN_ID))
+        lambda: (
+            "Disetujui oleh" in (bot.fake.sent_to(ADMIN_ID)[-1].text or "")
+            or any("Disetujui oleh" in m.text for m in bot.fake.sent_to(ADMIN_ID))
+        )
     )
     actions = [e.action for e in await audit.entries(bot.db)]
-    assert "registration.requested" in actions and "registration.approved" in actions
+    assert "registration.requested" in actions
+    assert "registration.approved" in actions
 
 
 async def test_rejected_request_leaves_account_unlinked(bot: BotHarness) -> None:
@@ -106,7 +115,8 @@ async def test_rejected_request_leaves_account_unlinked(bot: BotHarness) -> None
     await admin.press("Tolak", message=request)
     await bot.fake.wait_for_message(1005, "ditolak")
     person = await personnel.by_nrp(bot.db, BUDI.nrp)
-    assert person is not None and person.telegram_user_id is None
+    assert person is not None
+    assert person.telegram_user_id is None
 
 
 async def test_commander_of_the_unit_gets_the_request_and_outsider_cannot_decide(
@@ -130,7 +140,8 @@ async def test_commander_of_the_unit_gets_the_request_and_outsider_cannot_decide
     answer = await bot.fake.wait_for(lambda: bot.fake.callback_answer(cq))
     assert answer is not None
     person = await personnel.by_nrp(bot.db, BUDI.nrp)
-    assert person is not None and person.telegram_user_id is None
+    assert person is not None
+    assert person.telegram_user_id is None
 
 
 async def test_start_in_a_group_points_to_the_private_chat(bot: BotHarness) -> None:
@@ -173,7 +184,8 @@ async def test_help_differs_per_role(bot: BotHarness) -> None:
     admin = bot.fake.user(ADMIN_ID, first_name="Admin")
     await admin.send("/bantuan")
     admin_help = await bot.fake.wait_for_message(ADMIN_ID, "perintah untuk admin")
-    assert "/angkat" in admin_help.text and "Contoh" in admin_help.text
+    assert "/angkat" in admin_help.text
+    assert "Contoh" in admin_help.text
 
 
 async def test_admin_appoints_and_dismisses_a_commander(bot: BotHarness) -> None:
@@ -187,14 +199,18 @@ async def test_admin_appoints_and_dismisses_a_commander(bot: BotHarness) -> None
     await admin.send("/angkat 87050123 komandan BRIMOB")
     await bot.fake.wait_for_message(ADMIN_ID, "sekarang komandan")
     person = await personnel.by_nrp(bot.db, ANDI.nrp)
-    assert person is not None and person.role == "komandan"
+    assert person is not None
+    assert person.role == "komandan"
     scope = await personnel.command_scope(bot.db, person.id)
     assert scope.categories == {"BRIMOB"}
     await bot.fake.wait_for_message(1001, "Anda sekarang")
     menus = [
-        c for c in bot.fake.calls("setMyCommands") if c.params.get("scope", {}).get("chat_id") == 1001
+        c
+        for c in bot.fake.calls("setMyCommands")
+        if c.params.get("scope", {}).get("chat_id") == 1001
     ]
-    assert menus and any(cmd["command"] == "bantuan" for cmd in menus[-1].params["commands"])
+    assert menus
+    assert any(cmd["command"] == "bantuan" for cmd in menus[-1].params["commands"])
 
     # A commander is not an admin.
     await member.send("/angkat 88010234 komandan POH")
@@ -203,9 +219,11 @@ async def test_admin_appoints_and_dismisses_a_commander(bot: BotHarness) -> None
     await admin.send("/copot 87050123")
     await bot.fake.wait_for_message(ADMIN_ID, "kembali menjadi anggota")
     person = await personnel.by_nrp(bot.db, ANDI.nrp)
-    assert person is not None and person.role == "anggota"
+    assert person is not None
+    assert person.role == "anggota"
     actions = [e.action for e in await audit.entries(bot.db)]
-    assert "role.appointed" in actions and "role.dismissed" in actions
+    assert "role.appointed" in actions
+    assert "role.dismissed" in actions
 
 
 async def test_admin_releases_a_link_so_the_person_can_register_again(bot: BotHarness) -> None:
@@ -233,10 +251,12 @@ async def test_language_switch(bot: BotHarness) -> None:
 async def test_menus_are_set_per_scope_and_language_at_start(bot: BotHarness) -> None:
     calls = bot.fake.calls("setMyCommands")
     scopes = {(c.params["scope"]["type"], c.params.get("language_code")) for c in calls}
-    assert ("all_private_chats", None) in scopes and ("all_private_chats", "en") in scopes
+    assert ("all_private_chats", None) in scopes
+    assert ("all_private_chats", "en") in scopes
     assert ("all_group_chats", None) in scopes
     admin_menu = [c for c in calls if c.params["scope"].get("chat_id") == ADMIN_ID]
-    assert admin_menu and any(c["command"] == "angkat" for c in admin_menu[-1].params["commands"])
+    assert admin_menu
+    assert any(c["command"] == "angkat" for c in admin_menu[-1].params["commands"])
     default = next(c for c in calls if c.params["scope"]["type"] == "all_private_chats")
     assert all(c["command"] != "angkat" for c in default.params["commands"])
 
@@ -254,7 +274,8 @@ def test_missing_token_exits_with_a_clear_message(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "@BotFather" in result.stderr and "SIAGA_BOT_TOKEN" in result.stderr
+    assert "@BotFather" in result.stderr
+    assert "SIAGA_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -275,6 +296,7 @@ def test_a_wrong_setting_is_named(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "SIAGA_BOT_TOKEN" in result.stderr and "SIAGA_TIMEZONE" in result.stderr
+    assert "SIAGA_BOT_TOKEN" in result.stderr
+    assert "SIAGA_TIMEZONE" in result.stderr
     assert "not-a-token" not in result.stderr
     assert "Traceback" not in result.stderr
