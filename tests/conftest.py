@@ -7,15 +7,14 @@ import os
 # PTB >= 22.2 warns on RetryAfter.retry_after unless timedeltas are opted into.
 os.environ["PTB_TIMEDELTA"] = "1"
 
-from collections.abc import AsyncIterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest  # noqa: E402
+import pytest
 
-from typing import TYPE_CHECKING  # noqa: E402
-
-from bot.clock import FakeClock  # noqa: E402
-from storage.db import Database  # noqa: E402
+from bot.clock import FakeClock
+from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.fake_telegram import FakeTelegram

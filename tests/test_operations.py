@@ -54,7 +54,8 @@ async def test_backup_is_a_consistent_copy_while_the_database_is_open(
 ) -> None:
     async with db.transaction() as tx:
         await tx.execute(
-            "INSERT INTO categories (code, name, target_strength) VALUES ('POH', 'Power On Hand', 291)"
+            "INSERT INTO categories (code, name, target_strength)"
+            " VALUES ('POH', 'Power On Hand', 291)"
         )
     target = tmp_path / "backup" / "siaga-copy.db"
     assert backup_database(Path(db.path), target) > 0
