@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=16, ge=1, le=512)
     paid_broadcast: bool = False
     paid_rate_per_s: float = Field(default=1000.0, gt=0, le=1000)
+    # Delivery engine details (bot/delivery.py).
+    group_burst: int = Field(default=1, ge=1, description="messages a group may get at once")
+    delivery_timeout_s: float = Field(default=15.0, gt=0)
+    delivery_max_attempts: int = Field(default=30, ge=1)
+    retry_base_s: float = Field(default=1.0, gt=0)
+    retry_max_s: float = Field(default=120.0, gt=0)
+    edit_interval_s: float = Field(default=1.0, ge=0, description="between edits of one message")
+    unreachable_notice_delay_s: float = Field(default=3.0, ge=0)
 
     # Roll calls and readiness.
     apel_default_minutes: int = Field(default=30, ge=1, le=1440)
