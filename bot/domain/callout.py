@@ -1,0 +1,613 @@
+"""Call-out (pengerahan) rules: the order, who is invited, how a quota fills, arrival.
+
+Pure and Telegram-free: every function takes the state it needs (and `now`) and returns a
+decision; `storage.callouts` keeps the rows and `handlers.mobilize` acts on the decisions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+MAX_LOCATION_CHARS = 200
+MAX_REF_CHARS = 60
+# Far beyond any reserve: a bigger number is a pasted NRP or phone number, not a quota.
+MAX_QUOTA = 100_000
+MIN_TIMEOUT_MINUTES = 1
+MAX_TIMEOUT_MINUTES = 60
+# A confirm card older than this shows numbers too old to act on: order again.
+DRAFT_LIFETIME = timedelta(minutes=30)
+
+DRILL_WORDS = frozenset({"latihan", "drill"})
+REF_PREFIXES = ("sprin:", "ref:")
+TIMEOUT_PREFIXES = ("batas:", "timeout:")
+
+DECLINE_REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
+
+
+class InviteState(StrEnum):
+    PENDING = "pending"  # invited, within the first timeout
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TIMED_OUT = "timed_out"  # reminded and already replaced; may still answer
+    NO_ANSWER = "no_answer"  # silent after the second timeout; reported to their commander
+    STOOD_DOWN = "stood_down"  # the quota filled (or the call-out ended) before they answered
+    CANCELLED = "cancelled"  # the call-out was cancelled
+    UNREACHABLE = "unreachable"  # Telegram refused delivery, or the person was deactivated
+
+
+# An invite in one of these states holds the person: nobody is in two live call-outs at once.
+LIVE_STATES = frozenset({InviteState.PENDING, InviteState.TIMED_OUT, InviteState.ACCEPTED})
+# Still waiting for an answer (counted as "menunggu" on the card).
+OPEN_STATES = frozenset({InviteState.PENDING, InviteState.TIMED_OUT})
+
+
+class CalloutStatus(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+# -- the order ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    category: str
+    quota: int
+
+
+@dataclass(frozen=True)
+class Order:
+    lines: tuple[OrderLine, ...]
+    location: str
+    ref: str | None = None
+    drill: bool = False
+    timeout_minutes: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def categories(self) -> list[str]:
+        return [line.category for line in self.lines]
+
+    @property
+    def has_site(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True)
+class OrderError:
+    """`key` names the message (`mobilize-error-<key>`); `args` fill it."""
+
+    key: str
+    args: Mapping[str, str | int] = field(default_factory=dict)
+
+
+def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
+    """`KATEGORI JUMLAH [KATEGORI JUMLAH …] [options] LOKASI… [options]`.
+
+    Options (`latihan`, `sprin:REF`, `batas:MENIT`) are read right after the quotas and at
+    the end, never from the middle: a place may well be called "Lapangan Latihan Brimob".
+    """
+    known = {c.upper(): c for c in categories}
+    tokens = text.split()
+    if not tokens:
+        return OrderError("usage")
+    lines: list[OrderLine] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        code = known.get(word.upper())
+        if code is None:
+            if not lines:
+                if _looks_like_number(word):
+                    return OrderError("usage")
+                return OrderError("unknown-category", {"value": word[:40]})
+            break
+        if any(line.category == code for line in lines):
+            return OrderError("duplicate-category", {"category": code})
+        if i + 1 >= len(tokens):
+            return OrderError("quota-missing", {"category": code})
+        quota = parse_quota(tokens[i + 1])
+        if isinstance(quota, OrderError):
+            if not _looks_like_number(tokens[i + 1]) and not lines:
+                return OrderError("quota-missing", {"category": code})
+            return OrderError(quota.key, {"category": code, **quota.args})
+        lines.append(OrderLine(code, quota))
+        i += 2
+    rest = tokens[i:]
+    options: dict[str, Any] = {"ref": None, "drill": False, "timeout": None}
+    head = 0
+    while head < len(rest):
+        error = _take_option(rest[head], options)
+        if error is False:
+            break
+        if isinstance(error, OrderError):
+            return error
+        head += 1
+    tail = len(rest)
+    while tail > head:
+        error = _take_option(rest[tail - 1], options)
+        if error is False:
+            break
+        if isinstance(error, OrderError):
+            return error
+        tail -= 1
+    location = " ".join(rest[head:tail]).strip()
+    if not location:
+        return OrderError("location-missing")
+    if len(location) > MAX_LOCATION_CHARS:
+        return OrderError(
+            "location-too-long", {"length": len(location), "max": MAX_LOCATION_CHARS}
+        )
+    return Order(
+        lines=tuple(lines),
+        location=location,
+        ref=options["ref"],
+        drill=bool(options["drill"]),
+        timeout_minutes=options["timeout"],
+    )
+
+
+def parse_quota(word: str) -> int | OrderError:
+    if not word.isascii() or not word.isdigit():
+        return OrderError("quota-invalid", {"value": word[:20]})
+    if len(word) > 9 or int(word) > MAX_QUOTA:
+        return OrderError("quota-absurd", {"value": word[:20]})
+    value = int(word)
+    if value == 0:
+        return OrderError("quota-zero")
+    return value
+
+
+def validate_location(text: str) -> str | OrderError:
+    """A location typed on its own (the guided path)."""
+    location = " ".join(text.split())
+    if not location:
+        return OrderError("location-missing")
+    if len(location) > MAX_LOCATION_CHARS:
+        return OrderError(
+            "location-too-long", {"length": len(location), "max": MAX_LOCATION_CHARS}
+        )
+    return location
+
+
+def _looks_like_number(word: str) -> bool:
+    stripped = word.lstrip("+-").replace(".", "").replace(",", "")
+    return bool(stripped) and stripped.isdigit()
+
+
+def _take_option(word: str, options: dict[str, Any]) -> OrderError | bool:
+    """True when `word` was an option (and stored), False when it is not one."""
+    lowered = word.lower()
+    if lowered in DRILL_WORDS:
+        options["drill"] = True
+        return True
+    for prefix in REF_PREFIXES:
+        if lowered.startswith(prefix):
+            ref = word[len(prefix) :].strip()
+            if not ref:
+                return OrderError("ref-empty")
+            if len(ref) > MAX_REF_CHARS:
+                return OrderError("ref-too-long", {"max": MAX_REF_CHARS})
+            options["ref"] = ref
+            return True
+    for prefix in TIMEOUT_PREFIXES:
+        if lowered.startswith(prefix):
+            value = word[len(prefix) :].strip().lower().removesuffix("m")
+            if (
+                not value.isascii()
+                or not value.isdigit()
+                or not MIN_TIMEOUT_MINUTES <= int(value) <= MAX_TIMEOUT_MINUTES
+            ):
+                return OrderError(
+                    "timeout-invalid",
+                    {
+                        "value": word[len(prefix) :][:20],
+                        "min": MIN_TIMEOUT_MINUTES,
+                        "max": MAX_TIMEOUT_MINUTES,
+                    },
+                )
+            options["timeout"] = int(value)
+            return True
+    return False
+
+
+def order_to_json(order: Order) -> dict[str, Any]:
+    return {
+        "lines": [[line.category, line.quota] for line in order.lines],
+        "location": order.location,
+        "ref": order.ref,
+        "drill": order.drill,
+        "timeout": order.timeout_minutes,
+        "lat": order.latitude,
+        "lon": order.longitude,
+    }
+
+
+def order_from_json(data: Mapping[str, Any]) -> Order:
+    return Order(
+        lines=tuple(OrderLine(str(c), int(q)) for c, q in data.get("lines", [])),
+        location=str(data.get("location") or ""),
+        ref=data.get("ref"),
+        drill=bool(data.get("drill")),
+        timeout_minutes=data.get("timeout"),
+        latitude=data.get("lat"),
+        longitude=data.get("lon"),
+    )
+
+
+def draft_expired(created_at: datetime, now: datetime) -> bool:
+    return now - created_at > DRAFT_LIFETIME
+
+
+# -- scope ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whom an order may touch in one category: everyone, or only people of these units."""
+
+    category: str
+    units: tuple[str, ...] | None  # None: the whole category
+
+
+def reach_for(
+    category: str,
+    *,
+    is_admin: bool,
+    scope_categories: Collection[str],
+    scope_units: Collection[str],
+) -> Reach | None:
+    """Admins and commanders of the category order all of it; a unit commander only their
+    own units' people of that category; anyone else nothing (None)."""
+    if is_admin or category in scope_categories:
+        return Reach(category, None)
+    if scope_units:
+        return Reach(category, tuple(sorted(scope_units)))
+    return None
+
+
+# -- the confirm card -----------------------------------------------------------------------
+
+
+class Availability(StrEnum):
+    READY = "ready"  # SIAP and confirmed recently: invited first
+    STALE = "stale"  # SIAP, confirmation old: invited after the fresh ones
+    NOT_READY = "not_ready"
+    DEPLOYED = "deployed"  # BERTUGAS, or already held by another live call-out
+    UNREACHABLE = "unreachable"
+    UNLINKED = "unlinked"  # no Telegram account: cannot be invited
+    UNKNOWN = "unknown"  # never answered readiness, or a TIDAK SIAP that has run out
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    """One person of a category as the confirm card needs them."""
+
+    person_id: int
+    linked: bool
+    unreachable: bool
+    state: str | None  # readiness state (SIAP / TIDAK_SIAP / BERTUGAS), None when none
+    confirmed_at: datetime | None
+    until: datetime | None
+    in_live_callout: bool
+
+
+def classify(person: PersonStatus, now: datetime, stale_after: timedelta) -> Availability:
+    if person.state == "BERTUGAS" or person.in_live_callout:
+        return Availability.DEPLOYED
+    if not person.linked:
+        return Availability.UNLINKED
+    if person.unreachable:
+        return Availability.UNREACHABLE
+    if person.state == "TIDAK_SIAP":
+        if person.until is not None and person.until <= now:
+            return Availability.UNKNOWN
+        return Availability.NOT_READY
+    if person.state == "SIAP" and person.confirmed_at is not None:
+        if now - person.confirmed_at >= stale_after:
+            return Availability.STALE
+        return Availability.READY
+    return Availability.UNKNOWN
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    category: str
+    strength: int
+    counts: Mapping[Availability, int]
+
+    def count(self, availability: Availability) -> int:
+        return self.counts.get(availability, 0)
+
+    @property
+    def available(self) -> int:
+        """Who could be invited now: fresh and stale SIAP."""
+        return self.count(Availability.READY) + self.count(Availability.STALE)
+
+
+def snapshot(
+    category: str,
+    people: Iterable[PersonStatus],
+    now: datetime,
+    stale_after: timedelta,
+    *,
+    target_strength: int = 0,
+) -> Snapshot:
+    counts: dict[Availability, int] = {}
+    total = 0
+    for person in people:
+        total += 1
+        kind = classify(person, now, stale_after)
+        counts[kind] = counts.get(kind, 0) + 1
+    return Snapshot(category, max(total, target_strength), counts)
+
+
+@dataclass(frozen=True)
+class QuotaPlan:
+    requested: int
+    quota: int
+    # The order asks more than the category has at all: capped to who is ready now.
+    over_strength: bool
+    # The order asks more than are ready now: it will be short unless widened.
+    over_available: bool
+
+
+def plan_quota(requested: int, snap: Snapshot) -> QuotaPlan:
+    if requested > snap.strength:
+        return QuotaPlan(requested, snap.available, True, False)
+    return QuotaPlan(requested, requested, False, requested > snap.available)
+
+
+def quota_choices(available: int) -> list[int]:
+    """The count buttons of the guided order: round numbers up to the ready count, and it."""
+    choices = [n for n in (5, 10, 20, 30, 50, 100) if n < available]
+    if available > 0:
+        choices.append(available)
+    return choices
+
+
+# -- who is invited -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    chat_id: int
+    confirmed_at: datetime
+    last_deployed_at: datetime | None
+
+
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def rank_candidates(
+    candidates: Iterable[Candidate], now: datetime, stale_after: timedelta
+) -> list[Candidate]:
+    """Fresh before stale; within each, the least recently deployed (never first), then the
+    longest ready (earliest confirmation); the person id keeps the order stable."""
+
+    def key(c: Candidate) -> tuple[bool, bool, datetime, datetime, int]:
+        stale = now - c.confirmed_at >= stale_after
+        return (
+            stale,
+            c.last_deployed_at is not None,
+            c.last_deployed_at or _NEVER,
+            c.confirmed_at,
+            c.person_id,
+        )
+
+    return sorted(candidates, key=key)
+
+
+# -- filling the quota ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineTally:
+    quota: int
+    accepted: int = 0
+    pending: int = 0
+    timed_out: int = 0
+    declined: int = 0
+    no_answer: int = 0
+    unreachable: int = 0
+    stood_down: int = 0
+    cancelled: int = 0
+    arrived: int = 0
+
+    @property
+    def filled(self) -> bool:
+        return self.accepted >= self.quota
+
+    @property
+    def waiting(self) -> int:
+        return self.pending + self.timed_out
+
+    @property
+    def replaced(self) -> int:
+        """Invites that made way for a replacement."""
+        return self.declined + self.timed_out + self.no_answer + self.unreachable
+
+    @property
+    def room(self) -> int:
+        return max(self.quota - self.accepted, 0)
+
+
+def tally_of(states: Mapping[str, int], quota: int, arrived: int = 0) -> LineTally:
+    return LineTally(
+        quota=quota,
+        accepted=states.get(InviteState.ACCEPTED, 0),
+        pending=states.get(InviteState.PENDING, 0),
+        timed_out=states.get(InviteState.TIMED_OUT, 0),
+        declined=states.get(InviteState.DECLINED, 0),
+        no_answer=states.get(InviteState.NO_ANSWER, 0),
+        unreachable=states.get(InviteState.UNREACHABLE, 0),
+        stood_down=states.get(InviteState.STOOD_DOWN, 0),
+        cancelled=states.get(InviteState.CANCELLED, 0),
+        arrived=arrived,
+    )
+
+
+@dataclass(frozen=True)
+class FillPlan:
+    invite: int  # invite this many more candidates now
+    stand_down: bool  # the quota is met: withdraw every invite still open
+    short_by: int  # still missing after inviting everyone available
+
+
+def plan_fill(tally: LineTally, available: int) -> FillPlan:
+    """Invite exactly the shortfall: quota minus accepted minus invites still in their first
+    timeout. A timed-out invite was already replaced; if it answers yes while there is room
+    it still counts, and whatever is open when the quota fills is stood down."""
+    if tally.filled:
+        return FillPlan(0, True, 0)
+    needed = tally.quota - tally.accepted - tally.pending
+    if needed <= 0:
+        return FillPlan(0, False, 0)
+    invite = min(needed, max(available, 0))
+    return FillPlan(invite, False, needed - invite)
+
+
+def should_report_short(short_by: int, already_reported: int, shortfall_accepted: bool) -> bool:
+    """Tell the commander when a line first runs short, and again when it gets worse."""
+    return short_by > 0 and not shortfall_accepted and short_by > already_reported
+
+
+@dataclass(frozen=True)
+class Widening:
+    reserve: str
+    amount: int
+
+
+def plan_widening(short_by: int, reserve_code: str | None, category: str) -> Widening | None:
+    """Where one tap may widen a short line: its category's reserve (never itself). A line of
+    the reserve already in the order is topped up; otherwise one is added."""
+    if short_by <= 0 or reserve_code is None or reserve_code == category:
+        return None
+    return Widening(reserve_code, short_by)
+
+
+# -- answers --------------------------------------------------------------------------------
+
+
+class Answer(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+class Verdict(StrEnum):
+    COUNT = "count"  # accepted, counts toward the quota, person now BERTUGAS
+    LATE = "late"  # yes after the quota was met: thanked, not counted
+    DECLINED = "declined"
+    ALREADY_ACCEPTED = "already_accepted"  # a second tap, or "no" after "yes"
+    ALREADY_DECLINED = "already_declined"
+    CLOSED = "closed"  # the call-out ended or the invite was withdrawn
+    BUSY = "busy"  # deployed on another call-out
+
+
+def judge_answer(
+    *,
+    callout_active: bool,
+    state: InviteState,
+    answer: Answer,
+    tally: LineTally,
+    deployed_elsewhere: bool,
+) -> Verdict:
+    if not callout_active or state is InviteState.CANCELLED:
+        return Verdict.CLOSED
+    if state is InviteState.ACCEPTED:
+        return Verdict.ALREADY_ACCEPTED
+    if answer is Answer.DECLINE:
+        if state is InviteState.DECLINED:
+            return Verdict.ALREADY_DECLINED
+        if state is InviteState.STOOD_DOWN:
+            return Verdict.LATE
+        return Verdict.DECLINED
+    if deployed_elsewhere:
+        return Verdict.BUSY
+    # Pending, reminded, silent, declined (changed their mind), stood down, or a message
+    # that got through after all: a yes counts while there is room.
+    return Verdict.COUNT if tally.room > 0 else Verdict.LATE
+
+
+class TimeoutAction(StrEnum):
+    REMIND = "remind"  # first timeout: remind, mark timed out, invite a replacement
+    NO_ANSWER = "no_answer"  # second timeout: tidak menjawab, tell their own commander
+    NOTHING = "nothing"
+
+
+def judge_timeout(state: InviteState, stage: int, *, person_active: bool) -> TimeoutAction:
+    if state not in OPEN_STATES:
+        return TimeoutAction.NOTHING
+    if not person_active:
+        return TimeoutAction.NO_ANSWER
+    if stage <= 1 and state is InviteState.PENDING:
+        return TimeoutAction.REMIND
+    if stage >= 2 or state is InviteState.TIMED_OUT:
+        return TimeoutAction.NO_ANSWER
+    return TimeoutAction.NOTHING
+
+
+# -- arrival --------------------------------------------------------------------------------
+
+
+class ArrivalStatus(StrEnum):
+    VERIFIED = "verified"  # inside the radius of the site
+    REPORTED = "reported"  # no site coordinates: taken as reported
+    OUTSIDE = "outside"  # too far from the site: recorded, not counted
+
+
+@dataclass(frozen=True)
+class ArrivalVerdict:
+    status: ArrivalStatus
+    distance_m: float | None
+
+    @property
+    def counts(self) -> bool:
+        return self.status is not ArrivalStatus.OUTSIDE
+
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine): plenty for "is this person at the site"."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def judge_arrival(
+    site: tuple[float, float] | None,
+    radius_m: float,
+    point: tuple[float, float],
+    accuracy_m: float | None = None,
+) -> ArrivalVerdict:
+    if site is None:
+        return ArrivalVerdict(ArrivalStatus.REPORTED, None)
+    distance = distance_m(site[0], site[1], point[0], point[1])
+    # A phone that says "I am within 80 m" is given those 80 m, up to the radius again.
+    slack = min(accuracy_m or 0.0, radius_m)
+    if distance <= radius_m + slack:
+        return ArrivalVerdict(ArrivalStatus.VERIFIED, distance)
+    return ArrivalVerdict(ArrivalStatus.OUTSIDE, distance)
+
+
+def valid_coordinates(latitude: float, longitude: float) -> bool:
+    return -90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0
+
+
+# -- the commander's card -------------------------------------------------------------------
+
+
+def elapsed_minutes(started: datetime, now: datetime) -> int:
+    return max(int((now - started).total_seconds() // 60), 0)
