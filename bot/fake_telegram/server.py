@@ -219,7 +219,7 @@ class FakeTelegram:
         # A short shutdown timeout: held "timeout" requests must not stall a test's teardown.
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, shutdown_timeout=0.5)
+        site = web.TCPSite(runner, self.host, self.port)
         await site.start()
         self._runner = runner
         self._closing.clear()
@@ -280,7 +280,9 @@ class FakeTelegram:
         elif status >= 500 and status != 501:
             self.faults.count_5xx += 1
         return web.Response(
-            text=json.dumps(payload, ensure_ascii=False), content_type="application/json"
+            text=json.dumps(payload, ensure_ascii=False),
+            status=status,
+            content_type="application/json",
         )
 
     async def _read_params(
