@@ -526,13 +526,18 @@ async def test_get_updates_long_polls_and_confirms(fake: FakeTelegram) -> None:
         assert [u["message"]["text"] for u in rest["result"]] == ["dua"]
         assert fake.pending_updates[0]["update_id"] == 3
 
-        # allowed_updates filters (and, like Telegram, drops) other kinds.
-        await fake.add_bot_to_group(fake.group(-100777, "X", bot_status="left"), by=andi)
+        # allowed_updates: from then on, Telegram does not even create other kinds.
         only = await client.post(
             f"{url}/getUpdates", json={"offset": 4, "allowed_updates": ["callback_query"]}
         )
         assert only.json()["result"] == []
+        await fake.add_bot_to_group(fake.group(-100777, "X", bot_status="left"), by=andi)
         assert fake.pending_updates == []
+        await client.post(f"{url}/sendMessage", json={"chat_id": andi.id, "text": "Apel?"})
+        cq = await andi.press_data("rc:v1:hadir:1")
+        [pressed] = (await client.post(f"{url}/getUpdates", json={"offset": 4})).json()["result"]
+        assert pressed["callback_query"]["id"] == cq
+        assert pressed["callback_query"]["message"]["text"] == "Apel?"
 
         await client.post(f"{url}/setWebhook", json={"url": "https://example.invalid/x"})
         conflict = await client.post(f"{url}/getUpdates")

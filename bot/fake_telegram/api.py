@@ -80,7 +80,7 @@ class BotApi:
             if name.startswith(prefix)
         }
 
-    # -- shared checks ----------------------------------------------------------------------
+    # -- shared checks ------------------------------------------------------------------
 
     def _resolve_chat(self, chat_id: Any) -> ChatState:
         if isinstance(chat_id, str):
@@ -146,7 +146,7 @@ class BotApi:
             return text, []
         raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r} in {what}")
 
-    def _check_markup(self, state: ChatState, markup: Any) -> JSON | None:
+    def _check_markup(self, markup: Any) -> JSON | None:
         if markup is None:
             return None
         if not isinstance(markup, dict):
@@ -182,7 +182,7 @@ class BotApi:
         entities: list[JSON] | None = None,
     ) -> SentMessage:
         params = call.params
-        markup = self._check_markup(state, params.get("reply_markup"))
+        markup = self._check_markup(params.get("reply_markup"))
         reply_msg = self._reply_target(state, params)
         if markup is not None and "inline_keyboard" in markup:
             # Telegram echoes only inline keyboards inside the Message object.
@@ -202,7 +202,7 @@ class BotApi:
                 state.reply_keyboard = None
         return msg
 
-    def _edit_target(self, params: JSON) -> tuple[ChatState, SentMessage]:
+    def _edit_target(self, params: JSON) -> SentMessage:
         if params.get("inline_message_id") is not None:
             raise ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
         if params.get("chat_id") is None or params.get("message_id") is None:
@@ -213,7 +213,7 @@ class BotApi:
             raise ApiError(400, "Bad Request: message to edit not found")
         if not msg.from_bot:
             raise ApiError(400, "Bad Request: message can't be edited")
-        return state, msg
+        return msg
 
     def _apply_edit(
         self,
@@ -239,6 +239,7 @@ class BotApi:
         raw = {k: v for k, v in msg.raw.items() if k not in ("reply_markup", "edit_date")}
         ent_key = "entities" if text_key == "text" else "caption_entities"
         raw.pop(ent_key, None)
+        raw.pop(text_key, None)
         if text is not None:
             raw[text_key] = text
         if entities:
@@ -249,7 +250,33 @@ class BotApi:
         msg.raw = raw
         return raw
 
-    # -- objects the fake answers with (also used by FakeTelegram.self_check) ---------------
+    def _input_file(self, call: Call, field: str) -> UploadedFile:
+        files = call.files or {}
+        if field in files:
+            return files[field]
+        value = call.params.get(field)
+        if isinstance(value, str):
+            if value.startswith("attach://") and value[9:] in files:
+                return files[value[9:]]
+            if value in self.fake.files:
+                return self.fake.files[value]
+            if value.startswith(("http://", "https://")):
+                return self.fake.store_file(b"", file_name=value.rsplit("/", 1)[-1] or None)
+        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    def _commands_key(self, params: JSON) -> tuple[tuple[str, int | None, int | None], str]:
+        return self.scope_key(params.get("scope")), str(params.get("language_code", ""))
+
+    def scope_key(self, scope: Any) -> tuple[str, int | None, int | None]:
+        if not isinstance(scope, dict):
+            return ("default", None, None)
+        chat_id = scope.get("chat_id")
+        if chat_id is not None and not isinstance(chat_id, int):
+            chat_id = self._resolve_chat(chat_id).id
+        user_id = scope.get("user_id")
+        return (str(scope.get("type", "default")), chat_id, user_id)
+
+    # -- objects the fake answers with (also used by FakeTelegram.self_check) -----------
 
     def me_json(self) -> JSON:
         return {
@@ -260,6 +287,48 @@ class BotApi:
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
+
+    def webhook_info(self) -> JSON:
+        info: JSON = {
+            "url": str(self.fake.webhook.get("url", "")),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.fake.pending_updates),
+        }
+        if info["url"]:
+            info["max_connections"] = int(self.fake.webhook.get("max_connections", 40))
+            if "allowed_updates" in self.fake.webhook:
+                info["allowed_updates"] = self.fake.webhook["allowed_updates"]
+        return info
+
+    def chat_full_info(self, state: ChatState) -> JSON:
+        info: JSON = {
+            **state.chat,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+        if state.pinned:
+            info["pinned_message"] = without_reply(state.messages[state.pinned[-1]].raw)
+        return info
+
+    def file_json(self, stored: UploadedFile) -> JSON:
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": stored.file_path,
+        }
+
+    # -- identity and updates -----------------------------------------------------------
+
+    async def api_getme(self, call: Call) -> JSON:
+        return self.me_json()
 
     async def api_logout(self, call: Call) -> bool:
         return True
@@ -281,17 +350,10 @@ class BotApi:
             self.fake.drop_pending_updates()
         return True
 
-    def webhook_info(self) -> JSON:
-        info: JSON = {
-            "url": str(self.fake.webhook.get("url", "")),
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.fake.pending_updates),
-        }
-        if info["url"]:
-            info["max_connections"] = int(self.fake.webhook.get("max_connections", 40))
-            if "allowed_updates" in self.fake.webhook:
-                info["allowed_updates"] = self.fake.webhook["allowed_updates"]
-        return info
+    async def api_getwebhookinfo(self, call: Call) -> JSON:
+        return self.webhook_info()
+
+    # -- sending ------------------------------------------------------------------------
 
     async def api_sendmessage(self, call: Call) -> JSON:
         p = call.params
@@ -308,9 +370,7 @@ class BotApi:
             content["entities"] = entities
         return self._bot_message(call, state, "text", content, text=text, entities=entities).raw
 
-    async def _media(
-        self, call: Call, field: str
-    ) -> tuple[ChatState, JSON, str | None, list[JSON]]:
+    def _media(self, call: Call, field: str) -> JSON:
         p = call.params
         state = self._postable_chat(p)
         stored = self._input_file(call, field)
@@ -353,27 +413,13 @@ class BotApi:
             msg.document = stored
         else:
             msg.photo = stored
-        return state, msg.raw, caption, entities
+        return msg.raw
 
     async def api_senddocument(self, call: Call) -> JSON:
-        return (await self._media(call, "document"))[1]
+        return self._media(call, "document")
 
     async def api_sendphoto(self, call: Call) -> JSON:
-        return (await self._media(call, "photo"))[1]
-
-    def _input_file(self, call: Call, field: str) -> UploadedFile:
-        files = call.files or {}
-        if field in files:
-            return files[field]
-        value = call.params.get(field)
-        if isinstance(value, str):
-            if value.startswith("attach://") and value[9:] in files:
-                return files[value[9:]]
-            if value in self.fake.files:
-                return self.fake.files[value]
-            if value.startswith(("http://", "https://")):
-                return self.fake.store_file(b"", file_name=value.rsplit("/", 1)[-1] or None)
-        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return self._media(call, "photo")
 
     async def api_sendlocation(self, call: Call) -> JSON:
         p = call.params
@@ -399,9 +445,11 @@ class BotApi:
         self.fake.chat_actions.append((state.id, str(action)))
         return True
 
+    # -- editing ------------------------------------------------------------------------
+
     async def api_editmessagetext(self, call: Call) -> JSON:
         p = call.params
-        state, msg = self._edit_target(p)
+        msg = self._edit_target(p)
         if msg.kind != "text":
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities = self._render(
@@ -411,26 +459,26 @@ class BotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if utf16_len(text) > _MAX_TEXT:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        markup = self._check_markup(state, p.get("reply_markup"))
+        markup = self._check_markup(p.get("reply_markup"))
         msg.parse_mode = p.get("parse_mode")
         return self._apply_edit(msg, text, entities, markup, p.get("text"), "text")
 
     async def api_editmessagecaption(self, call: Call) -> JSON:
         p = call.params
-        state, msg = self._edit_target(p)
+        msg = self._edit_target(p)
         if msg.kind not in ("document", "photo"):
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         caption, entities = self._render(
             p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), "caption"
         )
-        markup = self._check_markup(state, p.get("reply_markup"))
+        markup = self._check_markup(p.get("reply_markup"))
         return self._apply_edit(
             msg, caption or None, entities, markup, p.get("caption"), "caption"
         )
 
     async def api_editmessagereplymarkup(self, call: Call) -> JSON:
-        state, msg = self._edit_target(call.params)
-        markup = self._check_markup(state, call.params.get("reply_markup"))
+        msg = self._edit_target(call.params)
+        markup = self._check_markup(call.params.get("reply_markup"))
         key = "text" if msg.kind == "text" else "caption"
         return self._apply_edit(msg, msg.text, msg.entities, markup, msg.source_text, key)
 
@@ -450,6 +498,8 @@ class BotApi:
             raise ApiError(400, QUERY_INVALID)
         record.answer = dict(call.params)
         return True
+
+    # -- chats --------------------------------------------------------------------------
 
     async def api_pinchatmessage(self, call: Call) -> bool:
         state = self._postable_chat(call.params)
@@ -480,22 +530,8 @@ class BotApi:
             state.messages[mid].pinned = False
         return True
 
-    def chat_full_info(self, state: ChatState) -> JSON:
-        info: JSON = {
-            **state.chat,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-                "gifts_from_channels": False,
-            },
-        }
-        if state.pinned:
-            info["pinned_message"] = without_reply(state.messages[state.pinned[-1]].raw)
-        return info
+    async def api_getchat(self, call: Call) -> JSON:
+        return self.chat_full_info(self._resolve_chat(call.params.get("chat_id")))
 
     async def api_getchatmember(self, call: Call) -> JSON:
         state = self._resolve_chat(call.params.get("chat_id"))
@@ -521,26 +557,10 @@ class BotApi:
             kind = "supergroup chat" if state.type == "supergroup" else "group chat"
             raise ApiError(403, f"Forbidden: bot is not a member of the {kind}")
         old, state.bot_status = state.bot_status, "left"
-        self.fake.push_update(
-            "my_chat_member",
-            {
-                "chat": state.chat,
-                "from": self.fake.bot_user,
-                "date": self.fake.now(),
-                "old_chat_member": self.fake.member_json(self.fake.bot_user, old),
-                "new_chat_member": self.fake.member_json(self.fake.bot_user, "left"),
-            },
-        )
+        self.fake.push_my_chat_member(state, self.fake.bot_user, old, "left")
         return True
 
-    def scope_key(self, scope: Any) -> tuple[str, int | None, int | None]:
-        if not isinstance(scope, dict):
-            return ("default", None, None)
-        chat_id = scope.get("chat_id")
-        if chat_id is not None and not isinstance(chat_id, int):
-            chat_id = self._resolve_chat(chat_id).id
-        user_id = scope.get("user_id")
-        return (str(scope.get("type", "default")), chat_id, user_id)
+    # -- commands and files -------------------------------------------------------------
 
     async def api_setmycommands(self, call: Call) -> bool:
         commands = call.params.get("commands")
@@ -558,44 +578,18 @@ class BotApi:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not isinstance(desc, str) or not 1 <= len(desc) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        key = (
-            self.scope_key(call.params.get("scope")),
-            str(call.params.get("language_code", "")),
-        )
+        key = self._commands_key(call.params)
         self.fake.commands[key] = [dict(c) for c in commands]
         return True
 
     async def api_getmycommands(self, call: Call) -> list[JSON]:
-        key = (
-            self.scope_key(call.params.get("scope")),
-            str(call.params.get("language_code", "")),
-        )
+        key = self._commands_key(call.params)
         return list(self.fake.commands.get(key, []))
 
     async def api_deletemycommands(self, call: Call) -> bool:
-        key = (
-            self.scope_key(call.params.get("scope")),
-            str(call.params.get("language_code", "")),
-        )
+        key = self._commands_key(call.params)
         self.fake.commands.pop(key, None)
         return True
-
-    def file_json(self, stored: UploadedFile) -> JSON:
-        return {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": stored.size,
-            "file_path": stored.file_path,
-        }
-
-    async def api_getme(self, call: Call) -> JSON:
-        return self.me_json()
-
-    async def api_getwebhookinfo(self, call: Call) -> JSON:
-        return self.webhook_info()
-
-    async def api_getchat(self, call: Call) -> JSON:
-        return self.chat_full_info(self._resolve_chat(call.params.get("chat_id")))
 
     async def api_getfile(self, call: Call) -> JSON:
         stored = self.fake.files.get(str(call.params.get("file_id")))

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from .api import BotApi, Call, Handler
+from .control import add_control_routes
 from .faults import Faults
 from .models import (
     JSON,
@@ -160,7 +161,7 @@ class FakeTelegram:
         self.privacy_mode = privacy_mode
         self.record = record
         self.faults = faults or Faults()
-        self.now_float = clock
+        self.clock = clock
         self.control_api = control_api
 
         self.requests: list[RecordedRequest] = []
@@ -175,6 +176,7 @@ class FakeTelegram:
         self.chat_actions: list[tuple[int, str]] = []
         self.webhook: JSON = {}
         self.phones: dict[int, str] = {}
+        self._files_by_path: dict[str, UploadedFile] = {}
 
         self._updates: list[JSON] = []
         self._next_update_id = 1
@@ -213,8 +215,6 @@ class FakeTelegram:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         if self.control_api:
-            from .control import add_control_routes
-
             add_control_routes(app, self)
         # A short shutdown timeout: held "timeout" requests must not stall a test's teardown.
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
@@ -277,8 +277,6 @@ class FakeTelegram:
         rec.response = payload
         if status == 429:
             self.faults.count_429 += 1
-        elif status >= 500 and status != 501:
-            self.faults.count_5xx += 1
         return web.Response(
             text=json.dumps(payload, ensure_ascii=False),
             status=status,
@@ -343,6 +341,8 @@ class FakeTelegram:
                 await asyncio.sleep(delay)
             err = faults.scripted_failure(lmethod)
             if err is not None:
+                if err.status >= 500:
+                    faults.count_5xx += 1
                 raise err
             chat_id = call.params.get("chat_id")
             err = faults.chat_failure(chat_id if isinstance(chat_id, int) else None)
@@ -354,6 +354,7 @@ class FakeTelegram:
                     raise err
             if (faults.error_5xx_ratio or faults.timeout_ratio) and faults.random_applies(lmethod):
                 if faults.roll_5xx():
+                    faults.count_5xx += 1
                     raise ApiError(502, "Bad Gateway")
                 if faults.roll_timeout():
                     return await self._time_out(call, handler)
@@ -403,13 +404,12 @@ class FakeTelegram:
             self.spec_violations.extend(f"fake bug: {p}" for p in problems)
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
-        path = request.match_info["path"]
-        for stored in self.files.values():
-            if stored.file_path == path:
-                return web.Response(
-                    body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-                )
-        return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+        stored = self._files_by_path.get(request.match_info["path"])
+        if stored is None:
+            return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+        return web.Response(
+            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
 
     # -- recording ------------------------------------------------------------------------
 
@@ -611,6 +611,8 @@ class FakeTelegram:
         """Until every update was fetched and no call but long polling ran for ``quiet`` s.
 
         This is how a test asserts that something did *not* happen without sleeping long.
+        It is a heuristic: a handler that computes for longer than ``quiet`` before its first
+        API call looks idle, so pick ``quiet`` above the slowest such handler.
         """
 
         def idle() -> bool:
@@ -634,7 +636,7 @@ class FakeTelegram:
     # -- simulated world ------------------------------------------------------------------
 
     def now(self) -> int:
-        return int(self.now_float())
+        return int(self.clock())
 
     def user(
         self,
@@ -710,6 +712,7 @@ class FakeTelegram:
             mime_type=mime_type,
         )
         self.files[stored.file_id] = stored
+        self._files_by_path[stored.file_path] = stored
         return stored
 
     async def add_bot_to_group(self, group: SimGroup, by: SimUser, status: str = "member") -> JSON:
@@ -735,7 +738,10 @@ class FakeTelegram:
         old, state.bot_status = state.bot_status, status
         return await self._my_chat_member(state, user.user, old, status)
 
-    async def migrate_group(self, group: SimGroup, new_chat_id: int | None) -> SimGroup:
+    async def migrate_group(
+        self, group: SimGroup, new_chat_id: int | None, by: SimUser | None = None
+    ) -> SimGroup:
+        """Upgrade a basic group to a supergroup, with Telegram's two service messages."""
         old = self.chat_state(group.id)
         new_id = new_chat_id if new_chat_id is not None else int(f"-100{abs(group.id)}")
         self.group(new_id, str(old.chat.get("title", "")), "supergroup")
@@ -743,7 +749,7 @@ class FakeTelegram:
         new_state.bot_status = old.bot_status
         new_state.members.update(old.members)
         old.migrated_to = new_id
-        actor = next(iter(self.users.values())).user if self.users else self.bot_user
+        actor = by.user if by is not None else self.bot_user
         for state, content in (
             (old, {"migrate_to_chat_id": new_id}),
             (new_state, {"migrate_from_chat_id": group.id}),
@@ -754,7 +760,13 @@ class FakeTelegram:
         return self.groups[new_id]
 
     async def _my_chat_member(self, state: ChatState, actor: JSON, old: str, new: str) -> JSON:
-        update = self.push_update(
+        update = self.push_my_chat_member(state, actor, old, new)
+        await asyncio.sleep(0)
+        return update
+
+    def push_my_chat_member(self, state: ChatState, actor: JSON, old: str, new: str) -> JSON:
+        """Queue the update Telegram sends when the bot's own membership changes."""
+        return self.push_update(
             "my_chat_member",
             {
                 "chat": state.chat,
@@ -764,8 +776,6 @@ class FakeTelegram:
                 "new_chat_member": self.member_json(self.bot_user, new),
             },
         )
-        await asyncio.sleep(0)
-        return update
 
     def member_json(self, user: JSON, status: str) -> JSON:
         member: JSON = {"status": status, "user": user}
@@ -786,13 +796,19 @@ class FakeTelegram:
     # -- updates --------------------------------------------------------------------------
 
     def push_update(self, kind: str, payload: JSON) -> JSON:
-        """Queue a raw update (``{"update_id": n, kind: payload}``) and wake getUpdates."""
+        """Queue a raw update (``{"update_id": n, kind: payload}``) and wake getUpdates.
+
+        Like Telegram, an update of a kind the bot did not ask for (``allowed_updates``) is
+        never created; it is still returned, so a test can see what was skipped.
+        """
         update: JSON = {"update_id": self._next_update_id, kind: payload}
         self._next_update_id += 1
         if self.validate_results:
             self._validate("injected Update", ("Update",), update)
-        self._updates.append(update)
-        self.wake_pollers()
+        allowed = self._allowed_updates
+        if kind in allowed if allowed is not None else kind not in _DEFAULT_EXCLUDED_UPDATES:
+            self._updates.append(update)
+            self.wake_pollers()
         return update
 
     @property
@@ -824,16 +840,7 @@ class FakeTelegram:
             if state.bot_status == "kicked":
                 # Writing to a bot one blocked is Telegram's "Restart": it unblocks first.
                 state.bot_status = "member"
-                self.push_update(
-                    "my_chat_member",
-                    {
-                        "chat": state.chat,
-                        "from": user.user,
-                        "date": self.now(),
-                        "old_chat_member": self.member_json(self.bot_user, "kicked"),
-                        "new_chat_member": self.member_json(self.bot_user, "member"),
-                    },
-                )
+                self.push_my_chat_member(state, user.user, "kicked", "member")
         else:
             state.members.setdefault(user.id, "member")
         msg = self.store_message(state, user.user, kind, content, reply_msg)
@@ -963,7 +970,7 @@ class FakeTelegram:
             self.wake_pollers()
         deadline = time.monotonic() + timeout
         while True:
-            batch = self._deliverable(limit)
+            batch = self._updates[:limit]
             remaining = deadline - time.monotonic()
             if batch or remaining <= 0 or self._closing.is_set():
                 break
@@ -989,21 +996,12 @@ class FakeTelegram:
             # A negative offset keeps only the last -offset updates, per the docs.
             del self._updates[: max(len(self._updates) + offset, 0)]
         elif offset:
-            keep = 0
-            while keep < len(self._updates) and self._updates[keep]["update_id"] < offset:
-                keep += 1
-            del self._updates[:keep]
-
-    def _deliverable(self, limit: int) -> list[JSON]:
-        allowed = self._allowed_updates
-        if allowed is None:
-            wanted = [u for u in self._updates if _update_kind(u) not in _DEFAULT_EXCLUDED_UPDATES]
-        else:
-            wanted = [u for u in self._updates if _update_kind(u) in allowed]
-        if len(wanted) != len(self._updates):
-            # Telegram never produces updates the bot did not ask for; drop them for good.
-            self._updates = wanted
-        return wanted[:limit]
+            confirmed = 0
+            while (
+                confirmed < len(self._updates) and self._updates[confirmed]["update_id"] < offset
+            ):
+                confirmed += 1
+            del self._updates[:confirmed]
 
 
 def _chat_id(chat: ChatRef) -> int:

@@ -49,9 +49,11 @@ class SimGroup:
         """Set a person's membership as getChatMember reports it (e.g. "administrator")."""
         self.fake.chat_state(self.id).members[user.id] = status
 
-    async def migrate_to_supergroup(self, new_chat_id: int | None = None) -> SimGroup:
+    async def migrate_to_supergroup(
+        self, new_chat_id: int | None = None, by: SimUser | None = None
+    ) -> SimGroup:
         """Upgrade a basic group; the old id then answers 400 with migrate_to_chat_id."""
-        return await self.fake.migrate_group(self, new_chat_id)
+        return await self.fake.migrate_group(self, new_chat_id, by)
 
     def __repr__(self) -> str:
         return f"<SimGroup {self.id} {self.title!r}>"
