@@ -1,0 +1,146 @@
+"""The readiness chart: per category, stacked siap / belum konfirmasi / tidak siap / bertugas
+against strength, as a PNG a phone shows legibly.
+
+Bars are shares of each category's strength (0-100 %), so a category of 61 is as readable
+as one of 1,833; every bar is labelled with its counts (`siap 270/291`). Colours come with
+hatching and a legend, never colour alone. Rendering uses `matplotlib.figure.Figure` with the
+Agg canvas directly: no pyplot, no global backend state, safe from any thread.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.domain.status import CategoryCounts
+
+SEGMENTS = ("siap", "stale", "tidak_siap", "bertugas")
+_COLOURS = {
+    "siap": "#2e7d32",
+    "stale": "#f9a825",
+    "tidak_siap": "#c62828",
+    "bertugas": "#1565c0",
+}
+_HATCHES = {"siap": "", "stale": "//", "tidak_siap": "xx", "bertugas": ".."}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One category's bar: the counts drawn, and the strength they are drawn against."""
+
+    category: str
+    strength: int
+    siap: int
+    stale: int
+    tidak_siap: int
+    bertugas: int
+
+    def value(self, segment: str) -> int:
+        value: int = getattr(self, segment)
+        return value
+
+    @property
+    def rest(self) -> int:
+        """No answer: what is left of the strength."""
+        return max(self.strength - self.siap - self.stale - self.tidak_siap - self.bertugas, 0)
+
+
+@dataclass(frozen=True)
+class ChartLabels:
+    title: str
+    segments: dict[str, str]  # SEGMENTS → legend text
+    rest: str  # legend text for the unanswered part
+    axis: str  # "% of strength"
+    bar_label: str  # e.g. "siap {siap}/{strength}" (str.format fields)
+    thousands: str = "."  # "3.294" in Indonesian, "3,294" in English
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    bars: tuple[ChartBar, ...]
+    title: str
+
+
+def chart_bars(rows: Sequence[CategoryCounts]) -> tuple[ChartBar, ...]:
+    return tuple(
+        ChartBar(r.code, r.strength, r.siap, r.stale, r.tidak_siap_total, r.bertugas) for r in rows
+    )
+
+
+def readiness_chart(rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
+    bars = chart_bars(rows)
+    return Chart(render_png(bars, labels), bars, labels.title)
+
+
+def render_png(bars: Sequence[ChartBar], labels: ChartLabels) -> bytes:
+    count = max(len(bars), 1)
+    # About 1,000 px wide: sharp on a phone, a few dozen kB.
+    figure = Figure(figsize=(6.4, 1.6 + 0.55 * count), dpi=160, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(bars)))[::-1]  # first category on top
+    left = [0.0] * len(bars)
+    for segment in SEGMENTS:
+        widths = [_share(bar.value(segment), bar.strength) for bar in bars]
+        axes.barh(
+            positions,
+            widths,
+            left=left,
+            height=0.62,
+            color=_COLOURS[segment],
+            hatch=_HATCHES[segment],
+            edgecolor="white",
+            linewidth=0.6,
+            label=labels.segments.get(segment, segment),
+        )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    rest = [_share(bar.rest, bar.strength) for bar in bars]
+    axes.barh(
+        positions,
+        rest,
+        left=left,
+        height=0.62,
+        color="#eeeeee",
+        edgecolor="#9e9e9e",
+        linewidth=0.6,
+        label=labels.rest,
+    )
+    for position, bar in zip(positions, bars, strict=True):
+        axes.text(
+            101.5,
+            position,
+            labels.bar_label.format(
+                siap=_thousands(bar.siap, labels.thousands),
+                strength=_thousands(bar.strength, labels.thousands),
+            ),
+            va="center",
+            ha="left",
+            fontsize=9,
+        )
+    axes.set_yticks(positions, [bar.category for bar in bars], fontsize=10, fontweight="bold")
+    # The axis runs on past 100 % to leave room for the "siap 270/291" labels.
+    axes.set_xlim(0, 132)
+    axes.set_xticks([0, 25, 50, 75, 100])
+    axes.set_xlabel(labels.axis, fontsize=9)
+    axes.tick_params(axis="x", labelsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.axvline(100, color="#616161", linewidth=0.8)
+    axes.set_title(labels.title, fontsize=11, loc="left")
+    figure.legend(loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _share(value: int, strength: int) -> float:
+    return 100.0 * value / strength if strength > 0 else 0.0
+
+
+def _thousands(value: int, sep: str) -> str:
+    return f"{value:,}".replace(",", sep)

@@ -1,0 +1,95 @@
+"""The readiness chart: the bars it draws (data, not pixels) and a PNG that reads back."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from bot.charts import PNG_MAGIC, ChartLabels, chart_bars, readiness_chart
+from bot.domain.status import CategoryCounts
+
+SEED = [
+    ("POH", 291),
+    ("POLWAN", 200),
+    ("SAMAPTA", 61),
+    ("BRIMOB", 180),
+    ("OMB", 546),
+    ("LIONG", 183),
+    ("YANMAS", 1833),
+]
+LABELS = ChartLabels(
+    title="Kesiapan per kategori · 14 Feb 2024 20.00 WIB",
+    segments={
+        "siap": "Siap",
+        "stale": "Belum konfirmasi",
+        "tidak_siap": "Tidak siap",
+        "bertugas": "Bertugas",
+    },
+    rest="Tanpa jawaban",
+    axis="% dari kekuatan",
+    bar_label="siap {siap}/{strength}",
+)
+
+
+def _rows() -> list[CategoryCounts]:
+    return [
+        CategoryCounts(
+            code,
+            strength=n,
+            linked=n,
+            siap=n // 2,
+            stale=n // 10,
+            tidak_siap={"sakit": 3, "cuti": 2},
+            bertugas=n // 5,
+            unknown=n - n // 2 - n // 10 - 5 - n // 5,
+        )
+        for code, n in SEED
+    ]
+
+
+def test_one_bar_per_category_with_its_segments() -> None:
+    chart = readiness_chart(_rows(), LABELS)
+    assert [bar.category for bar in chart.bars] == [code for code, _ in SEED]
+    brimob = chart.bars[3]
+    assert (brimob.strength, brimob.siap, brimob.stale, brimob.tidak_siap, brimob.bertugas) == (
+        180,
+        90,
+        18,
+        5,
+        36,
+    )
+    assert brimob.rest == 180 - 90 - 18 - 5 - 36
+    for bar, (_, strength) in zip(chart.bars, SEED, strict=True):
+        assert bar.strength == strength
+        assert bar.siap + bar.stale + bar.tidak_siap + bar.bertugas + bar.rest == strength
+    assert chart.title == LABELS.title
+
+
+def test_the_png_is_valid_and_phone_sized() -> None:
+    chart = readiness_chart(_rows(), LABELS)
+    assert chart.png.startswith(PNG_MAGIC)
+    image = Image.open(io.BytesIO(chart.png))
+    image.verify()
+    image = Image.open(io.BytesIO(chart.png))
+    width, height = image.size
+    assert 900 <= width <= 1200
+    assert height > 600
+    assert len(chart.png) < 300_000
+
+
+def test_matplotlib_reads_it_back() -> None:
+    from matplotlib import image as mpimg
+
+    pixels = mpimg.imread(io.BytesIO(readiness_chart(_rows(), LABELS).png), format="png")
+    assert pixels.shape[0] > 600
+    assert pixels.shape[2] in (3, 4)
+
+
+def test_an_empty_category_and_no_categories_still_draw() -> None:
+    rows = [CategoryCounts("POH", 0), CategoryCounts("BRIMOB", 10, siap=10)]
+    chart = readiness_chart(rows, LABELS)
+    assert chart.png.startswith(PNG_MAGIC)
+    assert chart.bars[0].rest == 0
+    assert readiness_chart([], LABELS).png.startswith(PNG_MAGIC)
+    assert chart_bars([]) == ()
