@@ -73,6 +73,9 @@ class Settings(BaseSettings):
 
     # Call-outs.
     invite_timeout_minutes: float = Field(default=5.0, gt=0)
+    arrival_radius_m: float = Field(
+        default=500.0, gt=0, description="how near the site an arrival counts as verified"
+    )
 
     # Command groups.
     broadcast_interval_minutes: int = Field(default=60, ge=1)
