@@ -203,7 +203,7 @@ def test_parse_scope() -> None:
         frozenset({"Polres Sanggau"}), frozenset({"BRIMOB"})
     )
     assert parse_scope("", ORDER, units) == StatusScope()
-    assert parse_scope("BRIMOP", ORDER, units) == ScopeError("scope-unknown", "BRIMOP")
+    assert parse_scope("BRIMOP", ORDER, units) == ScopeError("posko-scope-unknown", "BRIMOP")
 
 
 def test_scope_within() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -89,7 +89,7 @@ def parse_scope(
         elif part.upper() in codes:
             found_categories.add(codes[part.upper()])
         else:
-            return ScopeError("scope-unknown", part)
+            return ScopeError("posko-scope-unknown", part)
     return StatusScope(frozenset(found_units), frozenset(found_categories))
 
 
@@ -735,3 +735,50 @@ def _cut_lines(block: str, limit: int) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# Date ranges (audit export): typed as `2024-02-01 2024-02-14`, `01-02-2024 14-02-2024`, ….
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def parse_date(text: str) -> date | None:
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Whole local days, both ends included."""
+
+    first: date
+    last: date
+
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """[start, end) in UTC: local midnight of `first` to local midnight after `last`."""
+        start = datetime.combine(self.first, time(0, 0), tzinfo=zone)
+        end = datetime.combine(self.last + timedelta(days=1), time(0, 0), tzinfo=zone)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def parse_date_range(text: str) -> DateRange | ScopeError:
+    """Two dates (one date: that day). A backwards range is refused, not swapped: the user
+    may have mistyped either end."""
+    parts = [p for p in re.split(r"\s+|\s*(?:s\.?d\.?|sampai|to|until)\s*", text.strip()) if p]
+    if not parts or len(parts) > 2:
+        return ScopeError("eks-range-usage", text.strip())
+    found: list[date] = []
+    for part in parts:
+        parsed = parse_date(part)
+        if parsed is None:
+            return ScopeError("eks-range-bad-date", part)
+        found.append(parsed)
+    first, last = found[0], found[-1]
+    if last < first:
+        return ScopeError("eks-range-backwards", text.strip())
+    return DateRange(first, last)

@@ -1,0 +1,301 @@
+"""Exports: XLSX and CSV read back with the right rows, scopes, empty files, bad dates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.clock import to_db
+from bot.domain.apel import Answer, Scope, ScopeKind
+from bot.domain.callout import InviteState, Order, OrderLine
+from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
+from bot.exports import (
+    ExportError,
+    ExportKind,
+    ExportRequest,
+    Table,
+    build_table,
+    file_name,
+    to_csv,
+    to_xlsx,
+)
+from bot.i18n import Catalog
+from storage import apel, audit, callouts, readiness
+from storage.apel import NewTarget
+from storage.db import Database
+
+WIB = ZoneInfo("Asia/Pontianak")
+NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)  # 20.00 WIB
+STALE = timedelta(hours=12)
+CATALOG = Catalog.load()
+PEOPLE = [
+    # nrp, name, rank, category, unit, phone, telegram user
+    ("87050123", "Andi Saputra", "Bripda", "BRIMOB", "Polres Sanggau", "+6281234567801", 1001),
+    ("88010234", "Budi Santoso", "Briptu", "POH", "Polresta Pontianak", "+6281234567802", 1002),
+    ("89010345", "Citra Dewi", "Bripda", "POLWAN", "Polres Sanggau", "+6281234567803", None),
+    ("75020345", "Hendra Wijaya", "AKBP", "BRIMOB", "Polres Landak", "+6281234567804", 2001),
+]
+
+
+async def _seed(db: Database) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    async with db.transaction() as tx:
+        for code in ("POH", "POLWAN", "BRIMOB"):
+            await tx.execute(
+                "INSERT INTO categories (code, name, target_strength) VALUES (?, ?, 10)",
+                (code, code.title()),
+            )
+        for nrp, name, rank, category, unit, phone, user in PEOPLE:
+            ids[nrp] = await tx.execute(
+                "INSERT INTO personnel (nrp, name, rank, category_code, unit, phone,"
+                " telegram_user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (nrp, name, rank, category, unit, phone, user, to_db(NOW), to_db(NOW)),
+            )
+        await readiness.set_ready(tx, ids["87050123"], NOW - timedelta(hours=1), source="test")
+        await readiness.set_not_ready(
+            tx,
+            ids["88010234"],
+            NOW - timedelta(hours=2),
+            reason="sakit",
+            reason_text='=HYPERLINK("http://x","klik")',
+            source="test",
+        )
+        await audit.record(tx, NOW - timedelta(days=2), "role.appointed", actor_user_id=900001)
+        await audit.record(tx, NOW, "export.roster", actor_user_id=2001)
+    return ids
+
+
+async def _table(db: Database, request: ExportRequest, scope: StatusScope | None = None) -> Table:
+    table = await build_table(
+        db,
+        CATALOG,
+        "id",
+        request,
+        scope=scope or StatusScope.whole(),
+        now=NOW,
+        stale_after=STALE,
+        zone=WIB,
+    )
+    assert isinstance(table, Table), table
+    return table
+
+
+def _read_xlsx(data: bytes) -> list[list[object]]:
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    assert sheet is not None
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8 names right
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+async def test_roster_xlsx_reads_back_formatted(db: Database) -> None:
+    await _seed(db)
+    table = await _table(db, ExportRequest(ExportKind.ROSTER))
+    data = to_xlsx(table, WIB)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    assert sheet is not None
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.column_dimensions["C"].width >= len("Hendra Wijaya")
+    rows = _read_xlsx(data)
+    header, body = rows[0], rows[1:]
+    assert header[:6] == ["NRP", "Pangkat", "Nama", "Kategori", "Satuan", "Telepon"]
+    assert len(body) == len(PEOPLE)
+    by_nrp = {row[0]: row for row in body}
+    andi = by_nrp["87050123"]
+    assert andi[2] == "Andi Saputra"
+    assert andi[5] == "+6281234567801"  # a phone stays text, not a formula or a number
+    assert andi[header.index("Kesiapan")] == "siap"
+    assert andi[header.index("Terakhir konfirmasi")] == datetime(2024, 2, 14, 19, 0)  # WIB
+    budi = by_nrp["88010234"]
+    assert budi[header.index("Kesiapan")] == "tidak siap"
+    assert budi[header.index("Alasan")] == "sakit"
+    # Typed text never runs as a formula in a spreadsheet.
+    assert str(budi[header.index("Keterangan")]).startswith("'=HYPERLINK")
+    citra = by_nrp["89010345"]
+    assert citra[header.index("Terdaftar di bot")] == "tidak"
+    assert citra[header.index("Kesiapan")] == "tanpa jawaban"
+
+
+async def test_roster_csv_reads_back_and_follows_the_scope(db: Database) -> None:
+    await _seed(db)
+    scope = StatusScope(frozenset({"Polres Sanggau"}), frozenset())
+    table = await _table(db, ExportRequest(ExportKind.ROSTER), scope)
+    rows = _read_csv(to_csv(table, WIB))
+    assert rows[0][0] == "NRP"
+    assert sorted(r[0] for r in rows[1:]) == ["87050123", "89010345"]
+    andi = next(r for r in rows if r[0] == "87050123")
+    assert andi[rows[0].index("Terakhir konfirmasi")] == "2024-02-14 19:00"
+
+
+async def test_an_export_with_no_rows_is_a_file_with_headers(db: Database) -> None:
+    await _seed(db)
+    nobody = StatusScope(frozenset({"Polres Kapuas Hulu"}), frozenset())
+    table = await _table(db, ExportRequest(ExportKind.ROSTER), nobody)
+    assert table.rows == []
+    assert _read_xlsx(to_xlsx(table, WIB)) == [list(table.columns)]
+    assert _read_csv(to_csv(table, WIB)) == [list(table.columns)]
+
+
+async def test_rollcall_results_and_non_responders(db: Database) -> None:
+    ids = await _seed(db)
+    async with db.transaction() as tx:
+        rollcall_id = await apel.create(
+            tx,
+            kind="apel",
+            scope=Scope(ScopeKind.ALL),
+            title=None,
+            opened_by_user=2001,
+            opened_by_person=ids["75020345"],
+            opened_by_name="AKBP Hendra Wijaya",
+            card_chat_id=2001,
+            language="id",
+            opened_at=NOW,
+            closes_at=NOW + timedelta(minutes=30),
+        )
+        await apel.add_targets(
+            tx,
+            rollcall_id,
+            [
+                NewTarget(ids["87050123"], 1001, "BRIMOB"),
+                NewTarget(ids["88010234"], 1002, "POH"),
+                NewTarget(ids["89010345"], None, "POLWAN", "unlinked"),
+            ],
+        )
+        await apel.record_answer(
+            tx, rollcall_id, ids["87050123"], Answer.YES, NOW + timedelta(minutes=3)
+        )
+    results = await _table(db, ExportRequest(ExportKind.APEL, rollcall_id))
+    rows = _read_csv(to_csv(results, WIB))
+    header = rows[0]
+    by_nrp = {r[0]: r for r in rows[1:]}
+    assert len(by_nrp) == 3
+    assert by_nrp["87050123"][header.index("Status")] == "hadir"
+    assert by_nrp["87050123"][header.index("Waktu jawab")] == "2024-02-14 20:03"
+    assert by_nrp["88010234"][header.index("Status")] == "belum menjawab"
+
+    silent = await _table(db, ExportRequest(ExportKind.APEL_NONRESPONDERS, rollcall_id))
+    rows = _read_xlsx(to_xlsx(silent, WIB))
+    assert rows[0] == ["NRP", "Pangkat", "Nama", "Kategori", "Satuan", "Telepon", "Status"]
+    assert sorted((r[0], r[5]) for r in rows[1:]) == [
+        ("88010234", "+6281234567802"),
+        ("89010345", "+6281234567803"),
+    ]
+    # A commander of Polres Sanggau sees only their own people.
+    mine = StatusScope(frozenset({"Polres Sanggau"}), frozenset())
+    scoped = await _table(db, ExportRequest(ExportKind.APEL_NONRESPONDERS, rollcall_id), mine)
+    assert [r[0] for r in scoped.rows] == ["89010345"]
+
+
+async def test_callout_results_with_times_and_non_responders(db: Database) -> None:
+    ids = await _seed(db)
+    order = Order((OrderLine("BRIMOB", 2),), "Kantor KPU Kalbar")
+    async with db.transaction() as tx:
+        callout_id = await callouts.create(
+            tx,
+            draft_id=None,
+            order=order,
+            radius_m=None,
+            ordered_by_user_id=2001,
+            ordered_by_person_id=ids["75020345"],
+            ordered_by_name="AKBP Hendra Wijaya",
+            chat_id=2001,
+            chat_is_group=False,
+            language="id",
+            invite_timeout=timedelta(minutes=5),
+            now=NOW,
+        )
+        line = await callouts.add_line(tx, callout_id, "BRIMOB", 2)
+        accepted = await callouts.add_invite(tx, callout_id, line, ids["87050123"], 1001, NOW)
+        await callouts.add_invite(tx, callout_id, line, ids["75020345"], 2001, NOW)
+        await callouts.transition(
+            tx,
+            accepted,
+            [InviteState.PENDING],
+            InviteState.ACCEPTED,
+            NOW + timedelta(minutes=2),
+            answered=True,
+        )
+    table = await _table(db, ExportRequest(ExportKind.CALLOUT, callout_id))
+    rows = _read_xlsx(to_xlsx(table, WIB))
+    header = rows[0]
+    by_nrp = {r[0]: r for r in rows[1:]}
+    assert by_nrp["87050123"][header.index("Status")] == "diterima"
+    assert by_nrp["87050123"][header.index("Waktu undangan")] == datetime(2024, 2, 14, 20, 0)
+    assert by_nrp["87050123"][header.index("Waktu jawab")] == datetime(2024, 2, 14, 20, 2)
+    assert by_nrp["75020345"][header.index("Status")] == "menunggu"
+    silent = await _table(db, ExportRequest(ExportKind.CALLOUT_NONRESPONDERS, callout_id))
+    assert [(r[0], r[5]) for r in silent.rows] == [("75020345", "+6281234567804")]
+
+
+async def test_unknown_ids_and_missing_dates_are_refused(db: Database) -> None:
+    await _seed(db)
+    for request, key in [
+        (ExportRequest(ExportKind.APEL, 99), "eks-unknown-apel"),
+        (ExportRequest(ExportKind.CALLOUT_NONRESPONDERS, 99), "eks-unknown-callout"),
+        (ExportRequest(ExportKind.APEL), "eks-needs-id"),
+        (ExportRequest(ExportKind.AUDIT), "eks-needs-dates"),
+    ]:
+        result = await build_table(
+            db,
+            CATALOG,
+            "id",
+            request,
+            scope=StatusScope.whole(),
+            now=NOW,
+            stale_after=STALE,
+            zone=WIB,
+        )
+        assert isinstance(result, ExportError)
+        assert result.key == key
+
+
+async def test_audit_log_for_a_date_range(db: Database) -> None:
+    await _seed(db)
+    today = DateRange(date(2024, 2, 14), date(2024, 2, 14))
+    table = await _table(db, ExportRequest(ExportKind.AUDIT, dates=today))
+    assert [r[1] for r in table.rows] == ["export.roster"]
+    week = DateRange(date(2024, 2, 8), date(2024, 2, 14))
+    table = await _table(db, ExportRequest(ExportKind.AUDIT, dates=week))
+    assert [r[1] for r in table.rows] == ["role.appointed", "export.roster"]
+    empty = DateRange(date(2024, 1, 1), date(2024, 1, 2))
+    rows = _read_csv(to_csv(await _table(db, ExportRequest(ExportKind.AUDIT, dates=empty)), WIB))
+    assert rows == [["Waktu", "Tindakan", "ID Telegram pelaku", "Pelaku", "Subjek", "Rincian"]]
+
+
+def test_date_ranges() -> None:
+    assert parse_date_range("2024-02-01 2024-02-14") == DateRange(
+        date(2024, 2, 1), date(2024, 2, 14)
+    )
+    assert parse_date_range("01-02-2024 s.d. 14/02/2024") == DateRange(
+        date(2024, 2, 1), date(2024, 2, 14)
+    )
+    assert parse_date_range("14.02.2024") == DateRange(date(2024, 2, 14), date(2024, 2, 14))
+    assert parse_date_range("2024-02-14 2024-02-01") == ScopeError(
+        "eks-range-backwards", "2024-02-14 2024-02-01"
+    )
+    assert parse_date_range("2024-02-31") == ScopeError("eks-range-bad-date", "2024-02-31")
+    assert parse_date_range("") == ScopeError("eks-range-usage", "")
+    start, end = DateRange(date(2024, 2, 14), date(2024, 2, 14)).bounds(WIB)
+    assert start == datetime(2024, 2, 13, 17, 0, tzinfo=UTC)
+    assert end - start == timedelta(days=1)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_file_names(fmt: str) -> None:
+    name = file_name(ExportRequest(ExportKind.APEL, 5), fmt, NOW, WIB)
+    assert name == f"siaga-apel-5-20240214-2000.{fmt}"
+    audit_range = DateRange(date(2024, 2, 1), date(2024, 2, 14))
+    assert file_name(ExportRequest(ExportKind.AUDIT, dates=audit_range), fmt, NOW, WIB) == (
+        f"siaga-audit-20240201-20240214-20240214-2000.{fmt}"
+    )
