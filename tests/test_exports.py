@@ -85,6 +85,11 @@ async def _table(db: Database, request: ExportRequest, scope: StatusScope | None
     return table
 
 
+def _wall(hour: int, minute: int) -> datetime:
+    """A WIB wall-clock time as a spreadsheet holds it (no zone)."""
+    return datetime(2024, 2, 14, hour, minute, tzinfo=WIB).replace(tzinfo=None)
+
+
 def _read_xlsx(data: bytes) -> list[list[object]]:
     book = load_workbook(io.BytesIO(data))
     sheet = book.active
@@ -116,7 +121,7 @@ async def test_roster_xlsx_reads_back_formatted(db: Database) -> None:
     assert andi[2] == "Andi Saputra"
     assert andi[5] == "+6281234567801"  # a phone stays text, not a formula or a number
     assert andi[header.index("Kesiapan")] == "siap"
-    assert andi[header.index("Terakhir konfirmasi")] == datetime(2024, 2, 14, 19, 0)  # WIB
+    assert andi[header.index("Terakhir konfirmasi")] == _wall(19, 0)
     budi = by_nrp["88010234"]
     assert budi[header.index("Kesiapan")] == "tidak siap"
     assert budi[header.index("Alasan")] == "sakit"
@@ -231,8 +236,8 @@ async def test_callout_results_with_times_and_non_responders(db: Database) -> No
     header = rows[0]
     by_nrp = {r[0]: r for r in rows[1:]}
     assert by_nrp["87050123"][header.index("Status")] == "diterima"
-    assert by_nrp["87050123"][header.index("Waktu undangan")] == datetime(2024, 2, 14, 20, 0)
-    assert by_nrp["87050123"][header.index("Waktu jawab")] == datetime(2024, 2, 14, 20, 2)
+    assert by_nrp["87050123"][header.index("Waktu undangan")] == _wall(20, 0)
+    assert by_nrp["87050123"][header.index("Waktu jawab")] == _wall(20, 2)
     assert by_nrp["75020345"][header.index("Status")] == "menunggu"
     silent = await _table(db, ExportRequest(ExportKind.CALLOUT_NONRESPONDERS, callout_id))
     assert [(r[0], r[5]) for r in silent.rows] == [("75020345", "+6281234567804")]
