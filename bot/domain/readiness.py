@@ -59,3 +59,45 @@ def stale_at(readiness: Readiness, stale_after: timedelta) -> datetime | None:
     if readiness.state is State.TIDAK_SIAP:
         return readiness.until
     return None
+
+
+@dataclass(frozen=True)
+class NotReadyRequest:
+    reason: str | None  # None: ask with buttons
+    reason_text: str | None = None
+
+
+@dataclass(frozen=True)
+class ReasonError:
+    value: str
+
+
+_REASON_WORDS = {
+    "sakit": "sakit",
+    "izin": "izin",
+    "ijin": "izin",
+    "cuti": "cuti",
+    "dinas": "dinas_luar",
+    "dinas_luar": "dinas_luar",
+    "dinasluar": "dinas_luar",
+    "dl": "dinas_luar",
+    "lainnya": "lainnya",
+    "lain": "lainnya",
+}
+
+
+def parse_not_ready(args: list[str], text_max: int = 200) -> NotReadyRequest | ReasonError:
+    """`/tidaksiap [sakit|izin|cuti|dinas luar|lainnya [teks]]`; no argument asks."""
+    words = [w for w in args if w.strip()]
+    if not words:
+        return NotReadyRequest(None)
+    head = words[0].lower()
+    reason = _REASON_WORDS.get(head)
+    rest = words[1:]
+    if reason == "dinas_luar" and head == "dinas" and rest and rest[0].lower() == "luar":
+        rest = rest[1:]
+    if reason is None:
+        return ReasonError(" ".join(words)[:40])
+    # Words after the reason are its detail ("sakit demam", "lainnya urusan keluarga").
+    text = " ".join(rest).strip()[:text_max]
+    return NotReadyRequest(reason, text or None)
