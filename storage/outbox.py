@@ -276,6 +276,15 @@ async def defer(tx: Transaction, row_id: int, at: datetime, error: str) -> None:
     )
 
 
+async def defer_chat(tx: Transaction, chat_id: int, at: datetime, error: str) -> None:
+    """Every pending row of a chat waits until at least `at` (a flood wait for that chat)."""
+    await tx.execute(
+        "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), last_error = ?"
+        " WHERE chat_id = ? AND state = 'pending'",
+        (to_db(at), error[:500], chat_id),
+    )
+
+
 async def mark_failed(tx: Transaction, row_id: int, error: str) -> None:
     await tx.execute(
         "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?"
