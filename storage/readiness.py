@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
 from bot.domain.readiness import Readiness, State
+from storage import deadlines
 from storage.db import Database, Transaction
+
+# One deadline row per person: when to look at their readiness again (stale SIAP, ended
+# TIDAK SIAP). Its handler (handlers.readiness) re-arms it when it fires too early.
+RECHECK_DEADLINE = "readiness.recheck"
 
 _COLUMNS = (
     "person_id, state, reason, reason_text, until, confirmed_at, callout_id, last_deployed_at"
@@ -106,7 +111,52 @@ async def release_deployed(
     )
     if changed:
         await _history(tx, person_id, now, State.SIAP, None, f"callout:{callout_id}:released")
+        # Storage does not know the staleness setting: ask the recheck handler to look now;
+        # it arms the real time (confirmed now + stale_after).
+        await deadlines.schedule(tx, RECHECK_DEADLINE, person_id, now)
     return changed > 0
+
+
+async def confirm_ready(
+    tx: Transaction, person_id: int, now: datetime, *, source: str, stale_after: timedelta
+) -> bool:
+    """SIAP now, and ask again when it goes stale. False when deployed (nothing changed)."""
+    if not await set_ready(tx, person_id, now, source=source):
+        return False
+    await deadlines.schedule(tx, RECHECK_DEADLINE, person_id, now + stale_after)
+    return True
+
+
+async def declare_not_ready(
+    tx: Transaction,
+    person_id: int,
+    now: datetime,
+    *,
+    reason: str,
+    reason_text: str | None = None,
+    until: datetime | None = None,
+    source: str,
+) -> bool:
+    """TIDAK SIAP; with an end time the person is asked again then. False when deployed."""
+    if not await set_not_ready(
+        tx, person_id, now, reason=reason, reason_text=reason_text, until=until, source=source
+    ):
+        return False
+    if until is not None:
+        await deadlines.schedule(tx, RECHECK_DEADLINE, person_id, until)
+    else:
+        await deadlines.cancel(tx, RECHECK_DEADLINE, person_id)
+    return True
+
+
+async def history(
+    db: Database | Transaction, person_id: int
+) -> list[tuple[datetime, State, str | None, str]]:
+    rows = await db.fetchall(
+        "SELECT at, state, reason, source FROM readiness_history WHERE person_id = ? ORDER BY id",
+        (person_id,),
+    )
+    return [(from_db(r[0]), State(r[1]), r[2], str(r[3])) for r in rows]
 
 
 async def _upsert(
