@@ -39,6 +39,11 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("angkat", "admin"),
     CommandSpec("copot", "admin"),
     CommandSpec("lepas", "admin"),
+    CommandSpec("siap", "anggota"),
+    CommandSpec("tidaksiap", "anggota"),
+    CommandSpec("kesiapan", "anggota"),
+    CommandSpec("apel", "komandan", group=True),
+    CommandSpec("cekkesiapan", "komandan", group=True),
 ]
 
 

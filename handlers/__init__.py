@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.services import SiagaApp
-from handlers import errors, gate, help, language, registration, roles, text_input
+from handlers import (
+    apel,
+    errors,
+    gate,
+    help,
+    language,
+    readiness,
+    registration,
+    roles,
+    text_input,
+)
 
 
 def register_all(app: SiagaApp) -> None:
@@ -14,6 +24,8 @@ def register_all(app: SiagaApp) -> None:
     roles.register(app)
     help.register(app)
     language.register(app)
+    apel.register(app)
+    readiness.register(app)
     text_input.register(app)
     help.register_fallback(app)
     errors.register(app)

@@ -1,0 +1,481 @@
+"""Readiness (kesiapan): /siap, /tidaksiap, /kesiapan, the stale-readiness prompt, and
+/cekkesiapan (a readiness check for a scope, run by the roll-call engine in handlers.apel).
+
+A person only ever changes their own state here: the `rd:` buttons carry no person id, so a
+forged one can do no more than the presser could by typing /siap.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.domain import callback_data
+from bot.domain.apel import REASON_TEXT_MAX, UNTIL_CHOICES, until_for
+from bot.domain.readiness import (
+    REASONS,
+    Effective,
+    Readiness,
+    ReasonError,
+    State,
+    effective,
+    parse_not_ready,
+    stale_at,
+)
+from bot.i18n import format_moment, format_time
+from bot.services import Services, SiagaApp, SiagaContext
+from handlers import apel
+from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
+from handlers.text_input import expects
+from storage import deadlines, personnel, readiness, users
+from storage.db import Transaction
+from storage.deadlines import Deadline
+from storage.outbox import OutgoingMessage, Priority, enqueue
+from storage.personnel import Person
+
+NS = "rd"
+REASON_INPUT = "rdreason"
+
+
+def _stale_after(services: Services) -> timedelta:
+    return timedelta(hours=services.settings.readiness_stale_hours)
+
+
+def _moment(services: Services, moment: datetime, lang: str) -> str:
+    return format_moment(moment, services.settings.zone, lang)
+
+
+def reason_text(services: Services, lang: str, state: Readiness) -> str:
+    label = apel.reason_label(services, lang, state.reason)
+    return f"{label}: {state.reason_text}" if state.reason_text else label
+
+
+def status_text(
+    services: Services, lang: str, person: Person, state: Readiness | None, now: datetime
+) -> str:
+    """The /kesiapan view: one's own state, as every summary counts it (stale apart)."""
+    catalog = services.catalog
+    lines = [catalog.html(lang, "readiness-title", name=person.display_name)]
+    current = effective(state, now, _stale_after(services))
+    if state is None:
+        lines.append(catalog.html(lang, "readiness-state-none"))
+    elif current is Effective.BERTUGAS:
+        lines.append(
+            catalog.html(lang, "readiness-state-bertugas", callout=str(state.callout_id or "-"))
+        )
+    elif current is Effective.SIAP:
+        due = stale_at(state, _stale_after(services))
+        lines.append(
+            catalog.html(
+                lang,
+                "readiness-state-siap",
+                confirmed=_moment(services, state.confirmed_at, lang),
+                until=_moment(services, due, lang) if due else "-",
+            )
+        )
+    elif current is Effective.STALE:
+        lines.append(
+            catalog.html(
+                lang,
+                "readiness-state-stale",
+                confirmed=_moment(services, state.confirmed_at, lang),
+            )
+        )
+    elif current is Effective.TIDAK_SIAP:
+        lines.append(
+            catalog.html(
+                lang,
+                "readiness-state-tidak-siap",
+                reason=reason_text(services, lang, state),
+                until=_moment(services, state.until, lang) if state.until else "none",
+            )
+        )
+    else:  # a TIDAK SIAP whose end time has passed
+        lines.append(
+            catalog.html(
+                lang,
+                "readiness-state-ended",
+                reason=reason_text(services, lang, state),
+                until=_moment(services, state.until or now, lang),
+            )
+        )
+    return "\n".join(lines)
+
+
+def choice_rows(services: Services, lang: str) -> list[list[Button]]:
+    return [
+        [
+            (
+                services.catalog.text(lang, "readiness-button-siap"),
+                callback_data.encode(NS, "siap"),
+            ),
+            (
+                services.catalog.text(lang, "readiness-button-tidak"),
+                callback_data.encode(NS, "tidak"),
+            ),
+        ]
+    ]
+
+
+def reason_rows(services: Services, lang: str) -> list[list[Button]]:
+    def button(reason: str) -> Button:
+        return (
+            services.catalog.text(lang, "reason-button-" + reason.replace("_", "-")),
+            callback_data.encode(NS, "r", reason),
+        )
+
+    return [
+        [button("sakit"), button("izin")],
+        [button("cuti"), button("dinas_luar")],
+        [button("lainnya")],
+        [(services.catalog.text(lang, "rollcall-back"), callback_data.encode(NS, "back"))],
+    ]
+
+
+def until_rows(services: Services, lang: str) -> list[list[Button]]:
+    return [
+        [
+            (
+                services.catalog.text(lang, "readiness-until-" + code),
+                callback_data.encode(NS, "u", code),
+            )
+            for code in UNTIL_CHOICES
+        ]
+    ]
+
+
+async def _person(update: Update, context: SiagaContext) -> Person | None:
+    """The asker's roster entry, in a private chat; otherwise they are told why not."""
+    if not is_private(update):
+        await reply(update, context, "readiness-private-only")
+        return None
+    person = context.actor.person
+    if person is None:
+        await reply(update, context, "readiness-no-person")
+        return None
+    return person
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+async def siap_command(update: Update, context: SiagaContext) -> None:
+    person = await _person(update, context)
+    if person is None:
+        return
+    services = context.services
+    now = services.clock.now()
+    if not await _confirm(context, person):
+        await reply(update, context, "readiness-deployed-unchanged")
+        return
+    lang = context.actor.language
+    await reply(
+        update,
+        context,
+        "readiness-now-siap",
+        time=format_time(now, services.settings.zone, lang),
+        next=_moment(services, now + _stale_after(services), lang),
+    )
+
+
+async def _confirm(context: SiagaContext, person: Person) -> bool:
+    """Record SIAP; False when deployed (the call-out owns that state)."""
+    services = context.services
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        changed = await readiness.confirm_ready(
+            tx, person.id, now, source="self", stale_after=_stale_after(services)
+        )
+    services.scheduler.wake()
+    return changed
+
+
+async def tidaksiap_command(update: Update, context: SiagaContext) -> None:
+    person = await _person(update, context)
+    if person is None:
+        return
+    parsed = parse_not_ready(list(context.args or []), REASON_TEXT_MAX)
+    if isinstance(parsed, ReasonError):
+        await reply(update, context, "readiness-unknown-reason", value=parsed.value)
+        return
+    lang = context.actor.language
+    if parsed.reason is None:
+        await reply(
+            update,
+            context,
+            "readiness-pick-reason",
+            reply_markup=inline_keyboard(reason_rows(context.services, lang)),
+        )
+        return
+    if parsed.reason == "lainnya" and not parsed.reason_text:
+        await _ask_reason_text(update, context, person)
+        return
+    await _declare(update, context, person, parsed.reason, parsed.reason_text)
+
+
+async def kesiapan_command(update: Update, context: SiagaContext) -> None:
+    person = await _person(update, context)
+    if person is None:
+        return
+    services = context.services
+    state = await readiness.get(services.db, person.id)
+    text = status_text(services, context.actor.language, person, state, services.clock.now())
+    markup = None
+    if state is None or state.state is not State.BERTUGAS:
+        markup = inline_keyboard(choice_rows(services, context.actor.language))
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, reply_markup=markup)
+
+
+async def cekkesiapan_command(update: Update, context: SiagaContext) -> None:
+    await apel.rollcall_command(update, context, "cek")
+
+
+async def _declare(
+    update: Update,
+    context: SiagaContext,
+    person: Person,
+    reason: str,
+    text: str | None,
+) -> None:
+    """TIDAK SIAP with a reason, then ask until when (the answer sets the end time)."""
+    services = context.services
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        changed = await readiness.declare_not_ready(
+            tx, person.id, now, reason=reason, reason_text=text, source="self"
+        )
+        await users.set_pending_input(tx, context.actor.user_id, None, now)
+    lang = context.actor.language
+    if not changed:
+        await _answer_or_edit(update, context, context.t("readiness-deployed-unchanged"), None)
+        return
+    state = await readiness.get(services.db, person.id)
+    body = context.t(
+        "readiness-now-tidak-siap",
+        reason=reason_text(services, lang, state) if state else reason,
+        time=format_time(now, services.settings.zone, lang),
+    )
+    await _answer_or_edit(update, context, body, inline_keyboard(until_rows(services, lang)))
+
+
+async def _ask_reason_text(update: Update, context: SiagaContext, person: Person) -> None:
+    services = context.services
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        changed = await readiness.declare_not_ready(
+            tx, person.id, now, reason="lainnya", source="self"
+        )
+        if changed:
+            await users.set_pending_input(tx, context.actor.user_id, REASON_INPUT, now)
+    key = "readiness-write-reason" if changed else "readiness-deployed-unchanged"
+    await _answer_or_edit(update, context, context.t(key), None)
+
+
+async def _answer_or_edit(
+    update: Update, context: SiagaContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """From a button: edit that message in place; from a command: reply."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        return
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, reply_markup=markup)
+
+
+async def on_reason_text(update: Update, context: SiagaContext, _argument: str, text: str) -> None:
+    person = context.actor.person
+    if person is None:
+        await reply(update, context, "readiness-no-person")
+        return
+    reason = " ".join(text.split())[:REASON_TEXT_MAX]
+    if not reason:
+        await reply(update, context, "readiness-write-reason")
+        return
+    await _declare(update, context, person, "lainnya", reason)
+
+
+# -- buttons ------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: SiagaContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    services = context.services
+    data = callback_data.decode(query.data)
+    person = context.actor.person
+    if data is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    if person is None:
+        await query.answer(context.label("readiness-no-person"), show_alert=True)
+        return
+    lang = context.actor.language
+    now = services.clock.now()
+    if data.action == "siap":
+        changed = await _confirm(context, person)
+        key = "readiness-toast-siap" if changed else "readiness-deployed-unchanged"
+        await query.answer(context.label(key), show_alert=not changed)
+        state = await readiness.get(services.db, person.id)
+        await _answer_or_edit(
+            update, context, status_text(services, lang, person, state, now), None
+        )
+        return
+    if data.action == "tidak":
+        await query.answer()
+        await _answer_or_edit(
+            update,
+            context,
+            context.t("readiness-pick-reason"),
+            inline_keyboard(reason_rows(services, lang)),
+        )
+        return
+    if data.action == "back":
+        await query.answer()
+        state = await readiness.get(services.db, person.id)
+        markup = None
+        if state is None or state.state is not State.BERTUGAS:
+            markup = inline_keyboard(choice_rows(services, lang))
+        await _answer_or_edit(
+            update, context, status_text(services, lang, person, state, now), markup
+        )
+        return
+    if data.action == "r":
+        reason = data.args[0] if data.args else ""
+        if reason not in REASONS:
+            await query.answer(context.label("button-invalid"), show_alert=True)
+            return
+        await query.answer()
+        if reason == "lainnya":
+            await _ask_reason_text(update, context, person)
+        else:
+            await _declare(update, context, person, reason, None)
+        return
+    if data.action == "u":
+        await _set_until(update, context, person, data.args[0] if data.args else "")
+        return
+    await query.answer(context.label("button-invalid"), show_alert=True)
+
+
+async def _set_until(update: Update, context: SiagaContext, person: Person, code: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    lang = context.actor.language
+    if code not in UNTIL_CHOICES:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    now = services.clock.now()
+    until = until_for(code, now, services.settings.zone)
+    async with services.db.transaction() as tx:
+        state = await readiness.get(tx, person.id)
+        if state is None or state.state is not State.TIDAK_SIAP:
+            changed = False
+        else:
+            changed = await readiness.declare_not_ready(
+                tx,
+                person.id,
+                now,
+                reason=state.reason or "lainnya",
+                reason_text=state.reason_text,
+                until=until,
+                source="self",
+            )
+    if not changed or state is None:
+        await query.answer(context.label("readiness-until-not-applicable"), show_alert=True)
+        return
+    services.scheduler.wake()
+    await query.answer(context.label("readiness-until-saved"))
+    key = "readiness-until-set" if until else "readiness-until-open"
+    body = context.t(
+        key,
+        reason=reason_text(services, lang, state),
+        until=format_moment(until, services.settings.zone, lang) if until else "",
+    )
+    await _answer_or_edit(update, context, body, None)
+
+
+# -- the recheck deadline -----------------------------------------------------------------
+
+
+def _deadline_handler(services: Services) -> None:
+    async def on_recheck(tx: Transaction, deadline: Deadline) -> None:
+        await recheck(services, tx, int(deadline.ref))
+
+    services.scheduler.on(readiness.RECHECK_DEADLINE, on_recheck)
+
+
+async def recheck(services: Services, tx: Transaction, person_id: int) -> None:
+    """Ask a person to confirm again if their readiness is stale or their TIDAK SIAP ended.
+
+    Whoever changed the state scheduled this row; if it fired early (the state changed since,
+    or storage only asked to look), it is re-armed for the real time instead.
+    """
+    now = services.clock.now()
+    person = await personnel.by_id(tx, person_id)
+    if person is None or not person.active or person.telegram_user_id is None:
+        return
+    state = await readiness.get(tx, person_id)
+    if state is None or state.state is State.BERTUGAS:
+        return
+    due = stale_at(state, _stale_after(services))
+    if due is None:
+        return
+    if due > now:
+        await deadlines.schedule(tx, readiness.RECHECK_DEADLINE, person_id, due)
+        return
+    lang = await users.language_of(tx, person.telegram_user_id, services.settings.locale)
+    catalog = services.catalog
+    if state.state is State.SIAP:
+        text = catalog.html(
+            lang, "readiness-ask-stale", confirmed=_moment(services, state.confirmed_at, lang)
+        )
+        buttons = [
+            (catalog.text(lang, "readiness-button-still-siap"), callback_data.encode(NS, "siap")),
+            (catalog.text(lang, "readiness-button-tidak"), callback_data.encode(NS, "tidak")),
+        ]
+    else:
+        text = catalog.html(
+            lang,
+            "readiness-ask-ended",
+            reason=reason_text(services, lang, state),
+            until=_moment(services, due, lang),
+        )
+        buttons = [
+            (catalog.text(lang, "readiness-button-siap"), callback_data.encode(NS, "siap")),
+            (
+                catalog.text(lang, "readiness-button-still-tidak"),
+                callback_data.encode(NS, "tidak"),
+            ),
+        ]
+    await enqueue(
+        tx,
+        OutgoingMessage(
+            chat_id=person.telegram_user_id,
+            text=text,
+            priority=Priority.ROLLCALL,
+            # One question per confirmation: a second firing for the same state is a no-op.
+            dedup_key=f"rd:ask:{person_id}:{state.confirmed_at.isoformat()}",
+            reply_markup=markup_json([buttons]),
+            person_id=person_id,
+        ),
+        now,
+    )
+
+
+def register(app: SiagaApp) -> None:
+    services: Services = app.bot_data["services"]
+    _deadline_handler(services)
+    app.add_handler(CommandHandler("siap", siap_command))
+    app.add_handler(CommandHandler("tidaksiap", tidaksiap_command))
+    app.add_handler(CommandHandler("kesiapan", kesiapan_command))
+    app.add_handler(CommandHandler("cekkesiapan", cekkesiapan_command))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rd:v1:"))
+    expects(REASON_INPUT, on_reason_text)

@@ -1,0 +1,213 @@
+## Roll call (apel) and the readiness check that shares its engine — English.
+## $kind is "apel" or "cek" (readiness check).
+
+cmd-apel = Open a roll call (apel) for a category, a unit or everyone
+cmd-apel-example = /apel BRIMOB 30
+
+## Opening
+
+apel-scope-all = ALL
+apel-scope-all-button = Everyone
+apel-unknown-scope = Unknown category or unit "{ $value }". Categories: { $categories }. Write units in full, e.g. <code>/{ $command } Polres Sanggau 30</code>. Other examples: <code>/{ $command } BRIMOB 30</code> or <code>/{ $command } semua 30</code>
+apel-minutes-invalid = Duration "{ $value }" is not a number of minutes. Put the minutes after the category, e.g. <code>/{ $command } BRIMOB 30</code>
+apel-minutes-not-positive = Duration "{ $value }" is not valid: it must be more than 0 minutes. Example: <code>/{ $command } BRIMOB 30</code>
+apel-minutes-too-long = Duration "{ $value }" is too long: at most { $max } minutes (24 hours). Example: <code>/{ $command } BRIMOB 30</code>
+apel-scope-forbidden = ❌ { $value } is outside your command; nobody was called. You command: { $scope }.
+apel-scope-empty = There are no active personnel in { $value }.
+apel-no-scope = You do not command any unit or category yet. Ask an admin.
+apel-nobody-linked = No one in { $value } has registered with the bot yet, so nobody can be called ({ $unlinked } not registered). Ask them to register with /start.
+apel-opened = ✅ <b>{ $name }</b> opened: { $count } personnel called, { $kind ->
+        [cek] answers due by
+       *[other] closes at
+    } { $time }.{ $narrowed }
+    The tally card follows and updates by itself.
+apel-opened-narrowed = { " " }Only personnel under your command were called.
+apel-opened-short = Opened.
+
+## Guided opening (buttons)
+
+apel-draft-pick-scope = <b>New { $kind ->
+        [cek] readiness check
+       *[other] roll call
+    }</b> — who is called?
+apel-draft-pick-minutes = <b>New { $kind ->
+        [cek] readiness check
+       *[other] roll call
+    }</b> · { $scope }
+    Pick the deadline:
+apel-draft-summary = <b>New { $kind ->
+        [cek] readiness check
+       *[other] roll call
+    }</b>
+    Called: { $scope } ({ $count } registered personnel)
+    Deadline: { $minutes } minutes (until { $time })
+    Title: { $title }
+    Assembly point: { $point }
+apel-draft-none = —
+apel-draft-point = radius { $radius }
+apel-button-open = ✅ { $kind ->
+        [cek] Start readiness check
+       *[other] Open roll call
+    }
+apel-button-point = 📍 Assembly point
+apel-button-title = Title
+apel-button-cancel = Cancel
+apel-button-minutes = { $minutes } min{ $default ->
+        [yes] { " " }(default)
+       *[other] { "" }
+    }
+apel-draft-cancelled = Cancelled; nobody was called.
+apel-draft-gone = This draft is no longer valid. Type /apel to start again.
+apel-draft-not-yours = This draft belongs to another commander.
+apel-draft-ask-point = 📍 Send the assembly point: tap the button below for where you are now, or pick another place via 📎 → Location.
+apel-draft-point-button = 📍 My location as the assembly point
+apel-draft-point-private = The assembly point can only be set in a private chat with the bot.
+apel-draft-point-saved = 📍 Assembly point saved.
+apel-draft-pick-radius = Pick the assembly point radius:
+apel-draft-ask-title = Type a title (at most { $max } characters), e.g. <code>Morning readiness parade</code>
+apel-draft-title-empty = The title cannot be empty. Type a title, e.g. <code>Morning readiness parade</code>
+
+## What each person receives
+
+rollcall-name = { $kind ->
+        [cek] READINESS CHECK
+       *[other] ROLL CALL
+    } #{ $id } · { $scope }
+rollcall-prompt = <b>{ $name }</b>{ $title }
+    { $kind ->
+        [cek] Requested by { $opener } · answer by { $time }
+       *[other] Opened by { $opener } · closes at { $time }
+    }
+rollcall-prompt-point = 📍 Assembly point, radius { $radius }: after answering Present, share your location.
+rollcall-question = { $kind ->
+        [cek] Are you READY?
+       *[other] Are you present?
+    }
+rollcall-yes = { $kind ->
+        [cek] ✅ Ready
+       *[other] ✅ Present
+    }
+rollcall-no = { $kind ->
+        [cek] ❌ Not ready
+       *[other] ❌ Absent
+    }
+rollcall-back = ↩ Back
+rollcall-pick-reason = { $kind ->
+        [cek] Why are you not ready?
+       *[other] Why are you absent?
+    }
+rollcall-pick-reason-short = Pick the reason.
+rollcall-status-yes = ✅ Recorded: <b>{ $kind ->
+        [cek] READY
+       *[other] PRESENT
+    }</b> · { $time }
+rollcall-status-yes-awaiting = ✅ Recorded: <b>PRESENT</b> · { $time }
+    📍 Tap <b>Share my location</b> at the bottom of the screen to verify you are at the assembly point.
+rollcall-status-no = ❌ Recorded: <b>{ $kind ->
+        [cek] NOT READY
+       *[other] ABSENT
+    }</b> ({ $reason }) · { $time }
+rollcall-status-write-reason = Type a short reason as a reply in this chat.
+rollcall-status-change = You can change your answer until { $time }.
+rollcall-answered-yes = { $kind ->
+        [cek] ✅ READY recorded.
+       *[other] ✅ PRESENT recorded.
+    }
+rollcall-answered-no = { $kind ->
+        [cek] ❌ NOT READY recorded: { $reason }.
+       *[other] ❌ ABSENT recorded: { $reason }.
+    }
+rollcall-write-reason = Recorded. Type the reason in this chat.
+rollcall-answer-same = This answer is already recorded.
+rollcall-closed = { $kind ->
+        [cek] This readiness check is closed; answers can no longer change. Use /kesiapan to change your status.
+       *[other] The roll call is closed; answers can no longer change.
+    }
+rollcall-closed-text = { $kind ->
+        [cek] This readiness check is closed; the reason was not recorded. Use /kesiapan to change your status.
+       *[other] The roll call is closed; the reason was not recorded.
+    }
+rollcall-not-yours = This button is not for you.
+rollcall-reason-saved = ✅ Reason recorded for <b>{ $name }</b>: { $reason }
+rollcall-reason-not-lainnya = Your answer is no longer "other"; this text was not recorded.
+rollcall-reminder = ⏳ <b>Reminder · { $name }</b>
+    You have not answered yet. { $kind ->
+        [cek] Answer by
+       *[other] The roll call closes at
+    } { $time } ({ $minutes } minutes left).
+
+## Location at an assembly point
+
+rollcall-location-request = 📍 <b>{ $name }</b>: tap <b>📍 Share my location</b> below to verify you are at the assembly point (radius { $radius }).
+rollcall-location-button = 📍 Share my location
+rollcall-location-inside = 📍 Location verified: { $distance } from the assembly point. ✅ Recorded PRESENT at <b>{ $name }</b>.
+rollcall-location-outside = 📍 You are { $distance } from the assembly point of <b>{ $name }</b> (radius { $radius }). Recorded present <b>outside the radius</b>; the commander sees the distance. Send again once you arrive.
+rollcall-location-shared = 📍 Location recorded for <b>{ $name }</b>.
+rollcall-location-forwarded = ❌ A forwarded location is not accepted. Tap <b>📍 Share my location</b> to send where you are now.
+rollcall-location-not-expected = No location is expected right now. To answer a roll call, tap <b>Present</b> on its message.
+rollcall-location-invalid = ❌ These coordinates are not valid. Tap <b>📍 Share my location</b> to send again.
+
+## The commander's live card
+
+rollcall-card-title = <b>{ $name }</b>{ $title }
+rollcall-card-open = { $kind ->
+        [cek] Requested by { $opener } · answers due by { $time }
+       *[other] Opened by { $opener } · closes at { $time }
+    }
+rollcall-card-closed = Closed at { $time } · report sent to the commander's private chat.
+rollcall-card-point = 📍 Assembly point, radius { $radius }
+rollcall-card-totals = Called { $called } · ✅ { $yes } · ❌ { $no } · ⏳ { $pending }
+rollcall-card-category = <b>{ $category }</b> · called { $called }
+rollcall-card-yes = ✅ { $kind ->
+        [cek] ready
+       *[other] present
+    } { $count }
+rollcall-card-yes-location = ✅ present { $count } (📍 { $inside } at the point · { $outside } outside the radius · { $awaiting } no location yet)
+rollcall-card-no = ❌ { $kind ->
+        [cek] not ready
+       *[other] absent
+    } { $count }{ $reasons }
+rollcall-card-pending = ⏳ no answer yet { $count }
+rollcall-card-pending-unreachable = ⏳ no answer yet { $count } (🚫 { $unreachable } unreachable)
+rollcall-card-sent = Sent { $sent }/{ $total }
+rollcall-card-excluded = Not called: { $parts }
+rollcall-card-excluded-unlinked = { $count } not registered with the bot
+rollcall-card-excluded-bertugas = { $count } deployed
+rollcall-card-excluded-nonaktif = { $count } deactivated
+rollcall-card-hint = This card updates by itself.
+rollcall-button-remind = Remind those who have not answered
+rollcall-button-extend = Extend { $minutes } min
+rollcall-button-close = Close now
+rollcall-not-owner = Only the commander who opened this, or an admin, can do that.
+rollcall-already-closed = Already closed.
+rollcall-reminded = Reminder sent to { $count } people who have not answered.
+rollcall-reminded-none = Nobody to remind: everyone called has answered or has not received the message yet.
+rollcall-remind-too-soon = A reminder was just sent. Try again in a minute.
+rollcall-extended = Extended until { $time }.
+rollcall-extend-too-long = Cannot extend: at most 24 hours after opening.
+rollcall-closed-now = Closed. The report is in your private chat.
+
+## The closing report (commander's private chat only: it has phone numbers)
+
+rollcall-report-title = <b>REPORT { $name }</b>{ $title }
+rollcall-report-times = Opened { $opened } by { $opener } · closed { $closed }
+rollcall-report-totals = Called { $called } · ✅ { $kind ->
+        [cek] ready
+       *[other] present
+    } { $yes } · ❌ { $kind ->
+        [cek] not ready
+       *[other] absent
+    } { $no } · ⏳ no answer { $pending } · 🚫 unreachable { $unreachable }
+rollcall-report-all-answered = ✅ Everyone called and reachable has answered.
+rollcall-report-category = <b>{ $category }</b> — ⏳ no answer ({ $count }):
+rollcall-report-person = { $n }. { $name } · { $unit } · { $phone }
+rollcall-report-person-category = { $n }. { $name } · { $category } · { $unit } · { $phone }
+rollcall-report-person-distance = { $n }. { $name } · { $unit } · { $distance }
+rollcall-report-unreachable = 🚫 <b>Unreachable / not delivered</b> ({ $count }) — call them by phone or radio:
+rollcall-report-outside = 📍 <b>Present outside the radius</b> ({ $count }):
+rollcall-report-unlinked = <b>Not registered with the bot</b> ({ $count }), not called:
+rollcall-report-file = The full list ({ $count } people) is in the attached file.
+rollcall-report-status-belum-menjawab = no answer
+rollcall-report-status-tak-terjangkau = unreachable
+rollcall-report-status-belum-terdaftar = not registered
+rollcall-report-status-yes = present outside the radius

@@ -1,0 +1,213 @@
+## Apel (roll call) and the readiness check that shares its engine — Indonesian (reference).
+## $kind is "apel" or "cek" (cek kesiapan).
+
+cmd-apel = Buka apel (absensi) untuk kategori, satuan, atau semua
+cmd-apel-example = /apel BRIMOB 30
+
+## Opening
+
+apel-scope-all = SEMUA
+apel-scope-all-button = Semua
+apel-unknown-scope = Kategori atau satuan "{ $value }" tidak dikenal. Kategori yang ada: { $categories }. Satuan ditulis lengkap, contoh: <code>/{ $command } Polres Sanggau 30</code>. Contoh lain: <code>/{ $command } BRIMOB 30</code> atau <code>/{ $command } semua 30</code>
+apel-minutes-invalid = Durasi "{ $value }" bukan jumlah menit. Tulis angka menit setelah kategori, contoh: <code>/{ $command } BRIMOB 30</code>
+apel-minutes-not-positive = Durasi "{ $value }" tidak berlaku: harus lebih dari 0 menit. Contoh: <code>/{ $command } BRIMOB 30</code>
+apel-minutes-too-long = Durasi "{ $value }" terlalu lama: paling lama { $max } menit (24 jam). Contoh: <code>/{ $command } BRIMOB 30</code>
+apel-scope-forbidden = ❌ { $value } di luar wewenang Anda; tidak ada yang dipanggil. Wewenang Anda: { $scope }.
+apel-scope-empty = Tidak ada personel aktif dalam { $value }.
+apel-no-scope = Anda belum punya wewenang atas satuan atau kategori mana pun. Hubungi admin.
+apel-nobody-linked = Belum ada personel { $value } yang terdaftar di bot, jadi tidak ada yang bisa dipanggil ({ $unlinked } belum terdaftar). Minta mereka mendaftar dengan /start.
+apel-opened = ✅ <b>{ $name }</b> dibuka: { $count } personel dipanggil, { $kind ->
+        [cek] jawab sebelum
+       *[other] ditutup
+    } { $time }.{ $narrowed }
+    Kartu rekap menyusul dan diperbarui otomatis.
+apel-opened-narrowed = { " " }Hanya personel dalam wewenang Anda yang dipanggil.
+apel-opened-short = Dibuka.
+
+## Guided opening (buttons)
+
+apel-draft-pick-scope = <b>{ $kind ->
+        [cek] Cek kesiapan
+       *[other] Apel
+    } baru</b> — pilih peserta:
+apel-draft-pick-minutes = <b>{ $kind ->
+        [cek] Cek kesiapan
+       *[other] Apel
+    } baru</b> · { $scope }
+    Pilih batas waktu:
+apel-draft-summary = <b>{ $kind ->
+        [cek] Cek kesiapan
+       *[other] Apel
+    } baru</b>
+    Peserta: { $scope } ({ $count } personel terdaftar)
+    Batas waktu: { $minutes } menit (sampai { $time })
+    Judul: { $title }
+    Titik kumpul: { $point }
+apel-draft-none = —
+apel-draft-point = radius { $radius }
+apel-button-open = ✅ { $kind ->
+        [cek] Mulai cek kesiapan
+       *[other] Buka apel
+    }
+apel-button-point = 📍 Titik kumpul
+apel-button-title = Judul
+apel-button-cancel = Batal
+apel-button-minutes = { $minutes } mnt{ $default ->
+        [yes] { " " }(standar)
+       *[other] { "" }
+    }
+apel-draft-cancelled = Dibatalkan; tidak ada yang dipanggil.
+apel-draft-gone = Draf ini sudah tidak berlaku. Ketik /apel untuk mulai lagi.
+apel-draft-not-yours = Draf ini milik komandan lain.
+apel-draft-ask-point = 📍 Kirim lokasi titik kumpul: ketuk tombol di bawah untuk lokasi Anda sekarang, atau pilih tempat lain lewat 📎 → Lokasi.
+apel-draft-point-button = 📍 Lokasi saya sebagai titik kumpul
+apel-draft-point-private = Titik kumpul hanya bisa diatur di chat pribadi dengan bot.
+apel-draft-point-saved = 📍 Titik kumpul tercatat.
+apel-draft-pick-radius = Pilih radius titik kumpul:
+apel-draft-ask-title = Ketik judul (paling banyak { $max } karakter), contoh: <code>Apel siaga pagi</code>
+apel-draft-title-empty = Judul tidak boleh kosong. Ketik judul, contoh: <code>Apel siaga pagi</code>
+
+## What each person receives
+
+rollcall-name = { $kind ->
+        [cek] CEK KESIAPAN
+       *[other] APEL
+    } #{ $id } · { $scope }
+rollcall-prompt = <b>{ $name }</b>{ $title }
+    { $kind ->
+        [cek] Diminta oleh { $opener } · jawab sebelum { $time }
+       *[other] Dibuka oleh { $opener } · ditutup { $time }
+    }
+rollcall-prompt-point = 📍 Titik kumpul, radius { $radius }: setelah menjawab Hadir, bagikan lokasi Anda.
+rollcall-question = { $kind ->
+        [cek] Apakah Anda SIAP?
+       *[other] Apakah Anda hadir?
+    }
+rollcall-yes = { $kind ->
+        [cek] ✅ Siap
+       *[other] ✅ Hadir
+    }
+rollcall-no = { $kind ->
+        [cek] ❌ Tidak siap
+       *[other] ❌ Tidak hadir
+    }
+rollcall-back = ↩ Kembali
+rollcall-pick-reason = { $kind ->
+        [cek] Pilih alasan tidak siap:
+       *[other] Pilih alasan tidak hadir:
+    }
+rollcall-pick-reason-short = Pilih alasannya.
+rollcall-status-yes = ✅ Tercatat: <b>{ $kind ->
+        [cek] SIAP
+       *[other] HADIR
+    }</b> · { $time }
+rollcall-status-yes-awaiting = ✅ Tercatat: <b>HADIR</b> · { $time }
+    📍 Ketuk <b>Bagikan lokasi saya</b> di bawah layar untuk verifikasi di titik kumpul.
+rollcall-status-no = ❌ Tercatat: <b>{ $kind ->
+        [cek] TIDAK SIAP
+       *[other] TIDAK HADIR
+    }</b> ({ $reason }) · { $time }
+rollcall-status-write-reason = Ketik alasan singkat sebagai balasan di chat ini.
+rollcall-status-change = Jawaban bisa diubah sampai { $time }.
+rollcall-answered-yes = { $kind ->
+        [cek] ✅ SIAP tercatat.
+       *[other] ✅ HADIR tercatat.
+    }
+rollcall-answered-no = { $kind ->
+        [cek] ❌ TIDAK SIAP tercatat: { $reason }.
+       *[other] ❌ TIDAK HADIR tercatat: { $reason }.
+    }
+rollcall-write-reason = Tercatat. Ketik alasannya di chat ini.
+rollcall-answer-same = Jawaban ini sudah tercatat.
+rollcall-closed = { $kind ->
+        [cek] Cek kesiapan ini sudah ditutup; jawaban tidak dapat diubah lagi. Gunakan /kesiapan untuk mengubah status Anda.
+       *[other] Apel sudah ditutup; jawaban tidak dapat diubah lagi.
+    }
+rollcall-closed-text = { $kind ->
+        [cek] Cek kesiapan ini sudah ditutup; alasan tidak dicatat. Gunakan /kesiapan untuk mengubah status Anda.
+       *[other] Apel sudah ditutup; alasan tidak dicatat.
+    }
+rollcall-not-yours = Tombol ini bukan untuk Anda.
+rollcall-reason-saved = ✅ Alasan tercatat untuk <b>{ $name }</b>: { $reason }
+rollcall-reason-not-lainnya = Jawaban Anda sudah bukan "lainnya"; teks ini tidak dicatat.
+rollcall-reminder = ⏳ <b>Pengingat · { $name }</b>
+    Anda belum menjawab. { $kind ->
+        [cek] Jawab sebelum
+       *[other] Apel ditutup
+    } { $time } ({ $minutes } menit lagi).
+
+## Location at an assembly point
+
+rollcall-location-request = 📍 <b>{ $name }</b>: ketuk <b>📍 Bagikan lokasi saya</b> di bawah untuk verifikasi kehadiran di titik kumpul (radius { $radius }).
+rollcall-location-button = 📍 Bagikan lokasi saya
+rollcall-location-inside = 📍 Lokasi terverifikasi: { $distance } dari titik kumpul. ✅ Tercatat HADIR di <b>{ $name }</b>.
+rollcall-location-outside = 📍 Anda berada { $distance } dari titik kumpul <b>{ $name }</b> (radius { $radius }). Tercatat hadir <b>di luar radius</b>; komandan melihat jaraknya. Kirim lagi setelah tiba.
+rollcall-location-shared = 📍 Lokasi tercatat untuk <b>{ $name }</b>.
+rollcall-location-forwarded = ❌ Lokasi terusan tidak diterima. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim lokasi Anda saat ini.
+rollcall-location-not-expected = Lokasi ini tidak sedang ditunggu. Untuk menjawab apel, ketuk <b>Hadir</b> pada pesan apel.
+rollcall-location-invalid = ❌ Koordinat lokasi tidak valid. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim ulang.
+
+## The commander's live card
+
+rollcall-card-title = <b>{ $name }</b>{ $title }
+rollcall-card-open = { $kind ->
+        [cek] Diminta oleh { $opener } · jawab sebelum { $time }
+       *[other] Dibuka oleh { $opener } · ditutup { $time }
+    }
+rollcall-card-closed = Ditutup { $time } · laporan dikirim ke chat pribadi komandan.
+rollcall-card-point = 📍 Titik kumpul, radius { $radius }
+rollcall-card-totals = Dipanggil { $called } · ✅ { $yes } · ❌ { $no } · ⏳ { $pending }
+rollcall-card-category = <b>{ $category }</b> · dipanggil { $called }
+rollcall-card-yes = ✅ { $kind ->
+        [cek] siap
+       *[other] hadir
+    } { $count }
+rollcall-card-yes-location = ✅ hadir { $count } (📍 { $inside } di titik · { $outside } di luar radius · { $awaiting } belum kirim lokasi)
+rollcall-card-no = ❌ { $kind ->
+        [cek] tidak siap
+       *[other] tidak hadir
+    } { $count }{ $reasons }
+rollcall-card-pending = ⏳ belum menjawab { $count }
+rollcall-card-pending-unreachable = ⏳ belum menjawab { $count } (🚫 { $unreachable } tak terjangkau)
+rollcall-card-sent = Terkirim { $sent }/{ $total }
+rollcall-card-excluded = Tidak dipanggil: { $parts }
+rollcall-card-excluded-unlinked = { $count } belum terdaftar di bot
+rollcall-card-excluded-bertugas = { $count } sedang bertugas
+rollcall-card-excluded-nonaktif = { $count } dinonaktifkan
+rollcall-card-hint = Kartu ini diperbarui otomatis.
+rollcall-button-remind = Ingatkan yang belum
+rollcall-button-extend = Perpanjang { $minutes } mnt
+rollcall-button-close = Tutup sekarang
+rollcall-not-owner = Hanya komandan yang membuka ini, atau admin, yang dapat melakukannya.
+rollcall-already-closed = Sudah ditutup.
+rollcall-reminded = Pengingat dikirim ke { $count } orang yang belum menjawab.
+rollcall-reminded-none = Tidak ada yang perlu diingatkan: semua yang dipanggil sudah menjawab atau belum menerima pesan.
+rollcall-remind-too-soon = Pengingat baru saja dikirim. Coba lagi dalam 1 menit.
+rollcall-extended = Diperpanjang sampai { $time }.
+rollcall-extend-too-long = Tidak bisa diperpanjang: paling lama 24 jam sejak dibuka.
+rollcall-closed-now = Ditutup. Laporan dikirim ke chat pribadi Anda.
+
+## The closing report (commander's private chat only: it has phone numbers)
+
+rollcall-report-title = <b>LAPORAN { $name }</b>{ $title }
+rollcall-report-times = Dibuka { $opened } oleh { $opener } · ditutup { $closed }
+rollcall-report-totals = Dipanggil { $called } · ✅ { $kind ->
+        [cek] siap
+       *[other] hadir
+    } { $yes } · ❌ { $kind ->
+        [cek] tidak siap
+       *[other] tidak hadir
+    } { $no } · ⏳ belum menjawab { $pending } · 🚫 tak terjangkau { $unreachable }
+rollcall-report-all-answered = ✅ Semua yang dipanggil dan terjangkau sudah menjawab.
+rollcall-report-category = <b>{ $category }</b> — ⏳ belum menjawab ({ $count }):
+rollcall-report-person = { $n }. { $name } · { $unit } · { $phone }
+rollcall-report-person-category = { $n }. { $name } · { $category } · { $unit } · { $phone }
+rollcall-report-person-distance = { $n }. { $name } · { $unit } · { $distance }
+rollcall-report-unreachable = 🚫 <b>Tak terjangkau / belum terkirim</b> ({ $count }) — hubungi lewat telepon atau radio:
+rollcall-report-outside = 📍 <b>Hadir di luar radius</b> ({ $count }):
+rollcall-report-unlinked = <b>Belum terdaftar di bot</b> ({ $count }), tidak dipanggil:
+rollcall-report-file = Daftar lengkap ({ $count } orang) ada di file terlampir.
+rollcall-report-status-belum-menjawab = belum menjawab
+rollcall-report-status-tak-terjangkau = tak terjangkau
+rollcall-report-status-belum-terdaftar = belum terdaftar
+rollcall-report-status-yes = hadir di luar radius
