@@ -1,0 +1,490 @@
+"""Apel end to end: the real bot on the fake Bot API, time moved by the injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain.readiness import State
+from bot.fake_telegram.models import SentMessage
+from storage import apel as store
+from storage import personnel, readiness
+from storage.db import Database
+from tests.harness import BotHarness, Member
+
+ADMIN_ID = 900001
+COMMANDER_ID = 2001
+FAST = {
+    "rate_overall_per_s": 1000,
+    "rate_private_per_s": 100,
+    "private_burst": 100,
+    "edit_interval_s": 0,
+    "admin_ids": [ADMIN_ID],
+    "apel_reminder_minutes": [10, 2],
+}
+# Pontianak: the assembly point at Mapolda Kalbar.
+POINT = (-0.0263, 109.3425)
+
+KOMANDAN = Member(
+    "75020345",
+    "Hendra Wijaya",
+    "AKBP",
+    "BRIMOB",
+    "Satbrimob",
+    "081200000001",
+    "komandan",
+    COMMANDER_ID,
+)
+
+
+def brimob(i: int, *, linked: bool = True) -> Member:
+    return Member(
+        f"8705{i:04d}",
+        f"Anggota Brimob {i}",
+        "Bripda",
+        "BRIMOB",
+        "Satbrimob",
+        f"0812100{i:05d}",
+        user_id=1000 + i if linked else 0,
+    )
+
+
+def poh(i: int) -> Member:
+    return Member(
+        f"8801{i:04d}",
+        f"Anggota Poh {i}",
+        "Briptu",
+        "POH",
+        "Polresta Pontianak",
+        f"0812200{i:05d}",
+        user_id=1500 + i,
+    )
+
+
+async def seed_and_link(harness: BotHarness, members: Sequence[Member]) -> None:
+    """Roster in, then accounts linked directly: registration has its own tests."""
+    await harness.seed(members)
+    db = await Database.open(harness.db_path)
+    try:
+        async with db.transaction() as tx:
+            for member in members:
+                person = await personnel.by_nrp(tx, member.nrp)
+                assert person is not None
+                if member.user_id:
+                    await personnel.link(tx, person.id, member.user_id, harness.clock.now())
+                if member.role == "komandan":
+                    await personnel.set_role(tx, person.id, "komandan", harness.clock.now())
+                    await personnel.add_scope(tx, person.id, "category", member.category)
+    finally:
+        await db.close()
+
+
+async def start(harness: BotHarness, members: Sequence[Member], **overrides: Any) -> None:
+    await seed_and_link(harness, members)
+    await harness.start(**{**FAST, **overrides})
+
+
+async def answered(harness: BotHarness, cq: str) -> dict[str, Any]:
+    answer: dict[str, Any] = await harness.fake.wait_for(
+        lambda: harness.fake.callback_answer(cq), what=f"an answer to callback {cq}"
+    )
+    return answer
+
+
+async def prompt_of(harness: BotHarness, user_id: int, text: str = "APEL #") -> SentMessage:
+    return await harness.fake.wait_for_message(user_id, text)
+
+
+async def card_shows(harness: BotHarness, chat_id: int, *parts: str) -> SentMessage:
+    def found() -> SentMessage | None:
+        for message in reversed(harness.fake.sent_to(chat_id)):
+            if "dipanggil" in (message.text or "") and all(
+                p in (message.text or "") for p in parts
+            ):
+                return message
+        return None
+
+    return await harness.fake.wait_for(found, what=f"the card showing {parts}")
+
+
+def texts(harness: BotHarness, user_id: int) -> list[str]:
+    return [m.text or "" for m in harness.fake.sent_to(user_id)]
+
+
+async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> None:
+    members = [KOMANDAN, *(brimob(i) for i in range(1, 7)), brimob(7, linked=False), poh(1)]
+    await start(harness, members)
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 30 Apel siaga pagi")
+    opened = await fake.wait_for_message(COMMANDER_ID, "dibuka")
+    assert "6 personel dipanggil" in opened.text
+    assert "20.30 WIB" in opened.text
+
+    prompts = {i: await prompt_of(harness, 1000 + i) for i in range(1, 7)}
+    first = prompts[1]
+    assert "APEL #1 · BRIMOB" in first.text
+    assert "Apel siaga pagi" in first.text
+    assert "Dibuka oleh AKBP Hendra Wijaya" in first.text
+    assert first.button_texts == ["✅ Hadir", "❌ Tidak hadir"]
+    # Other categories and the commander are not called.
+    assert not any("APEL" in t for t in texts(harness, 1501))
+    assert not any("Apakah Anda hadir" in t for t in texts(harness, COMMANDER_ID))
+    await card_shows(harness, COMMANDER_ID, "BRIMOB", "dipanggil 6", "belum terdaftar")
+
+    users = {i: fake.user(1000 + i) for i in range(1, 7)}
+    cq = await users[1].press("Hadir", message=prompts[1])
+    assert "HADIR tercatat" in (await answered(harness, cq))["text"]
+    # Person 2 first says sick, then changes their mind to excused.
+    await users[2].press("Tidak hadir", message=prompts[2])
+    await fake.wait_for_message(1002, "Pilih alasan")
+    await users[2].press("Sakit")
+    await fake.wait_for_message(1002, "(sakit)")
+    await users[2].press("Tidak hadir")
+    await fake.wait_for_message(1002, "Pilih alasan")
+    cq = await users[2].press("Izin")
+    assert "izin" in (await answered(harness, cq))["text"]
+    for i, reason in ((3, "Cuti"), (4, "Dinas luar")):
+        await users[i].press("Tidak hadir", message=prompts[i])
+        await fake.wait_for_message(1000 + i, "Pilih alasan")
+        await users[i].press(reason)
+    await users[5].press("Tidak hadir", message=prompts[5])
+    await fake.wait_for_message(1005, "Pilih alasan")
+    await users[5].press("Lainnya")
+    await fake.wait_for_message(1005, "Ketik alasan")
+    await users[5].send("urusan keluarga")
+    await fake.wait_for_message(1005, "Alasan tercatat")
+    # A double tap counts once.
+    cq = await users[1].press("Hadir", message=prompts[1])
+    assert "sudah tercatat" in (await answered(harness, cq))["text"]
+
+    card = await card_shows(
+        harness,
+        COMMANDER_ID,
+        "✅ hadir 1",
+        "❌ tidak hadir 4 (izin 1, cuti 1, dinas luar 1, lainnya 1)",
+        "⏳ belum menjawab 1",
+    )
+    assert [b for b in card.button_texts] == [
+        "Ingatkan yang belum",
+        "Perpanjang 10 mnt",
+        "Perpanjang 30 mnt",
+        "Tutup sekarang",
+    ]
+    rc = (await store.open_rollcalls(harness.db))[0]
+    target = await store.target(
+        harness.db, rc.id, (await personnel.by_nrp(harness.db, brimob(5).nrp)).id
+    )  # type: ignore[union-attr]
+    assert target is not None
+    assert target.reason_text == "urusan keluarga"
+
+    # 10 minutes before the deadline: only the one who has not answered is reminded.
+    harness.clock.advance(minutes=20)
+    reminder = await fake.wait_for_message(1006, "Pengingat")
+    assert "10 menit lagi" in reminder.text
+    assert reminder.button_texts == ["✅ Hadir", "❌ Tidak hadir"]
+    await fake.wait_idle()
+    for i in range(1, 6):
+        assert not any("Pengingat" in t for t in texts(harness, 1000 + i))
+
+    harness.clock.advance(minutes=10)
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert "belum menjawab (1)" in report.text
+    assert "Bripda Anggota Brimob 6 · Satbrimob · +6281210000006" in report.text or (
+        "Bripda Anggota Brimob 6 · Satbrimob" in report.text
+    )
+    for i in range(1, 6):
+        assert f"Anggota Brimob {i} " not in report.text
+    assert "Belum terdaftar di bot" in report.text
+    assert "Anggota Brimob 7" in report.text
+    await card_shows(harness, COMMANDER_ID, "Ditutup")
+
+    # A late tap is answered politely and changes nothing.
+    cq = await users[6].press("Hadir", message=prompts[6])
+    assert "sudah ditutup" in (await answered(harness, cq))["text"]
+    person6 = await personnel.by_nrp(harness.db, brimob(6).nrp)
+    assert person6 is not None
+    assert (await store.target(harness.db, rc.id, person6.id)).answer is None  # type: ignore[union-attr]
+    # Hadir also confirmed readiness.
+    person1 = await personnel.by_nrp(harness.db, brimob(1).nrp)
+    assert person1 is not None
+    state = await readiness.get(harness.db, person1.id)
+    assert state is not None
+    assert state.state is State.SIAP
+
+
+async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, *(brimob(i) for i in range(1, 5))])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel")
+    await fake.wait_for_message(COMMANDER_ID, "pilih peserta")
+    await commander.press("BRIMOB")
+    await fake.wait_for_message(COMMANDER_ID, "Pilih batas waktu")
+    await commander.press("30 mnt (standar)")
+    await fake.wait_for_message(COMMANDER_ID, "Titik kumpul: —")
+    await commander.press("📍 Titik kumpul")
+    ask = await fake.wait_for_message(COMMANDER_ID, "Kirim lokasi titik kumpul")
+    assert ask.reply_markup["keyboard"][0][0]["request_location"] is True
+    await commander.share_location(*POINT)
+    await fake.wait_for_message(COMMANDER_ID, "Pilih radius")
+    await commander.press("250 m")
+    await fake.wait_for_message(COMMANDER_ID, "radius 250 m")
+    await commander.press("Judul")
+    await fake.wait_for_message(COMMANDER_ID, "Ketik judul")
+    await commander.send("Apel kesiapan TPS")
+    await fake.wait_for_message(COMMANDER_ID, "Judul: Apel kesiapan TPS")
+    await commander.press("✅ Buka apel")
+    await fake.wait_for_message(COMMANDER_ID, "dibuka")
+
+    users = {i: fake.user(1000 + i) for i in range(1, 5)}
+    for i in range(1, 5):
+        prompt = await prompt_of(harness, 1000 + i)
+        assert "Titik kumpul, radius 250 m" in prompt.text
+        assert "Apel kesiapan TPS" in prompt.text
+    for i in (1, 2, 3):
+        await users[i].press("Hadir")
+        request = await fake.wait_for_message(1000 + i, "Bagikan lokasi saya")
+        assert request.reply_markup["keyboard"][0][0]["request_location"] is True
+
+    # About 55 m away: inside. About 2.2 km away: outside, with the distance.
+    await users[1].share_location(POINT[0] + 0.0005, POINT[1])
+    inside = await fake.wait_for_message(1001, "terverifikasi")
+    assert "56 m" in inside.text or "55 m" in inside.text
+    await users[2].share_location(POINT[0] + 0.02, POINT[1])
+    outside = await fake.wait_for_message(1002, "di luar radius")
+    assert "2,2 km" in outside.text
+    await users[3].share_location(*POINT, forwarded=True)
+    await fake.wait_for_message(1003, "terusan tidak diterima")
+
+    await card_shows(
+        harness,
+        COMMANDER_ID,
+        "✅ hadir 3 (📍 1 di titik · 1 di luar radius · 1 belum kirim lokasi)",
+    )
+    rc = (await store.open_rollcalls(harness.db))[0]
+    assert rc.point is not None
+    assert rc.point.radius_m == 250
+
+    # No open roll call asks person 4 for a location: it is refused with an explanation.
+    await users[4].share_location(*POINT)
+    await fake.wait_for_message(1004, "tidak sedang ditunggu")
+
+    await commander.press("Tutup sekarang")
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert "Hadir di luar radius" in report.text
+    assert "Anggota Brimob 2 · Satbrimob · 2,2 km" in report.text
+
+
+async def test_restart_keeps_the_deadline_and_the_answers(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, *(brimob(i) for i in range(1, 4))])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 15")
+    await fake.wait_for_message(COMMANDER_ID, "dibuka")
+    for i in (1, 2):
+        await prompt_of(harness, 1000 + i)
+    await prompt_of(harness, 1003)
+    cq = await fake.user(1001).press("Hadir")
+    await answered(harness, cq)
+    await fake.wait_idle()
+
+    await harness.restart()
+    cq = await fake.user(1002).press("Hadir")
+    await answered(harness, cq)
+    harness.clock.advance(minutes=15)
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert "belum menjawab (1)" in report.text
+    assert "Anggota Brimob 3" in report.text
+    assert "Anggota Brimob 1 " not in report.text
+    assert "Anggota Brimob 2 " not in report.text
+
+
+async def test_five_hundred_answer_in_the_same_second(harness: BotHarness) -> None:
+    members = [brimob(i) for i in range(1, 501)]
+    await start(harness, members, max_in_flight=64)
+    fake = harness.fake
+    admin = fake.user(ADMIN_ID, first_name="Admin")
+    await admin.send("/apel BRIMOB 30")
+    await fake.wait_for_message(ADMIN_ID, "500 personel dipanggil", timeout=10)
+    await fake.wait_for(
+        lambda: all(
+            any("APEL #" in (m.text or "") for m in fake.sent_to(1000 + i)) for i in range(1, 501)
+        ),
+        timeout=20,
+        what="all 500 prompts",
+    )
+    users = [fake.user(1000 + i) for i in range(1, 501)]
+    ids = await asyncio.gather(*(u.press("Hadir") for u in users))
+    await fake.wait_for(
+        lambda: all(fake.callback_answer(cq) is not None for cq in ids),
+        timeout=20,
+        what="an answer to every callback query",
+    )
+    assert all("HADIR tercatat" in (fake.callback_answer(cq) or {}).get("text", "") for cq in ids)
+    rc = (await store.open_rollcalls(harness.db))[0]
+    targets = await store.called_targets(harness.db, rc.id)
+    assert len(targets) == 500
+    assert all(t.answer == "yes" for t in targets)
+    await card_shows(harness, ADMIN_ID, "✅ hadir 500", "⏳ belum menjawab 0")
+
+
+async def test_a_long_report_comes_as_a_file(harness: BotHarness) -> None:
+    members = [brimob(i) for i in range(1, 301)]
+    await start(harness, members)
+    fake = harness.fake
+    admin = fake.user(ADMIN_ID, first_name="Admin")
+    await admin.send("/apel BRIMOB 10")
+    await fake.wait_for_message(ADMIN_ID, "300 personel dipanggil")
+    await fake.wait_for(
+        lambda: all(fake.sent_to(1000 + i) for i in range(1, 301)), timeout=20, what="prompts"
+    )
+    harness.clock.advance(minutes=10)
+    document = await fake.wait_for(
+        lambda: next((m for m in fake.sent_to(ADMIN_ID) if m.document is not None), None),
+        timeout=10,
+        what="the report file",
+    )
+    assert document.document is not None
+    assert "LAPORAN APEL #1" in (document.text or "")
+    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "kategori"
+    assert len(rows) == 301
+    assert {r[1] for r in rows[1:]} == {"belum menjawab"}
+
+
+async def test_two_roll_calls_at_once_give_two_prompts(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2), poh(1)])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    admin = fake.user(ADMIN_ID, first_name="Admin")
+    await commander.send("/apel BRIMOB 30")
+    await fake.wait_for_message(1001, "APEL #1 · BRIMOB")
+    await admin.send("/apel semua 60")
+    await fake.wait_for_message(1001, "APEL #2 · SEMUA")
+    await fake.wait_for_message(1501, "APEL #2 · SEMUA")
+    first = await fake.wait_for_message(1001, "APEL #1")
+    cq = await fake.user(1001).press("Hadir", message=first)
+    await answered(harness, cq)
+    person = await personnel.by_nrp(harness.db, brimob(1).nrp)
+    assert person is not None
+    one = await store.target(harness.db, 1, person.id)
+    two = await store.target(harness.db, 2, person.id)
+    assert one is not None
+    assert two is not None
+    assert one.answer == "yes"
+    assert two.answer is None
+
+
+async def test_commander_buttons_remind_extend_close(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2)])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 30")
+    await prompt_of(harness, 1001)
+    await prompt_of(harness, 1002)
+    cq = await fake.user(1001).press("Hadir")
+    await answered(harness, cq)
+    card = await card_shows(harness, COMMANDER_ID, "✅ hadir 1")
+
+    cq = await commander.press("Ingatkan yang belum", message=card)
+    assert "1 orang" in (await answered(harness, cq))["text"]
+    reminder = await fake.wait_for_message(1002, "Pengingat")
+    assert "30 menit lagi" in reminder.text
+    cq = await commander.press("Ingatkan yang belum", message=card)
+    assert "baru saja" in (await answered(harness, cq))["text"]
+    assert not any("Pengingat" in t for t in texts(harness, 1001))
+
+    # An answer from the reminder message counts too.
+    cq = await fake.user(1002).press("Tidak hadir", message=reminder)
+    await fake.wait_for_message(1002, "Pilih alasan")
+    await fake.user(1002).press("Sakit")
+    await card_shows(harness, COMMANDER_ID, "❌ tidak hadir 1 (sakit 1)")
+
+    cq = await commander.press("Perpanjang 10 mnt", message=card)
+    assert "20.40 WIB" in (await answered(harness, cq))["text"]
+    await card_shows(harness, COMMANDER_ID, "ditutup 20.40 WIB")
+    rc = (await store.open_rollcalls(harness.db))[0]
+    assert rc.closes_at == harness.clock.now() + timedelta(minutes=40)
+
+    # Someone else cannot press the commander's buttons.
+    cq = await fake.user(1001).press_data(f"ap:v1:cls:{rc.id}", message=card)
+    assert "Hanya komandan" in (await answered(harness, cq))["text"]
+
+    cq = await commander.press("Tutup sekarang", message=card)
+    assert "Ditutup" in (await answered(harness, cq))["text"]
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert "Semua yang dipanggil" in report.text
+    cq = await commander.press_data(f"ap:v1:cls:{rc.id}", message=card)
+    assert "Sudah ditutup" in (await answered(harness, cq))["text"]
+    # Closing twice sends one report.
+    await fake.wait_idle()
+    assert len([t for t in texts(harness, COMMANDER_ID) if "LAPORAN" in t]) == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/apel BRIMOP 30", 'Kategori atau satuan "BRIMOP" tidak dikenal'),
+        ("/apel POH 30", "di luar wewenang Anda"),
+        ("/apel BRIMOB 0", "harus lebih dari 0 menit"),
+        ("/apel BRIMOB -5", "harus lebih dari 0 menit"),
+        ("/apel BRIMOB abc", "bukan jumlah menit"),
+        ("/apel BRIMOB 2000", "terlalu lama"),
+        ("/apel Polresta Pontianak 30", "di luar wewenang Anda"),
+    ],
+)
+async def test_bad_commands_change_nothing(
+    harness: BotHarness, command: str, expected: str
+) -> None:
+    await start(harness, [KOMANDAN, brimob(1), poh(1)])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send(command)
+    answer = await fake.wait_for_message(COMMANDER_ID, expected)
+    assert "/apel" in answer.text or "Wewenang Anda: BRIMOB" in answer.text
+    await fake.wait_idle()
+    assert await store.open_rollcalls(harness.db) == []
+    assert not any("APEL" in t for t in texts(harness, 1501))
+
+
+async def test_members_strangers_and_forged_buttons(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2), poh(1)])
+    fake = harness.fake
+    member = fake.user(1001)
+    await member.send("/apel BRIMOB 30")
+    await fake.wait_for_message(1001, "hanya untuk komandan")
+    stranger = fake.user(7777)
+    await stranger.send("/apel BRIMOB 30")
+    await fake.wait_for_message(7777, "belum terdaftar")
+    assert await store.open_rollcalls(harness.db) == []
+
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 30")
+    prompt = await prompt_of(harness, 1001)
+    # POH person 1501 was not called: a forged "Hadir" for this roll call is refused.
+    outsider = fake.user(1501)
+    cq = await outsider.press_data("ap:v1:y:1:p", message=prompt)
+    assert "bukan untuk Anda" in (await answered(harness, cq))["text"]
+    cq = await outsider.press_data("ap:v1:y:999:p", message=prompt)
+    assert "tidak berlaku" in (await answered(harness, cq))["text"]
+    cq = await member.press_data("ap:v1:r:1:p:bolos", message=prompt)
+    assert "tidak berlaku" in (await answered(harness, cq))["text"]
+    rc = (await store.open_rollcalls(harness.db))[0]
+    assert all(t.answer is None for t in await store.called_targets(harness.db, rc.id))
+
+    # Deactivated mid roll call: the tap is refused and the person leaves the tally.
+    async with harness.db.transaction() as tx:
+        await tx.execute("UPDATE personnel SET active = 0 WHERE nrp = ?", (brimob(2).nrp,))
+    second = await prompt_of(harness, 1002)
+    cq = await fake.user(1002).press("Hadir", message=second)
+    assert "belum terdaftar" in (await answered(harness, cq))["text"]
+    cq = await member.press("Hadir", message=prompt)
+    await answered(harness, cq)
+    await card_shows(harness, COMMANDER_ID, "dipanggil 1", "1 dinonaktifkan")
