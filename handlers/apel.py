@@ -873,10 +873,12 @@ def _deadline_handlers(services: Services) -> None:
     async def on_remind(tx: Transaction, deadline: Deadline) -> None:
         rollcall_id, _, minutes = deadline.ref.partition(":")
         rc = await store.get(tx, int(rollcall_id))
-        if rc is None or not rc.is_open:
+        now = services.clock.now()
+        # Caught up after downtime past the deadline: the close follows, a reminder is noise.
+        if rc is None or not rc.accepts_answers(now):
             return
         tag = str(deadline.payload.get("tag") or f"t{minutes}")
-        await send_reminders(services, tx, rc, tag, services.clock.now())
+        await send_reminders(services, tx, rc, tag, now)
         await refresh_card(services, tx, rc)
 
     services.scheduler.on(CLOSE_KIND, on_close)

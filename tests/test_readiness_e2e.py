@@ -1,0 +1,234 @@
+"""Readiness end to end: /siap, /tidaksiap, /kesiapan, stale rechecks, /cekkesiapan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.readiness import State
+from storage import apel as store
+from storage import deadlines, personnel, readiness
+from tests.harness import BotHarness
+from tests.test_apel_e2e import (
+    ADMIN_ID,
+    COMMANDER_ID,
+    KOMANDAN,
+    answered,
+    brimob,
+    card_shows,
+    poh,
+    start,
+    texts,
+)
+
+ANDI = 1001
+
+
+async def person_id(harness: BotHarness, nrp: str) -> int:
+    person = await personnel.by_nrp(harness.db, nrp)
+    assert person is not None
+    return person.id
+
+
+async def test_siap_goes_stale_and_one_tap_confirms_again(harness: BotHarness) -> None:
+    await start(harness, [brimob(1)], readiness_stale_hours=12)
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/siap")
+    done = await fake.wait_for_message(ANDI, "Anda SIAP")
+    assert "20.00 WIB" in done.text
+    assert "15 Feb 2024 08.00 WIB" in done.text
+    await andi.send("/kesiapan")
+    view = await fake.wait_for_message(ANDI, "Kesiapan Anda")
+    assert "✅ SIAP" in view.text
+    assert view.button_texts == ["✅ Siap", "❌ Tidak siap"]
+
+    harness.clock.advance(hours=11, minutes=59)
+    await fake.wait_idle()
+    assert not any("Konfirmasi kesiapan" in t for t in texts(harness, ANDI))
+    harness.clock.advance(minutes=1)
+    ask = await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
+    assert "14 Feb 2024 20.00 WIB" in ask.text
+    assert ask.button_texts == ["✅ Masih siap", "❌ Tidak siap"]
+    await andi.send("/kesiapan")
+    await fake.wait_for_message(ANDI, "perlu konfirmasi ulang")
+
+    cq = await andi.press("Masih siap", message=ask)
+    assert "SIAP tercatat" in (await answered(harness, cq))["text"]
+    await fake.wait_for(
+        lambda: "✅ SIAP" in (fake.message(ANDI, ask.message_id).text or ""), what="the edit"
+    )
+    pid = await person_id(harness, brimob(1).nrp)
+    row = await deadlines.get(harness.db, readiness.RECHECK_DEADLINE, pid)
+    assert row is not None
+    assert row.due_at == harness.clock.now() + timedelta(hours=12)
+
+
+async def test_tidaksiap_with_reason_and_end_time_asks_again_when_it_ends(
+    harness: BotHarness,
+) -> None:
+    await start(harness, [brimob(1)])
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/tidaksiap")
+    await fake.wait_for_message(ANDI, "Pilih alasan")
+    await andi.press("Sakit")
+    until = await fake.wait_for_message(ANDI, "Sampai kapan")
+    assert until.button_texts == ["Hari ini", "Besok", "3 hari", "Belum tahu"]
+    cq = await andi.press("Besok", message=until)
+    await answered(harness, cq)
+    # 20.00 WIB on the 14th: "besok" runs to the end of the 15th.
+    await fake.wait_for_message(ANDI, "sampai 16 Feb 2024 00.00 WIB")
+    pid = await person_id(harness, brimob(1).nrp)
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    assert state.state is State.TIDAK_SIAP
+    assert state.reason == "sakit"
+
+    harness.clock.advance(hours=27, minutes=59)
+    await fake.wait_idle()
+    assert not any("berakhir" in t for t in texts(harness, ANDI))
+    harness.clock.advance(minutes=1)
+    ask = await fake.wait_for_message(ANDI, "berakhir")
+    assert "sakit" in ask.text
+    cq = await andi.press("Siap", message=ask)
+    await answered(harness, cq)
+    await fake.wait_for(
+        lambda: "✅ SIAP" in (fake.message(ANDI, ask.message_id).text or ""), what="the edit"
+    )
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    assert state.state is State.SIAP
+
+
+async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None:
+    await start(harness, [brimob(1)])
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    pid = await person_id(harness, brimob(1).nrp)
+    await andi.send("/tidaksiap malas")
+    await fake.wait_for_message(ANDI, 'Alasan "malas" tidak dikenal')
+    assert await readiness.get(harness.db, pid) is None
+
+    await andi.send("/tidaksiap dinas luar Jakarta")
+    await fake.wait_for_message(ANDI, "dinas luar: Jakarta")
+    await andi.press("Belum tahu")
+    await fake.wait_for_message(ANDI, "tanpa batas waktu")
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    assert state.reason == "dinas_luar"
+    assert state.until is None
+
+    await andi.send("/tidaksiap lainnya")
+    await fake.wait_for_message(ANDI, "Ketik alasan singkat")
+    await andi.send("mengantar keluarga ke rumah sakit")
+    await fake.wait_for_message(ANDI, "lainnya: mengantar keluarga")
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    assert state.reason == "lainnya"
+    assert state.reason_text == "mengantar keluarga ke rumah sakit"
+
+    await andi.send("/kesiapan")
+    view = await fake.wait_for_message(ANDI, "Kesiapan Anda")
+    assert "TIDAK SIAP" in view.text
+    await andi.press("Tidak siap", message=view)
+    await fake.wait_for(
+        lambda: "Pilih alasan" in (fake.message(ANDI, view.message_id).text or ""),
+        what="the reasons",
+    )
+    await andi.press("↩ Kembali", message=fake.message(ANDI, view.message_id))
+    await fake.wait_for(
+        lambda: "Kesiapan Anda" in (fake.message(ANDI, view.message_id).text or ""),
+        what="back to the view",
+    )
+    await andi.press("✅ Siap", message=fake.message(ANDI, view.message_id))
+    await fake.wait_for(
+        lambda: "✅ SIAP" in (fake.message(ANDI, view.message_id).text or ""), what="SIAP"
+    )
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    assert state.state is State.SIAP
+
+
+async def test_deployed_people_cannot_change_their_state(harness: BotHarness) -> None:
+    await start(harness, [brimob(1)])
+    pid = await person_id(harness, brimob(1).nrp)
+    async with harness.db.transaction() as tx:
+        await readiness.set_deployed(tx, pid, 12, harness.clock.now())
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/siap")
+    await fake.wait_for_message(ANDI, "sedang BERTUGAS")
+    await andi.send("/tidaksiap sakit")
+    await fake.wait_for(lambda: len([t for t in texts(harness, ANDI) if "BERTUGAS" in t]) >= 2)
+    await andi.send("/kesiapan")
+    view = await fake.wait_for_message(ANDI, "pengerahan #12")
+    assert view.buttons == []
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    assert state.state is State.BERTUGAS
+
+
+async def test_readiness_commands_need_a_person_and_a_private_chat(harness: BotHarness) -> None:
+    await start(harness, [brimob(1)])
+    fake = harness.fake
+    admin = fake.user(ADMIN_ID)
+    await admin.send("/siap")
+    await fake.wait_for_message(ADMIN_ID, "tidak terhubung dengan data personel")
+    group = fake.group(-100777, "Posko")
+    await fake.user(ANDI).send("/siap", chat=group)
+    await fake.wait_for_message(-100777, "chat pribadi")
+    stranger = fake.user(4242)
+    await stranger.send("/siap")
+    await fake.wait_for_message(4242, "belum terdaftar")
+    cq = await stranger.press_data("rd:v1:siap", message=fake.last_sent_to(4242))
+    assert "belum terdaftar" in (await answered(harness, cq))["text"]
+
+
+async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: BotHarness) -> None:
+    members = [KOMANDAN, brimob(1), brimob(2), brimob(3), brimob(4), poh(1)]
+    await start(harness, members)
+    deployed = await person_id(harness, brimob(4).nrp)
+    async with harness.db.transaction() as tx:
+        await readiness.set_deployed(tx, deployed, 5, harness.clock.now())
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/cekkesiapan POH")
+    await fake.wait_for_message(COMMANDER_ID, "di luar wewenang")
+    await commander.send("/cekkesiapan BRIMOB 20")
+    opened = await fake.wait_for_message(COMMANDER_ID, "CEK KESIAPAN #1 · BRIMOB")
+    assert "3 personel dipanggil" in opened.text
+    prompts = {i: await fake.wait_for_message(1000 + i, "Apakah Anda SIAP") for i in (1, 2, 3)}
+    assert prompts[1].button_texts == ["✅ Siap", "❌ Tidak siap"]
+    assert not any("CEK KESIAPAN" in t for t in texts(harness, 1004))
+    assert not any("CEK KESIAPAN" in t for t in texts(harness, 1501))
+
+    cq = await fake.user(1001).press("Siap", message=prompts[1])
+    assert "SIAP tercatat" in (await answered(harness, cq))["text"]
+    await fake.user(1002).press("Tidak siap", message=prompts[2])
+    await fake.wait_for_message(1002, "Pilih alasan tidak siap")
+    await fake.user(1002).press("Cuti")
+    edited = await fake.wait_for_message(1002, "TIDAK SIAP")
+    assert "3 hari" in edited.button_texts
+    await fake.user(1002).press("3 hari", message=edited)
+    await fake.wait_for_message(1002, "sampai 17 Feb 2024 20.00 WIB")
+
+    card = await card_shows(
+        harness, COMMANDER_ID, "✅ siap 1", "❌ tidak siap 1 (cuti 1)", "⏳ belum menjawab 1"
+    )
+    assert "1 sedang bertugas" in card.text
+    one = await readiness.get(harness.db, await person_id(harness, brimob(1).nrp))
+    two = await readiness.get(harness.db, await person_id(harness, brimob(2).nrp))
+    assert one is not None
+    assert one.state is State.SIAP
+    assert two is not None
+    assert two.state is State.TIDAK_SIAP
+    assert two.reason == "cuti"
+    assert two.until == harness.clock.now() + timedelta(days=3)
+
+    harness.clock.advance(minutes=20)
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN CEK KESIAPAN #1")
+    assert "Anggota Brimob 3" in report.text
+    assert "Anggota Brimob 1 " not in report.text
+    rc = await store.get(harness.db, 1)
+    assert rc is not None
+    assert rc.state == "closed"
