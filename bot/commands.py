@@ -44,6 +44,8 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("kesiapan", "anggota"),
     CommandSpec("apel", "komandan", group=True),
     CommandSpec("cekkesiapan", "komandan", group=True),
+    CommandSpec("mobilize", "komandan", group=True, aliases=("gerakkan",)),
+    CommandSpec("pengerahan", "komandan", group=True),
 ]
 
 

@@ -6,12 +6,16 @@ from bot.services import SiagaApp
 from handlers import (
     apel,
     errors,
+    exports,
     gate,
+    groups,
     help,
     language,
+    mobilize,
     readiness,
     registration,
     roles,
+    status,
     text_input,
 )
 
@@ -24,8 +28,13 @@ def register_all(app: SiagaApp) -> None:
     roles.register(app)
     help.register(app)
     language.register(app)
+    # Before apel: its location handler gets what an arrival or a site pin is not.
+    mobilize.register(app)
     apel.register(app)
     readiness.register(app)
+    groups.register(app)
+    status.register(app)
+    exports.register(app)
     text_input.register(app)
     help.register_fallback(app)
     errors.register(app)

@@ -454,6 +454,7 @@ async def candidates(
 ) -> list[Candidate]:
     """Everyone who may be invited to this call-out's line now, unordered: SIAP, active,
     linked, reachable, never invited to this call-out, not held by another live one.
+    Commanders and admins give orders; they are not in the pool that receives them.
 
     Call inside the transaction that records the invites: the pick and the reservation must
     not be split, or two commanders ordering at once could pick the same person.
@@ -463,7 +464,7 @@ async def candidates(
         "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at"
         " FROM personnel p JOIN readiness r ON r.person_id = p.id"
         " WHERE p.active = 1 AND p.telegram_user_id IS NOT NULL AND p.category_code = ?"
-        " AND r.state = 'SIAP'"
+        f" AND p.role = 'anggota' AND r.state = 'SIAP'"
         " AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.chat_id = p.telegram_user_id)"
         " AND NOT EXISTS (SELECT 1 FROM callout_invites i WHERE i.person_id = p.id"
         f" AND (i.callout_id = ? OR {_live('i')}))"
@@ -484,7 +485,7 @@ async def candidates(
 async def category_people(
     db: Db, category: str, units: Collection[str] | None = None
 ) -> list[PersonStatus]:
-    """Every active person of the category (within `units`), for the confirm card."""
+    """Every active member (not commanders) of the category within `units`: the card."""
     unit_sql, unit_params = _unit_filter(units)
     rows = await db.fetchall(
         "SELECT p.id, p.telegram_user_id IS NOT NULL,"
@@ -493,7 +494,7 @@ async def category_people(
         " EXISTS (SELECT 1 FROM callout_invites i WHERE i.person_id = p.id AND"
         f" {_live('i')})"
         " FROM personnel p LEFT JOIN readiness r ON r.person_id = p.id"
-        f" WHERE p.active = 1 AND p.category_code = ?{unit_sql}",
+        f" WHERE p.active = 1 AND p.role = 'anggota' AND p.category_code = ?{unit_sql}",
         [category, *unit_params],
     )
     return [
