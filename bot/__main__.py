@@ -161,6 +161,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    from bot.exports import run_cli
+
+    return run_cli(settings, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Siaga — kesiagaan dan pengerahan personel."
@@ -187,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="salin database dengan aman saat bot berjalan")
     backup.add_argument("file")
     backup.set_defaults(func=cmd_backup)
+
+    from bot.exports import add_cli
+
+    add_cli(sub).set_defaults(func=cmd_export)
 
     cats = sub.add_parser("categories", help="kelola kategori")
     cats_sub = cats.add_subparsers(dest="categories_command", required=True)

@@ -8,22 +8,29 @@ and `python -m bot export` (files on disk). An export with no rows is a file wit
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import csv
 import io
 import re
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bot.clock import SystemClock
+from bot.config import Settings
 from bot.domain.readiness import Effective, effective
-from bot.domain.status import DateRange, StatusScope
+from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
 from bot.i18n import Catalog
-from storage import status
+from storage import audit, groups, status
 from storage.db import Database, Transaction
 
 Cell = str | int | float | datetime | None
@@ -93,6 +100,50 @@ class ExportError:
 
     key: str
     ref: int = 0
+    value: str = ""
+
+
+_KIND_WORDS = {
+    "personel": ExportKind.ROSTER,
+    "roster": ExportKind.ROSTER,
+    "daftar": ExportKind.ROSTER,
+    "apel": ExportKind.APEL,
+    "pengerahan": ExportKind.CALLOUT,
+    "callout": ExportKind.CALLOUT,
+    "belum-apel": ExportKind.APEL_NONRESPONDERS,
+    "apel-nonresponders": ExportKind.APEL_NONRESPONDERS,
+    "belum-pengerahan": ExportKind.CALLOUT_NONRESPONDERS,
+    "callout-nonresponders": ExportKind.CALLOUT_NONRESPONDERS,
+    "audit": ExportKind.AUDIT,
+    "log": ExportKind.AUDIT,
+}
+
+
+def parse_export_args(args: list[str]) -> tuple[ExportRequest, str | None] | ExportError:
+    """`personel xlsx`, `apel 5 csv`, `belum-pengerahan #12`, `audit 2024-02-01 2024-02-14`:
+    the request and the format (None: ask with buttons)."""
+    if not args:
+        return ExportError("eks-usage")
+    kind = _KIND_WORDS.get(args[0].lower())
+    if kind is None:
+        return ExportError("eks-usage")
+    rest = list(args[1:])
+    fmt = rest.pop().lower() if rest and rest[-1].lower() in FORMATS else None
+    if kind is ExportKind.AUDIT:
+        if not rest:
+            return ExportError("eks-needs-dates")
+        dates = parse_date_range(" ".join(rest))
+        if isinstance(dates, ScopeError):
+            return ExportError(dates.key, value=dates.value)
+        return ExportRequest(kind, dates=dates), fmt
+    if kind.needs_id:
+        ref = rest[0].lstrip("#") if len(rest) == 1 else ""
+        if not ref.isdigit():
+            return ExportError("eks-needs-id")
+        return ExportRequest(kind, int(ref)), fmt
+    if rest:
+        return ExportError("eks-usage")
+    return ExportRequest(kind), fmt
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -450,3 +501,98 @@ async def _callout(
             for r in results
         ],
     )
+
+
+# -- the command line: python -m bot export KIND --out FILE … --------------------------------
+
+
+def cli_request(
+    kind: str, ref_id: int | None, first: str | None, last: str | None
+) -> ExportRequest | ExportError:
+    """The request behind `export KIND [--id N] [--from DATE --to DATE]`."""
+    try:
+        export_kind = ExportKind(kind)
+    except ValueError:
+        return ExportError("eks-usage", value=kind)
+    dates: DateRange | None = None
+    if first or last:
+        parsed = parse_date_range(f"{first or last} {last or first}")
+        if isinstance(parsed, ScopeError):
+            return ExportError(parsed.key, value=parsed.value)
+        dates = parsed
+    if export_kind is ExportKind.AUDIT and dates is None:
+        return ExportError("eks-needs-dates")
+    if export_kind.needs_id and ref_id is None:
+        return ExportError("eks-needs-id")
+    return ExportRequest(export_kind, ref_id, dates)
+
+
+async def export_file(
+    settings: Settings, request: ExportRequest, out: Path, fmt: str
+) -> int | ExportError:
+    """Write one export for the whole command to `out`; the number of rows, or why not."""
+    catalog = Catalog.load(default=settings.locale)
+    now = SystemClock().now()
+    db = await Database.open(settings.db_path)
+    try:
+        table = await build_table(
+            db,
+            catalog,
+            settings.locale,
+            request,
+            scope=StatusScope.whole(),
+            now=now,
+            stale_after=await groups.current_stale_after(db, settings, now),
+            zone=settings.zone,
+        )
+        if isinstance(table, ExportError):
+            return table
+        data = write(table, fmt, settings.zone)
+        await asyncio.to_thread(out.write_bytes, data)
+        async with db.transaction() as tx:
+            await audit.record(
+                tx,
+                now,
+                f"export.{request.kind.value}",
+                subject="cli",
+                details={"format": fmt, "rows": len(table.rows), "file": out.name},
+            )
+        return len(table.rows)
+    finally:
+        await db.close()
+
+
+def run_cli(settings: Settings, args: argparse.Namespace) -> int:
+    """`python -m bot export`: 0 on success, 1 with a readable reason on stderr."""
+    catalog = Catalog.load(default=settings.locale)
+    out = Path(args.out)
+    fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix else "xlsx")
+    if fmt not in FORMATS:
+        print(f"--format: xlsx | csv ({fmt!r})", file=sys.stderr)
+        return 1
+    request = cli_request(args.kind, args.id, args.date_from, args.date_to)
+    result: int | ExportError
+    result = (
+        request
+        if isinstance(request, ExportError)
+        else asyncio.run(export_file(settings, request, out, fmt))
+    )
+    if isinstance(result, ExportError):
+        text = catalog.text(settings.locale, result.key, ref=result.ref, value=result.value)
+        print(re.sub(r"<[^>]+>", "", text), file=sys.stderr)
+        return 1
+    print(f"{result} baris / rows → {out}")
+    return 0
+
+
+def add_cli(sub: Any) -> argparse.ArgumentParser:
+    """Add the `export` subcommand to `python -m bot`'s parser."""
+    export = sub.add_parser("export", help="ekspor ke XLSX/CSV / export to XLSX or CSV")
+    export.add_argument("kind", choices=[k.value for k in ExportKind])
+    export.add_argument("--out", required=True, help="file to write, e.g. personel.xlsx")
+    export.add_argument("--format", choices=FORMATS, default=None)
+    export.add_argument("--from", dest="date_from", default=None, help="2024-02-01")
+    export.add_argument("--to", dest="date_to", default=None, help="2024-02-14")
+    export.add_argument("--id", type=int, default=None, help="roll call or call-out number")
+    parser: argparse.ArgumentParser = export
+    return parser

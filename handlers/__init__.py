@@ -6,13 +6,16 @@ from bot.services import SiagaApp
 from handlers import (
     apel,
     errors,
+    exports,
     gate,
+    groups,
     help,
     language,
     mobilize,
     readiness,
     registration,
     roles,
+    status,
     text_input,
 )
 
@@ -29,6 +32,9 @@ def register_all(app: SiagaApp) -> None:
     mobilize.register(app)
     apel.register(app)
     readiness.register(app)
+    groups.register(app)
+    status.register(app)
+    exports.register(app)
     text_input.register(app)
     help.register_fallback(app)
     errors.register(app)

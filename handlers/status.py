@@ -1,0 +1,476 @@
+"""/status and /laporan, and the status message every command group gets on schedule.
+
+`build_status` renders the status (table, reasons, live call-outs, open roll calls) from the
+database for a scope, in one language, for `now`: the broadcast (inside the scheduler's
+transaction) and `/status` (a reply) use the same text. Counts only: no phone, no NRP, no
+name ever appears in it; names go to a commander's private chat on request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.charts import Chart, ChartLabels, readiness_chart
+from bot.domain import callback_data
+from bot.domain.readiness import REASONS, Effective, effective
+from bot.domain.status import (
+    SHORTFALL_KINDS,
+    CategoryCounts,
+    ReportLabels,
+    ScopeError,
+    StatusScope,
+    TableLabels,
+    count_by_category,
+    fit_lines,
+    jam_rawan_active,
+    parse_scope,
+    reasons_table,
+    report_block,
+    split_chunks,
+    stale_after,
+    status_table,
+    strength_report,
+)
+from bot.i18n import format_moment, format_number, format_time
+from bot.services import Actor, Services, SiagaApp, SiagaContext
+from handlers.common import command_args, inline_keyboard, is_private, reply
+from storage import groups, outbox, status
+from storage.db import Database, Transaction
+from storage.groups import CommandGroup
+from storage.outbox import OutgoingMessage, Priority
+
+Db = Database | Transaction
+
+# Telegram refuses longer texts; keep a margin for entities and the odd multi-byte count.
+MESSAGE_LIMIT = 4000
+# Names listed per section in the private "names" message before pointing to /ekspor.
+NAMES_PER_SECTION = 60
+
+
+@dataclass(frozen=True)
+class StatusView:
+    text: str  # HTML
+    counts: list[CategoryCounts]
+    jam_rawan: bool
+    now: datetime
+
+
+def actor_scope(actor: Actor) -> StatusScope:
+    """What a commander may see: everything for an admin, their units and categories else."""
+    if actor.is_admin:
+        return StatusScope.whole()
+    return StatusScope(actor.scope.units, actor.scope.categories)
+
+
+def scope_label(services: Services, lang: str, scope: StatusScope) -> str:
+    return scope.label(services.catalog.text(lang, "posko-scope-everything"))
+
+
+async def build_status(
+    services: Services,
+    db: Db,
+    lang: str,
+    scope: StatusScope,
+    now: datetime,
+    *,
+    chat_id: int | None = None,
+) -> StatusView:
+    catalog = services.catalog
+    zone = services.settings.zone
+    values = await groups.effective_values(db, services.settings)
+    switch = await groups.jam_rawan(db)
+    rawan = jam_rawan_active(values, now, switch.manual_on)
+    fresh_for = stale_after(values, now, switch.manual_on)
+    people = await status.people_states(db, scope)
+    order = await status.category_order(db)
+    counts = count_by_category(people, order, now, fresh_for, keep_empty=scope.everything)
+
+    def t(key: str, **args: str | int | float) -> str:
+        return catalog.html(lang, key, **args)
+
+    def fmt(value: int) -> str:
+        return format_number(value, lang)
+
+    head = t("sts-title", time=format_moment(now, zone, lang))
+    if rawan:
+        head += " · " + t("sts-jam-rawan")
+    parts = [head]
+    if not scope.everything:
+        parts.append(t("sts-scope", scope=scope_label(services, lang, scope)))
+    if counts:
+        labels = TableLabels(
+            *(
+                catalog.text(lang, f"sts-col-{c}")
+                for c in (
+                    "category",
+                    "strength",
+                    "linked",
+                    "siap",
+                    "stale",
+                    "tidak-siap",
+                    "bertugas",
+                    "unknown",
+                    "unreachable",
+                    "total",
+                )
+            )
+        )
+        parts.append(f"<pre>{html.escape(status_table(counts, labels, fmt))}</pre>")
+        reasons = reasons_table(
+            counts,
+            labels.category,
+            {r: catalog.text(lang, f"sts-reason-{r.replace('_', '-')}") for r in REASONS},
+            labels.total,
+            fmt,
+        )
+        if reasons:
+            parts.append(t("sts-reasons-title") + f"\n<pre>{html.escape(reasons)}</pre>")
+    else:
+        parts.append(t("sts-empty"))
+    legend = t("sts-legend")
+
+    callouts = await status.live_callouts(db, scope, chat_id=chat_id)
+    callout_lines = []
+    for callout in callouts:
+        line = t(
+            "sts-callout-line",
+            id=callout.id,
+            categories=callout.categories,
+            accepted=fmt(callout.accepted),
+            quota=fmt(callout.quota),
+            arrived=fmt(callout.arrived),
+            location=callout.location[:60],
+        )
+        if callout.drill:
+            line = catalog.text(lang, "sts-callout-drill", line=line)
+        callout_lines.append(line)
+    rollcall_lines = []
+    for rollcall in await status.open_rollcalls(db, scope):
+        rollcall_lines.append(
+            t(
+                "sts-rollcall-line",
+                id=rollcall.id,
+                kind=catalog.text(lang, f"sts-rollcall-{rollcall.kind}"),
+                scope=rollcall.scope_label or catalog.text(lang, "sts-rollcall-everyone"),
+                yes=fmt(rollcall.yes),
+                no=fmt(rollcall.no),
+                waiting=fmt(rollcall.waiting),
+                closes=format_time(rollcall.closes_at, zone, lang),
+            )
+        )
+
+    def more(count: int) -> str:
+        return t("sts-more", count=fmt(count))
+
+    fixed = "\n\n".join(parts) + "\n\n" + legend
+    budget = MESSAGE_LIMIT - len(fixed) - 4
+    sections: list[str] = []
+    if callout_lines:
+        title = t("sts-callouts-title")
+        kept = fit_lines(callout_lines, max(budget // 2, budget - 600) - len(title) - 1, more)
+        sections.append("\n".join([title, *kept]))
+    else:
+        sections.append(t("sts-callouts-none"))
+    if rollcall_lines:
+        title = t("sts-rollcalls-title")
+        left = budget - sum(len(s) + 2 for s in sections) - len(title) - 1
+        sections.append("\n".join([title, *fit_lines(rollcall_lines, left, more)]))
+    text = "\n\n".join([*parts, *sections, legend])
+    return StatusView(text, counts, rawan, now)
+
+
+def chart_labels(services: Services, lang: str, now: datetime) -> ChartLabels:
+    catalog = services.catalog
+    moment = format_moment(now, services.settings.zone, lang)
+    return ChartLabels(
+        title=catalog.text(lang, "sts-chart-title", time=moment),
+        segments={
+            "siap": catalog.text(lang, "sts-chart-siap"),
+            "stale": catalog.text(lang, "sts-chart-stale"),
+            "tidak_siap": catalog.text(lang, "sts-chart-tidak-siap"),
+            "bertugas": catalog.text(lang, "sts-chart-bertugas"),
+        },
+        rest=catalog.text(lang, "sts-chart-rest"),
+        axis=catalog.text(lang, "sts-chart-axis"),
+        # Fluent fills the words; str.format fills the numbers per bar.
+        bar_label=catalog.text(lang, "sts-chart-bar", siap="{siap}", strength="{strength}"),
+        thousands="," if lang == "en" else ".",
+    )
+
+
+def render_chart(services: Services, lang: str, view: StatusView) -> Chart:
+    return readiness_chart(view.counts, chart_labels(services, lang, view.now))
+
+
+def chart_caption(services: Services, lang: str, now: datetime) -> str:
+    moment = format_moment(now, services.settings.zone, lang)
+    return services.catalog.html(lang, "sts-chart-caption", time=moment)
+
+
+# -- /status -----------------------------------------------------------------------------------
+
+
+async def _requested_scope(
+    update: Update, context: SiagaContext, default: StatusScope
+) -> StatusScope | None:
+    """The scope typed after the command (within the asker's command), else `default`."""
+    args = command_args(context)
+    if not args:
+        return default
+    db = context.services.db
+    order = await status.category_order(db)
+    parsed = parse_scope(" ".join(args), order, await status.units(db))
+    if isinstance(parsed, ScopeError):
+        await reply(update, context, parsed.key, value=parsed.value, categories=", ".join(order))
+        return None
+    mine = actor_scope(context.actor)
+    if not parsed.within(mine):
+        outside = parsed.label("")
+        if not mine.everything:
+            outside = ", ".join(
+                sorted((parsed.units - mine.units) | (parsed.categories - mine.categories))
+            )
+        await reply(
+            update,
+            context,
+            "sts-scope-outside",
+            value=outside,
+            scope=scope_label(context.services, context.actor.language, mine),
+        )
+        return None
+    return parsed
+
+
+async def group_for_command(update: Update, context: SiagaContext) -> CommandGroup | None:
+    """In a group: the registered command group, asked by a commander; else a polite no."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    group = await groups.active_group(context.services.db, chat.id)
+    if group is None:
+        await reply(update, context, "posko-not-registered")
+        return None
+    if not context.actor.is_commander:
+        await reply(update, context, "posko-commander-only")
+        return None
+    return group
+
+
+async def status_command(update: Update, context: SiagaContext) -> None:
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    services = context.services
+    lang = context.actor.language
+    with_chart = True
+    names_ref = "p"
+    if is_private(update):
+        if not context.actor.is_commander:
+            await reply(update, context, "posko-commander-only")
+            return
+        default = actor_scope(context.actor)
+        if default.empty:
+            await reply(update, context, "posko-no-scope")
+            return
+    else:
+        group = await group_for_command(update, context)
+        if group is None:
+            return
+        default, lang, with_chart = group.scope, group.language, group.chart
+        names_ref = str(chat.id)
+    scope = await _requested_scope(update, context, default)
+    if scope is None:
+        return
+    now = services.clock.now()
+    view = await build_status(services, services.db, lang, scope, now, chat_id=chat.id)
+    button = services.catalog.text(lang, "sts-names-button")
+    await message.reply_html(
+        view.text,
+        reply_markup=inline_keyboard(
+            [[(button, callback_data.encode("sts", "names", names_ref))]]
+        ),
+    )
+    if with_chart and view.counts:
+        chart = await asyncio.to_thread(render_chart, services, lang, view)
+        await message.reply_photo(chart.png, caption=chart_caption(services, lang, now))
+
+
+# -- names, privately --------------------------------------------------------------------------
+
+
+async def on_names(update: Update, context: SiagaContext) -> None:
+    """The names behind the counts, to the commander who tapped, in their private chat."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = callback_data.decode(query.data)
+    actor = context.actor
+    services = context.services
+    if data is None or not data.args:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    if not actor.is_commander:
+        await query.answer(context.label("posko-commander-only"), show_alert=True)
+        return
+    scope = actor_scope(actor)
+    if data.args[0] != "p":
+        try:
+            chat_id = int(data.args[0])
+        except ValueError:
+            chat_id = 0
+        group = await groups.active_group(services.db, chat_id)
+        if group is None:
+            await query.answer(context.label("posko-not-registered"), show_alert=True)
+            return
+        scope = group.scope
+    now = services.clock.now()
+    text = await render_names(services, actor, scope, now)
+    async with services.db.transaction() as tx:
+        for number, chunk in enumerate(text):
+            await outbox.enqueue(
+                tx,
+                OutgoingMessage(
+                    chat_id=actor.user_id,
+                    text=chunk,
+                    priority=Priority.REMINDER,
+                    dedup_key=f"sts:names:{actor.user_id}:{query.id}:{number}",
+                ),
+                now,
+            )
+    services.wake_delivery()
+    await query.answer(context.label("sts-names-sent"))
+
+
+async def render_names(
+    services: Services, actor: Actor, scope: StatusScope, now: datetime
+) -> list[str]:
+    catalog = services.catalog
+    lang = actor.language
+    db = services.db
+    switch = await groups.jam_rawan(db)
+    fresh_for = stale_after(
+        await groups.effective_values(db, services.settings), now, switch.manual_on
+    )
+    people = await status.named_states(db, scope, actor_scope(actor))
+    sections: dict[str, list[str]] = {"tidak-siap": [], "stale": [], "unreachable": []}
+    for person in people:
+        state = effective(person.readiness, now, fresh_for)
+        args: dict[str, str | int | float] = {
+            "name": person.display_name,
+            "unit": person.unit,
+            "category": person.category,
+        }
+        if state is Effective.TIDAK_SIAP and person.readiness is not None:
+            reason = person.readiness.reason or "lainnya"
+            args["reason"] = catalog.text(lang, f"eks-reason-{reason.replace('_', '-')}")
+            sections["tidak-siap"].append(catalog.html(lang, "sts-names-person-reason", **args))
+        elif state is Effective.STALE:
+            sections["stale"].append(catalog.html(lang, "sts-names-person", **args))
+        if person.unreachable:
+            sections["unreachable"].append(catalog.html(lang, "sts-names-person", **args))
+    title = catalog.html(
+        lang,
+        "sts-names-title",
+        scope=scope_label(services, lang, scope),
+        time=format_moment(now, services.settings.zone, lang),
+    )
+    blocks = [title]
+    for key, lines in sections.items():
+        if not lines:
+            continue
+        shown = lines[:NAMES_PER_SECTION]
+        block = [catalog.html(lang, f"sts-names-{key}", count=format_number(len(lines), lang))]
+        block += shown
+        if len(lines) > len(shown):
+            block.append(
+                catalog.html(
+                    lang, "sts-names-more", count=format_number(len(lines) - len(shown), lang)
+                )
+            )
+        blocks.append("\n".join(block))
+    if len(blocks) == 1:
+        blocks.append(catalog.html(lang, "sts-names-none"))
+    return split_chunks(blocks, MESSAGE_LIMIT)
+
+
+# -- /laporan ----------------------------------------------------------------------------------
+
+
+async def build_report(
+    services: Services, db: Db, lang: str, scope: StatusScope, now: datetime
+) -> list[str]:
+    """The strength report as messages (HTML), each under Telegram's limit."""
+    catalog = services.catalog
+    switch = await groups.jam_rawan(db)
+    fresh_for = stale_after(
+        await groups.effective_values(db, services.settings), now, switch.manual_on
+    )
+    people = await status.people_states(db, scope)
+    total_label = catalog.text(lang, "lap-total")
+    report = strength_report(people, await status.category_order(db), now, fresh_for, total_label)
+
+    def fmt(value: int) -> str:
+        return format_number(value, lang)
+
+    labels = ReportLabels(
+        category=catalog.text(lang, "lap-col-category"),
+        jumlah=catalog.text(lang, "lap-col-jumlah"),
+        siap=catalog.text(lang, "lap-col-siap"),
+        kurang=catalog.text(lang, "lap-col-kurang"),
+        keterangan=catalog.text(lang, "lap-col-keterangan"),
+        kinds={k: catalog.text(lang, f"lap-kind-{k.replace('_', '-')}") for k in SHORTFALL_KINDS},
+    )
+    head = catalog.html(lang, "lap-title", time=format_moment(now, services.settings.zone, lang))
+    if not scope.everything:
+        head += "\n" + catalog.html(lang, "lap-scope", scope=scope_label(services, lang, scope))
+    if not report.units:
+        return [head + "\n\n" + catalog.html(lang, "lap-empty")]
+    blocks = [head]
+    for unit in report.units:
+        table = report_block(unit.rows, unit.total, labels, fmt)
+        blocks.append(
+            catalog.html(lang, "lap-unit", unit=unit.unit) + f"\n<pre>{html.escape(table)}</pre>"
+        )
+    whole = report_block(report.categories, report.total, labels, fmt)
+    blocks.append(catalog.html(lang, "lap-whole") + f"\n<pre>{html.escape(whole)}</pre>")
+    blocks.append(catalog.html(lang, "lap-legend"))
+    return split_chunks(blocks, MESSAGE_LIMIT)
+
+
+async def laporan_command(update: Update, context: SiagaContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    lang = context.actor.language
+    if is_private(update):
+        if not context.actor.is_commander:
+            await reply(update, context, "posko-commander-only")
+            return
+        default = actor_scope(context.actor)
+        if default.empty:
+            await reply(update, context, "posko-no-scope")
+            return
+    else:
+        group = await group_for_command(update, context)
+        if group is None:
+            return
+        default, lang = group.scope, group.language
+    scope = await _requested_scope(update, context, default)
+    if scope is None:
+        return
+    for chunk in await build_report(services, services.db, lang, scope, services.clock.now()):
+        await message.reply_html(chunk)
+
+
+def register(app: SiagaApp) -> None:
+    app.add_handler(CommandHandler("status", status_command))
+    app.add_handler(CommandHandler("laporan", laporan_command))
+    app.add_handler(CallbackQueryHandler(on_names, pattern=r"^sts:v1:names:"))

@@ -1,0 +1,390 @@
+"""Command groups end to end: registration, the broadcast schedule (normal and jam rawan,
+across a restart), pinned status, removal and 403, /status, /laporan, /ekspor.
+
+The real bot runs on the fake Bot API; time moves only with the injected clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.fake_telegram import SimGroup
+from bot.fake_telegram.models import SentMessage
+from storage import audit, deadlines, groups, personnel, readiness
+from storage.db import Database
+from tests.harness import BotHarness, Member
+
+ADMIN_ID = 900001
+COMMANDER_ID = 2001
+GROUP_ID = -100500
+FAST: dict[str, Any] = {
+    "rate_overall_per_s": 1000,
+    "rate_private_per_s": 100,
+    "private_burst": 100,
+    "rate_group_per_min": 1000,
+    "group_burst": 100,
+    "edit_interval_s": 0,
+    "admin_ids": [ADMIN_ID],
+}
+KOMANDAN = Member(
+    "75020345",
+    "Hendra Wijaya",
+    "AKBP",
+    "BRIMOB",
+    "Satbrimob",
+    "081200000001",
+    "komandan",
+    COMMANDER_ID,
+)
+
+
+def brimob(i: int) -> Member:
+    return Member(
+        f"8705{i:04d}",
+        f"Anggota Brimob {i}",
+        "Bripda",
+        "BRIMOB",
+        "Satbrimob",
+        f"0812100{i:05d}",
+        user_id=1000 + i,
+    )
+
+
+def poh(i: int) -> Member:
+    return Member(
+        f"8801{i:04d}",
+        f"Anggota Poh {i}",
+        "Briptu",
+        "POH",
+        "Polresta Pontianak",
+        f"0812200{i:05d}",
+        user_id=1500 + i,
+    )
+
+
+BRIMOB = [brimob(i) for i in range(1, 7)]
+POH = [poh(i) for i in range(1, 5)]
+MEMBERS = [KOMANDAN, *BRIMOB, *POH]
+
+
+async def seed(harness: BotHarness, members: Sequence[Member] = MEMBERS) -> None:
+    """Roster in, accounts linked, a few readiness states: registration has its own tests."""
+    await harness.seed(members)
+    db = await Database.open(harness.db_path)
+    now = harness.clock.now()
+    try:
+        async with db.transaction() as tx:
+            for member in members:
+                person = await personnel.by_nrp(tx, member.nrp)
+                assert person is not None
+                if member.user_id:
+                    await personnel.link(tx, person.id, member.user_id, now)
+                if member in BRIMOB[:3] or member in POH[:2]:
+                    await readiness.set_ready(tx, person.id, now, source="test")
+                elif member is BRIMOB[3]:
+                    await readiness.set_not_ready(
+                        tx, person.id, now, reason="sakit", source="test"
+                    )
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def bot(harness: BotHarness) -> BotHarness:
+    await seed(harness)
+    await harness.start(**FAST)
+    return harness
+
+
+def statuses(bot: BotHarness, chat_id: int = GROUP_ID) -> list[SentMessage]:
+    return [m for m in bot.fake.sent_to(chat_id) if "STATUS SIAGA" in (m.text or "")]
+
+
+def charts(bot: BotHarness, chat_id: int = GROUP_ID) -> list[SentMessage]:
+    return [m for m in bot.fake.sent_to(chat_id) if m.kind == "document"]
+
+
+async def register_group(
+    bot: BotHarness, text: str = "/posko", *, chat_id: int = GROUP_ID, admin_bot: bool = False
+) -> SimGroup:
+    group = bot.fake.group(chat_id=chat_id, title="Posko Polda Kalbar")
+    commander = bot.fake.user(COMMANDER_ID, first_name="Hendra")
+    await bot.fake.add_bot_to_group(
+        group, commander, status="administrator" if admin_bot else "member"
+    )
+    await bot.fake.wait_for_message(chat_id, "Siaga sudah masuk grup ini")
+    await commander.send(text, chat=group)
+    await bot.fake.wait_for_message(chat_id, "terdaftar sebagai posko")
+    await bot.fake.wait_for(lambda: len(statuses(bot, chat_id)) >= 1, what="the first status")
+    return group
+
+
+async def advance(bot: BotHarness, minutes: float) -> None:
+    bot.clock.advance(minutes=minutes)
+    await bot.fake.wait_idle(quiet=0.2)
+
+
+def assert_no_personal_data(bot: BotHarness, chat_ids: Sequence[int]) -> None:
+    """No phone number and no NRP in anything the bot put into these groups."""
+    secrets = {m.nrp for m in MEMBERS} | {m.phone for m in MEMBERS}
+    secrets |= {"+62" + m.phone[1:] for m in MEMBERS} | {m.phone[1:] for m in MEMBERS}
+    for chat_id in chat_ids:
+        for message in bot.fake.history(chat_id):
+            if not message.from_bot:
+                continue
+            for version in message.versions:
+                for secret in secrets:
+                    assert secret not in (version or ""), (secret, version)
+
+
+# -- registration, schedule, content --------------------------------------------------------
+
+
+async def test_register_then_broadcast_every_hour_for_the_scope(bot: BotHarness) -> None:
+    await register_group(bot)
+    first = statuses(bot)[0]
+    # The commander of Satbrimob: the group covers his unit, BRIMOB people only.
+    table = re.search(r"Kat .*?Jumlah[^\n]*", first.text or "", re.S)
+    assert table is not None
+    assert "BRIMOB" in table.group(0)
+    assert "POH" not in table.group(0)
+    row = next(line for line in table.group(0).split("\n") if line.startswith("BRIMOB"))
+    # kekuatan 7 (6 + the commander), terdaftar 7, siap 3, tidak siap 1 (sakit).
+    assert row.split()[1:6] == ["7", "7", "3", "0", "1"]
+    assert "Sakit" in (first.text or "")
+    assert "Pengerahan aktif: tidak ada" in (first.text or "")
+    await bot.fake.wait_for(lambda: len(charts(bot)) >= 1, what="the chart")
+    assert charts(bot)[0].document is not None
+    assert charts(bot)[0].document.data.startswith(b"\x89PNG")
+
+    await advance(bot, 30)
+    assert len(statuses(bot)) == 1
+    await advance(bot, 30)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="the 21.00 status")
+    await advance(bot, 60)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 3, what="the 22.00 status")
+    assert len(charts(bot)) == 3
+    assert_no_personal_data(bot, [GROUP_ID])
+    group = await groups.active_group(bot.db, GROUP_ID)
+    assert group is not None
+    assert group.scope.units == {"Satbrimob"}
+
+
+async def test_jam_rawan_is_denser_and_a_restart_sends_no_slot_twice(
+    harness: BotHarness,
+) -> None:
+    await seed(harness)
+    # 20.00 WIB is inside the window.
+    await harness.start(**FAST, jam_rawan_windows="18:00-23:59,00:00-06:00")
+    bot = harness
+    await register_group(bot, "/posko Satbrimob")
+    assert "JAM RAWAN" in (statuses(bot)[0].text or "")
+    await advance(bot, 15)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="the 20.15 status")
+
+    await bot.restart()
+    await bot.fake.wait_idle(quiet=0.3)
+    assert len(statuses(bot)) == 2  # the 20.15 slot is not sent again
+    await advance(bot, 10)
+    assert len(statuses(bot)) == 2
+    await advance(bot, 5)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 3, what="the 20.30 status")
+    # A long outage catches up with one status, not one per missed slot.
+    await bot.stop()
+    bot.clock.advance(minutes=95)
+    await bot.start()
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 4, what="the catch-up status")
+    await bot.fake.wait_idle(quiet=0.3)
+    assert len(statuses(bot)) == 4
+    keys = await bot.db.fetchall(
+        "SELECT dedup_key FROM outbox WHERE chat_id = ? AND kind = 'send'", (GROUP_ID,)
+    )
+    status_keys = [k[0] for k in keys if str(k[0]).startswith("status:")]
+    assert len(status_keys) == len(set(status_keys)) == 4
+
+
+async def test_jamrawan_switch_by_a_commander(bot: BotHarness) -> None:
+    await register_group(bot)
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/jamrawan on")
+    await bot.fake.wait_for_message(COMMANDER_ID, "Jam rawan dinyalakan")
+    await advance(bot, 15)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="a jam rawan status")
+    assert "JAM RAWAN" in (statuses(bot)[-1].text or "")
+    await advance(bot, 15)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 3, what="the next quarter")
+    await commander.send("/jamrawan off")
+    await bot.fake.wait_for_message(COMMANDER_ID, "dimatikan")
+    await advance(bot, 15)
+    assert len(statuses(bot)) == 3  # back to the hour: 21.00 is the next slot
+    await advance(bot, 15)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 4, what="the 21.00 status")
+    stale = await groups.current_stale_after(bot.db, bot.services.settings, bot.clock.now())
+    assert stale == timedelta(hours=bot.services.settings.readiness_stale_hours)
+
+
+async def test_pinned_status_is_one_message_edited_in_place(bot: BotHarness) -> None:
+    group = await register_group(bot, admin_bot=True)
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/posko sematkan", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "satu pesan tersemat")
+    state = bot.fake.chat_state(GROUP_ID)
+    await bot.fake.wait_for(lambda: state.pinned, what="the pinned status")
+    pinned = bot.fake.message(GROUP_ID, state.pinned[-1])
+    assert "STATUS SIAGA" in (pinned.text or "")
+    before = len(statuses(bot))
+    await advance(bot, 60)
+    await bot.fake.wait_for(lambda: len(pinned.versions) >= 2, what="an edit of the status")
+    await advance(bot, 60)
+    await bot.fake.wait_for(lambda: len(pinned.versions) >= 3, what="another edit")
+    assert len(statuses(bot)) == before  # no new status message, only edits
+    assert "21.00" in (pinned.versions[1] or "")
+    assert "22.00" in (pinned.versions[2] or "")
+    assert_no_personal_data(bot, [GROUP_ID])
+
+
+async def test_bot_removed_unregisters_and_a_403_tells_an_admin(bot: BotHarness) -> None:
+    group = await register_group(bot)
+    commander = bot.fake.user(COMMANDER_ID)
+    await bot.fake.remove_bot_from_group(group, commander)
+    await bot.fake.wait_for_message(COMMANDER_ID, "Bot dikeluarkan dari grup")
+    assert await groups.active_group(bot.db, GROUP_ID) is None
+    assert await deadlines.get(bot.db, "posko.broadcast", GROUP_ID) is not None
+    pending = await deadlines.pending(bot.db, "posko.broadcast")
+    assert all(d.ref != str(GROUP_ID) for d in pending)
+    await advance(bot, 120)
+    assert len(statuses(bot)) == 1
+
+    # Another group is deleted without the bot hearing of it: the next send gets a 403.
+    other = await register_group(bot, chat_id=-100600)
+    bot.fake.chat_state(other.id).bot_status = "kicked"
+    await advance(bot, 60)
+    await bot.fake.wait_for_message(ADMIN_ID, "tidak bisa dikirimi pesan lagi")
+    await bot.fake.wait_for_message(COMMANDER_ID, "tidak bisa dikirimi pesan lagi")
+    assert await groups.active_group(bot.db, -100600) is None
+    actions = [e.action for e in await audit.entries(bot.db)]
+    assert "posko.kicked" in actions
+    assert "posko.unreachable" in actions
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+
+async def test_posko_refusals(bot: BotHarness) -> None:
+    group = bot.fake.group(chat_id=GROUP_ID, title="Posko")
+    member = bot.fake.user(BRIMOB[0].user_id)
+    await member.send("/posko", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "hanya untuk komandan")
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/posko BRIMOP", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "bukan kategori atau satuan")
+    await commander.send("/posko Polresta Pontianak", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "di luar wewenang Anda")
+    await commander.send("/posko")
+    await bot.fake.wait_for_message(COMMANDER_ID, "dipakai di grup")
+    await commander.send("/status", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "belum terdaftar sebagai posko")
+    assert await groups.active_group(bot.db, GROUP_ID) is None
+
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send("/jamrawan 18:00-23:59,00:00-6")
+    bad = await bot.fake.wait_for_message(ADMIN_ID, "tidak bisa dibaca")
+    assert "00:00-6" in (bad.text or "")
+    assert "/jamrawan 18:00-23:59,00:00-06:00" in (bad.text or "")
+    await commander.send("/jamrawan 18:00-23:59")
+    await bot.fake.wait_for_message(COMMANDER_ID, "hanya dapat diubah admin")
+    await admin.send("/jamrawan 18:00-23:59,00:00-06:00")
+    await bot.fake.wait_for_message(ADMIN_ID, "Jadwal jam rawan: 18.00")
+    await admin.send("/ekspor audit 2024-02-14 2024-02-01")
+    await bot.fake.wait_for_message(ADMIN_ID, "terbalik")
+
+
+# -- /status, names, /laporan -------------------------------------------------------------------
+
+
+async def test_status_in_private_and_names_only_privately(bot: BotHarness) -> None:
+    group = await register_group(bot)
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/status")
+    answer = await bot.fake.wait_for_message(COMMANDER_ID, "STATUS SIAGA")
+    assert "BRIMOB" in (answer.text or "")
+    await bot.fake.wait_for(
+        lambda: any(m.kind == "photo" for m in bot.fake.sent_to(COMMANDER_ID)), what="a chart"
+    )
+    # Names behind the counts, asked in the group, arrive in the private chat only.
+    await commander.send("/status", chat=group)
+    in_group = await bot.fake.wait_for_message(
+        GROUP_ID, lambda m: bool(m.button("Rincian nama")), timeout=5
+    )
+    await commander.press("Rincian nama", message=in_group, chat=group)
+    names = await bot.fake.wait_for_message(COMMANDER_ID, "Rincian nama")
+    assert "Bripda Anggota Brimob 4" in (names.text or "")  # sakit
+    assert "sakit" in (names.text or "")
+    member = bot.fake.user(BRIMOB[0].user_id)
+    await member.press("Rincian nama", message=in_group, chat=group)
+    await bot.fake.wait_idle()
+    assert not any("Rincian nama" in (m.text or "") for m in bot.fake.sent_to(member.id))
+    assert_no_personal_data(bot, [GROUP_ID])
+    await member.send("/status", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "hanya untuk komandan")
+
+
+async def test_laporan_rolls_up_to_the_roster(bot: BotHarness) -> None:
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send("/laporan")
+    report = await bot.fake.wait_for_message(ADMIN_ID, "LAPORAN KEKUATAN PERSONEL")
+    text = report.text or ""
+    assert "Satbrimob" in text
+    assert "Polresta Pontianak" in text
+    whole = text.split("Jumlah seluruhnya", 1)[1]
+    rows = {
+        line.split()[0]: [int(v) for v in line.split()[1:4]]
+        for line in whole.split("\n")
+        if line.split() and line.split()[0] in ("BRIMOB", "POH", "Jumlah")
+    }
+    assert rows["BRIMOB"] == [7, 3, 4]  # jumlah, siap, kurang
+    assert rows["POH"] == [4, 2, 2]
+    assert rows["Jumlah"] == [len(MEMBERS), 5, len(MEMBERS) - 5]
+    assert "sakit 1" in whole
+
+
+# -- /ekspor ------------------------------------------------------------------------------------
+
+
+async def test_ekspor_roster_with_buttons_and_refusals(bot: BotHarness) -> None:
+    group = await register_group(bot)
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/ekspor", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "hanya dikirim di chat pribadi")
+    assert not any(m.kind == "document" and "personel" in str(m.document) for m in charts(bot))
+
+    await commander.send("/ekspor")
+    menu = await bot.fake.wait_for_message(COMMANDER_ID, "pilih data")
+    assert "Log audit" not in " ".join(menu.button_texts)  # admins only
+    await commander.press("Daftar personel", message=menu)
+    formats = await bot.fake.wait_for_message(COMMANDER_ID, "Pilih format")
+    await commander.press("CSV", message=formats)
+    sent = await bot.fake.wait_for_message(COMMANDER_ID, lambda m: m.kind == "document")
+    assert sent.document is not None
+    rows = list(csv.reader(io.StringIO(sent.document.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["NRP", "Pangkat", "Nama"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(m.nrp for m in [KOMANDAN, *BRIMOB])
+
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send("/ekspor personel xlsx")
+    document = await bot.fake.wait_for_message(ADMIN_ID, lambda m: m.kind == "document")
+    assert document.document is not None
+    sheet = load_workbook(io.BytesIO(document.document.data)).active
+    assert sheet is not None
+    assert sheet.max_row == len(MEMBERS) + 1
+    assert sheet.freeze_panes == "A2"
+    actions = [e.action for e in await audit.entries(bot.db)]
+    assert actions.count("export.roster") == 2
