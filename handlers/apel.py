@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import math
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -1542,20 +1541,6 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
 # -- locations ----------------------------------------------------------------------------
 
 
-LocationConsumer = Callable[[Update, SiagaContext], Awaitable[bool]]
-_LOCATION_CONSUMERS: list[LocationConsumer] = []
-
-
-def accept_locations(consumer: LocationConsumer) -> None:
-    """Let another feature (e.g. call-out arrival) take private locations apel does not want.
-
-    PTB runs one handler per group, so two features each with a LOCATION handler would shadow
-    one another; there is one handler here, and `consumer(update, context)` returns True when
-    the location was for it. Unclaimed locations get the "not expected" answer.
-    """
-    _LOCATION_CONSUMERS.append(consumer)
-
-
 async def on_location(update: Update, context: SiagaContext) -> None:
     message = update.effective_message
     if message is None or message.location is None:
@@ -1575,9 +1560,7 @@ async def on_location(update: Update, context: SiagaContext) -> None:
     person = actor.person
     rollcalls = await store.present_in_open(services.db, person.id, now) if person else []
     if person is None or not rollcalls:
-        for consumer in _LOCATION_CONSUMERS:
-            if await consumer(update, context):
-                return
+        # The last location handler in line (call-out arrivals pass theirs on to here).
         await reply(
             update, context, "rollcall-location-not-expected", reply_markup=ReplyKeyboardRemove()
         )

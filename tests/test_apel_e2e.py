@@ -488,3 +488,119 @@ async def test_members_strangers_and_forged_buttons(harness: BotHarness) -> None
     cq = await member.press("Hadir", message=prompt)
     await answered(harness, cq)
     await card_shows(harness, COMMANDER_ID, "dipanggil 1", "1 dinonaktifkan")
+
+
+async def test_unreachable_people_are_listed_apart_and_not_reminded(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2), brimob(3)])
+    fake = harness.fake
+    fake.faults.fail_chat(1003)
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 30")
+    await prompt_of(harness, 1001)
+    await prompt_of(harness, 1002)
+    cq = await fake.user(1001).press("Hadir")
+    await answered(harness, cq)
+    await card_shows(harness, COMMANDER_ID, "⏳ belum menjawab 2 (🚫 1 tak terjangkau)")
+
+    cq = await commander.press("Ingatkan yang belum")
+    assert "1 orang" in (await answered(harness, cq))["text"]
+    await fake.wait_for_message(1002, "Pengingat")
+    harness.clock.advance(minutes=30)
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    silent, _, unreachable = report.text.partition("Tak terjangkau")
+    assert "Anggota Brimob 2" in silent
+    assert "Anggota Brimob 3" not in silent
+    assert "Anggota Brimob 3 · BRIMOB · Satbrimob · +6281210000003" in unreachable
+
+
+async def test_a_report_longer_than_one_message_is_split(harness: BotHarness) -> None:
+    members = [brimob(i) for i in range(1, 121)]
+    await start(harness, members)
+    fake = harness.fake
+    admin = fake.user(ADMIN_ID, first_name="Admin")
+    await admin.send("/apel BRIMOB 10")
+    await fake.wait_for_message(ADMIN_ID, "120 personel dipanggil")
+    await fake.wait_for(
+        lambda: all(fake.sent_to(1000 + i) for i in range(1, 121)), timeout=20, what="prompts"
+    )
+    harness.clock.advance(minutes=10)
+    await fake.wait_for_message(ADMIN_ID, "120. Bripda")
+    await fake.wait_idle()
+    parts = [m.text or "" for m in fake.sent_to(ADMIN_ID) if m.kind == "text"]
+    report = [p for p in parts if "Bripda Anggota Brimob" in p]
+    assert len(report) == 2
+    assert all(len(p.encode("utf-16-le")) // 2 < 4096 for p in report)
+    names = "\n".join(report)
+    assert all(f"Anggota Brimob {i} ·" in names for i in range(1, 121))
+    assert not any(m.document for m in fake.sent_to(ADMIN_ID))
+
+
+async def test_opened_in_a_group_the_names_stay_private(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2)])
+    fake = harness.fake
+    group = fake.group(-100900, "Posko Polda")
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 30", chat=group)
+    await fake.wait_for_message(-100900, "dibuka")
+    card = await card_shows(harness, -100900, "BRIMOB", "dipanggil 2")
+    await prompt_of(harness, 1001)
+    # Someone else in the group cannot close the commander's roll call.
+    cq = await fake.user(1001).press("Tutup sekarang", message=card, chat=group)
+    assert "Hanya komandan" in (await answered(harness, cq))["text"]
+    cq = await commander.press("Tutup sekarang", message=card, chat=group)
+    await answered(harness, cq)
+    report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert "+6281210000001" in report.text
+    await card_shows(harness, -100900, "Ditutup")
+    await fake.wait_idle()
+    group_text = "\n".join(m.text or "" for m in fake.sent_to(-100900))
+    assert "Anggota Brimob" not in group_text
+    assert "+62812" not in group_text
+
+
+async def test_prompts_speak_each_persons_language(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2)])
+    fake = harness.fake
+    english = fake.user(1002, first_name="Eng")
+    await english.send("/bahasa")
+    await fake.wait_for_message(1002, "Choose a language")
+    await english.press("English")
+    await fake.wait_for_message(1002, "Language: English")
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel BRIMOB 30")
+    assert "Apakah Anda hadir" in (await prompt_of(harness, 1001)).text
+    prompt = await prompt_of(harness, 1002, "ROLL CALL #1")
+    assert prompt.button_texts == ["✅ Present", "❌ Absent"]
+    await english.press("Absent", message=prompt)
+    await fake.wait_for_message(1002, "Why are you absent")
+    cq = await english.press("On leave")
+    assert "ABSENT recorded: on leave" in (await answered(harness, cq))["text"]
+
+
+async def test_guided_readiness_check_and_a_cancelled_draft(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1)])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel")
+    await fake.wait_for_message(COMMANDER_ID, "pilih peserta")
+    await commander.press("Batal")
+    await fake.wait_for_message(COMMANDER_ID, "Dibatalkan")
+    stale = fake.last_sent_to(COMMANDER_ID)
+    cq = await commander.press_data("ap:v1:dgo:1", message=stale)
+    assert "tidak berlaku" in (await answered(harness, cq))["text"]
+    assert await store.open_rollcalls(harness.db) == []
+
+    await commander.send("/cekkesiapan 15")
+    picker = await fake.wait_for_message(COMMANDER_ID, "Cek kesiapan baru")
+    assert picker.button_texts[:2] == ["Semua", "BRIMOB"]
+    # Another user's tap on the commander's draft is refused.
+    cq = await fake.user(1001).press_data(
+        picker.reply_markup["inline_keyboard"][0][1]["callback_data"], message=picker
+    )
+    assert "komandan lain" in (await answered(harness, cq))["text"]
+    await commander.press("BRIMOB", message=picker)
+    summary = await fake.wait_for_message(COMMANDER_ID, "Batas waktu: 15 menit")
+    assert "📍 Titik kumpul" not in summary.button_texts
+    await commander.press("Mulai cek kesiapan")
+    await fake.wait_for_message(COMMANDER_ID, "CEK KESIAPAN #1 · BRIMOB dibuka")
+    await fake.wait_for_message(1001, "Apakah Anda SIAP")
