@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import os
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -304,3 +307,52 @@ def test_file_names(fmt: str) -> None:
     assert file_name(ExportRequest(ExportKind.AUDIT, dates=audit_range), fmt, NOW, WIB) == (
         f"siaga-audit-20240201-20240214-20240214-2000.{fmt}"
     )
+
+
+def test_the_command_line_writes_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    path = tmp_path / "siaga.db"
+
+    async def prepare() -> None:
+        db = await Database.open(path)
+        try:
+            await _seed(db)
+        finally:
+            await db.close()
+
+    asyncio.run(prepare())
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("SIAGA_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SIAGA_DB_PATH", str(path))
+
+    assert main(["export", "roster", "--out", str(tmp_path / "personel.xlsx")]) == 0
+    rows = _read_xlsx((tmp_path / "personel.xlsx").read_bytes())
+    assert len(rows) == len(PEOPLE) + 1
+    assert main(["export", "roster", "--out", str(tmp_path / "p.txt"), "--format", "csv"]) == 0
+    assert len(_read_csv((tmp_path / "p.txt").read_bytes())) == len(PEOPLE) + 1
+
+    # A day with nothing logged: a file with the column headers, not an error.
+    out = tmp_path / "audit.csv"
+    assert main(["export", "audit", "--out", str(out), "--from", "2024-01-01"]) == 0
+    assert _read_csv(out.read_bytes())[0][0] == "Waktu"
+    capsys.readouterr()
+    backwards = [
+        "export",
+        "audit",
+        "--out",
+        str(out),
+        "--from",
+        "2024-02-14",
+        "--to",
+        "2024-02-01",
+    ]
+    assert main(backwards) == 1
+    assert "terbalik" in capsys.readouterr().err
+    assert main(["export", "apel", "--out", str(out)]) == 1
+    assert "nomornya" in capsys.readouterr().err
+    assert main(["export", "apel", "--id", "7", "--out", str(out)]) == 1
+    assert "Apel #7 tidak ditemukan" in capsys.readouterr().err

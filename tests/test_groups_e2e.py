@@ -113,10 +113,15 @@ def charts(bot: BotHarness, chat_id: int = GROUP_ID) -> list[SentMessage]:
 
 
 async def register_group(
-    bot: BotHarness, text: str = "/posko", *, chat_id: int = GROUP_ID, admin_bot: bool = False
+    bot: BotHarness,
+    text: str = "/posko",
+    *,
+    chat_id: int = GROUP_ID,
+    admin_bot: bool = False,
+    by: int = COMMANDER_ID,
 ) -> SimGroup:
     group = bot.fake.group(chat_id=chat_id, title="Posko Polda Kalbar")
-    commander = bot.fake.user(COMMANDER_ID, first_name="Hendra")
+    commander = bot.fake.user(by, first_name="Hendra")
     await bot.fake.add_bot_to_group(
         group, commander, status="administrator" if admin_bot else "member"
     )
@@ -388,3 +393,86 @@ async def test_ekspor_roster_with_buttons_and_refusals(bot: BotHarness) -> None:
     assert sheet.freeze_panes == "A2"
     actions = [e.action for e in await audit.entries(bot.db)]
     assert actions.count("export.roster") == 2
+
+
+# -- the whole command: seven categories, three live call-outs, an open roll call -------------
+
+
+async def test_whole_command_status_with_live_callouts_fits_one_message(
+    bot: BotHarness,
+) -> None:
+    from bot.domain.apel import Scope, ScopeKind
+    from bot.domain.callout import InviteState, Order, OrderLine
+    from storage import apel, callouts
+    from storage.apel import NewTarget
+
+    now = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        people = {m.nrp: await personnel.by_nrp(tx, m.nrp) for m in MEMBERS}
+        for number, (category, location) in enumerate(
+            [
+                ("BRIMOB", "Kantor KPU Kalbar, Pontianak"),
+                ("POH", "Bundaran Digulis Untan, Pontianak"),
+                ("SAMAPTA", "Gudang logistik KPU Kubu Raya"),
+            ]
+        ):
+            callout_id = await callouts.create(
+                tx,
+                draft_id=None,
+                order=Order((OrderLine(category, 30),), location),
+                radius_m=None,
+                ordered_by_user_id=ADMIN_ID,
+                ordered_by_person_id=None,
+                ordered_by_name="Admin",
+                chat_id=ADMIN_ID,
+                chat_is_group=False,
+                language="id",
+                invite_timeout=timedelta(minutes=5),
+                now=now,
+            )
+            line = await callouts.add_line(tx, callout_id, category, 30)
+            if number == 0:
+                person = people[BRIMOB[4].nrp]
+                assert person is not None
+                invite = await callouts.add_invite(tx, callout_id, line, person.id, 1005, now)
+                await callouts.transition(
+                    tx, invite, [InviteState.PENDING], InviteState.ACCEPTED, now, answered=True
+                )
+        rollcall_id = await apel.create(
+            tx,
+            kind="apel",
+            scope=Scope(ScopeKind.CATEGORY, "POH"),
+            title=None,
+            opened_by_user=ADMIN_ID,
+            opened_by_person=None,
+            opened_by_name="Admin",
+            card_chat_id=ADMIN_ID,
+            language="id",
+            opened_at=now,
+            closes_at=now + timedelta(minutes=30),
+        )
+        await apel.add_targets(
+            tx,
+            rollcall_id,
+            [NewTarget(p.id, p.telegram_user_id, p.category_code) for p in people.values() if p],
+        )
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send("/status")
+    answer = await bot.fake.wait_for_message(ADMIN_ID, "STATUS SIAGA")
+    text = answer.text or ""
+    for code in ("POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"):
+        assert re.search(rf"^{code}\s", text, re.M), code
+    assert "#1 BRIMOB ✅ 1/30" in text
+    assert "#3 SAMAPTA ✅ 0/30" in text
+    assert f"#{rollcall_id} APEL POH" in text
+    assert len(answer.source_text or "") < 4096
+
+    # A group an admin registers covers the whole command, call-outs included; the
+    # Satbrimob commander's group covers his unit, and call-outs are per category.
+    await register_group(bot, by=ADMIN_ID, chat_id=-100700)
+    whole = statuses(bot, -100700)[-1].text or ""
+    assert "#2 POH" in whole
+    assert "YANMAS" in whole
+    await register_group(bot)
+    assert "Kantor KPU" not in (statuses(bot)[-1].text or "")
+    assert_no_personal_data(bot, [-100700, GROUP_ID])
