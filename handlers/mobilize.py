@@ -439,7 +439,8 @@ async def render_card(
         if tally.filled:
             notes.append(_html(services, lang, "mobilize-card-filled"))
         elif line.shortfall_accepted:
-            notes.append(_html(services, lang, "mobilize-card-short-accepted", short=tally.room))
+            missing = max(tally.quota - tally.accepted - tally.waiting, 0)
+            notes.append(_html(services, lang, "mobilize-card-short-accepted", short=missing))
         elif line.short_reported > 0:
             notes.append(_html(services, lang, "mobilize-card-short", short=line.short_reported))
         if notes:

@@ -103,7 +103,7 @@ def test_a_place_that_starts_like_a_quota_is_still_a_place() -> None:
         ("30 BRIMOB Kantor", "usage"),
         ("BRIMOP 30 Kantor KPU", "unknown-category"),
         ("BRIMOB", "quota-missing"),
-        ("BRIMOB Kantor KPU", "quota-missing"),
+        ("BRIMOB Kantor KPU", "quota-invalid"),
         ("BRIMOB 0 Kantor KPU", "quota-zero"),
         ("BRIMOB -3 Kantor KPU", "quota-invalid"),
         ("BRIMOB 2.5 Kantor KPU", "quota-invalid"),
@@ -303,14 +303,10 @@ def test_answers() -> None:
 
 def test_timeouts() -> None:
     assert judge_timeout(InviteState.PENDING, 1, person_active=True) is TimeoutAction.REMIND
-    assert judge_timeout(InviteState.TIMED_OUT, 2, person_active=True) is (
-        TimeoutAction.NO_ANSWER
-    )
+    assert judge_timeout(InviteState.TIMED_OUT, 2, person_active=True) is (TimeoutAction.NO_ANSWER)
     assert judge_timeout(InviteState.ACCEPTED, 1, person_active=True) is TimeoutAction.NOTHING
     assert judge_timeout(InviteState.DECLINED, 2, person_active=True) is TimeoutAction.NOTHING
-    assert judge_timeout(InviteState.PENDING, 1, person_active=False) is (
-        TimeoutAction.NO_ANSWER
-    )
+    assert judge_timeout(InviteState.PENDING, 1, person_active=False) is (TimeoutAction.NO_ANSWER)
 
 
 # -- arrival ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from bot.domain.callout import InviteState
 from bot.domain.readiness import State
 from bot.fake_telegram import SentMessage, SimUser
@@ -367,3 +369,302 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
 async def _when_count(query: Awaitable[list[store.Invite]], n: int) -> list[store.Invite] | None:
     found = await query
     return found if len(found) >= n else None
+
+
+# -- smaller scenarios --------------------------------------------------------------------------
+
+
+def small_roster() -> list[Member]:
+    return [
+        *(brimob(n) for n in range(12)),
+        *(samapta(n) for n in range(6)),
+        *(poh(n) for n in range(10)),
+    ]
+
+
+async def test_multi_category_order(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send("/mobilize BRIMOB 3 SAMAPTA 2 Kantor Gubernur Kalbar")
+    confirm = await bot.fake.wait_for_message(ADMIN_ID, "Konfirmasi pengerahan")
+    assert "BRIMOB — kuota 3" in (confirm.text or "")
+    assert "SAMAPTA — kuota 2" in (confirm.text or "")
+    await tap(bot, admin, "Kirim", confirm)
+    callout_id = (await store.recent(bot.db))[0].id
+    sent = await until(lambda: _when_count(invites(bot, callout_id), 5), what="5 invitations")
+    lines = {line.id: line.category for line in await store.lines(bot.db, callout_id)}
+    assert sorted(lines[i.line_id] for i in sent) == ["BRIMOB"] * 3 + ["SAMAPTA"] * 2
+    samapta_invite = next(i for i in sent if lines[i.line_id] == "SAMAPTA")
+    message = await invitation(bot, samapta_invite)
+    assert "SAMAPTA" in (message.text or "")
+    await tap(bot, bot.fake.user(samapta_invite.chat_id), "Siap berangkat", message)
+    await card(bot, ADMIN_ID, callout_id, "BRIMOB, SAMAPTA", "SAMAPTA kuota 2 · ✅ 1 diterima")
+
+
+async def test_short_line_widens_to_its_reserve_or_accepts_the_shortfall(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    admin = fake.user(ADMIN_ID)
+    await admin.send("/mobilize SAMAPTA 8 Mako Polda")
+    confirm = await fake.wait_for_message(ADMIN_ID, "Konfirmasi pengerahan")
+    assert "dapat diperluas ke POH" in (confirm.text or "")
+    await tap(bot, admin, "Kirim", confirm)
+    callout_id = (await store.recent(bot.db))[0].id
+    notice = await fake.wait_for_message(ADMIN_ID, "kurang 2 orang")
+    await tap(bot, admin, "Perluas ke POH", notice)
+    await until(lambda: _when_count(invites(bot, callout_id), 8), what="2 from POH")
+    lines = await store.lines(bot.db, callout_id)
+    assert [(line.category, line.quota) for line in lines] == [("SAMAPTA", 6), ("POH", 2)]
+    await card(bot, ADMIN_ID, callout_id, "cadangan untuk SAMAPTA", "2 dialihkan ke POH")
+    await fake.wait_for(
+        lambda: any("dialihkan ke POH" in (m.text or "") for m in fake.sent_to(ADMIN_ID)),
+        what="the notice edited",
+    )
+
+    # BRIMOB's commander may not widen to POH (outside his scope); he accepts the shortfall.
+    hendra = fake.user(HENDRA.user_id)
+    second = await order(bot, HENDRA, "/mobilize BRIMOB 15 Mako Brimob")
+    notice = await fake.wait_for_message(HENDRA.user_id, "kurang 3 orang")
+    assert "tidak berwenang menggerakkan POH" in await tap(bot, hendra, "Perluas ke POH", notice)
+    await tap(bot, hendra, "Terima kekurangan", notice)
+    await card(bot, HENDRA.user_id, second, "kekurangan 3 diterima")
+    assert len(await invites(bot, second)) == 12
+
+
+async def test_cancel_tells_everyone_and_releases_the_deployed(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 3 Kantor KPU")
+    sent = await until(lambda: _when_count(invites(bot, callout_id), 3), what="3 invitations")
+    going, waiting = sent[0], sent[1]
+    await tap(bot, fake.user(going.chat_id), "Siap berangkat", await invitation(bot, going))
+    live = await card(bot, HENDRA.user_id, callout_id, "✅ 1 diterima")
+    await tap(bot, hendra, "Batalkan", live)
+    await tap(bot, hendra, "Ya, batalkan")
+    await card(bot, HENDRA.user_id, callout_id, "DIBATALKAN")
+    await fake.wait_for_message(going.chat_id, "DIBATALKAN")
+    await fake.wait_for(
+        lambda: any("DIBATALKAN" in (m.text or "") for m in fake.sent_to(waiting.chat_id)),
+        what="the pending invitation edited",
+    )
+    state = await readiness.get(bot.db, going.person_id)
+    assert state is not None
+    assert state.state is State.SIAP
+    # A tap after the end changes nothing and says why.
+    late = await fake.user(waiting.chat_id).press_data(f"co:v1:ok:{waiting.id}")
+    answer = await fake.wait_for(lambda: fake.callback_answer(late))
+    assert "sudah ditutup" in str(answer.get("text"))
+    assert len(await invites(bot, callout_id, InviteState.ACCEPTED)) == 1
+    assert len(await invites(bot, callout_id, InviteState.CANCELLED)) == 2
+    # The card's buttons are gone; a stale one is refused.
+    stale = await hendra.press_data(f"co:v1:rem:{callout_id}")
+    refused = await fake.wait_for(lambda: fake.callback_answer(stale))
+    assert "sudah ditutup" in str(refused.get("text"))
+
+
+async def test_two_commanders_at_once_never_share_a_person(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    hendra, rahmat = fake.user(HENDRA.user_id), fake.user(RAHMAT.user_id)
+    await hendra.send("/mobilize BRIMOB 8 Kantor KPU")
+    await rahmat.send("/mobilize BRIMOB 8 Kantor Bawaslu")
+    first = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    second = await fake.wait_for_message(RAHMAT.user_id, "Konfirmasi pengerahan")
+    taps = [
+        await hendra.press("Kirim", message=first),
+        await rahmat.press("Kirim", message=second),
+    ]
+    for cq in taps:
+        await fake.wait_for(lambda cq=cq: fake.callback_answer(cq))
+    made = await store.recent(bot.db)
+    assert len(made) == 2
+    a = await until(lambda: _when_count(invites(bot, made[0].id), 1), what="invites")
+    b = await until(lambda: _when_count(invites(bot, made[1].id), 1), what="invites")
+    await asyncio.sleep(0.1)
+    a, b = await invites(bot, made[0].id), await invites(bot, made[1].id)
+    assert not {i.person_id for i in a} & {i.person_id for i in b}
+    assert len(a) + len(b) == 12
+    assert sorted([len(a), len(b)]) == [4, 8]
+
+
+async def test_restart_keeps_timers_and_answers(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 4 Kantor KPU")
+    sent = await until(lambda: _when_count(invites(bot, callout_id), 4), what="4 invitations")
+    for invite in sent[:2]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+    await bot.restart()
+    await advance(bot, 5)
+    for invite in sent[2:]:
+        await fake.wait_for_message(invite.chat_id, "PENGINGAT")
+    await until(
+        lambda: _when_count(invites(bot, callout_id, InviteState.PENDING), 2), what="2 new"
+    )
+    assert len(await invites(bot, callout_id, InviteState.ACCEPTED)) == 2
+    # An answer after the restart, to the reminder, still counts.
+    await tap(bot, fake.user(sent[2].chat_id), "Siap berangkat")
+    await card(bot, HENDRA.user_id, callout_id, "✅ 3 diterima")
+    await bot.restart()
+    await advance(bot, 5)
+    await until(
+        lambda: _when_count(invites(bot, callout_id, InviteState.NO_ANSWER), 1), what="no answer"
+    )
+
+
+async def test_drill_is_marked_everywhere_and_kept_out_of_statistics(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    await hendra.send("/gerakkan BRIMOB 2 latihan Lapangan Tembak Brimob")
+    confirm = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    assert "LATIHAN" in (confirm.text or "")
+    await tap(bot, hendra, "Kirim", confirm)
+    drill = (await store.recent(bot.db))[0]
+    assert drill.drill
+    sent = await until(lambda: _when_count(invites(bot, drill.id), 2), what="2 invitations")
+    message = await invitation(bot, sent[0])
+    assert "LATIHAN" in (message.text or "")
+    await tap(bot, fake.user(sent[0].chat_id), "Siap berangkat", message)
+    await card(bot, HENDRA.user_id, drill.id, "LATIHAN", "✅ 1 diterima")
+    real = await order(bot, HENDRA, "/mobilize BRIMOB 1 Kantor KPU")
+    await hendra.send("/pengerahan")
+    listing = await fake.wait_for_message(HENDRA.user_id, "Pengerahan aktif")
+    assert f"#{drill.id}" in (listing.text or "")
+    assert "LATIHAN" in (listing.text or "")
+    assert f"#{real}" in (listing.text or "")
+    stats = await store.stats(bot.db)
+    assert stats.callouts == 1
+    assert stats.accepted == 0
+    assert (await store.stats(bot.db, include_drills=True)).accepted == 1
+    assert await store.deployed_on_drills(bot.db) == {sent[0].person_id}
+
+
+async def test_guided_order_with_buttons(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    await hendra.send("/mobilize")
+    picker = await fake.wait_for_message(HENDRA.user_id, "pilih kategori")
+    # Only what he commands is offered.
+    assert any(label.startswith("BRIMOB") for label in picker.button_texts)
+    assert not any(label.startswith("POH") for label in picker.button_texts)
+    await tap(bot, hendra, "BRIMOB", picker)
+    await fake.wait_for_message(HENDRA.user_id, "Berapa personel")
+    await tap(bot, hendra, "5")
+    await fake.wait_for_message(HENDRA.user_id, "Ketik lokasi tujuan")
+    await hendra.send("x" * 201)
+    await fake.wait_for_message(HENDRA.user_id, "terlalu panjang")
+    await hendra.send("Kantor KPU Kalbar")
+    confirm = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    assert "kuota 5" in (confirm.text or "")
+    await tap(bot, hendra, "Kirim", confirm)
+    callout_id = (await store.recent(bot.db))[0].id
+    await until(lambda: _when_count(invites(bot, callout_id), 5), what="5 invitations")
+
+    group = fake.group(-100777, "Posko Polda")
+    await hendra.send("/mobilize", chat=group)
+    await fake.wait_for_message(group.id, "tulis perintah lengkap")
+
+
+async def test_order_in_a_command_group_keeps_names_private(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    group = fake.group(-100778, "Posko Polda")
+    target = fake.user(10000)  # the first BRIMOB member: the first to be invited
+    fake.faults.fail_chat(target.id, status=403)
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 2 Kantor KPU", chat=group)
+    # The blocked person is replaced; the card in the group counts them, names stay private.
+    await until(lambda: _when_count(invites(bot, callout_id), 3), what="a replacement")
+    await card(bot, group.id, callout_id, "🚫 1 tak terjangkau")
+    notice = await fake.wait_for_message(HENDRA.user_id, "Tidak terjangkau")
+    assert "Brimob 000" in (notice.text or "")
+    assert not any("Brimob 000" in (m.text or "") for m in fake.sent_to(group.id))
+
+
+# -- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "/mobilize BRIMOP 30 Kantor KPU",
+            'Kategori "BRIMOP" tidak dikenal. Kategori yang ada: POH',
+        ),
+        ("/mobilize BRIMOB abc Kantor KPU", "harus bilangan bulat positif"),
+        ("/mobilize BRIMOB 2,5 Kantor KPU", "harus bilangan bulat positif"),
+        ("/mobilize BRIMOB 0 Kantor KPU", "harus lebih dari 0"),
+        ("/mobilize BRIMOB 30", "Lokasi tujuan belum disebut"),
+        ("/mobilize BRIMOB 30 " + "x" * 201, "terlalu panjang"),
+        ("/mobilize BRIMOB 30 batas:0 Kantor", "Batas waktu"),
+        ("/mobilize BRIMOB 500 Kantor KPU", "dibatasi ke yang siap: 12"),
+    ],
+)
+async def test_bad_orders_get_a_clear_answer(
+    harness: BotHarness, text: str, expected: str
+) -> None:
+    bot = await prepare(harness, small_roster())
+    await bot.fake.user(HENDRA.user_id).send(text)
+    answer = await bot.fake.wait_for_message(HENDRA.user_id, expected)
+    if "Kategori" in expected:
+        assert "Contoh: /mobilize BRIMOB 30 Kantor KPU Kalbar" in (answer.text or "")
+    assert await store.recent(bot.db) == []
+
+
+async def test_who_may_order_and_who_may_answer(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    member = fake.user(10011)
+    await member.send("/mobilize BRIMOB 3 Kantor KPU")
+    await fake.wait_for_message(member.id, "hanya untuk komandan")
+    agus = fake.user(AGUS.user_id)
+    await agus.send("/mobilize BRIMOB 3 Kantor KPU")
+    await fake.wait_for_message(AGUS.user_id, "tidak berwenang menggerakkan BRIMOB")
+
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 2 Kantor KPU")
+    sent = await until(lambda: _when_count(invites(bot, callout_id), 2), what="invitations")
+    # Someone else's invite, forged: refused, nothing counted.
+    forged = await fake.user(sent[1].chat_id).press_data(f"co:v1:ok:{sent[0].id}")
+    answer = await fake.wait_for(lambda: fake.callback_answer(forged))
+    assert "bukan untuk Anda" in str(answer.get("text"))
+    assert await invites(bot, callout_id, InviteState.ACCEPTED) == []
+    # The card is only for who ordered (or commands the category).
+    cq = await agus.press_data(f"co:v1:stop:{callout_id}")
+    refused = await fake.wait_for(lambda: fake.callback_answer(cq))
+    assert "Hanya komandan" in str(refused.get("text"))
+    # A confirm card is the ordering commander's own.
+    await fake.user(RAHMAT.user_id).send("/mobilize BRIMOB 1 Kantor KPU")
+    other = await fake.wait_for_message(RAHMAT.user_id, "Konfirmasi pengerahan")
+    data = other.button("Kirim")
+    assert data is not None
+    stolen = await fake.user(HENDRA.user_id).press_data(str(data["callback_data"]), message=other)
+    refused = await fake.wait_for(lambda: fake.callback_answer(stolen))
+    assert "komandan lain" in str(refused.get("text"))
+
+
+async def test_a_deactivated_or_blocking_person_is_replaced_and_reported(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 2 Kantor KPU")
+    sent = await until(lambda: _when_count(invites(bot, callout_id), 2), what="invitations")
+    gone, blocker = sent
+    async with bot.db.transaction() as tx:
+        await tx.execute("UPDATE personnel SET active = 0 WHERE id = ?", (gone.person_id,))
+    await fake.user(blocker.chat_id).block()
+    await advance(bot, 5)
+    await fake.wait_for_message(HENDRA.user_id, "sudah nonaktif")
+    await until(
+        lambda: _when_count(invites(bot, callout_id, InviteState.UNREACHABLE), 2),
+        what="both unreachable",
+    )
+    await until(
+        lambda: _when_count(invites(bot, callout_id, InviteState.PENDING), 2), what="2 new"
+    )
+    await card(bot, HENDRA.user_id, callout_id, "🚫 2 tak terjangkau")
+    await fake.wait_for_message(HENDRA.user_id, "Tidak terjangkau")

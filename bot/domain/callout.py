@@ -115,8 +115,6 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
             return OrderError("quota-missing", {"category": code})
         quota = parse_quota(tokens[i + 1])
         if isinstance(quota, OrderError):
-            if not _looks_like_number(tokens[i + 1]) and not lines:
-                return OrderError("quota-missing", {"category": code})
             return OrderError(quota.key, {"category": code, **quota.args})
         lines.append(OrderLine(code, quota))
         i += 2
