@@ -198,8 +198,10 @@ def generate_demo_roster(
 
     Each unit with people gets one komandan (two from 20 people up), an officer.
     """
-    rng = random.Random(seed)
     counts = list(categories) if size is None else scale_counts(categories, size)
+    # The draw depends on the total too: otherwise rosters of two sizes from one seed share
+    # a shifted stream of NRPs, and importing one after the other "updates" strangers.
+    rng = random.Random(f"siaga-demo:{seed}:{sum(n for _, n in counts)}")
     placed: list[tuple[str, str]] = []  # (category, unit), in roster order
     for code, count in counts:
         choices = _UNITS_OF.get(code.upper(), _SPREAD)
