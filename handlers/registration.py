@@ -6,7 +6,6 @@ Telegram only vouches for the phone in a contact the user shares of themselves (
 
 from __future__ import annotations
 
-from bot.domain.phone import normalize_phone
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -18,6 +17,7 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import callback_data
+from bot.domain.phone import normalize_phone
 from bot.services import SiagaApp, SiagaContext
 from handlers import menus
 from handlers.common import is_private, markup_json, reply
