@@ -110,6 +110,7 @@ async def test_rejected_request_leaves_account_unlinked(bot: BotHarness) -> None
     admin = bot.fake.user(ADMIN_ID, first_name="Admin")
     user = bot.fake.user(1005, first_name="Budi")
     await user.share_contact(phone="089999999998")
+    await bot.fake.wait_for_message(1005, "tidak ditemukan")
     await user.send(BUDI.nrp)
     request = await bot.fake.wait_for_message(ADMIN_ID, "Permintaan pendaftaran")
     await admin.press("Tolak", message=request)
@@ -131,6 +132,7 @@ async def test_commander_of_the_unit_gets_the_request_and_outsider_cannot_decide
 
     newcomer = bot.fake.user(1006, first_name="Budi")
     await newcomer.share_contact(phone="089999999997")
+    await bot.fake.wait_for_message(1006, "tidak ditemukan")
     # Budi is POH in Polresta Pontianak: the Sanggau commander does not command him.
     await newcomer.send(BUDI.nrp)
     await bot.fake.wait_for_message(ADMIN_ID, "Permintaan pendaftaran")
