@@ -142,7 +142,8 @@ async def publish(
     )
     on_grid = slot == slot_start(now, normal, settings.zone)
     if group.chart and view.counts and (not group.pinned or on_grid or force):
-        chart = render_chart(services, group.language, view)
+        # Drawing takes a moment of CPU: off the event loop, so other chats keep moving.
+        chart = await asyncio.to_thread(render_chart, services, group.language, view)
         await outbox.enqueue_document(
             tx,
             chat_id=group.chat_id,

@@ -111,6 +111,8 @@ async def register(
         " registered_by_person = excluded.registered_by_person,"
         " registered_at = CASE WHEN command_groups.active THEN command_groups.registered_at"
         " ELSE excluded.registered_at END,"
+        # A group registered anew starts its schedule afresh (a re-scope keeps it).
+        " last_slot = CASE WHEN command_groups.active THEN command_groups.last_slot END,"
         " updated_at = excluded.updated_at, active = 1, removed_at = NULL,"
         " removed_reason = NULL",
         (

@@ -129,6 +129,7 @@ async def register_group(
     await commander.send(text, chat=group)
     await bot.fake.wait_for_message(chat_id, "terdaftar sebagai posko")
     await bot.fake.wait_for(lambda: len(statuses(bot, chat_id)) >= 1, what="the first status")
+    await bot.fake.wait_idle(quiet=0.2)  # the chart too
     return group
 
 
@@ -267,6 +268,9 @@ async def test_bot_removed_unregisters_and_a_403_tells_an_admin(bot: BotHarness)
     assert all(d.ref != str(GROUP_ID) for d in pending)
     await advance(bot, 120)
     assert len(statuses(bot)) == 1
+    # Added back and registered again: a status at once, then the schedule as before.
+    await register_group(bot)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="a status on re-register")
 
     # Another group is deleted without the bot hearing of it: the next send gets a 403.
     other = await register_group(bot, chat_id=-100600)
