@@ -8,8 +8,11 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery import Delivery, SharedRateLimiter
 from bot.i18n import Catalog
+from bot.scheduler import Scheduler
 from bot.services import Services, SiagaApp, SiagaContext
+from bot.updates import InboxUpdateProcessor, InboxUpdater
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -25,12 +28,20 @@ def build_application(
         clock=clock or SystemClock(),
         catalog=catalog or Catalog.load(default=settings.locale),
     )
+    # Built now so features can register deadline handlers in register(app); both read the
+    # database through services, which opens it in post_init.
+    services._scheduler = Scheduler(lambda: services.db, services.clock)
+    services._delivery = Delivery(settings, lambda: services.db, services.catalog, services.clock)
+    services._scheduler.after_commit(services._delivery.wake)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .context_types(ContextTypes(context=SiagaContext))
-        # A slow send must never hold up someone else's button answer.
-        .concurrent_updates(256)
+        # A slow send must never hold up someone else's button answer; an update's inbox row
+        # is deleted once it has been processed (bot/updates.py).
+        .concurrent_updates(InboxUpdateProcessor(256, lambda: services.db))
+        # Direct replies and the outbox drainer share one budget of Telegram's limits.
+        .rate_limiter(SharedRateLimiter(services._delivery.limits))
         .post_init(_start_services)
         .post_shutdown(_stop_services)
     )
@@ -39,6 +50,8 @@ def build_application(
     if settings.api_file_url:
         builder = builder.base_file_url(settings.api_file_url)
     app = builder.build()
+    # Updates are committed to the inbox before getUpdates acknowledges them.
+    app.updater = InboxUpdater(app.bot, app.update_queue, lambda: services.db, services.clock)
     app.bot_data["services"] = services
 
     from handlers import register_all
@@ -55,6 +68,8 @@ def services_of(app: SiagaApp) -> Services:
 async def _start_services(app: SiagaApp) -> None:
     services = services_of(app)
     services._db = await Database.open(services.settings.db_path)
+    await services.delivery.start()
+    await services.scheduler.start()
     from handlers.menus import set_default_menus
 
     await set_default_menus(app.bot, services)
@@ -63,6 +78,10 @@ async def _start_services(app: SiagaApp) -> None:
 
 async def _stop_services(app: SiagaApp) -> None:
     services = services_of(app)
+    if services._scheduler is not None:
+        await services._scheduler.stop()
+    if services._delivery is not None:
+        await services._delivery.stop()
     if services._db is not None:
         await services._db.close()
         services._db = None

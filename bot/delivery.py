@@ -267,14 +267,18 @@ class SharedRateLimiter(BaseRateLimiter[None]):
         while True:
             now = time.monotonic()
             wait = limits.chat_wait(chat_id, now)
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        idle = limits.take_chat(chat_id, now)
-        start = limits.reserve(now)
-        if start > now:
-            await asyncio.sleep(start - now)
-        return idle
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            start = limits.reserve(now)
+            if start > now:
+                # The chat is charged when the request leaves, not before a long wait for the
+                # overall slot (a pause): charging early lets a burst pile up behind it.
+                await asyncio.sleep(start - now)
+                now = time.monotonic()
+                if limits.chat_wait(chat_id, now) > 0:
+                    continue
+            return limits.take_chat(chat_id, now)
 
 
 def _paced_chat(endpoint: str, data: dict[str, Any]) -> int | None:

@@ -406,3 +406,81 @@ async def test_documents_go_through_the_outbox(
     assert call.files is not None
     assert call.files["document"].data == b"nrp,nama\n1,Andi\n"
     assert call.files["document"].file_name == "laporan.csv"
+
+
+async def test_buttons_are_answered_within_a_second_while_the_outbox_is_saturated(
+    engine: Engine, fake: FakeTelegram, db: Database, clock: FakeClock
+) -> None:
+    from telegram import Update
+    from telegram.ext import CallbackQueryHandler, ContextTypes
+
+    from storage import inbox
+    from tests.delivery_support import build_inbox_app, start_inbox_app, stop_inbox_app
+
+    limit_fake(fake)
+    fake.faults.latency_ms = 80
+    person = fake.user(4242, "Andi")
+    async with db.transaction() as tx:
+        await outbox.enqueue(
+            tx,
+            OutgoingMessage(
+                person.id,
+                "APEL SIAGA — semua kategori",
+                Priority.ROLLCALL,
+                "apel:1:4242",
+                reply_markup={
+                    "inline_keyboard": [[{"text": "✅ Hadir", "callback_data": "ap:v1:in:1"}]]
+                },
+            ),
+            clock.now(),
+        )
+    delivery = await engine.start()
+    await eventually(lambda: outbox.sent_message_id(db, "apel:1:4242"), what="prompt sent")
+    broadcast = await enqueue_batch(db, clock.now(), chats(3000))
+    delivery.wake()
+
+    answered: list[str] = []
+
+    async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer("Tercatat: hadir")
+        answered.append(query.data or "")
+        # A direct reply draws from the same budget as the drainer: no 429 for it.
+        assert query.message is not None
+        await context.bot.send_message(query.message.chat.id, "✅ Kehadiran Anda tercatat.")
+
+    app = build_inbox_app(fake, db, delivery.limits)
+    app.add_handler(CallbackQueryHandler(on_tap))
+    await start_inbox_app(app)
+    try:
+        await eventually(lambda: len(fake.calls("sendMessage")) > 300, what="outbox busy")
+        latencies = []
+        for _ in range(5):
+            pressed = time.monotonic()
+            query_id = await person.press("✅ Hadir")
+            await eventually(lambda q=query_id: fake.callback_answer(q) is not None, what="answer")
+            answer_call = next(
+                r
+                for r in fake.calls("answerCallbackQuery")
+                if r.params.get("callback_query_id") == query_id
+            )
+            latencies.append(answer_call.time - pressed)
+            await asyncio.sleep(0.1)
+        assert max(latencies) < 1.0, latencies
+        await eventually(
+            lambda: sum(1 for m in fake.history(person.id) if "tercatat" in (m.text or "")) == 5,
+            what="direct replies",
+        )
+        await eventually(lambda: _async_eq(inbox.count(db), 0), what="inbox emptied")
+        assert app.updater.committed >= 5
+        pending = await outbox.batch_progress(db, broadcast)
+        assert pending.pending > 0  # the broadcast was still draining all along
+        # The bot's own replies and the drainer share one budget: no 429 storm.
+        assert fake.faults.count_429 <= len(fake.calls("sendMessage")) * 0.01
+    finally:
+        await stop_inbox_app(app)
+
+
+async def _async_eq(value: Any, expected: Any) -> bool:
+    return (await value) == expected

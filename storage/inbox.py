@@ -1,0 +1,57 @@
+"""Raw updates committed before Telegram is told they arrived (`bot.updates`).
+
+`getUpdates` acknowledges everything below the next request's offset. Committing the updates
+first, and deleting each one only after it was processed, means a crash re-processes an update
+instead of losing it; the last committed update_id is kept so a restart does not ask Telegram
+for updates that are already safe here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.clock import to_db
+from storage.db import Database, Transaction
+
+_LAST_KEY = "inbox.last_update_id"
+
+
+async def store(
+    tx: Transaction, updates: Sequence[tuple[int, dict[str, Any]]], now: datetime
+) -> None:
+    """Keep `(update_id, raw update)` pairs and remember the highest id as committed."""
+    if not updates:
+        return
+    await tx.executemany(
+        "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+        [(uid, json.dumps(payload, ensure_ascii=False), to_db(now)) for uid, payload in updates],
+    )
+    highest = max(uid for uid, _ in updates)
+    await tx.execute(
+        "INSERT INTO runtime_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+        " SET value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+        (_LAST_KEY, str(highest)),
+    )
+
+
+async def last_update_id(db: Database | Transaction) -> int | None:
+    row = await db.fetchone("SELECT value FROM runtime_state WHERE key = ?", (_LAST_KEY,))
+    return int(row[0]) if row else None
+
+
+async def unprocessed(db: Database | Transaction) -> list[tuple[int, dict[str, Any]]]:
+    """Updates committed but not processed (the bot stopped or crashed meanwhile), oldest first."""
+    rows = await db.fetchall("SELECT update_id, payload FROM inbox ORDER BY update_id")
+    return [(int(r[0]), json.loads(r[1])) for r in rows]
+
+
+async def done(tx: Transaction, update_ids: Sequence[int]) -> None:
+    await tx.executemany("DELETE FROM inbox WHERE update_id = ?", [(u,) for u in update_ids])
+
+
+async def count(db: Database | Transaction) -> int:
+    row = await db.fetchone("SELECT COUNT(*) FROM inbox")
+    return int(row[0]) if row else 0
