@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 def _split_ints(value: object) -> object:
@@ -86,7 +87,8 @@ class Settings(BaseSettings):
     # Webhook mode (polling when unset).
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # 0 picks a free port (tests).
+    webhook_port: int = Field(default=8443, ge=0, le=65535)
     webhook_secret: SecretStr | None = None
 
     @field_validator("admin_ids", mode="before")
@@ -132,6 +134,20 @@ class Settings(BaseSettings):
         if not os.access(folder, os.W_OK) or (value.exists() and not os.access(value, os.W_OK)):
             raise ValueError(f"{value} is not writable")
         return value
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> Settings:
+        if self.webhook_url is None:
+            return self
+        if not self.webhook_url.startswith(("https://", "http://")):
+            raise ValueError("SIAGA_WEBHOOK_URL: expected a URL, e.g. https://siaga.example/tg")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not WEBHOOK_SECRET_SHAPE.match(secret):
+            raise ValueError(
+                "SIAGA_WEBHOOK_SECRET: required in webhook mode; 1-256 characters of"
+                " A-Z, a-z, 0-9, _ and -"
+            )
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

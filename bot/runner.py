@@ -1,4 +1,4 @@
-"""Starting and stopping the bot, the same way in production and in the end-to-end tests.
+"""Starting and stopping the bot (polling or webhook), the same way in production and tests.
 
 `Application.run_polling` would own the event loop; the tests need the loop, so both paths
 go through `start_app` / `stop_app` instead.
@@ -12,9 +12,11 @@ import signal
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, services_of
 from bot.config import Settings
 from bot.services import SiagaApp
+from bot.updates import InboxUpdater
+from bot.webhook import WebhookReceiver
 
 
 async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
@@ -23,13 +25,27 @@ async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
-    if app.updater is not None:
+    settings = services_of(app).settings
+    if settings.webhook_url and isinstance(app.updater, InboxUpdater):
+        receiver = WebhookReceiver(
+            app.updater,
+            app.bot,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
+        )
+        services_of(app).extras["webhook"] = receiver
+        await receiver.start(settings.webhook_url)
+    elif app.updater is not None:
         await app.updater.start_polling(
             poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
         )
 
 
 async def stop_app(app: SiagaApp) -> None:
+    receiver = services_of(app).extras.pop("webhook", None)
+    if isinstance(receiver, WebhookReceiver):
+        await receiver.stop()
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

@@ -83,14 +83,7 @@ class InboxUpdater(Updater):
         self._running = True
         try:
             await self.bot.delete_webhook(drop_pending_updates=bool(drop_pending_updates))
-            last = await inbox.last_update_id(self.db)
-            self._last_update_id = last + 1 if last is not None else 0
-            for _update_id, payload in await inbox.unprocessed(self.db):
-                update = Update.de_json(payload, self.bot)
-                await self.update_queue.put(update)
-                self.replayed += 1
-            if self.replayed:
-                log.warning("re-processing %d updates left over from the last run", self.replayed)
+            await self.replay()
         except BaseException:
             self._running = False
             raise
@@ -98,6 +91,23 @@ class InboxUpdater(Updater):
             self._poll(timeout, allowed_updates, poll_interval), name="siaga-inbox-poll"
         )
         return self.update_queue
+
+    async def replay(self) -> None:
+        """Queue what was committed but not processed before the last stop or crash."""
+        last = await inbox.last_update_id(self.db)
+        self._last_update_id = last + 1 if last is not None else 0
+        for _update_id, payload in await inbox.unprocessed(self.db):
+            await self.update_queue.put(Update.de_json(payload, self.bot))
+            self.replayed += 1
+        if self.replayed:
+            log.warning("re-processing %d updates left over from the last run", self.replayed)
+
+    async def accept(self, updates: Sequence[Update]) -> None:
+        """Commit, then queue: polling and the webhook both hand updates over through here."""
+        self._commit_task = asyncio.create_task(self._commit(updates))
+        await asyncio.shield(self._commit_task)
+        for update in updates:
+            await self.update_queue.put(update)
 
     async def stop(self) -> None:
         if not self._running:
@@ -141,10 +151,7 @@ class InboxUpdater(Updater):
                 continue
             backoff = 0.0
             if updates:
-                self._commit_task = asyncio.create_task(self._commit(updates))
-                await asyncio.shield(self._commit_task)
-                for update in updates:
-                    await self.update_queue.put(update)
+                await self.accept(updates)
             elif poll_interval:
                 await asyncio.sleep(poll_interval)
 
