@@ -503,6 +503,9 @@ class Delivery:
         self._busy_chats: set[int] = set()
         self._held: set[str] = set()
         self._edit_ready: dict[str, float] = {}
+        # Dedup keys of pending sends that a pending edit waits for: when one is sent, the
+        # edit becomes due and the window must be re-read.
+        self._awaited_targets: set[str] = set()
         # Rows in flight to a chat we had left idle: a 429 for one of them is the overall limit.
         self._idle_chats: set[int] = set()
         self._outcomes: list[_Outcome] = []
@@ -632,7 +635,7 @@ class Delivery:
     async def _next_row(self) -> OutboxRow | None:
         slot_taken = False
         while not self._stopping:
-            if self._dirty:
+            if self._dirty or (not self._buffer and self._buffer_truncated):
                 try:
                     await self._refill()
                 except Exception:
@@ -701,10 +704,12 @@ class Delivery:
         self._event.clear()
         if self._dirty or self._stopping:
             return
-        with contextlib.suppress(TimeoutError):
+        try:
             await asyncio.wait_for(self._event.wait(), timeout)
-        # Whatever woke us (a commit, a retry falling due, a chat becoming free), look again.
-        self._dirty = True
+        except TimeoutError:
+            # A retry fell due, a skipped chat is free, or the idle poll: read the table.
+            # (A commit only re-scans the window; `wake()` marks it dirty itself.)
+            self._dirty = True
 
     async def _refill(self) -> None:
         self._dirty = False
@@ -723,6 +728,7 @@ class Delivery:
             retry_at = None
             if len(rows) < limit:
                 retry_at = await outbox.next_attempt_after(tx, wall)
+            self._awaited_targets = await outbox.awaited_targets(tx)
         inflight = self._inflight
         orphan_ids = {r.id for r in orphans}
         self._buffer = [r for r in rows if r.id not in inflight and r.id not in orphan_ids]
@@ -814,7 +820,7 @@ class Delivery:
                 continue
             batch, self._outcomes = self._outcomes, []
             try:
-                events = await self._record(batch)
+                events, reread = await self._record(batch)
             except Exception:
                 # The rows are still pending in the table; keep their permits (they count as
                 # in flight) and try to record them again, rather than send them twice.
@@ -829,15 +835,28 @@ class Delivery:
                 self._busy_chats.discard(outcome.row.chat_id)
                 self._permits.release()
             self._held.clear()
-            self.wake()
+            # Re-reading the table after every commit would cost more than the sends at high
+            # rates: only when the outcome made new rows due. A re-scan of the window (freed
+            # chats and permits) is enough otherwise.
+            if reread:
+                self._dirty = True
+            assert self._event is not None
+            self._event.set()
             for event in events:
                 for callback in self._unreachable_callbacks:
                     self._spawn(_guarded(callback(*event), "on_unreachable callback"))
             if self._stopping and not self._outcomes and all(t.done() for t in self._tasks):
                 return
 
-    async def _record(self, batch: list[_Outcome]) -> list[tuple[int | None, int, str]]:
+    def _recheck_in(self, seconds: float) -> None:
+        at = time.monotonic() + seconds
+        self._recheck_at = at if self._recheck_at is None else min(self._recheck_at, at)
+
+    async def _record(
+        self, batch: list[_Outcome]
+    ) -> tuple[list[tuple[int | None, int, str]], bool]:
         now = self.clock.now()
+        reread = False
         wall = self._wall_now()
         events: list[tuple[int | None, int, str]] = []
         sent: list[tuple[int, int | None]] = []
@@ -849,8 +868,10 @@ class Delivery:
                 if verdict is _Verdict.SENT:
                     if row.kind == "edit":
                         if not await outbox.mark_edit_sent(tx, row.id, row.revision, now):
-                            continue  # a newer revision waits; it goes out next
+                            reread = True  # a newer revision waits; it goes out next
+                            continue
                     else:
+                        reread = reread or row.dedup_key in self._awaited_targets
                         sent.append((row.id, answer.message_id))
                         reached.append(row.chat_id)
                     stats.sent += 1
@@ -860,9 +881,11 @@ class Delivery:
                     # its messages keep their order.
                     retry = wall + timedelta(seconds=answer.retry_after or 1.0)
                     await outbox.defer_chat(tx, row.chat_id, retry, answer.description)
+                    self._recheck_in(answer.retry_after or 1.0)
                 elif verdict is _Verdict.MIGRATE:
                     assert answer.migrate_to is not None
                     moved = await outbox.move_chat(tx, row.chat_id, answer.migrate_to)
+                    reread = True
                     log.warning(
                         "chat %d became %d; %d queued messages follow it",
                         row.chat_id,
@@ -873,6 +896,7 @@ class Delivery:
                     await self._retry_or_fail(tx, row, answer, wall)
                 elif verdict is _Verdict.UNREACHABLE:
                     await self._unreachable(tx, row, answer, now)
+                    reread = True  # the owner's notice is a new (or changed) row
                     events.append((row.person_id, row.chat_id, row.dedup_key))
                     stats.failed += 1
                     stats.unreachable += 1
@@ -891,7 +915,7 @@ class Delivery:
             if sent:
                 await outbox.mark_sent(tx, sent, now)
                 await outbox.clear_unreachable(tx, reached)
-        return events
+        return events, reread
 
     async def _retry_or_fail(
         self, tx: Transaction, row: OutboxRow, answer: ApiAnswer, wall: datetime
@@ -906,6 +930,7 @@ class Delivery:
         base = self.settings.retry_base_s * (2 ** (attempts - 1))
         delay = min(base, self.settings.retry_max_s) * (0.5 + random.random() / 2)
         await outbox.mark_retry(tx, row.id, wall + timedelta(seconds=delay), error)
+        self._recheck_in(delay)
         self.stats.retries += 1
 
     async def _unreachable(

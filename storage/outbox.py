@@ -223,6 +223,15 @@ async def due(
     return [OutboxRow(*tuple(r)) for r in rows]
 
 
+async def awaited_targets(db: Database | Transaction) -> set[str]:
+    """Dedup keys of unsent messages that a pending edit is waiting for."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT o.target_key FROM outbox o JOIN outbox t ON t.dedup_key = o.target_key"
+        " WHERE o.kind = 'edit' AND o.state = 'pending' AND t.state = 'pending'"
+    )
+    return {str(r[0]) for r in rows}
+
+
 async def next_attempt_after(db: Database | Transaction, now: datetime) -> datetime | None:
     """When the earliest row waiting for a retry becomes due (None when nothing waits)."""
     row = await db.fetchone(

@@ -98,6 +98,7 @@ async def test_edits_coalesce_wait_for_their_target_and_keep_the_newest(
             )
         edits = await tx.fetchall("SELECT text, revision FROM outbox WHERE kind = 'edit'")
         assert [tuple(r) for r in edits] == [("tally 4", 4)]
+        assert await outbox.awaited_targets(tx) == {"card"}
         # The target is not sent yet: only the target is due.
         assert [r.kind for r in await outbox.due(tx, clock.now(), 10, [])] == ["send"]
         target = (await outbox.due(tx, clock.now(), 10, []))[0]

@@ -42,6 +42,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(priority, next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX outbox_batch ON outbox(batch_id, state);
 CREATE INDEX outbox_target ON outbox(target_key);
+CREATE INDEX outbox_pending_edits ON outbox(target_key) WHERE state = 'pending' AND kind = 'edit';
 
 -- People Telegram refused to deliver to (blocked the bot, deleted the account).
 CREATE TABLE unreachable (
