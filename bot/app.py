@@ -39,7 +39,7 @@ def build_application(
         .context_types(ContextTypes(context=SiagaContext))
         # A slow send must never hold up someone else's button answer; an update's inbox row
         # is deleted once it has been processed (bot/updates.py).
-        .concurrent_updates(InboxUpdateProcessor(256, lambda: services.db))
+        .concurrent_updates(InboxUpdateProcessor(1024, lambda: services.db))
         # Direct replies and the outbox drainer share one budget of Telegram's limits.
         .rate_limiter(SharedRateLimiter(services._delivery.limits))
         .post_init(_start_services)

@@ -182,10 +182,27 @@ class InboxUpdateProcessor(BaseUpdateProcessor):
         self._db_source = db
         self._done: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._sender_locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self.processed = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine
+        # One person's updates run in order (a contact before the NRP typed after it); different
+        # people's run side by side. asyncio.Lock wakes its waiters first come, first served.
+        sender = _sender(update)
+        if sender is None:
+            await coroutine
+        else:
+            lock, users = self._sender_locks.get(sender, (asyncio.Lock(), 0))
+            self._sender_locks[sender] = (lock, users + 1)
+            try:
+                async with lock:
+                    await coroutine
+            finally:
+                lock, users = self._sender_locks[sender]
+                if users <= 1:
+                    del self._sender_locks[sender]
+                else:
+                    self._sender_locks[sender] = (lock, users - 1)
         if isinstance(update, Update):
             self.processed += 1
             self._done.append(update.update_id)
@@ -211,6 +228,12 @@ class InboxUpdateProcessor(BaseUpdateProcessor):
             self._flusher = None
         if self._done:
             await self._flush()
+
+
+def _sender(update: object) -> int | None:
+    if isinstance(update, Update) and update.effective_user is not None:
+        return update.effective_user.id
+    return None
 
 
 def _seconds(value: object) -> float:

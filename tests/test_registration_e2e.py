@@ -302,3 +302,12 @@ def test_a_wrong_setting_is_named(tmp_path: Path) -> None:
     assert "SIAGA_TIMEZONE" in result.stderr
     assert "not-a-token" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_one_persons_updates_are_handled_in_order(bot: BotHarness) -> None:
+    """The NRP typed right after the contact share is read as the answer to it."""
+    user = bot.fake.user(1013, first_name="Budi")
+    await user.share_contact(phone="089999999996")
+    await user.send(BUDI.nrp)
+    await bot.fake.wait_for_message(1013, "sudah dikirim")
+    assert not any("belum terdaftar" in m.text for m in bot.fake.sent_to(1013))
