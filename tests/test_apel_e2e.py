@@ -604,3 +604,56 @@ async def test_guided_readiness_check_and_a_cancelled_draft(harness: BotHarness)
     await commander.press("Mulai cek kesiapan")
     await fake.wait_for_message(COMMANDER_ID, "CEK KESIAPAN #1 · BRIMOB dibuka")
     await fake.wait_for_message(1001, "Apakah Anda SIAP")
+
+
+async def test_a_unit_commander_calls_only_their_own_and_unlinked_scopes_are_refused(
+    harness: BotHarness,
+) -> None:
+    unit_commander = Member(
+        "76010001",
+        "Rudi Hartono",
+        "AKP",
+        "POH",
+        "Polres Sanggau",
+        "081200000002",
+        "komandan",
+        2002,
+    )
+    sanggau = Member(
+        "87060001",
+        "Anggota Sanggau",
+        "Bripda",
+        "BRIMOB",
+        "Polres Sanggau",
+        "081230000001",
+        user_id=1201,
+    )
+    unlinked = Member(
+        "87070001", "Anggota Liong", "Bripda", "LIONG", "Polres Sanggau", "081230000002"
+    )
+    await seed_and_link(harness, [unit_commander, sanggau, unlinked, brimob(1)])
+    # Scoped to a unit, not a category.
+    db = await Database.open(harness.db_path)
+    try:
+        async with db.transaction() as tx:
+            person = await personnel.by_nrp(tx, unit_commander.nrp)
+            assert person is not None
+            await personnel.clear_scopes(tx, person.id)
+            await personnel.add_scope(tx, person.id, "unit", "Polres Sanggau")
+    finally:
+        await db.close()
+    await harness.start(**FAST)
+    fake = harness.fake
+    commander = fake.user(2002, first_name="Rudi")
+    await commander.send("/apel BRIMOB 30")
+    opened = await fake.wait_for_message(2002, "dibuka")
+    assert "1 personel dipanggil" in opened.text
+    assert "Hanya personel dalam wewenang Anda" in opened.text
+    await fake.wait_for_message(1201, "APEL #1 · BRIMOB")
+    await fake.wait_idle()
+    assert not any("APEL" in t for t in texts(harness, 1001))
+
+    await commander.send("/apel LIONG 30")
+    refused = await fake.wait_for_message(2002, "tidak ada yang bisa dipanggil")
+    assert "LIONG" in refused.text
+    assert len(await store.open_rollcalls(harness.db)) == 1
