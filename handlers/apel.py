@@ -1382,14 +1382,28 @@ async def _record(
             reason=reason,
             awaiting_location=answer is Answer.YES and rc.point is not None and rc.kind == "apel",
         )
+        synced: list[int] = []
         if updated is not None:
             if answer is Answer.YES:
-                await readiness.confirm_ready(
+                if await readiness.confirm_ready(
                     tx, target.person_id, now, source=source, stale_after=stale_after
-                )
-            elif rc.kind == "cek":
-                await readiness.declare_not_ready(
-                    tx, target.person_id, now, reason=reason or "lainnya", source=source
+                ):
+                    synced = await sync_checks(
+                        services, tx, target.person_id, chat_id, lang, Answer.YES, now, skip=rc.id
+                    )
+            elif rc.kind == "cek" and await readiness.declare_not_ready(
+                tx, target.person_id, now, reason=reason or "lainnya", source=source
+            ):
+                synced = await sync_checks(
+                    services,
+                    tx,
+                    target.person_id,
+                    chat_id,
+                    lang,
+                    Answer.NO,
+                    now,
+                    reason=reason or "lainnya",
+                    skip=rc.id,
                 )
             pending = f"{REASON_INPUT}:{rc.id}"
             account = await users.get(tx, actor.user_id)
@@ -1417,7 +1431,7 @@ async def _record(
         return
     services.wake_delivery()
     services.scheduler.wake()
-    _refresher(services).request(context, rc.id)
+    refresh_cards_later(context, [rc.id, *synced])
     if answer is Answer.YES:
         toast = context.label("rollcall-answered-yes", kind=rc.kind)
     elif reason == "lainnya":
@@ -1427,6 +1441,55 @@ async def _record(
             "rollcall-answered-no", kind=rc.kind, reason=reason_label(services, lang, reason)
         )
     await query.answer(toast)
+
+
+async def sync_checks(
+    services: Services,
+    tx: Transaction,
+    person_id: int,
+    chat_id: int,
+    lang: str,
+    answer: Answer,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    reason_text: str | None = None,
+    skip: int | None = None,
+) -> list[int]:
+    """A readiness change made elsewhere (/siap, /tidaksiap, Hadir at an apel) answers the
+    open readiness checks that asked this person, so their tally tells the truth.
+
+    Returns the ids of the checks whose card needs a redraw.
+    """
+    changed: list[int] = []
+    for rc in await store.open_checks_for(tx, person_id, now):
+        if rc.id == skip:
+            continue
+        updated = await store.record_answer(
+            tx, rc.id, person_id, answer, now, reason=reason, reason_text=reason_text
+        )
+        if updated is None:
+            continue
+        rows = answer_rows(services, rc, lang, "p")
+        if answer is Answer.NO:
+            rows += until_rows(services, lang)
+        await outbox.enqueue_edit(
+            tx,
+            target_key=rc.prompt_key(person_id),
+            chat_id=chat_id,
+            text=prompt_text(
+                services, rc, lang, now, status_lines(services, rc, updated, lang, now)
+            ),
+            reply_markup=markup_json(rows),
+            now=now,
+        )
+        changed.append(rc.id)
+    return changed
+
+
+def refresh_cards_later(context: SiagaContext, rollcall_ids: list[int]) -> None:
+    for rollcall_id in rollcall_ids:
+        _refresher(context.services).request(context, rollcall_id)
 
 
 def key_source(key: str) -> str:

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
-from bot.domain.apel import REASON_TEXT_MAX, UNTIL_CHOICES, until_for
+from bot.domain.apel import REASON_TEXT_MAX, UNTIL_CHOICES, Answer, until_for
 from bot.domain.readiness import (
     REASONS,
     Effective,
@@ -185,12 +185,29 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
     """Record SIAP; False when deployed (the call-out owns that state)."""
     services = context.services
     now = services.clock.now()
+    synced: list[int] = []
     async with services.db.transaction() as tx:
         changed = await readiness.confirm_ready(
             tx, person.id, now, source="self", stale_after=_stale_after(services)
         )
-    services.scheduler.wake()
+        if changed:
+            synced = await apel.sync_checks(
+                services,
+                tx,
+                person.id,
+                context.actor.user_id,
+                context.actor.language,
+                Answer.YES,
+                now,
+            )
+    _after_change(context, synced)
     return changed
+
+
+def _after_change(context: SiagaContext, synced: list[int]) -> None:
+    context.services.scheduler.wake()
+    context.services.wake_delivery()
+    apel.refresh_cards_later(context, synced)
 
 
 async def tidaksiap_command(update: Update, context: SiagaContext) -> None:
@@ -245,12 +262,28 @@ async def _declare(
     """TIDAK SIAP with a reason, then ask until when (the answer sets the end time)."""
     services = context.services
     now = services.clock.now()
+    lang = context.actor.language
+    synced: list[int] = []
     async with services.db.transaction() as tx:
         changed = await readiness.declare_not_ready(
             tx, person.id, now, reason=reason, reason_text=text, source="self"
         )
-        await users.set_pending_input(tx, context.actor.user_id, None, now)
-    lang = context.actor.language
+        if changed:
+            synced = await apel.sync_checks(
+                services,
+                tx,
+                person.id,
+                context.actor.user_id,
+                lang,
+                Answer.NO,
+                now,
+                reason=reason,
+                reason_text=text,
+            )
+        account = await users.get(tx, context.actor.user_id)
+        if account is not None and account.pending_input == REASON_INPUT:
+            await users.set_pending_input(tx, context.actor.user_id, None, now)
+    _after_change(context, synced)
     if not changed:
         await _answer_or_edit(update, context, context.t("readiness-deployed-unchanged"), None)
         return
@@ -266,12 +299,24 @@ async def _declare(
 async def _ask_reason_text(update: Update, context: SiagaContext, person: Person) -> None:
     services = context.services
     now = services.clock.now()
+    synced: list[int] = []
     async with services.db.transaction() as tx:
         changed = await readiness.declare_not_ready(
             tx, person.id, now, reason="lainnya", source="self"
         )
         if changed:
             await users.set_pending_input(tx, context.actor.user_id, REASON_INPUT, now)
+            synced = await apel.sync_checks(
+                services,
+                tx,
+                person.id,
+                context.actor.user_id,
+                context.actor.language,
+                Answer.NO,
+                now,
+                reason="lainnya",
+            )
+    _after_change(context, synced)
     key = "readiness-write-reason" if changed else "readiness-deployed-unchanged"
     await _answer_or_edit(update, context, context.t(key), None)
 

@@ -388,6 +388,18 @@ async def set_location(
     )
 
 
+async def open_checks_for(db: DB, person_id: int, now: datetime) -> list[RollCall]:
+    """Open readiness checks that called this person: a readiness change answers them too."""
+    rows = await db.fetchall(
+        f"SELECT {', '.join('r.' + c.strip() for c in _RC_COLUMNS.split(','))}"
+        " FROM rollcalls r JOIN rollcall_targets t ON t.rollcall_id = r.id"
+        " WHERE t.person_id = ? AND r.kind = 'cek' AND r.state = 'open' AND r.closes_at > ?"
+        " AND t.excluded IS NULL AND t.chat_id IS NOT NULL ORDER BY r.id",
+        (person_id, to_db(now)),
+    )
+    return [_rollcall(r) for r in rows]
+
+
 async def present_in_open(db: DB, person_id: int, now: datetime) -> list[RollCall]:
     """Open roll calls where this person answered YES: a location they share is for these."""
     rows = await db.fetchall(

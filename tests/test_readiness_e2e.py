@@ -195,7 +195,7 @@ async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: Bot
     await commander.send("/cekkesiapan POH")
     await fake.wait_for_message(COMMANDER_ID, "di luar wewenang")
     await commander.send("/cekkesiapan BRIMOB 20")
-    opened = await fake.wait_for_message(COMMANDER_ID, "CEK KESIAPAN #1 · BRIMOB")
+    opened = await fake.wait_for_message(COMMANDER_ID, "CEK KESIAPAN #1 · BRIMOB dibuka")
     assert "3 personel dipanggil" in opened.text
     prompts = {i: await fake.wait_for_message(1000 + i, "Apakah Anda SIAP") for i in (1, 2, 3)}
     assert prompts[1].button_texts == ["✅ Siap", "❌ Tidak siap"]
@@ -232,3 +232,25 @@ async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: Bot
     rc = await store.get(harness.db, 1)
     assert rc is not None
     assert rc.state == "closed"
+
+
+async def test_readiness_set_elsewhere_answers_an_open_check(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1), brimob(2), brimob(3)])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/cekkesiapan BRIMOB 30")
+    for i in (1, 2, 3):
+        await fake.wait_for_message(1000 + i, "Apakah Anda SIAP")
+    await fake.user(1001).send("/siap")
+    await fake.wait_for_message(1001, "Anda SIAP")
+    await fake.user(1002).send("/tidaksiap izin")
+    await fake.wait_for_message(1002, "Sampai kapan")
+    # Hadir at a roll call confirms SIAP, and so answers the check too.
+    await commander.send("/apel BRIMOB 30")
+    apel_prompt = await fake.wait_for_message(1003, "APEL #2")
+    await fake.user(1003).press("Hadir", message=apel_prompt)
+    await card_shows(
+        harness, COMMANDER_ID, "CEK KESIAPAN #1", "✅ siap 2", "❌ tidak siap 1 (izin 1)"
+    )
+    check_prompt = await fake.wait_for_message(1001, "Tercatat: SIAP")
+    assert "CEK KESIAPAN #1" in check_prompt.text
