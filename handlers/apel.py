@@ -736,6 +736,10 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
     unreachable = [r for r in rows if r.status == "tak_terjangkau"]
     unlinked = [r for r in rows if r.status == "belum_terdaftar"]
     outside = [r for r in rows if r.status == "yes" and r.location_state == LocationState.OUTSIDE]
+    # Said Hadir at an assembly point but never shared where they were.
+    unverified = [
+        r for r in rows if r.status == "yes" and r.location_state == LocationState.AWAITING
+    ]
     body: list[str] = []
     if not silent:
         body += ["", _html(services, lang, "rollcall-report-all-answered")]
@@ -801,6 +805,25 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
             )
             for i, r in enumerate(outside, start=1)
         ]
+    if unverified:
+        body += [
+            "",
+            _html(
+                services, lang, "rollcall-report-no-location", count=_num(len(unverified), lang)
+            ),
+        ]
+        body += [
+            _html(
+                services,
+                lang,
+                "rollcall-report-person",
+                n=str(i),
+                name=_person_name(r),
+                unit=r.unit,
+                phone=r.phone,
+            )
+            for i, r in enumerate(unverified, start=1)
+        ]
     if unlinked:
         body += [
             "",
@@ -834,11 +857,17 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
                 now,
             )
         return
-    listed = [*silent, *unreachable, *outside, *unlinked]
+    listed = [
+        *((r, "belum-menjawab") for r in silent),
+        *((r, "tak-terjangkau") for r in unreachable),
+        *((r, "outside") for r in outside),
+        *((r, "no-location") for r in unverified),
+        *((r, "belum-terdaftar") for r in unlinked),
+    ]
     content = report_csv(
         ReportPerson(
             category=r.category,
-            status=_plain(services, lang, "rollcall-report-status-" + r.status.replace("_", "-")),
+            status=_plain(services, lang, "rollcall-report-status-" + status),
             rank=r.rank,
             name=r.name,
             nrp=r.nrp,
@@ -846,7 +875,7 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
             phone=r.phone,
             detail=format_distance(r.distance_m, lang) if r.distance_m is not None else "",
         )
-        for r in listed
+        for r, status in listed
     )
     caption = "\n".join(
         [*header, _html(services, lang, "rollcall-report-file", count=_num(len(listed), lang))]

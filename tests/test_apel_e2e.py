@@ -280,6 +280,9 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
     assert "Hadir di luar radius" in report.text
     assert "Anggota Brimob 2 · Satbrimob · 2,2 km" in report.text
+    # The forwarded location did not count: person 3 is present without a location.
+    _, _, unverified = report.text.partition("Hadir tanpa kiriman lokasi (1)")
+    assert "Anggota Brimob 3 · Satbrimob" in unverified
 
 
 async def test_restart_keeps_the_deadline_and_the_answers(harness: BotHarness) -> None:
