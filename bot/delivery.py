@@ -459,7 +459,11 @@ class DeliveryStats:
 
 
 class Delivery:
-    """Drains the outbox. Construct after the database is open; `start()` / `stop()`."""
+    """Drains the outbox: `start()` after the database is open, `stop()` before closing it.
+
+    `db` may be a callable returning the database, so the engine can be built with the
+    application (before post_init opens the database).
+    """
 
     def __init__(
         self,
@@ -621,9 +625,15 @@ class Delivery:
             await self._permits.acquire()
             try:
                 row = await self._next_row()
-            except BaseException:
+            except asyncio.CancelledError:
                 self._permits.release()
                 raise
+            except Exception:
+                # A bug here must not end delivery for the life of the process.
+                self._permits.release()
+                log.exception("delivery dispatcher failed; carrying on")
+                await self._sleep(1.0)
+                continue
             if row is None:
                 self._permits.release()
                 break
@@ -729,6 +739,8 @@ class Delivery:
             if len(rows) < limit:
                 retry_at = await outbox.next_attempt_after(tx, wall)
             self._awaited_targets = await outbox.awaited_targets(tx)
+        if len(self._edit_ready) > 5000:
+            self._edit_ready = {k: t for k, t in self._edit_ready.items() if t > now}
         inflight = self._inflight
         orphan_ids = {r.id for r in orphans}
         self._buffer = [r for r in rows if r.id not in inflight and r.id not in orphan_ids]

@@ -102,8 +102,8 @@ async def test_a_batch_goes_out_at_the_limit_without_429s_and_reports_progress(
     assert set(per_chat.values()) == {1}
     requests = len(fake.calls("sendMessage"))
     assert fake.faults.count_429 <= requests * 0.01
-    # N / limit = 1.0 s; allow for the round trip and a busy test machine.
-    assert 0.9 < elapsed < 2.0
+    # N / limit = 1.0 s: never faster than the limit; the upper bound allows a busy machine.
+    assert 0.9 < elapsed < 3.0
     assert seen_eta
     assert max(seen_eta) <= 300 / TEST_RATE * 2
     final = await delivery.progress(batch)
@@ -170,11 +170,13 @@ async def test_retry_after_pauses_only_the_chat_it_covers(
     await eventually(lambda: batch_done(db, batch), what="other chats delivered")
     others_took = time.monotonic() - started
     await eventually(lambda: delivered_per_chat(fake).get(busy, 0) == 6, what="busy chat done")
+    busy_took = time.monotonic() - started
     assert fake.faults.count_429 >= 1
     # Never asked again before retry_after had passed ...
     assert fake.faults.count_early_retries == 0
-    # ... and the other 100 chats did not wait for the busy one.
-    assert others_took < 1.5
+    # ... and the other 100 chats did not wait for the busy one (three flood waits of 1 s).
+    assert busy_took > 2.5
+    assert others_took < busy_took - 1.0
     assert set(delivered_per_chat(fake).values()) == {1, 6}
 
 
