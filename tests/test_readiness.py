@@ -202,3 +202,35 @@ async def test_status_text_per_state(services: Services) -> None:
     deployed = status_text(services, "id", person, await readiness.get(db, 1), now)
     assert "BERTUGAS" in deployed
     assert "#12" in deployed
+
+
+def test_every_apel_and_readiness_key_exists_in_both_languages() -> None:
+    """tests/test_locales.py reads `context.t(...)` calls; these modules render through
+    `_html(services, lang, …)` and `catalog.text(lang, …)`, so they are checked here."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    catalog = Catalog.load()
+    literal = re.compile(r'"((?:apel|rollcall|readiness|reason|cmd)-[a-z0-9-]+)"')
+    keys: set[str] = set()
+    for name in ("apel.py", "readiness.py"):
+        keys.update(literal.findall((root / "handlers" / name).read_text("utf-8")))
+    prefixes = {k for k in keys if k.endswith("-")}
+    keys -= prefixes
+    reasons = ("sakit", "izin", "cuti", "dinas-luar", "lainnya")
+    keys |= {f"reason-{r}" for r in reasons} | {f"reason-button-{r}" for r in reasons}
+    keys |= {f"readiness-until-{c}" for c in ("today", "tomorrow", "3d", "none")}
+    keys |= {f"rollcall-card-excluded-{k}" for k in ("unlinked", "bertugas", "nonaktif")}
+    keys |= {
+        f"rollcall-report-status-{s}"
+        for s in ("belum-menjawab", "tak-terjangkau", "outside", "no-location", "belum-terdaftar")
+    }
+    keys |= {
+        f"cmd-{c}{x}"
+        for c in ("apel", "cekkesiapan", "siap", "tidaksiap", "kesiapan")
+        for x in ("", "-example")
+    }
+    missing = [
+        f"{lang}:{k}" for lang in ("id", "en") for k in sorted(keys) if not catalog.has(lang, k)
+    ]
+    assert missing == []
