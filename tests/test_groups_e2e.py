@@ -480,3 +480,70 @@ async def test_whole_command_status_with_live_callouts_fits_one_message(
     await register_group(bot)
     assert "Kantor KPU" not in (statuses(bot)[-1].text or "")
     assert_no_personal_data(bot, [-100700, GROUP_ID])
+
+
+async def test_pinned_mode_without_the_right_to_pin_says_so(bot: BotHarness) -> None:
+    group = await register_group(bot)  # the bot is a plain member
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/posko sematkan", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, "belum bisa menyematkan")
+    assert not bot.fake.chat_state(GROUP_ID).pinned
+    stored = await groups.active_group(bot.db, GROUP_ID)
+    assert stored is not None
+    assert stored.pin_state == "denied"
+    messages = statuses(bot)
+    await advance(bot, 60)
+    await bot.fake.wait_for(lambda: len(messages[-1].versions) >= 2, what="an edit in place")
+    assert len(statuses(bot)) == len(messages)
+
+
+# -- storage ------------------------------------------------------------------------------------
+
+
+async def test_group_storage_claims_each_slot_once(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain.status import StatusScope
+
+    now = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
+    async with db.transaction() as tx:
+        assert await groups.register(
+            tx,
+            chat_id=-1,
+            title="Posko",
+            scope=StatusScope(frozenset({"Satbrimob"}), frozenset({"BRIMOB"})),
+            language="id",
+            by_user=1,
+            by_person=None,
+            now=now,
+        )
+        assert await groups.claim_slot(tx, -1, now)
+        assert not await groups.claim_slot(tx, -1, now)
+        assert not await groups.claim_slot(tx, -1, now - timedelta(minutes=15))
+        assert await groups.claim_slot(tx, -1, now + timedelta(minutes=15))
+        # Re-scoping keeps the schedule; unregistering then registering starts afresh.
+        assert not await groups.register(
+            tx,
+            chat_id=-1,
+            title="Posko",
+            scope=StatusScope.whole(),
+            language="id",
+            by_user=1,
+            by_person=None,
+            now=now,
+        )
+        assert not await groups.claim_slot(tx, -1, now + timedelta(minutes=15))
+        assert await groups.unregister(tx, -1, "stopped", now)
+        assert not await groups.unregister(tx, -1, "stopped", now)
+        assert not await groups.claim_slot(tx, -1, now + timedelta(minutes=30))
+    group = await groups.get(db, -1)
+    assert group is not None
+    assert not group.active
+    assert group.scope.everything
+    switch = await groups.jam_rawan(db)
+    assert not switch.manual_on
+    async with db.transaction() as tx:
+        assert await groups.set_jam_rawan(tx, True, 1, now)
+        assert not await groups.set_jam_rawan(tx, True, 1, now)
+        await groups.set_windows(tx, "18:00-23:59", 1, now)
+    assert (await groups.jam_rawan(db)).windows == "18:00-23:59"
