@@ -547,3 +547,64 @@ async def test_group_storage_claims_each_slot_once(db: Database) -> None:
         assert not await groups.set_jam_rawan(tx, True, 1, now)
         await groups.set_windows(tx, "18:00-23:59", 1, now)
     assert (await groups.jam_rawan(db)).windows == "18:00-23:59"
+
+
+async def test_ekspor_non_responders_and_audit_range_by_buttons(bot: BotHarness) -> None:
+    from bot.domain.apel import Scope, ScopeKind
+    from storage import apel
+    from storage.apel import NewTarget
+
+    now = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        people = [await personnel.by_nrp(tx, m.nrp) for m in BRIMOB]
+        rollcall_id = await apel.create(
+            tx,
+            kind="apel",
+            scope=Scope(ScopeKind.UNIT, "Satbrimob"),
+            title=None,
+            opened_by_user=COMMANDER_ID,
+            opened_by_person=None,
+            opened_by_name="AKBP Hendra Wijaya",
+            card_chat_id=COMMANDER_ID,
+            language="id",
+            opened_at=now,
+            closes_at=now + timedelta(minutes=30),
+        )
+        await apel.add_targets(
+            tx,
+            rollcall_id,
+            [NewTarget(p.id, p.telegram_user_id, p.category_code) for p in people if p],
+        )
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/ekspor")
+    menu = await bot.fake.wait_for_message(COMMANDER_ID, "pilih data")
+    await commander.press("Belum menjawab apel", message=menu)
+    picker = await bot.fake.wait_for_message(COMMANDER_ID, "Pilih apel")
+    await commander.press(f"#{rollcall_id}", message=picker)
+    formats = await bot.fake.wait_for_message(COMMANDER_ID, "Pilih format")
+    await commander.press("CSV", message=formats)
+    sent = await bot.fake.wait_for_message(COMMANDER_ID, lambda m: m.kind == "document")
+    assert sent.document is not None
+    rows = list(csv.reader(io.StringIO(sent.document.data.decode("utf-8-sig"))))
+    assert rows[0] == ["NRP", "Pangkat", "Nama", "Kategori", "Satuan", "Telepon", "Status"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(m.nrp for m in BRIMOB)
+    assert all(r[5].startswith("+62") for r in rows[1:])
+
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send("/ekspor")
+    menu = await bot.fake.wait_for_message(ADMIN_ID, "pilih data")
+    await admin.press("Log audit", message=menu)
+    ranges = await bot.fake.wait_for_message(ADMIN_ID, "rentang tanggal log audit")
+    await admin.press("Ketik rentang", message=ranges)
+    await bot.fake.wait_for_message(ADMIN_ID, "Ketik rentang tanggal")
+    await admin.send("14-02-2024 01-02-2024")
+    await bot.fake.wait_for_message(ADMIN_ID, "terbalik")
+    await admin.send("2024-02-14")
+    formats = await bot.fake.wait_for_message(ADMIN_ID, "Pilih format")
+    await admin.press("Excel", message=formats)
+    document = await bot.fake.wait_for_message(ADMIN_ID, lambda m: m.kind == "document")
+    assert document.document is not None
+    sheet = load_workbook(io.BytesIO(document.document.data)).active
+    assert sheet is not None
+    actions = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "export.apel-nonresponders" in actions
