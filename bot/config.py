@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.status import WindowError, parse_windows
+
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -84,6 +86,11 @@ class Settings(BaseSettings):
     jam_rawan_windows: str = Field(default="", description="e.g. 18:00-23:59,00:00-06:00")
     jam_rawan_stale_hours: float = Field(default=4.0, gt=0)
 
+    # Flood control (handlers/gate.py): each person may send this many updates at once, then
+    # this many per window; past that one polite notice per window, the rest are dropped.
+    flood_updates: int = Field(default=20, ge=1)
+    flood_window_s: float = Field(default=10.0, gt=0)
+
     # Webhook mode (polling when unset).
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -116,6 +123,17 @@ class Settings(BaseSettings):
             raise ValueError("expected the token from @BotFather, shaped like 123456789:AAE…")
         return value
 
+    @field_validator("jam_rawan_windows")
+    @classmethod
+    def _check_windows(cls, value: str) -> str:
+        try:
+            parse_windows(value)
+        except WindowError as exc:
+            raise ValueError(
+                f"{exc}: expected local time ranges, e.g. 18:00-23:59,00:00-06:00"
+            ) from exc
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -131,6 +149,8 @@ class Settings(BaseSettings):
         folder = value.parent if str(value.parent) else Path(".")
         if not folder.exists():
             raise ValueError(f"folder {folder} does not exist")
+        if value.is_dir():
+            raise ValueError(f"{value} is a folder; expected a database file path")
         if not os.access(folder, os.W_OK) or (value.exists() and not os.access(value, os.W_OK)):
             raise ValueError(f"{value} is not writable")
         return value
