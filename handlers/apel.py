@@ -65,6 +65,9 @@ from storage.personnel import Person
 NS = "ap"
 CLOSE_KIND = "apel.close"
 REMIND_KIND = "apel.remind"
+# While prompts are still going out, the card's "Terkirim x/y" is redrawn this often.
+PROGRESS_KIND = "apel.progress"
+PROGRESS_EVERY = timedelta(seconds=5)
 REASON_INPUT = "apreason"
 TITLE_INPUT = "aptitle"
 COMMANDS = {"apel": "apel", "cek": "cekkesiapan"}
@@ -589,6 +592,7 @@ async def open_rollcall(
                 now,
             )
         await plan_deadlines(services, tx, rc, closes_at, now)
+        await deadlines.schedule(tx, PROGRESS_KIND, rc.id, now + PROGRESS_EVERY)
         await audit.record(
             tx,
             now,
@@ -678,6 +682,7 @@ async def close_rollcall(
         return None
     await deadlines.cancel(tx, CLOSE_KIND, rollcall_id)
     await deadlines.cancel_prefix(tx, REMIND_KIND, f"{rollcall_id}:")
+    await deadlines.cancel(tx, PROGRESS_KIND, rollcall_id)
     for key in await store.pending_person_messages(tx, rollcall_id):
         await outbox.cancel(tx, key)
     rc = await store.get(tx, rollcall_id)
@@ -909,8 +914,30 @@ def _deadline_handlers(services: Services) -> None:
         await send_reminders(services, tx, rc, tag, now)
         await refresh_card(services, tx, rc)
 
+    async def on_progress(tx: Transaction, deadline: Deadline) -> None:
+        rc = await store.get(tx, int(deadline.ref))
+        if rc is None or not rc.is_open:
+            return
+        await refresh_card(services, tx, rc)
+        if rc.batch_id is not None and (await outbox.batch_progress(tx, rc.batch_id)).pending:
+            await deadlines.schedule(
+                tx, PROGRESS_KIND, rc.id, services.clock.now() + PROGRESS_EVERY
+            )
+
+    async def on_unreachable(person_id: int | None, chat_id: int, dedup_key: str) -> None:
+        parts = dedup_key.split(":")
+        if len(parts) < 4 or parts[0] != NS or not parts[1].isdigit():
+            return
+        async with services.db.transaction() as tx:
+            rc = await store.get(tx, int(parts[1]))
+            if rc is not None and rc.is_open:
+                await refresh_card(services, tx, rc)
+        services.wake_delivery()
+
     services.scheduler.on(CLOSE_KIND, on_close)
     services.scheduler.on(REMIND_KIND, on_remind)
+    services.scheduler.on(PROGRESS_KIND, on_progress)
+    services.delivery.on_unreachable(on_unreachable)
 
 
 # -- commands -----------------------------------------------------------------------------

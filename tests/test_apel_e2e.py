@@ -24,6 +24,8 @@ FAST = {
     "rate_overall_per_s": 1000,
     "rate_private_per_s": 100,
     "private_burst": 100,
+    "rate_group_per_min": 6000,
+    "group_burst": 100,
     "edit_interval_s": 0,
     "admin_ids": [ADMIN_ID],
     "apel_reminder_minutes": [10, 2],
