@@ -1100,7 +1100,10 @@ async def _draft_summary(
         "apel-draft-summary",
         kind=draft.kind,
         scope=scope_label(services, lang, draft.scope),
-        count=_num(sum(1 for p in people if p.telegram_user_id is not None), lang),
+        count=_num(
+            sum(1 for p in people if p.telegram_user_id not in (None, context.actor.user_id)),
+            lang,
+        ),
         minutes=draft.minutes,
         time=_when(services, now + timedelta(minutes=draft.minutes), lang, now),
         title=draft.title or _plain(services, lang, "apel-draft-none"),

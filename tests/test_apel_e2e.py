@@ -230,7 +230,9 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
     await commander.press("BRIMOB")
     await fake.wait_for_message(COMMANDER_ID, "Pilih batas waktu")
     await commander.press("30 mnt (standar)")
-    await fake.wait_for_message(COMMANDER_ID, "Titik kumpul: —")
+    summary = await fake.wait_for_message(COMMANDER_ID, "Titik kumpul: —")
+    # Four linked BRIMOB members; the commander opening it is not counted.
+    assert "Peserta: BRIMOB (4 personel terdaftar)" in summary.text
     await commander.press("📍 Titik kumpul")
     ask = await fake.wait_for_message(COMMANDER_ID, "Kirim lokasi titik kumpul")
     assert ask.reply_markup["keyboard"][0][0]["request_location"] is True
