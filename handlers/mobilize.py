@@ -459,7 +459,7 @@ async def render_card(
                 "mobilize-card-progress",
                 progress=progress,
                 minutes=elapsed_minutes(callout.created_at, now),
-            ).replace("<b></b>", "")
+            )
         )
         markup = markup_json(
             [
@@ -551,7 +551,10 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         return
     now = services.clock.now()
     tally = (await store.tallies(tx, callout.id)).get(line.id, LineTally(quota=line.quota))
-    found = await store.candidates(tx, line.category, callout.id, line.units)
+    # Most answers need nobody new: look for candidates only when someone is missing.
+    found = []
+    if plan_fill(tally, tally.quota).invite > 0:
+        found = await store.candidates(tx, line.category, callout.id, line.units)
     plan = plan_fill(tally, len(found))
     if plan.stand_down:
         await store.mark_filled(tx, line.id, now)

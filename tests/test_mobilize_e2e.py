@@ -152,6 +152,14 @@ async def until(
         await asyncio.sleep(0.02)
 
 
+async def shown(bot: BotHarness, chat_id: int, label: str) -> SentMessage:
+    """The newest message in the chat with this button, once the bot has put it there."""
+    return await bot.fake.wait_for(
+        lambda: next((m for m in reversed(bot.fake.sent_to(chat_id)) if m.button(label)), None),
+        what=f"a {label!r} button in chat {chat_id}",
+    )
+
+
 async def tap(
     bot: BotHarness, user: SimUser, label: str, message: SentMessage | None = None
 ) -> str:
@@ -251,7 +259,12 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     repeated = await fake.wait_for(lambda: fake.callback_answer(again))
     assert "sudah menyatakan siap" in str(repeated.get("text"))
     await answer_all(bot, decliners, "Tidak bisa")
-    await tap(bot, fake.user(decliners[0].chat_id), "Sakit")
+    await tap(
+        bot,
+        fake.user(decliners[0].chat_id),
+        "Sakit",
+        await shown(bot, decliners[0].chat_id, "Sakit"),
+    )
     await fake.wait_for_message(decliners[0].chat_id, "TIDAK SIAP")
     declined = await readiness.get(bot.db, decliners[0].person_id)
     assert declined is not None
@@ -351,7 +364,7 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     # Selesai: the deployed are thanked and back to SIAP.
     live = await card(bot, HENDRA.user_id, callout_id)
     await tap(bot, hendra, "Selesai", live)
-    await tap(bot, hendra, "Ya, selesaikan")
+    await tap(bot, hendra, "Ya, selesaikan", await shown(bot, HENDRA.user_id, "Ya, selesaikan"))
     await card(bot, HENDRA.user_id, callout_id, "SELESAI")
     await fake.wait_for_message(a.chat_id, "selesai. Terima kasih")
     released = await readiness.get(bot.db, a.person_id)
@@ -443,7 +456,7 @@ async def test_cancel_tells_everyone_and_releases_the_deployed(harness: BotHarne
     await tap(bot, fake.user(going.chat_id), "Siap berangkat", await invitation(bot, going))
     live = await card(bot, HENDRA.user_id, callout_id, "✅ 1 diterima")
     await tap(bot, hendra, "Batalkan", live)
-    await tap(bot, hendra, "Ya, batalkan")
+    await tap(bot, hendra, "Ya, batalkan", await shown(bot, HENDRA.user_id, "Ya, batalkan"))
     await card(bot, HENDRA.user_id, callout_id, "DIBATALKAN")
     await fake.wait_for_message(going.chat_id, "DIBATALKAN")
     await fake.wait_for(
@@ -628,7 +641,9 @@ async def test_who_may_order_and_who_may_answer(harness: BotHarness) -> None:
     callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 2 Kantor KPU")
     sent = await until(lambda: _when_count(invites(bot, callout_id), 2), what="invitations")
     # Someone else's invite, forged: refused, nothing counted.
-    forged = await fake.user(sent[1].chat_id).press_data(f"co:v1:ok:{sent[0].id}")
+    forged = await fake.user(sent[1].chat_id).press_data(
+        f"co:v1:ok:{sent[0].id}", message=await invitation(bot, sent[1])
+    )
     answer = await fake.wait_for(lambda: fake.callback_answer(forged))
     assert "bukan untuk Anda" in str(answer.get("text"))
     assert await invites(bot, callout_id, InviteState.ACCEPTED) == []
@@ -668,3 +683,54 @@ async def test_a_deactivated_or_blocking_person_is_replaced_and_reported(
     )
     await card(bot, HENDRA.user_id, callout_id, "🚫 2 tak terjangkau")
     await fake.wait_for_message(HENDRA.user_id, "Tidak terjangkau")
+
+
+async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    # Iptu Yudi commands the unit Kompi 1: he orders BRIMOB of Kompi 1 only.
+    yudi = fake.user(YUDI.user_id)
+    await yudi.send("/mobilize BRIMOB 2 Pos Kompi 1")
+    confirm = await fake.wait_for_message(YUDI.user_id, "Konfirmasi pengerahan")
+    assert "hanya personel satuan Anda: Kompi 1" in (confirm.text or "")
+    await tap(bot, yudi, "Kirim", confirm)
+    callout_id = (await store.recent(bot.db))[0].id
+    sent = await until(lambda: _when_count(invites(bot, callout_id), 2), what="invitations")
+    for invite in sent:
+        person = await personnel.by_id(bot.db, invite.person_id)
+        assert person is not None
+        assert person.unit == "Kompi 1"
+
+    # Ingatkan: a reminder now to everyone who has not answered, not twice in a minute.
+    await tap(bot, fake.user(sent[0].chat_id), "Tidak bisa", await invitation(bot, sent[0]))
+    await tap(
+        bot, fake.user(sent[0].chat_id), "Lainnya", await shown(bot, sent[0].chat_id, "Lainnya")
+    )
+    await fake.user(sent[0].chat_id).send("Menjaga orang tua di rumah sakit")
+    await fake.wait_for_message(sent[0].chat_id, "Menjaga orang tua")
+    declined = await store.get_invite(bot.db, sent[0].id)
+    assert declined is not None
+    assert declined.decline_text == "Menjaga orang tua di rumah sakit"
+    live = await card(bot, YUDI.user_id, callout_id, "❌ 1 menolak")
+    assert "dikirim ke 1 orang" in await tap(bot, yudi, "Ingatkan", live)
+    await fake.wait_for_message(sent[1].chat_id, "PENGINGAT")
+    assert "Baru saja diingatkan" in await tap(bot, yudi, "Ingatkan", live)
+
+    # /pengerahan ID: the card, and in a private chat the names.
+    await tap(bot, fake.user(sent[1].chat_id), "Siap berangkat")
+    await yudi.send(f"/pengerahan {callout_id}")
+    detail = await fake.wait_for_message(YUDI.user_id, "Berangkat")
+    going = await personnel.by_id(bot.db, sent[1].person_id)
+    assert going is not None
+    assert going.display_name in (detail.text or "")
+    assert "Menolak" in (detail.text or "")
+    assert "🔔 Ingatkan" in detail.button_texts
+    # No site pin: an arrival is taken as reported.
+    await fake.user(sent[1].chat_id).share_location(*FAR)
+    await fake.wait_for_message(sent[1].chat_id, "Kedatangan tercatat")
+    await card(bot, YUDI.user_id, callout_id, "📍 1 tiba")
+    await yudi.send("/pengerahan 999")
+    await fake.wait_for_message(YUDI.user_id, "tidak ditemukan")
+    # Another unit's commander does not see it.
+    await fake.user(AGUS.user_id).send(f"/pengerahan {callout_id}")
+    await fake.wait_for_message(AGUS.user_id, "di luar wewenang Anda")
