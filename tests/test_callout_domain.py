@@ -21,6 +21,7 @@ from bot.domain.callout import (
     TimeoutAction,
     Verdict,
     classify,
+    combine_tallies,
     distance_m,
     draft_expired,
     judge_answer,
@@ -331,3 +332,47 @@ def test_arrival_verdicts() -> None:
     reported = judge_arrival(None, 500, (1.0, 1.0))
     assert reported.status is ArrivalStatus.REPORTED
     assert reported.counts
+
+
+def test_tallies_add_up() -> None:
+    total = combine_tallies(
+        [LineTally(quota=30, accepted=24, arrived=9), LineTally(quota=20, accepted=20, pending=2)]
+    )
+    assert (total.quota, total.accepted, total.pending, total.arrived) == (50, 44, 2, 9)
+    assert combine_tallies([]) == LineTally(quota=0)
+
+
+def test_every_message_the_call_out_code_names_exists_in_both_languages() -> None:
+    import re
+    from pathlib import Path
+
+    from bot.i18n import Catalog
+
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "handlers" / "mobilize.py").read_text("utf-8")
+    used = set(re.findall(r'"((?:mobilize|cmd)-[a-z0-9_-]+[a-z0-9_])"', source))
+    dynamic = {f"mobilize-reason-{r}" for r in ("sakit", "izin", "cuti", "dinas_luar", "lainnya")}
+    keys = {
+        "usage",
+        "unknown-category",
+        "quota-missing",
+        "quota-invalid",
+        "quota-zero",
+        "quota-absurd",
+        "duplicate-category",
+        "location-missing",
+        "location-too-long",
+        "ref-empty",
+        "ref-too-long",
+        "timeout-invalid",
+        "out-of-scope",
+    }
+    dynamic |= {f"mobilize-error-{k}" for k in keys}
+    catalog = Catalog.load()
+    missing = [
+        f"{lang}:{key}"
+        for lang in ("id", "en")
+        for key in sorted(used | dynamic)
+        if not catalog.has(lang, key)
+    ]
+    assert missing == []

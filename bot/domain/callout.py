@@ -453,6 +453,23 @@ def tally_of(states: Mapping[str, int], quota: int, arrived: int = 0) -> LineTal
     )
 
 
+def combine_tallies(tallies: Iterable[LineTally]) -> LineTally:
+    """One tally for a whole call-out (every line added up), e.g. for a status line."""
+    parts = list(tallies)
+    return LineTally(
+        quota=sum(t.quota for t in parts),
+        accepted=sum(t.accepted for t in parts),
+        pending=sum(t.pending for t in parts),
+        timed_out=sum(t.timed_out for t in parts),
+        declined=sum(t.declined for t in parts),
+        no_answer=sum(t.no_answer for t in parts),
+        unreachable=sum(t.unreachable for t in parts),
+        stood_down=sum(t.stood_down for t in parts),
+        cancelled=sum(t.cancelled for t in parts),
+        arrived=sum(t.arrived for t in parts),
+    )
+
+
 @dataclass(frozen=True)
 class FillPlan:
     invite: int  # invite this many more candidates now
