@@ -481,6 +481,8 @@ class Delivery:
         self.catalog = catalog
         self.clock = clock
         self._system_clock = SystemClock()
+        self._wall_origin = max(clock.now(), self._system_clock.now())
+        self._mono_origin = time.monotonic()
         self.limits = limits or RateLimits.from_settings(settings)
         if client is None:
             token = settings.bot_token.get_secret_value() if settings.bot_token else ""
@@ -615,9 +617,11 @@ class Delivery:
     # -- dispatch -------------------------------------------------------------------------
 
     def _wall_now(self) -> datetime:
-        # Rows carry the injected clock's time; retries are real waits. Taking the later of
-        # the two keeps both due: a test's fake clock never holds a retry back.
-        return max(self.clock.now(), self._system_clock.now())
+        # Rows carry the injected clock's time; retries are real waits. The latest of the
+        # injected clock, the system clock and "injected time at start + real time elapsed"
+        # keeps both due: a test's frozen fake clock never holds a retry back.
+        elapsed = timedelta(seconds=time.monotonic() - self._mono_origin)
+        return max(self.clock.now(), self._system_clock.now(), self._wall_origin + elapsed)
 
     async def _dispatch_loop(self) -> None:
         assert self._permits is not None

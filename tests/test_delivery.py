@@ -486,3 +486,21 @@ async def test_buttons_are_answered_within_a_second_while_the_outbox_is_saturate
 
 async def _async_eq(value: Any, expected: Any) -> bool:
     return (await value) == expected
+
+
+async def test_retries_fall_due_in_real_time_even_with_a_frozen_clock_ahead(
+    engine: Engine, fake: FakeTelegram, db: Database, clock: FakeClock
+) -> None:
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2035, 1, 1, 7, 0, tzinfo=UTC))
+    fake.faults.fail_next("sendMessage", 502, "Bad Gateway", count=2)
+    batch = await enqueue_batch(db, clock.now(), [31, 32])
+    await engine.start()
+    await eventually(lambda: batch_done(db, batch), what="delivered after retries")
+    assert sorted(delivered_per_chat(fake)) == [31, 32]
+    row = await db.fetchone(
+        "SELECT attempts, sent_at FROM outbox WHERE dedup_key = 'broadcast:31'"
+    )
+    assert row is not None
+    assert row[1].startswith("2035-01-01T07:00")  # recorded in the injected clock's time
