@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|import-roster|demo-roster|categories] …`."""
+"""The command line: `python -m bot [run|import-roster|demo-roster|categories|simulate] …`."""
 
 from __future__ import annotations
 
@@ -168,6 +168,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_cli(settings, args)
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    # No settings, no token: the simulator builds its own against the local fake Bot API.
+    from bot.simulator import cmd_simulate as simulate
+
+    return simulate(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Siaga — kesiagaan dan pengerahan personel."
@@ -198,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.exports import add_cli
 
     add_cli(sub).set_defaults(func=cmd_export)
+
+    from bot.simulator import add_cli as add_simulate
+
+    add_simulate(sub).set_defaults(func=cmd_simulate)
 
     cats = sub.add_parser("categories", help="kelola kategori")
     cats_sub = cats.add_subparsers(dest="categories_command", required=True)
