@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -10,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Catalog
-from storage.db import Database
+from storage.db import Database, Transaction
 from storage.personnel import CommandScope, Person
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ class Services:
         """Call after a commit that queued messages, so they go out now, not at the next poll."""
         if self._delivery is not None:
             self._delivery.wake()
+
+    async def stale_after(self, db: Database | Transaction | None = None) -> timedelta:
+        """How long SIAP stays fresh now: shorter in jam rawan (its windows or the switch)."""
+        from storage.groups import current_stale_after
+
+        return await current_stale_after(db or self.db, self.settings, self.clock.now())
 
     @property
     def scheduler(self) -> Scheduler:

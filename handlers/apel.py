@@ -1428,7 +1428,7 @@ async def _record(
     actor = context.actor
     lang = actor.language
     now = services.clock.now()
-    stale_after = timedelta(hours=services.settings.readiness_stale_hours)
+    stale_after = await services.stale_after()
     source = f"{rc.kind}:{rc.id}"
     chat_id = target.chat_id or actor.user_id
     async with services.db.transaction() as tx:

@@ -40,10 +40,6 @@ NS = "rd"
 REASON_INPUT = "rdreason"
 
 
-def _stale_after(services: Services) -> timedelta:
-    return timedelta(hours=services.settings.readiness_stale_hours)
-
-
 def _moment(services: Services, moment: datetime, lang: str) -> str:
     return format_moment(moment, services.settings.zone, lang)
 
@@ -54,12 +50,17 @@ def reason_text(services: Services, lang: str, state: Readiness) -> str:
 
 
 def status_text(
-    services: Services, lang: str, person: Person, state: Readiness | None, now: datetime
+    services: Services,
+    lang: str,
+    person: Person,
+    state: Readiness | None,
+    now: datetime,
+    stale_after: timedelta,
 ) -> str:
     """The /kesiapan view: one's own state, as every summary counts it (stale apart)."""
     catalog = services.catalog
     lines = [catalog.html(lang, "readiness-title", name=person.display_name)]
-    current = effective(state, now, _stale_after(services))
+    current = effective(state, now, stale_after)
     if state is None:
         lines.append(catalog.html(lang, "readiness-state-none"))
     elif current is Effective.BERTUGAS:
@@ -67,7 +68,7 @@ def status_text(
             catalog.html(lang, "readiness-state-bertugas", callout=str(state.callout_id or "-"))
         )
     elif current is Effective.SIAP:
-        due = stale_at(state, _stale_after(services))
+        due = stale_at(state, stale_after)
         lines.append(
             catalog.html(
                 lang,
@@ -177,7 +178,7 @@ async def siap_command(update: Update, context: SiagaContext) -> None:
         context,
         "readiness-now-siap",
         time=format_time(now, services.settings.zone, lang),
-        next=_moment(services, now + _stale_after(services), lang),
+        next=_moment(services, now + await services.stale_after(), lang),
     )
 
 
@@ -188,7 +189,7 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
     synced: list[int] = []
     async with services.db.transaction() as tx:
         changed = await readiness.confirm_ready(
-            tx, person.id, now, source="self", stale_after=_stale_after(services)
+            tx, person.id, now, source="self", stale_after=await services.stale_after(tx)
         )
         if changed:
             synced = await apel.sync_checks(
@@ -239,7 +240,14 @@ async def kesiapan_command(update: Update, context: SiagaContext) -> None:
         return
     services = context.services
     state = await readiness.get(services.db, person.id)
-    text = status_text(services, context.actor.language, person, state, services.clock.now())
+    text = status_text(
+        services,
+        context.actor.language,
+        person,
+        state,
+        services.clock.now(),
+        await services.stale_after(),
+    )
     markup = None
     if state is None or state.state is not State.BERTUGAS:
         markup = inline_keyboard(choice_rows(services, context.actor.language))
@@ -370,7 +378,10 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         await query.answer(context.label(key), show_alert=not changed)
         state = await readiness.get(services.db, person.id)
         await _answer_or_edit(
-            update, context, status_text(services, lang, person, state, now), None
+            update,
+            context,
+            status_text(services, lang, person, state, now, await services.stale_after()),
+            None,
         )
         return
     if data.action == "tidak":
@@ -389,7 +400,10 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         if state is None or state.state is not State.BERTUGAS:
             markup = inline_keyboard(choice_rows(services, lang))
         await _answer_or_edit(
-            update, context, status_text(services, lang, person, state, now), markup
+            update,
+            context,
+            status_text(services, lang, person, state, now, await services.stale_after()),
+            markup,
         )
         return
     if data.action == "r":
@@ -470,7 +484,7 @@ async def recheck(services: Services, tx: Transaction, person_id: int) -> None:
     state = await readiness.get(tx, person_id)
     if state is None or state.state is State.BERTUGAS:
         return
-    due = stale_at(state, _stale_after(services))
+    due = stale_at(state, await services.stale_after(tx))
     if due is None:
         return
     if due > now:

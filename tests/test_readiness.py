@@ -170,14 +170,15 @@ async def test_status_text_per_state(services: Services) -> None:
     person = await personnel.by_id(db, 1)
     assert person is not None
     now = START + timedelta(hours=1)
-    assert "Belum ada status" in status_text(services, "id", person, None, now)
+    assert "Belum ada status" in status_text(services, "id", person, None, now, STALE)
     async with db.transaction() as tx:
         await readiness.confirm_ready(tx, 1, START, source="self", stale_after=STALE)
     state = await readiness.get(db, 1)
-    fresh = status_text(services, "id", person, state, now)
+    fresh = status_text(services, "id", person, state, now, STALE)
     assert "✅ <b>SIAP</b>" in fresh
     assert "14 Feb 2024 20.00 WIB" in fresh
-    assert "perlu konfirmasi ulang" in status_text(services, "id", person, state, START + STALE)
+    stale = status_text(services, "id", person, state, START + STALE, STALE)
+    assert "perlu konfirmasi ulang" in stale
     async with db.transaction() as tx:
         await readiness.declare_not_ready(
             tx,
@@ -189,17 +190,17 @@ async def test_status_text_per_state(services: Services) -> None:
             source="self",
         )
     state = await readiness.get(db, 1)
-    text = status_text(services, "id", person, state, now)
+    text = status_text(services, "id", person, state, now, STALE)
     assert "TIDAK SIAP" in text
     assert "dinas luar: Jakarta" in text
     assert "sampai 16 Feb 2024 08.00 WIB" in text
-    english = status_text(services, "en", person, state, now)
+    english = status_text(services, "en", person, state, now, STALE)
     assert "NOT READY" in english
     assert "on duty elsewhere" in english
-    assert "ended" in status_text(services, "en", person, state, START + timedelta(days=3))
+    assert "ended" in status_text(services, "en", person, state, START + timedelta(days=3), STALE)
     async with db.transaction() as tx:
         await readiness.set_deployed(tx, 1, 12, now)
-    deployed = status_text(services, "id", person, await readiness.get(db, 1), now)
+    deployed = status_text(services, "id", person, await readiness.get(db, 1), now, STALE)
     assert "BERTUGAS" in deployed
     assert "#12" in deployed
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.domain.readiness import State
 from storage import apel as store
-from storage import deadlines, personnel, readiness
+from storage import deadlines, groups, personnel, readiness
 from tests.harness import BotHarness
 from tests.test_apel_e2e import (
     ADMIN_ID,
@@ -254,3 +254,17 @@ async def test_readiness_set_elsewhere_answers_an_open_check(harness: BotHarness
     )
     check_prompt = await fake.wait_for_message(1001, "Tercatat: SIAP")
     assert "CEK KESIAPAN #1" in check_prompt.text
+
+
+async def test_jam_rawan_shortens_how_long_siap_stays_fresh(harness: BotHarness) -> None:
+    await start(harness, [brimob(1)], readiness_stale_hours=12, jam_rawan_stale_hours=4)
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/siap")
+    done = await fake.wait_for_message(ANDI, "Anda SIAP")
+    assert "15 Feb 2024 08.00 WIB" in done.text
+    async with harness.db.transaction() as tx:
+        await groups.set_jam_rawan(tx, True, ADMIN_ID, harness.clock.now())
+    harness.clock.advance(hours=5)
+    await andi.send("/kesiapan")
+    await fake.wait_for_message(ANDI, "perlu konfirmasi ulang")
