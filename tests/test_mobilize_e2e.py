@@ -175,11 +175,16 @@ async def order(bot: BotHarness, commander: Member, text: str, *, chat: Any = No
     """Type the order, press Kirim on the confirm card, return the new call-out's id."""
     user = bot.fake.user(commander.user_id)
     target = chat.id if chat is not None else commander.user_id
+    before = max((m.message_id for m in bot.fake.sent_to(target)), default=0)
+
+    def newer(part: str) -> Callable[[SentMessage], bool]:
+        return lambda m: m.message_id > before and part in (m.text or "")
+
     await user.send(text, chat=chat)
-    card = await bot.fake.wait_for_message(target, "Konfirmasi pengerahan", new_only=False)
-    await tap(bot, user, "Kirim", card)
-    sent = await bot.fake.wait_for_message(target, "dikirim")
-    return int(sent.text.split("#")[1].split()[0])  # type: ignore[union-attr]
+    confirm = await bot.fake.wait_for_message(target, newer("Konfirmasi pengerahan"))
+    await tap(bot, user, "Kirim", confirm)
+    sent = await bot.fake.wait_for_message(target, newer("dikirim"))
+    return int((sent.text or "").split("#")[1].split()[0])
 
 
 async def invites(bot: BotHarness, callout_id: int, *states: InviteState) -> list[store.Invite]:
@@ -476,6 +481,11 @@ async def test_cancel_tells_everyone_and_releases_the_deployed(harness: BotHarne
     stale = await hendra.press_data(f"co:v1:rem:{callout_id}")
     refused = await fake.wait_for(lambda: fake.callback_answer(stale))
     assert "sudah ditutup" in str(refused.get("text"))
+    # Fair order: whoever went last time is invited after everyone who has not been out.
+    again = await order(bot, HENDRA, "/mobilize BRIMOB 11 Kantor KPU")
+    fresh = await until(lambda: _when_count(invites(bot, again), 11), what="11 invitations")
+    assert going.person_id not in {i.person_id for i in fresh}
+    assert {waiting.person_id, sent[2].person_id} <= {i.person_id for i in fresh}
 
 
 async def test_two_commanders_at_once_never_share_a_person(harness: BotHarness) -> None:
