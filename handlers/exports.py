@@ -29,7 +29,7 @@ from bot.services import SiagaApp, SiagaContext
 from handlers.common import Button, command_args, inline_keyboard, is_private, reply
 from handlers.status import actor_scope
 from handlers.text_input import expects
-from storage import audit, groups, status, users
+from storage import audit, status, users
 
 RANGE_INPUT = "eksrange"
 RANGE_DAYS = (1, 7, 30)
@@ -108,7 +108,7 @@ async def deliver(update: Update, context: SiagaContext, request: ExportRequest,
         return
     now = services.clock.now()
     zone = services.settings.zone
-    fresh_for = await groups.current_stale_after(services.db, services.settings, now)
+    fresh_for = await services.stale_after()
     table = await build_table(
         services.db,
         services.catalog,

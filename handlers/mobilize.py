@@ -160,10 +160,6 @@ def _reach(actor: Actor, category: str) -> Reach | None:
     )
 
 
-def _stale_after(services: Services) -> timedelta:
-    return timedelta(hours=services.settings.readiness_stale_hours)
-
-
 def _summary(lines: Sequence[OrderLine]) -> str:
     return ", ".join(f"{line.category} {line.quota}" for line in lines)
 
@@ -200,7 +196,7 @@ async def plan_order(
             line.category,
             people,
             now,
-            _stale_after(services),
+            await services.stale_after(db),
             target_strength=category.target_strength if reach.units is None else 0,
         )
         plans.append(
@@ -561,7 +557,7 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         await _stand_down_line(services, tx, callout, line, now)
         await _update_short_notice(services, tx, callout, line, tally, 0)
         return
-    ranked = rank_candidates(found, now, _stale_after(services))[: plan.invite]
+    ranked = rank_candidates(found, now, await services.stale_after(tx))[: plan.invite]
     for candidate in ranked:
         await _invite(services, tx, callout, line, candidate.person_id, candidate.chat_id, now)
     if ranked:
@@ -1470,7 +1466,7 @@ async def _category_picker(
         except ValueError:
             continue  # a code that cannot ride in a button is ordered by typing it
         people = await store.category_people(services.db, category.code, reach.units)
-        snap = snapshot(category.code, people, now, _stale_after(services))
+        snap = snapshot(category.code, people, now, await services.stale_after())
         label = context.label(
             "mobilize-guided-category-button", category=category.code, ready=snap.available
         )
@@ -1759,7 +1755,7 @@ async def _on_pick_category(
         )
         return
     people = await store.category_people(services.db, code, reach.units)
-    snap = snapshot(code, people, services.clock.now(), _stale_after(services))
+    snap = snapshot(code, people, services.clock.now(), await services.stale_after())
     await query.answer()
     choices = quota_choices(snap.available)
     if not choices:
