@@ -135,10 +135,12 @@ async def pending(db: Database | Transaction, kind: str | None = None) -> list[D
 
 
 async def mark_done(tx: Transaction, deadline_id: int, now: datetime) -> bool:
-    """Claim a pending row; False when it is no longer pending (moved, cancelled, fired)."""
+    """Claim a pending row that is due; False when it is no longer pending or no longer due
+    (cancelled, fired, or moved later by someone since it was read)."""
     changed = await tx.execute_rowcount(
-        "UPDATE deadlines SET state = 'done', fired_at = ? WHERE id = ? AND state = 'pending'",
-        (to_db(now), deadline_id),
+        "UPDATE deadlines SET state = 'done', fired_at = ?"
+        " WHERE id = ? AND state = 'pending' AND due_at <= ?",
+        (to_db(now), deadline_id, to_db(now)),
     )
     return changed > 0
 

@@ -8,7 +8,7 @@ os.environ["PTB_TIMEDELTA"] = "1"
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -266,3 +266,17 @@ async def test_run_due_fires_without_the_loop(db: Database, clock: FakeClock) ->
     assert handler.calls == ["1"]
     async with db.transaction() as tx:
         assert await deadlines.cancel_prefix(tx, "k", "") == 1
+
+
+async def test_a_deadline_moved_later_after_it_was_read_does_not_fire_early(
+    db: Database,
+) -> None:
+    start = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
+    async with db.transaction() as tx:
+        await deadlines.schedule(tx, "k", "1", start)
+    seen = await deadlines.get(db, "k", "1")
+    assert seen is not None
+    async with db.transaction() as tx:
+        await deadlines.schedule(tx, "k", "1", start + timedelta(minutes=5))
+        assert not await deadlines.mark_done(tx, seen.id, start)
+        assert await deadlines.mark_done(tx, seen.id, start + timedelta(minutes=5))
