@@ -11,6 +11,7 @@ from handlers import (
     groups,
     help,
     language,
+    locations,
     mobilize,
     readiness,
     registration,
@@ -28,13 +29,14 @@ def register_all(app: SiagaApp) -> None:
     roles.register(app)
     help.register(app)
     language.register(app)
-    # Before apel: its location handler gets what an arrival or a site pin is not.
+    # Location claims are tried in this order: an arrival or a site pin before an apel answer.
     mobilize.register(app)
     apel.register(app)
     readiness.register(app)
     groups.register(app)
     status.register(app)
     exports.register(app)
+    locations.register(app)
     text_input.register(app)
     help.register_fallback(app)
     errors.register(app)

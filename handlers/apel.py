@@ -22,7 +22,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
 from bot.domain.apel import (
@@ -40,19 +40,18 @@ from bot.domain.apel import (
     Scope,
     ScopeKind,
     build_tally,
-    distance_m,
     extension_allowed,
-    format_distance,
     parse_apel_args,
     reminder_schedule,
     report_csv,
     split_messages,
-    valid_coordinates,
 )
+from bot.domain.geo import distance_m, format_distance
 from bot.domain.readiness import State
 from bot.i18n import format_moment, format_number, format_time
 from bot.services import Actor, Services, SiagaApp, SiagaContext
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
+from handlers.locations import claims
 from handlers.text_input import expects
 from storage import apel as store
 from storage import audit, deadlines, outbox, personnel, readiness, users
@@ -1663,34 +1662,28 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
 # -- locations ----------------------------------------------------------------------------
 
 
-async def on_location(update: Update, context: SiagaContext) -> None:
+async def claim_location(update: Update, context: SiagaContext) -> bool:
+    """An assembly point for a roll call being set up, or a person's answer to one."""
     message = update.effective_message
-    if message is None or message.location is None:
-        return
+    if message is None or message.location is None or not is_private(update):
+        return False
     services = context.services
     actor = context.actor
     now = services.clock.now()
     location = message.location
-    if not valid_coordinates(location.latitude, location.longitude):
-        await reply(update, context, "rollcall-location-invalid")
-        return
     if actor.is_commander:
         draft = await store.draft_awaiting_location(services.db, actor.user_id)
         if draft is not None and now - draft.created_at <= DRAFT_LIFETIME:
             await _set_draft_point(update, context, draft, location.latitude, location.longitude)
-            return
+            return True
     person = actor.person
     rollcalls = await store.present_in_open(services.db, person.id, now) if person else []
     if person is None or not rollcalls:
-        # The last location handler in line (call-out arrivals pass theirs on to here).
-        await reply(
-            update, context, "rollcall-location-not-expected", reply_markup=ReplyKeyboardRemove()
-        )
-        return
+        return False
     if message.forward_origin is not None:
         # A forwarded location is where someone else was, some time ago: proves nothing.
         await reply(update, context, "rollcall-location-forwarded")
-        return
+        return True
     lang = actor.language
     lines: list[str] = []
     async with services.db.transaction() as tx:
@@ -1755,6 +1748,7 @@ async def on_location(update: Update, context: SiagaContext) -> None:
     for rc in rollcalls:
         _refresher(services).request(context, rc.id)
     await message.reply_html("\n".join(lines), reply_markup=ReplyKeyboardRemove())
+    return True
 
 
 async def _set_draft_point(
@@ -1858,10 +1852,6 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CallbackQueryHandler(on_answer, pattern=r"^ap:v1:(y|n|r|b):"))
     app.add_handler(CallbackQueryHandler(on_manage, pattern=r"^ap:v1:(rem|ext|cls):"))
     app.add_handler(CallbackQueryHandler(on_draft, pattern=r"^ap:v1:d[a-z]*:"))
-    app.add_handler(
-        MessageHandler(
-            filters.LOCATION & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, on_location
-        )
-    )
+    claims("rollcall", claim_location)
     expects(REASON_INPUT, on_reason_text)
     expects(TITLE_INPUT, on_title_text)

@@ -17,11 +17,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
 from bot.domain.callout import (
@@ -57,9 +57,9 @@ from bot.domain.callout import (
     reach_for,
     should_report_short,
     snapshot,
-    valid_coordinates,
     validate_location,
 )
+from bot.domain.geo import format_distance
 from bot.domain.readiness import State
 from bot.i18n import format_time
 from bot.services import Actor, Services, SiagaApp, SiagaContext
@@ -72,6 +72,7 @@ from handlers.common import (
     reply,
     require_commander,
 )
+from handlers.locations import claims
 from handlers.text_input import expects
 from storage import audit, categories, deadlines, outbox, personnel, readiness, users
 from storage import callouts as store
@@ -118,15 +119,6 @@ def _text(services: Services, lang: str, key: str, **args: str | int | float) ->
 
 def _html(services: Services, lang: str, key: str, **args: str | int | float) -> str:
     return services.catalog.html(lang, key, **args)
-
-
-def _distance(services: Services, lang: str, meters: float) -> str:
-    if meters < 1000:
-        return _text(services, lang, "mobilize-distance-m", n=str(round(meters)))
-    km = f"{meters / 1000:.1f}"
-    return _text(
-        services, lang, "mobilize-distance-km", km=km.replace(".", ",") if lang == "id" else km
-    )
 
 
 def _map_url(callout: Callout) -> str | None:
@@ -218,9 +210,7 @@ def render_confirm(
                 "mobilize-confirm-site",
                 lat=f"{order.latitude:.5f}",
                 lon=f"{order.longitude:.5f}",
-                radius=_distance(
-                    services, context.actor.language, services.settings.arrival_radius_m
-                ),
+                radius=format_distance(services.settings.arrival_radius_m, context.actor.language),
             )
         )
     else:
@@ -2257,23 +2247,21 @@ _ACTIONS = {
 # -- locations: arrival, and the site pin after an order ----------------------------------
 
 
-async def on_location(update: Update, context: SiagaContext) -> None:
+async def claim_location(update: Update, context: SiagaContext) -> bool:
+    """An arrival on site, or the site pin a commander sends after an order."""
     message = update.effective_message
     chat = update.effective_chat
-    if message is None or message.location is None or chat is None or not context.has_actor:
-        return
+    if message is None or message.location is None or chat is None:
+        return False
     services = context.services
     actor = context.actor
     location = message.location
-    if not valid_coordinates(location.latitude, location.longitude):
-        await _pass_on(update, context)
-        return
     now = services.clock.now()
     if actor.person is not None and is_private(update):
         invite = await store.awaiting_arrival(services.db, actor.person.id)
         if invite is not None:
             await _arrive(update, context, invite, now)
-            return
+            return True
     if actor.is_commander:
         draft = await store.latest_open_draft(services.db, actor.user_id, chat.id)
         if draft is not None and not draft_expired(draft.created_at, now):
@@ -2285,10 +2273,10 @@ async def on_location(update: Update, context: SiagaContext) -> None:
                 update,
                 context,
                 "mobilize-site-saved",
-                radius=_distance(services, actor.language, services.settings.arrival_radius_m),
+                radius=format_distance(services.settings.arrival_radius_m, actor.language),
             )
-            return
-    await _pass_on(update, context)
+            return True
+    return False
 
 
 async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: datetime) -> None:
@@ -2332,8 +2320,8 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
             update,
             context,
             "mobilize-arrival-outside",
-            distance=_distance(services, lang, verdict.distance_m or 0.0),
-            radius=_distance(services, lang, radius),
+            distance=format_distance(verdict.distance_m or 0.0, lang),
+            radius=format_distance(radius, lang),
         )
     elif verdict.status is ArrivalStatus.VERIFIED:
         await reply(
@@ -2341,7 +2329,7 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
             context,
             "mobilize-arrived-verified",
             id=cid,
-            distance=_distance(services, lang, verdict.distance_m or 0.0),
+            distance=format_distance(verdict.distance_m or 0.0, lang),
             reply_markup=ReplyKeyboardRemove(),
         )
     else:
@@ -2352,24 +2340,6 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
             id=cid,
             reply_markup=ReplyKeyboardRemove(),
         )
-
-
-async def _pass_on(update: Update, context: SiagaContext) -> None:
-    """Not a location for a call-out: let the next location handler of this group (a roll
-    call's) have it, as if this one had not matched."""
-    application = context.application
-    mine = application.handlers.get(0, [])
-    seen_self = False
-    for handler in mine:
-        if getattr(handler, "callback", None) is on_location:
-            seen_self = True
-            continue
-        if not seen_self:
-            continue
-        check = handler.check_update(update)
-        if check is not None and check is not False:
-            await handler.handle_update(update, application, check, cast(Any, context))
-            return
 
 
 # -- wiring -------------------------------------------------------------------------------
@@ -2390,8 +2360,6 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler(["mobilize", "gerakkan"], mobilize_command))
     app.add_handler(CommandHandler("pengerahan", pengerahan_command))
     app.add_handler(CallbackQueryHandler(on_callback, pattern=r"^co:v1:"))
-    # Before any other location handler in group 0: arrivals and site pins are recognised
-    # here, everything else is passed on (see _pass_on).
-    app.add_handler(MessageHandler(filters.LOCATION & filters.UpdateType.MESSAGE, on_location))
+    claims("callout", claim_location)
     expects(LOCATION_INPUT, on_location_text)
     expects(REASON_INPUT, on_reason_text)

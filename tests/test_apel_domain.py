@@ -18,9 +18,7 @@ from bot.domain.apel import (
     ScopeKind,
     TallyRow,
     build_tally,
-    distance_m,
     extension_allowed,
-    format_distance,
     parse_apel_args,
     parse_minutes,
     reminder_schedule,
@@ -28,8 +26,8 @@ from bot.domain.apel import (
     split_messages,
     until_for,
     utf16_len,
-    valid_coordinates,
 )
+from bot.domain.geo import distance_m, format_distance, valid_coordinates
 from bot.domain.readiness import NotReadyRequest, ReasonError, parse_not_ready
 
 CATEGORIES = ["POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"]

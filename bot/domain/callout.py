@@ -6,12 +6,13 @@ decision; `storage.callouts` keeps the rows and `handlers.mobilize` acts on the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from bot.domain.geo import distance_m
 
 MAX_LOCATION_CHARS = 200
 MAX_REF_CHARS = 60
@@ -589,18 +590,6 @@ class ArrivalVerdict:
         return self.status is not ArrivalStatus.OUTSIDE
 
 
-EARTH_RADIUS_M = 6_371_000.0
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine): plenty for "is this person at the site"."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
 def judge_arrival(
     site: tuple[float, float] | None,
     radius_m: float,
@@ -615,10 +604,6 @@ def judge_arrival(
     if distance <= radius_m + slack:
         return ArrivalVerdict(ArrivalStatus.VERIFIED, distance)
     return ArrivalVerdict(ArrivalStatus.OUTSIDE, distance)
-
-
-def valid_coordinates(latitude: float, longitude: float) -> bool:
-    return -90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0
 
 
 # -- the commander's card -------------------------------------------------------------------

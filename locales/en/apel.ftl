@@ -144,8 +144,6 @@ rollcall-location-inside = 📍 Location verified: { $distance } from the assemb
 rollcall-location-outside = 📍 You are { $distance } from the assembly point of <b>{ $name }</b> (radius { $radius }). Recorded present <b>outside the radius</b>; the commander sees the distance. Send again once you arrive.
 rollcall-location-shared = 📍 Location recorded for <b>{ $name }</b>.
 rollcall-location-forwarded = ❌ A forwarded location is not accepted. Tap <b>📍 Share my location</b> to send where you are now.
-rollcall-location-not-expected = No location is expected right now. To answer a roll call, tap <b>Present</b> on its message.
-rollcall-location-invalid = ❌ These coordinates are not valid. Tap <b>📍 Share my location</b> to send again.
 
 ## The commander's live card
 

@@ -32,6 +32,11 @@ cmd-copot-example = /copot 87050123
 cmd-lepas = Release a Telegram account from an NRP (to register again)
 cmd-lepas-example = /lepas 87050123
 
+## Locations
+
+location-invalid = ❌ These coordinates are not valid. Tap <b>📍 Share my location</b> to send again.
+location-not-expected = No location is expected right now. To answer a roll call or report arrival, tap the button on its message.
+
 ## Registration
 
 start-welcome-back = Welcome back, <b>{ $name }</b>.

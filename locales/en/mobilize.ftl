@@ -186,8 +186,6 @@ mobilize-arrived-verified = 📍 Arrival recorded — CALL-OUT #{ $id } (verifie
 mobilize-arrived-reported = 📍 Arrival recorded — CALL-OUT #{ $id }.
 mobilize-arrival-outside = You are { $distance } from the site pin (limit { $radius }). Send it again once you are there.
 mobilize-arrival-forwarded = Send your current location with the <b>📍 Arrived</b> button, not a forwarded one.
-mobilize-distance-m = { $n } m
-mobilize-distance-km = { $km } km
 
 ## /pengerahan
 

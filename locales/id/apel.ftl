@@ -144,8 +144,6 @@ rollcall-location-inside = 📍 Lokasi terverifikasi: { $distance } dari titik k
 rollcall-location-outside = 📍 Anda berada { $distance } dari titik kumpul <b>{ $name }</b> (radius { $radius }). Tercatat hadir <b>di luar radius</b>; komandan melihat jaraknya. Kirim lagi setelah tiba.
 rollcall-location-shared = 📍 Lokasi tercatat untuk <b>{ $name }</b>.
 rollcall-location-forwarded = ❌ Lokasi terusan tidak diterima. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim lokasi Anda saat ini.
-rollcall-location-not-expected = Lokasi ini tidak sedang ditunggu. Untuk menjawab apel, ketuk <b>Hadir</b> pada pesan apel.
-rollcall-location-invalid = ❌ Koordinat lokasi tidak valid. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim ulang.
 
 ## The commander's live card
 

@@ -32,6 +32,11 @@ cmd-copot-example = /copot 87050123
 cmd-lepas = Lepaskan akun Telegram dari NRP (untuk daftar ulang)
 cmd-lepas-example = /lepas 87050123
 
+## Locations
+
+location-invalid = ❌ Koordinat lokasi tidak valid. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim ulang.
+location-not-expected = Lokasi ini tidak sedang ditunggu. Untuk menjawab apel atau melapor tiba, ketuk tombolnya pada pesan yang bersangkutan.
+
 ## Registration
 
 start-welcome-back = Selamat datang kembali, <b>{ $name }</b>.

@@ -186,8 +186,6 @@ mobilize-arrived-verified = 📍 Kedatangan tercatat — PENGERAHAN #{ $id } (te
 mobilize-arrived-reported = 📍 Kedatangan tercatat — PENGERAHAN #{ $id }.
 mobilize-arrival-outside = Lokasi Anda { $distance } dari titik lokasi tugas (batas { $radius }). Kirim lagi setelah tiba.
 mobilize-arrival-forwarded = Kirim lokasi Anda saat ini dengan tombol <b>📍 Tiba di lokasi</b>, bukan lokasi terusan.
-mobilize-distance-m = { $n } m
-mobilize-distance-km = { $km } km
 
 ## /pengerahan
 
