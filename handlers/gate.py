@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.callback_data import decode
-from bot.services import Actor, SiagaApp, SiagaContext
+from bot.services import Actor, Services, SiagaApp, SiagaContext
+from bot.throttle import FloodGate, Verdict
 from handlers.common import reply
 from storage import personnel, users
 from storage.personnel import CommandScope
@@ -19,6 +22,9 @@ OPEN_CALLBACK_NAMESPACES = frozenset({"lang"})
 OPEN_INPUTS = frozenset({"nrp"})
 
 GATE_GROUP = -1
+FLOOD_KEY = "gate.flood"
+
+log = logging.getLogger(__name__)
 
 
 async def resolve_actor(context: SiagaContext, user_id: int) -> Actor:
@@ -44,12 +50,51 @@ async def gate(update: Update, context: SiagaContext) -> None:
         return
     actor = await resolve_actor(context, user.id)
     context.actor = actor
+    if update.my_chat_member is None:
+        # Membership changes (blocked, added to a group) are state, never a flood.
+        await _throttle(update, context)
     if actor.is_linked or actor.is_admin or update.my_chat_member is not None:
         return
     if await _open_to_strangers(update, context):
         return
     await _turn_away(update, context)
     raise ApplicationHandlerStop
+
+
+def flood_gate(services: Services) -> FloodGate:
+    """The per-user token bucket, built on first use; tests may put their own in extras."""
+    found = services.extras.get(FLOOD_KEY)
+    if not isinstance(found, FloodGate):
+        settings = services.settings
+        found = services.extras[FLOOD_KEY] = FloodGate(
+            settings.flood_updates, settings.flood_window_s
+        )
+    return found
+
+
+async def _throttle(update: Update, context: SiagaContext) -> None:
+    """Stop this update here when its sender is flooding; a tap is answered all the same."""
+    verdict = flood_gate(context.services).admit(context.actor.user_id)
+    if verdict is Verdict.ALLOW:
+        return
+    query = update.callback_query
+    if verdict is Verdict.WARN:
+        log.warning("user %d is flooding: updates dropped for a while", context.actor.user_id)
+        if query is not None:
+            await query.answer(context.label("flood-slow-down-short"), show_alert=True)
+        elif _worth_answering(update):
+            await reply(update, context, "flood-slow-down")
+    elif query is not None:
+        await query.answer(context.label("flood-slow-down-short"))
+    raise ApplicationHandlerStop
+
+
+def _worth_answering(update: Update) -> bool:
+    """A private message, or a command in a group (group chatter is not for us)."""
+    message = update.effective_message
+    if message is None:
+        return False
+    return message.chat.type == ChatType.PRIVATE or _command_name(message.text) is not None
 
 
 async def _open_to_strangers(update: Update, context: SiagaContext) -> bool:
