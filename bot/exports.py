@@ -138,7 +138,8 @@ def parse_export_args(args: list[str]) -> tuple[ExportRequest, str | None] | Exp
         return ExportRequest(kind, dates=dates), fmt
     if kind.needs_id:
         ref = rest[0].lstrip("#") if len(rest) == 1 else ""
-        if not ref.isdigit():
+        # ASCII digits only ("²" is a digit to isdigit()), and no more than an SQLite INTEGER.
+        if not (ref.isascii() and ref.isdigit()) or len(ref) > 18:
             return ExportError("eks-needs-id")
         return ExportRequest(kind, int(ref)), fmt
     if rest:

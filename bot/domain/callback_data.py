@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 VERSION = "v1"
 MAX_BYTES = 64
+MAX_ID = 2**63 - 1
 _PART = re.compile(r"^[A-Za-z0-9_\-.]{1,32}$")
 
 
@@ -24,7 +25,10 @@ class CallbackData:
         """The index-th argument as a non-negative int, or None when absent or malformed."""
         if index >= len(self.args) or not self.args[index].isdigit():
             return None
-        return int(self.args[index])
+        value = int(self.args[index])
+        # Ids are SQLite INTEGERs: a larger number (forged data) names nothing and would
+        # make the query itself fail.
+        return value if value <= MAX_ID else None
 
 
 def encode(namespace: str, action: str, *args: str | int) -> str:

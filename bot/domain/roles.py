@@ -29,7 +29,7 @@ def parse_appointment(
     if len(args) < 2:
         return ParseError("roles-usage-angkat")
     nrp, role_word, *rest = args
-    if not nrp.isdigit():
+    if not _is_nrp(nrp):
         return ParseError("roles-nrp-invalid", nrp)
     role = _ROLE_WORDS.get(role_word.lower())
     if role is None:
@@ -48,6 +48,11 @@ def parse_appointment(
 def parse_nrp(args: list[str]) -> str | ParseError:
     if len(args) != 1:
         return ParseError("roles-usage-nrp")
-    if not args[0].isdigit():
+    if not _is_nrp(args[0]):
         return ParseError("roles-nrp-invalid", args[0])
     return args[0]
+
+
+def _is_nrp(word: str) -> bool:
+    # ASCII only: "²" and "٣" are digits to str.isdigit(), never part of an NRP.
+    return word.isascii() and word.isdigit()

@@ -746,9 +746,11 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 def parse_date(text: str) -> date | None:
     for pattern in _DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date only
+            parsed = datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date only
         except ValueError:
             continue
+        # The first and last years of the calendar cannot be turned into UTC bounds.
+        return parsed if date.min.year < parsed.year < date.max.year else None
     return None
 
 
