@@ -33,24 +33,25 @@ class CommandSpec:
 
 
 COMMANDS: list[CommandSpec] = [
+    # Menus show commands in this order: what a person does most comes first.
     CommandSpec("start", "stranger", aliases=("daftar",)),
-    CommandSpec("bantuan", "stranger", group=True, aliases=("help",)),
-    CommandSpec("bahasa", "stranger", aliases=("language",)),
-    CommandSpec("angkat", "admin"),
-    CommandSpec("copot", "admin"),
-    CommandSpec("lepas", "admin"),
-    CommandSpec("posko", "komandan", private=False, group=True),
-    CommandSpec("status", "komandan", group=True),
-    CommandSpec("laporan", "komandan", group=True),
-    CommandSpec("ekspor", "komandan"),
-    CommandSpec("jamrawan", "komandan", group=True),
     CommandSpec("siap", "anggota"),
     CommandSpec("tidaksiap", "anggota"),
     CommandSpec("kesiapan", "anggota"),
-    CommandSpec("apel", "komandan", group=True),
-    CommandSpec("cekkesiapan", "komandan", group=True),
     CommandSpec("mobilize", "komandan", group=True, aliases=("gerakkan",)),
     CommandSpec("pengerahan", "komandan", group=True),
+    CommandSpec("apel", "komandan", group=True),
+    CommandSpec("cekkesiapan", "komandan", group=True),
+    CommandSpec("status", "komandan", group=True),
+    CommandSpec("laporan", "komandan", group=True),
+    CommandSpec("ekspor", "komandan"),
+    CommandSpec("posko", "komandan", private=False, group=True),
+    CommandSpec("jamrawan", "komandan", group=True),
+    CommandSpec("angkat", "admin"),
+    CommandSpec("copot", "admin"),
+    CommandSpec("lepas", "admin"),
+    CommandSpec("bantuan", "stranger", group=True, aliases=("help",)),
+    CommandSpec("bahasa", "stranger", aliases=("language",)),
 ]
 
 

@@ -11,6 +11,7 @@ import logging
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
@@ -46,6 +47,12 @@ async def set_default_menus(bot: Bot, services: Services) -> None:
         await bot.set_my_commands(
             menu(catalog, lang, "anggota", in_group=True),
             scope=BotCommandScopeAllGroupChats(),
+            language_code=code,
+        )
+        # In a command group the chat's administrators are the commanders and their staff.
+        await bot.set_my_commands(
+            menu(catalog, lang, "komandan", in_group=True),
+            scope=BotCommandScopeAllChatAdministrators(),
             language_code=code,
         )
     commanders = await personnel.linked_commanders(services.db)

@@ -256,6 +256,8 @@ async def test_menus_are_set_per_scope_and_language_at_start(bot: BotHarness) ->
     assert ("all_private_chats", None) in scopes
     assert ("all_private_chats", "en") in scopes
     assert ("all_group_chats", None) in scopes
+    admins_menu = next(c for c in calls if c.params["scope"]["type"] == "all_chat_administrators")
+    assert any(c["command"] == "status" for c in admins_menu.params["commands"])
     admin_menu = [c for c in calls if c.params["scope"].get("chat_id") == ADMIN_ID]
     assert admin_menu
     assert any(c["command"] == "angkat" for c in admin_menu[-1].params["commands"])
