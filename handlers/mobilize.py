@@ -252,26 +252,19 @@ def render_confirm(
         elif plan.quota.over_available:
             short = plan.quota.quota - snap.available
             if plan.reserve:
-                parts.append(
-                    t(
-                        "mobilize-confirm-over-available",
-                        category=plan.line.category,
-                        quota=plan.quota.quota,
-                        available=snap.available,
-                        short=short,
-                        reserve=plan.reserve,
-                    )
-                )
+                key, reserve = "mobilize-confirm-over-available", {"reserve": plan.reserve}
             else:
-                parts.append(
-                    t(
-                        "mobilize-confirm-over-available-no-reserve",
-                        category=plan.line.category,
-                        quota=plan.quota.quota,
-                        available=snap.available,
-                        short=short,
-                    )
+                key, reserve = "mobilize-confirm-over-available-no-reserve", {}
+            parts.append(
+                t(
+                    key,
+                    category=plan.line.category,
+                    quota=plan.quota.quota,
+                    available=snap.available,
+                    short=short,
+                    **reserve,
                 )
+            )
     parts.append("")
     parts.append(t("mobilize-confirm-question"))
     return "\n".join(parts)
@@ -635,19 +628,8 @@ async def _update_short_notice(
     exists = await outbox.row_state(tx, key) is not None
     if short_by == 0:
         if exists:
-            await outbox.enqueue_edit(
-                tx,
-                target_key=key,
-                chat_id=callout.chat_id,
-                text=_html(
-                    services,
-                    lang,
-                    "mobilize-short-resolved",
-                    id=str(callout.id),
-                    category=line.category,
-                ),
-                reply_markup=None,
-                now=now,
+            await _settle_short_notice(
+                services, tx, callout, line, now, "mobilize-short-resolved", category=line.category
             )
         await store.set_short_reported(tx, line.id, 0)
         return
@@ -699,6 +681,26 @@ async def _update_short_notice(
             now,
         )
     await store.set_short_reported(tx, line.id, short_by)
+
+
+async def _settle_short_notice(
+    services: Services,
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    now: datetime,
+    key: str,
+    **args: str | int,
+) -> None:
+    """Edit a line's shortfall notice to its final word, without its buttons."""
+    await outbox.enqueue_edit(
+        tx,
+        target_key=line.short_key,
+        chat_id=callout.chat_id,
+        text=_html(services, callout.language, key, id=str(callout.id), **args),
+        reply_markup=None,
+        now=now,
+    )
 
 
 async def _reserve_of(db: Database | Transaction, category: str) -> str | None:
@@ -1170,16 +1172,7 @@ async def close_callout(
             )
     for line in lines.values():
         if line.short_reported > 0 and await outbox.row_state(tx, line.short_key) is not None:
-            await outbox.enqueue_edit(
-                tx,
-                target_key=line.short_key,
-                chat_id=callout.chat_id,
-                text=_html(
-                    services, callout.language, "mobilize-already-closed", id=str(callout.id)
-                ),
-                reply_markup=None,
-                now=now,
-            )
+            await _settle_short_notice(services, tx, callout, line, now, "mobilize-already-closed")
     await deadlines.cancel(tx, TICK_DEADLINE, callout.id)
     await refresh_card(services, tx, callout.id)
     await audit.record(
@@ -1227,17 +1220,30 @@ def may_see(actor: Actor, callout: Callout, lines: Sequence[Line]) -> bool:
     )
 
 
-async def widen_line(
-    services: Services, tx: Transaction, line_id: int, actor: Actor
-) -> tuple[str, dict[str, str | int]]:
-    """One tap: move a short line's missing places to its category's reserve. Returns the
-    message key (and arguments) to answer the tap with."""
+_TapAnswer = tuple[str, dict[str, str | int]]
+
+
+async def _active_line(tx: Transaction, line_id: int) -> tuple[Line, Callout] | _TapAnswer:
+    """A line and its call-out, or the answer to a tap on a line that is gone or closed."""
     line = await store.get_line(tx, line_id)
     callout = await store.get(tx, line.callout_id) if line else None
     if line is None or callout is None:
         return "button-invalid", {}
     if not callout.is_active:
-        return "mobilize-already-closed", {"id": str(callout.id)}
+        closed: _TapAnswer = ("mobilize-already-closed", {"id": str(callout.id)})
+        return closed
+    return line, callout
+
+
+async def widen_line(
+    services: Services, tx: Transaction, line_id: int, actor: Actor
+) -> _TapAnswer:
+    """One tap: move a short line's missing places to its category's reserve. Returns the
+    message key (and arguments) to answer the tap with."""
+    opened = await _active_line(tx, line_id)
+    if isinstance(opened[0], str):
+        return opened
+    line, callout = opened
     tally = (await store.tallies(tx, callout.id)).get(line.id, LineTally(quota=line.quota))
     found = await store.candidates(tx, line.category, callout.id, line.units)
     short_by = plan_fill(tally, len(found)).short_by
@@ -1269,21 +1275,16 @@ async def widen_line(
             reserve_for_line_id=line.id,
         )
     await store.set_quota(tx, line.id, line.quota - widening.amount)
-    await outbox.enqueue_edit(
+    await _settle_short_notice(
+        services,
         tx,
-        target_key=line.short_key,
-        chat_id=callout.chat_id,
-        text=_html(
-            services,
-            callout.language,
-            "mobilize-short-widened",
-            id=str(callout.id),
-            category=line.category,
-            reserve=widening.reserve,
-            amount=widening.amount,
-        ),
-        reply_markup=None,
-        now=now,
+        callout,
+        line,
+        now,
+        "mobilize-short-widened",
+        category=line.category,
+        reserve=widening.reserve,
+        amount=widening.amount,
     )
     await store.next_short_round(tx, line.id)
     await fill_line(services, tx, callout.id, target_id)
@@ -1308,30 +1309,23 @@ async def widen_line(
 
 async def accept_shortfall(
     services: Services, tx: Transaction, line_id: int, actor: Actor
-) -> tuple[str, dict[str, str | int]]:
-    line = await store.get_line(tx, line_id)
-    callout = await store.get(tx, line.callout_id) if line else None
-    if line is None or callout is None:
-        return "button-invalid", {}
-    if not callout.is_active:
-        return "mobilize-already-closed", {"id": str(callout.id)}
+) -> _TapAnswer:
+    opened = await _active_line(tx, line_id)
+    if isinstance(opened[0], str):
+        return opened
+    line, callout = opened
     now = services.clock.now()
     short = line.short_reported
     if await store.accept_shortfall(tx, line.id):
-        await outbox.enqueue_edit(
+        await _settle_short_notice(
+            services,
             tx,
-            target_key=line.short_key,
-            chat_id=callout.chat_id,
-            text=_html(
-                services,
-                callout.language,
-                "mobilize-short-accepted",
-                id=str(callout.id),
-                category=line.category,
-                short=short,
-            ),
-            reply_markup=None,
-            now=now,
+            callout,
+            line,
+            now,
+            "mobilize-short-accepted",
+            category=line.category,
+            short=short,
         )
         await refresh_card(services, tx, callout.id)
         await audit.record(
@@ -1898,12 +1892,9 @@ async def _on_answer(
     elif verdict is Verdict.LATE:
         await query.answer(context.label("mobilize-late-short"))
         await _edit_query_message(update, context.t("mobilize-late", id=cid))
-    elif verdict is Verdict.ALREADY_ACCEPTED:
-        await query.answer(context.label("mobilize-already-accepted"), show_alert=True)
-    elif verdict is Verdict.ALREADY_DECLINED:
-        await query.answer(context.label("mobilize-already-declined"))
-    elif verdict is Verdict.BUSY:
-        await query.answer(context.label("mobilize-busy"), show_alert=True)
+    elif verdict in _REFUSALS:
+        key, alert = _REFUSALS[verdict]
+        await query.answer(context.label(key), show_alert=alert)
     else:
         await query.answer(context.label("mobilize-closed-short"), show_alert=True)
         await _edit_query_message(
@@ -1916,6 +1907,15 @@ async def _on_answer(
                 category=result.category,
             ),
         )
+
+
+# Answers that change nothing, the same to the person and to a commander answering for them:
+# the message key to answer the tap with, and whether it is an alert.
+_REFUSALS = {
+    Verdict.ALREADY_ACCEPTED: ("mobilize-already-accepted", True),
+    Verdict.ALREADY_DECLINED: ("mobilize-already-declined", False),
+    Verdict.BUSY: ("mobilize-busy", True),
+}
 
 
 def _reason_keyboard(context: SiagaContext, invite_id: int) -> Any:
@@ -2073,14 +2073,9 @@ async def _on_proxy(
         text = context.t("mobilize-proxy-done-decline", name=person.display_name, id=cid)
     elif verdict is Verdict.LATE:
         text = context.t("mobilize-proxy-done-late", name=person.display_name, id=cid)
-    elif verdict is Verdict.ALREADY_ACCEPTED:
-        await query.answer(context.label("mobilize-already-accepted"), show_alert=True)
-        return
-    elif verdict is Verdict.ALREADY_DECLINED:
-        await query.answer(context.label("mobilize-already-declined"))
-        return
-    elif verdict is Verdict.BUSY:
-        await query.answer(context.label("mobilize-busy"), show_alert=True)
+    elif verdict in _REFUSALS:
+        key, alert = _REFUSALS[verdict]
+        await query.answer(context.label(key), show_alert=alert)
         return
     else:
         await query.answer(context.label("mobilize-closed-short"), show_alert=True)
