@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -703,6 +705,41 @@ def _person_name(row: ReportRow) -> str:
     return f"{row.rank} {row.name}"
 
 
+def _with_phone(row: ReportRow, lang: str) -> tuple[str, dict[str, str]]:
+    return "rollcall-report-person", {"phone": row.phone}
+
+
+def _with_category(row: ReportRow, lang: str) -> tuple[str, dict[str, str]]:
+    return "rollcall-report-person-category", {"category": row.category, "phone": row.phone}
+
+
+def _with_distance(row: ReportRow, lang: str) -> tuple[str, dict[str, str]]:
+    return "rollcall-report-person-distance", {
+        "distance": format_distance(row.distance_m or 0.0, lang)
+    }
+
+
+def _report_section(
+    services: Services,
+    lang: str,
+    heading: str,
+    rows: Sequence[ReportRow],
+    line: Callable[[ReportRow, str], tuple[str, dict[str, str]]],
+    **heading_args: str,
+) -> list[str]:
+    """One list of the report: nothing when empty, else a blank line, the heading with the
+    count, and a numbered line a person (`line` picks its message and what it adds)."""
+    if not rows:
+        return []
+    texts = ["", _html(services, lang, heading, count=_num(len(rows), lang), **heading_args)]
+    for i, row in enumerate(rows, start=1):
+        key, args = line(row, lang)
+        texts.append(
+            _html(services, lang, key, n=str(i), name=_person_name(row), unit=row.unit, **args)
+        )
+    return texts
+
+
 async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now: datetime) -> None:
     lang = rc.language
     rows = await store.report_rows(tx, rc.id)
@@ -747,105 +784,17 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
     body: list[str] = []
     if not silent:
         body += ["", _html(services, lang, "rollcall-report-all-answered")]
-    categories = sorted({r.category for r in silent})
-    for category in categories:
+    for category in sorted({r.category for r in silent}):
         people = [r for r in silent if r.category == category]
-        body += [
-            "",
-            _html(
-                services,
-                lang,
-                "rollcall-report-category",
-                category=category,
-                count=_num(len(people), lang),
-            ),
-        ]
-        body += [
-            _html(
-                services,
-                lang,
-                "rollcall-report-person",
-                n=str(i),
-                name=_person_name(r),
-                unit=r.unit,
-                phone=r.phone,
-            )
-            for i, r in enumerate(people, start=1)
-        ]
-    if unreachable:
-        body += [
-            "",
-            _html(
-                services, lang, "rollcall-report-unreachable", count=_num(len(unreachable), lang)
-            ),
-        ]
-        body += [
-            _html(
-                services,
-                lang,
-                "rollcall-report-person-category",
-                n=str(i),
-                name=_person_name(r),
-                category=r.category,
-                unit=r.unit,
-                phone=r.phone,
-            )
-            for i, r in enumerate(unreachable, start=1)
-        ]
-    if outside:
-        body += [
-            "",
-            _html(services, lang, "rollcall-report-outside", count=_num(len(outside), lang)),
-        ]
-        body += [
-            _html(
-                services,
-                lang,
-                "rollcall-report-person-distance",
-                n=str(i),
-                name=_person_name(r),
-                unit=r.unit,
-                distance=format_distance(r.distance_m or 0.0, lang),
-            )
-            for i, r in enumerate(outside, start=1)
-        ]
-    if unverified:
-        body += [
-            "",
-            _html(
-                services, lang, "rollcall-report-no-location", count=_num(len(unverified), lang)
-            ),
-        ]
-        body += [
-            _html(
-                services,
-                lang,
-                "rollcall-report-person",
-                n=str(i),
-                name=_person_name(r),
-                unit=r.unit,
-                phone=r.phone,
-            )
-            for i, r in enumerate(unverified, start=1)
-        ]
-    if unlinked:
-        body += [
-            "",
-            _html(services, lang, "rollcall-report-unlinked", count=_num(len(unlinked), lang)),
-        ]
-        body += [
-            _html(
-                services,
-                lang,
-                "rollcall-report-person-category",
-                n=str(i),
-                name=_person_name(r),
-                category=r.category,
-                unit=r.unit,
-                phone=r.phone,
-            )
-            for i, r in enumerate(unlinked, start=1)
-        ]
+        body += _report_section(
+            services, lang, "rollcall-report-category", people, _with_phone, category=category
+        )
+    body += _report_section(
+        services, lang, "rollcall-report-unreachable", unreachable, _with_category
+    )
+    body += _report_section(services, lang, "rollcall-report-outside", outside, _with_distance)
+    body += _report_section(services, lang, "rollcall-report-no-location", unverified, _with_phone)
+    body += _report_section(services, lang, "rollcall-report-unlinked", unlinked, _with_category)
     parts = split_messages([*header, *body])
     chat_id = rc.opened_by_user
     if len(parts) <= MAX_REPORT_MESSAGES:
@@ -1345,6 +1294,19 @@ async def _message_key(context: SiagaContext, rc: RollCall, person_id: int, src:
     return rc.prompt_key(person_id)
 
 
+async def _tapped_rollcall(
+    query: CallbackQuery, context: SiagaContext
+) -> tuple[callback_data.CallbackData, RollCall] | None:
+    """The button's data and the roll call it names; a tap naming none is answered here."""
+    data = callback_data.decode(query.data)
+    rc_id = data.int_arg(0) if data else None
+    rc = await store.get(context.services.db, rc_id) if rc_id is not None else None
+    if data is None or rc is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return None
+    return data, rc
+
+
 async def on_answer(update: Update, context: SiagaContext) -> None:
     query = update.callback_query
     if query is None:
@@ -1352,12 +1314,10 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
     services = context.services
     actor = context.actor
     now = services.clock.now()
-    data = callback_data.decode(query.data)
-    rc_id = data.int_arg(0) if data else None
-    rc = await store.get(services.db, rc_id) if rc_id is not None else None
-    if data is None or rc is None:
-        await query.answer(context.label("button-invalid"), show_alert=True)
+    tapped = await _tapped_rollcall(query, context)
+    if tapped is None:
         return
+    data, rc = tapped
     person = actor.person
     target = await store.target(services.db, rc.id, person.id) if person else None
     if person is None or target is None or not target.called:
@@ -1780,12 +1740,10 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
     services = context.services
     actor = context.actor
     now = services.clock.now()
-    data = callback_data.decode(query.data)
-    rc_id = data.int_arg(0) if data else None
-    rc = await store.get(services.db, rc_id) if rc_id is not None else None
-    if data is None or rc is None:
-        await query.answer(context.label("button-invalid"), show_alert=True)
+    tapped = await _tapped_rollcall(query, context)
+    if tapped is None:
         return
+    data, rc = tapped
     if not (actor.is_admin or actor.user_id == rc.opened_by_user):
         await query.answer(context.label("rollcall-not-owner", kind=rc.kind), show_alert=True)
         return
