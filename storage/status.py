@@ -265,13 +265,19 @@ async def named_states(db: Db, scope: StatusScope, commander: StatusScope) -> li
 
 
 @dataclass(frozen=True)
-class RosterEntry:
+class PersonRow:
+    """Who a row of an export is about: the columns every export starts with."""
+
     nrp: str
     rank: str
     name: str
     category: str
     unit: str
     phone: str
+
+
+@dataclass(frozen=True)
+class RosterEntry(PersonRow):
     role: str
     linked: bool
     readiness: Readiness | None
@@ -354,15 +360,9 @@ async def rollcall_summary(db: Db, rollcall_id: int) -> RollCallSummary | None:
 
 
 @dataclass(frozen=True)
-class RollCallResult:
+class RollCallResult(PersonRow):
     """One person called (or not) by a roll call, with the classification of `storage.apel`."""
 
-    nrp: str
-    rank: str
-    name: str
-    category: str
-    unit: str
-    phone: str
     status: str  # yes / no / belum_menjawab / tak_terjangkau / belum_terdaftar / nonaktif / …
     reason: str | None
     reason_text: str | None
@@ -417,16 +417,7 @@ async def recent_callouts(db: Db, scope: StatusScope, limit: int = 8) -> list[Ca
             or any(line.units and set(line.units) & scope.units for line in lines)
         ):
             continue
-        found.append(
-            CalloutSummary(
-                callout.id,
-                callout.location,
-                " + ".join(codes),
-                callout.status.value,
-                callout.drill,
-                callout.created_at,
-            )
-        )
+        found.append(_callout_summary(callout, codes))
     return found[:limit]
 
 
@@ -435,6 +426,10 @@ async def callout_summary(db: Db, callout_id: int) -> CalloutSummary | None:
     if callout is None:
         return None
     codes = [line.category for line in await callouts.lines(db, callout.id)]
+    return _callout_summary(callout, codes)
+
+
+def _callout_summary(callout: callouts.Callout, codes: list[str]) -> CalloutSummary:
     return CalloutSummary(
         callout.id,
         callout.location,
@@ -446,13 +441,7 @@ async def callout_summary(db: Db, callout_id: int) -> CalloutSummary | None:
 
 
 @dataclass(frozen=True)
-class CalloutResult:
-    nrp: str
-    rank: str
-    name: str
-    category: str
-    unit: str
-    phone: str
+class CalloutResult(PersonRow):
     state: str  # the invite's state (pending, accepted, declined, …)
     invited_at: datetime
     answered_at: datetime | None
