@@ -308,6 +308,14 @@ async def build_table(
     return await _callout(db, labels, request.ref_id, kind, scope)
 
 
+# The columns every per-person export starts with, and their cells.
+_PERSON = ("nrp", "rank", "name", "category", "unit", "phone")
+
+
+def _person(row: status.PersonRow) -> tuple[Cell, ...]:
+    return (row.nrp, row.rank, row.name, row.category, row.unit, row.phone)
+
+
 async def _roster(
     db: Database | Transaction,
     labels: _Labels,
@@ -323,12 +331,7 @@ async def _roster(
         reason = readiness.reason if state is Effective.TIDAK_SIAP and readiness else None
         rows.append(
             (
-                e.nrp,
-                e.rank,
-                e.name,
-                e.category,
-                e.unit,
-                e.phone,
+                *_person(e),
                 labels.word("eks-role", e.role),
                 labels.yes_no(e.linked),
                 labels.word("eks-state", state.value),
@@ -342,12 +345,7 @@ async def _roster(
     return Table(
         labels.sheet(ExportKind.ROSTER, None),
         labels.columns(
-            "nrp",
-            "rank",
-            "name",
-            "category",
-            "unit",
-            "phone",
+            *_PERSON,
             "role",
             "linked",
             "state",
@@ -378,15 +376,10 @@ async def _rollcall(
     if kind is ExportKind.APEL_NONRESPONDERS:
         return Table(
             labels.sheet(kind, rollcall_id),
-            labels.columns("nrp", "rank", "name", "category", "unit", "phone", "status"),
+            labels.columns(*_PERSON, "status"),
             [
                 (
-                    r.nrp,
-                    r.rank,
-                    r.name,
-                    r.category,
-                    r.unit,
-                    r.phone,
+                    *_person(r),
                     labels.word("eks-rc", r.status),
                 )
                 for r in results
@@ -396,12 +389,7 @@ async def _rollcall(
     return Table(
         labels.sheet(kind, rollcall_id),
         labels.columns(
-            "nrp",
-            "rank",
-            "name",
-            "category",
-            "unit",
-            "phone",
+            *_PERSON,
             "status",
             "reason",
             "reason-text",
@@ -411,12 +399,7 @@ async def _rollcall(
         ),
         [
             (
-                r.nrp,
-                r.rank,
-                r.name,
-                r.category,
-                r.unit,
-                r.phone,
+                *_person(r),
                 labels.word("eks-rc", r.status),
                 labels.word("eks-reason", r.reason),
                 r.reason_text,
@@ -447,17 +430,10 @@ async def _callout(
     if kind is ExportKind.CALLOUT_NONRESPONDERS:
         return Table(
             labels.sheet(kind, callout_id),
-            labels.columns(
-                "nrp", "rank", "name", "category", "unit", "phone", "status", "invited"
-            ),
+            labels.columns(*_PERSON, "status", "invited"),
             [
                 (
-                    r.nrp,
-                    r.rank,
-                    r.name,
-                    r.category,
-                    r.unit,
-                    r.phone,
+                    *_person(r),
                     labels.word("eks-inv", r.state),
                     r.invited_at,
                 )
@@ -467,12 +443,7 @@ async def _callout(
     return Table(
         labels.sheet(kind, callout_id),
         labels.columns(
-            "nrp",
-            "rank",
-            "name",
-            "category",
-            "unit",
-            "phone",
+            *_PERSON,
             "status",
             "invited",
             "answered",
@@ -484,12 +455,7 @@ async def _callout(
         ),
         [
             (
-                r.nrp,
-                r.rank,
-                r.name,
-                r.category,
-                r.unit,
-                r.phone,
+                *_person(r),
                 labels.word("eks-inv", r.state),
                 r.invited_at,
                 r.answered_at,
