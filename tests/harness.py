@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,22 @@ from bot.domain.roster import RosterRow
 from bot.fake_telegram import FakeTelegram
 from bot.runner import start_app, stop_app
 from bot.services import Services, SiagaApp
+from storage import personnel
 from storage.categories import import_categories
-from storage.db import Database
+from storage.db import Database, Transaction
+from storage.personnel import Person
 from storage.roster import import_roster
 
 TOKEN = "123456789:AAEtestTokenForSiagaEndToEndTests_x"
 EXAMPLE_CATEGORIES = Path(__file__).resolve().parent.parent / "examples" / "categories.csv"
+# Delivery limits high enough that no test waits on pacing (add what a test needs more).
+FAST_DELIVERY: dict[str, Any] = {
+    "rate_overall_per_s": 1000,
+    "rate_private_per_s": 100,
+    "private_burst": 100,
+    "rate_group_per_min": 1000,
+    "edit_interval_s": 0,
+}
 
 
 @dataclass
@@ -34,6 +45,50 @@ class Member:
     phone: str
     role: str = "anggota"
     user_id: int = 0
+
+
+# The Satbrimob squad of the apel, readiness and command-group tests.
+COMMANDER_ID = 2001
+KOMANDAN = Member(
+    "75020345",
+    "Hendra Wijaya",
+    "AKBP",
+    "BRIMOB",
+    "Satbrimob",
+    "081200000001",
+    "komandan",
+    COMMANDER_ID,
+)
+
+
+def brimob(i: int, *, linked: bool = True) -> Member:
+    return Member(
+        f"8705{i:04d}",
+        f"Anggota Brimob {i}",
+        "Bripda",
+        "BRIMOB",
+        "Satbrimob",
+        f"0812100{i:05d}",
+        user_id=1000 + i if linked else 0,
+    )
+
+
+def poh(i: int) -> Member:
+    return Member(
+        f"8801{i:04d}",
+        f"Anggota Poh {i}",
+        "Briptu",
+        "POH",
+        "Polresta Pontianak",
+        f"0812200{i:05d}",
+        user_id=1500 + i,
+    )
+
+
+async def person_of(tx: Transaction, member: Member) -> Person:
+    person = await personnel.by_nrp(tx, member.nrp)
+    assert person is not None, f"{member.nrp} is not on the roster"
+    return person
 
 
 @dataclass
@@ -99,5 +154,27 @@ class BotHarness:
                 for i, m in enumerate(members)
             ]
             await import_roster(db, rows, self.clock.now())
+        finally:
+            await db.close()
+
+    async def seed_linked(self, members: Sequence[Member]) -> None:
+        """`seed`, then link everyone with a user id directly: registration has its own tests
+        (and the contact handshake would take minutes for hundreds of people)."""
+        await self.seed(members)
+        now = self.clock.now()
+        async with self.offline() as tx:
+            for member in members:
+                if member.user_id:
+                    person = await person_of(tx, member)
+                    await personnel.link(tx, person.id, member.user_id, now)
+
+    @asynccontextmanager
+    async def offline(self) -> AsyncIterator[Transaction]:
+        """One transaction on the database while the bot is not running: for setting up
+        readiness, roles and scopes directly."""
+        db = await Database.open(self.db_path)
+        try:
+            async with db.transaction() as tx:
+                yield tx
         finally:
             await db.close()

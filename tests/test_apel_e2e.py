@@ -15,76 +15,38 @@ from bot.domain.readiness import State
 from bot.fake_telegram.models import SentMessage
 from storage import apel as store
 from storage import personnel, readiness
-from storage.db import Database
-from tests.harness import BotHarness, Member
+from tests.harness import (
+    COMMANDER_ID,
+    FAST_DELIVERY,
+    KOMANDAN,
+    BotHarness,
+    Member,
+    brimob,
+    person_of,
+    poh,
+)
 
 ADMIN_ID = 900001
-COMMANDER_ID = 2001
 FAST = {
-    "rate_overall_per_s": 1000,
-    "rate_private_per_s": 100,
-    "private_burst": 100,
+    **FAST_DELIVERY,
     "rate_group_per_min": 6000,
     "group_burst": 100,
-    "edit_interval_s": 0,
     "admin_ids": [ADMIN_ID],
     "apel_reminder_minutes": [10, 2],
 }
 # Pontianak: the assembly point at Mapolda Kalbar.
 POINT = (-0.0263, 109.3425)
 
-KOMANDAN = Member(
-    "75020345",
-    "Hendra Wijaya",
-    "AKBP",
-    "BRIMOB",
-    "Satbrimob",
-    "081200000001",
-    "komandan",
-    COMMANDER_ID,
-)
-
-
-def brimob(i: int, *, linked: bool = True) -> Member:
-    return Member(
-        f"8705{i:04d}",
-        f"Anggota Brimob {i}",
-        "Bripda",
-        "BRIMOB",
-        "Satbrimob",
-        f"0812100{i:05d}",
-        user_id=1000 + i if linked else 0,
-    )
-
-
-def poh(i: int) -> Member:
-    return Member(
-        f"8801{i:04d}",
-        f"Anggota Poh {i}",
-        "Briptu",
-        "POH",
-        "Polresta Pontianak",
-        f"0812200{i:05d}",
-        user_id=1500 + i,
-    )
-
 
 async def seed_and_link(harness: BotHarness, members: Sequence[Member]) -> None:
     """Roster in, then accounts linked directly: registration has its own tests."""
-    await harness.seed(members)
-    db = await Database.open(harness.db_path)
-    try:
-        async with db.transaction() as tx:
-            for member in members:
-                person = await personnel.by_nrp(tx, member.nrp)
-                assert person is not None
-                if member.user_id:
-                    await personnel.link(tx, person.id, member.user_id, harness.clock.now())
-                if member.role == "komandan":
-                    await personnel.set_role(tx, person.id, "komandan", harness.clock.now())
-                    await personnel.add_scope(tx, person.id, "category", member.category)
-    finally:
-        await db.close()
+    await harness.seed_linked(members)
+    async with harness.offline() as tx:
+        for member in members:
+            if member.role == "komandan":
+                person = await person_of(tx, member)
+                await personnel.set_role(tx, person.id, "komandan", harness.clock.now())
+                await personnel.add_scope(tx, person.id, "category", member.category)
 
 
 async def start(harness: BotHarness, members: Sequence[Member], **overrides: Any) -> None:
@@ -640,15 +602,10 @@ async def test_a_unit_commander_calls_only_their_own_and_unlinked_scopes_are_ref
     )
     await seed_and_link(harness, [unit_commander, sanggau, unlinked, brimob(1)])
     # Scoped to a unit, not a category.
-    db = await Database.open(harness.db_path)
-    try:
-        async with db.transaction() as tx:
-            person = await personnel.by_nrp(tx, unit_commander.nrp)
-            assert person is not None
-            await personnel.clear_scopes(tx, person.id)
-            await personnel.add_scope(tx, person.id, "unit", "Polres Sanggau")
-    finally:
-        await db.close()
+    async with harness.offline() as tx:
+        person = await person_of(tx, unit_commander)
+        await personnel.clear_scopes(tx, person.id)
+        await personnel.add_scope(tx, person.id, "unit", "Polres Sanggau")
     await harness.start(**FAST)
     fake = harness.fake
     commander = fake.user(2002, first_name="Rudi")

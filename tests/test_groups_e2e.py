@@ -20,54 +20,20 @@ from bot.fake_telegram import SimGroup
 from bot.fake_telegram.models import SentMessage
 from storage import audit, deadlines, groups, personnel, readiness
 from storage.db import Database
-from tests.harness import BotHarness, Member
-
-ADMIN_ID = 900001
-COMMANDER_ID = 2001
-GROUP_ID = -100500
-FAST: dict[str, Any] = {
-    "rate_overall_per_s": 1000,
-    "rate_private_per_s": 100,
-    "private_burst": 100,
-    "rate_group_per_min": 1000,
-    "group_burst": 100,
-    "edit_interval_s": 0,
-    "admin_ids": [ADMIN_ID],
-}
-KOMANDAN = Member(
-    "75020345",
-    "Hendra Wijaya",
-    "AKBP",
-    "BRIMOB",
-    "Satbrimob",
-    "081200000001",
-    "komandan",
+from tests.harness import (
     COMMANDER_ID,
+    FAST_DELIVERY,
+    KOMANDAN,
+    BotHarness,
+    Member,
+    brimob,
+    person_of,
+    poh,
 )
 
-
-def brimob(i: int) -> Member:
-    return Member(
-        f"8705{i:04d}",
-        f"Anggota Brimob {i}",
-        "Bripda",
-        "BRIMOB",
-        "Satbrimob",
-        f"0812100{i:05d}",
-        user_id=1000 + i,
-    )
-
-
-def poh(i: int) -> Member:
-    return Member(
-        f"8801{i:04d}",
-        f"Anggota Poh {i}",
-        "Briptu",
-        "POH",
-        "Polresta Pontianak",
-        f"0812200{i:05d}",
-        user_id=1500 + i,
-    )
+ADMIN_ID = 900001
+GROUP_ID = -100500
+FAST: dict[str, Any] = {**FAST_DELIVERY, "group_burst": 100, "admin_ids": [ADMIN_ID]}
 
 
 BRIMOB = [brimob(i) for i in range(1, 7)]
@@ -77,24 +43,16 @@ MEMBERS = [KOMANDAN, *BRIMOB, *POH]
 
 async def seed(harness: BotHarness, members: Sequence[Member] = MEMBERS) -> None:
     """Roster in, accounts linked, a few readiness states: registration has its own tests."""
-    await harness.seed(members)
-    db = await Database.open(harness.db_path)
+    await harness.seed_linked(members)
     now = harness.clock.now()
-    try:
-        async with db.transaction() as tx:
-            for member in members:
-                person = await personnel.by_nrp(tx, member.nrp)
-                assert person is not None
-                if member.user_id:
-                    await personnel.link(tx, person.id, member.user_id, now)
-                if member in BRIMOB[:3] or member in POH[:2]:
-                    await readiness.set_ready(tx, person.id, now, source="test")
-                elif member is BRIMOB[3]:
-                    await readiness.set_not_ready(
-                        tx, person.id, now, reason="sakit", source="test"
-                    )
-    finally:
-        await db.close()
+    async with harness.offline() as tx:
+        for member in members:
+            if member in BRIMOB[:3] or member in POH[:2]:
+                person = await person_of(tx, member)
+                await readiness.set_ready(tx, person.id, now, source="test")
+            elif member is BRIMOB[3]:
+                person = await person_of(tx, member)
+                await readiness.set_not_ready(tx, person.id, now, reason="sakit", source="test")
 
 
 @pytest.fixture

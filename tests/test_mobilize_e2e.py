@@ -14,8 +14,7 @@ from bot.domain.readiness import State
 from bot.fake_telegram import SentMessage, SimUser
 from storage import audit, personnel, readiness
 from storage import callouts as store
-from storage.db import Database
-from tests.harness import BotHarness, Member
+from tests.harness import FAST_DELIVERY, BotHarness, Member, person_of
 
 ADMIN_ID = 900001
 HENDRA = Member(
@@ -44,51 +43,32 @@ SITE = (-0.0263, 109.3425)  # Kantor KPU Kalbar, Pontianak (near enough)
 NEAR = (-0.0270, 109.3430)  # about 100 m away
 FAR = (-0.0600, 109.3425)  # about 3.7 km away
 
-FAST = {
-    "rate_overall_per_s": 1000.0,
-    "rate_private_per_s": 100.0,
-    "private_burst": 100,
-    "rate_group_per_min": 1000.0,
-    "edit_interval_s": 0.0,
-    "unreachable_notice_delay_s": 0.0,
-    "max_in_flight": 64,
-}
+FAST = {**FAST_DELIVERY, "unreachable_notice_delay_s": 0.0, "max_in_flight": 64}
+
+
+def numbered(n: int, series: int, name: str, rank: str, category: str, unit: str) -> Member:
+    """Member `n` of a made-up series: NRP 80{series}nnnnn, phone 081{2 + series}1nnnnnnn."""
+    return Member(
+        f"{80000000 + series * 100000 + n}",
+        f"{name} {n:03d}",
+        rank,
+        category,
+        unit,
+        f"081{2 + series}{10000000 + n}",
+        user_id=series * 10000 + n,
+    )
 
 
 def brimob(n: int) -> Member:
-    return Member(
-        f"{80100000 + n}",
-        f"Brimob {n:03d}",
-        "Bripda",
-        "BRIMOB",
-        f"Kompi {n % 6 + 1}",
-        f"0813{10000000 + n}",
-        user_id=10000 + n,
-    )
+    return numbered(n, 1, "Brimob", "Bripda", "BRIMOB", f"Kompi {n % 6 + 1}")
 
 
 def poh(n: int) -> Member:
-    return Member(
-        f"{80200000 + n}",
-        f"Poh {n:03d}",
-        "Briptu",
-        "POH",
-        "Polresta Pontianak",
-        f"0814{10000000 + n}",
-        user_id=20000 + n,
-    )
+    return numbered(n, 2, "Poh", "Briptu", "POH", "Polresta Pontianak")
 
 
 def samapta(n: int) -> Member:
-    return Member(
-        f"{80300000 + n}",
-        f"Samapta {n:03d}",
-        "Brigpol",
-        "SAMAPTA",
-        "Ditsamapta",
-        f"0815{10000000 + n}",
-        user_id=30000 + n,
-    )
+    return numbered(n, 3, "Samapta", "Brigpol", "SAMAPTA", "Ditsamapta")
 
 
 COMMANDERS = [HENDRA, YUDI, RAHMAT, AGUS]
@@ -108,30 +88,21 @@ async def prepare(
     """Seed, then link everyone and mark them SIAP directly in the database (the contact
     handshake is tested elsewhere and would take minutes for 200 people)."""
     everyone = [*COMMANDERS, *members]
-    await harness.seed(everyone)
-    db = await Database.open(harness.db_path)
+    await harness.seed_linked(everyone)
     now = harness.clock.now()
-    try:
-        async with db.transaction() as tx:
-            for index, member in enumerate(everyone):
-                person = await personnel.by_nrp(tx, member.nrp)
-                assert person is not None
-                await personnel.link(tx, person.id, member.user_id, now)
-                # Confirmed a minute apart: the longest ready come first, deterministically.
-                confirmed = now - timedelta(minutes=len(everyone) - index)
-                if member in not_ready:
-                    await readiness.set_not_ready(
-                        tx, person.id, confirmed, reason="cuti", source="t"
-                    )
-                else:
-                    await readiness.set_ready(tx, person.id, confirmed, source="test")
-            for member, kind, value in scopes:
-                person = await personnel.by_nrp(tx, member.nrp)
-                assert person is not None
-                await personnel.clear_scopes(tx, person.id)
-                await personnel.add_scope(tx, person.id, kind, value)
-    finally:
-        await db.close()
+    async with harness.offline() as tx:
+        for index, member in enumerate(everyone):
+            person = await person_of(tx, member)
+            # Confirmed a minute apart: the longest ready come first, deterministically.
+            confirmed = now - timedelta(minutes=len(everyone) - index)
+            if member in not_ready:
+                await readiness.set_not_ready(tx, person.id, confirmed, reason="cuti", source="t")
+            else:
+                await readiness.set_ready(tx, person.id, confirmed, source="test")
+        for member, kind, value in scopes:
+            person = await person_of(tx, member)
+            await personnel.clear_scopes(tx, person.id)
+            await personnel.add_scope(tx, person.id, kind, value)
     await harness.start(admin_ids=[ADMIN_ID], **FAST)
     return harness
 

@@ -7,18 +7,8 @@ from datetime import timedelta
 from bot.domain.readiness import State
 from storage import apel as store
 from storage import deadlines, groups, personnel, readiness
-from tests.harness import BotHarness
-from tests.test_apel_e2e import (
-    ADMIN_ID,
-    COMMANDER_ID,
-    KOMANDAN,
-    answered,
-    brimob,
-    card_shows,
-    poh,
-    start,
-    texts,
-)
+from tests.harness import COMMANDER_ID, KOMANDAN, BotHarness, brimob, poh
+from tests.test_apel_e2e import ADMIN_ID, answered, card_shows, start, texts
 
 ANDI = 1001
 
