@@ -217,7 +217,8 @@ def _request_of(kind: ExportKind, args: tuple[str, ...]) -> ExportRequest | None
             return None
         return ExportRequest(kind, dates=DateRange(first, last)) if first <= last else None
     if kind.needs_id:
-        return ExportRequest(kind, int(args[0])) if len(args) == 1 and args[0].isdigit() else None
+        ref_id = callback_data.parse_id(args[0]) if len(args) == 1 else None
+        return ExportRequest(kind, ref_id) if ref_id is not None else None
     return ExportRequest(kind) if not args else None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.commands import commands_for
 from bot.services import SiagaApp, SiagaContext
@@ -46,10 +46,19 @@ def _addressed_to_bot(update: Update, context: SiagaContext) -> bool:
     return "@" in head and head.split("@", 1)[1].lower() == (context.bot.username or "").lower()
 
 
+async def unknown_button(update: Update, context: SiagaContext) -> None:
+    """A tap no feature recognises (old, foreign or forged data): still answered, so the
+    person's spinner stops and they learn the button is dead."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+
+
 def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler(["bantuan", "help"], help_command))
 
 
 def register_fallback(app: SiagaApp) -> None:
-    """Registered last in group 0: only a command nobody else took reaches it."""
+    """Registered last in group 0: only a command or a tap nobody else took reaches it."""
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(unknown_button))

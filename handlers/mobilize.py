@@ -1475,7 +1475,8 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
     now = services.clock.now()
     if args:
         value = args[0].lstrip("#")
-        callout = await store.get(services.db, int(value)) if value.isdigit() else None
+        callout_id = callback_data.parse_id(value)
+        callout = await store.get(services.db, callout_id) if callout_id is not None else None
         if callout is None:
             await reply(update, context, "mobilize-show-unknown", value=args[0][:20])
             return

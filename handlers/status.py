@@ -325,6 +325,8 @@ async def on_names(update: Update, context: SiagaContext) -> None:
             chat_id = int(data.args[0])
         except ValueError:
             chat_id = 0
+        if abs(chat_id) > callback_data.MAX_ID:  # forged: no chat has such an id
+            chat_id = 0
         group = await groups.active_group(services.db, chat_id)
         if group is None:
             await query.answer(context.label("posko-not-registered"), show_alert=True)

@@ -16,16 +16,24 @@ the same on every machine.
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.commands import COMMANDS
 from bot.domain import apel, callback_data, callout, readiness, roles, roster, status
 from bot.domain.phone import mask_phone, normalize_phone
 from bot.exports import ExportError, ExportKind, ExportRequest, parse_export_args
+from bot.fake_telegram import SENDING_METHODS, FakeTelegram, SimGroup, SimUser
+from storage import personnel
+from storage import readiness as readiness_store
+from storage.db import Database
+from tests.harness import BotHarness, Member
 
 FUZZ = settings(
     max_examples=10_000,
@@ -346,7 +354,7 @@ def check_export_args(arguments: list[str]) -> None:
         assert request.dates is not None
         # The export turns the range into UTC bounds: that must not overflow.
         start, end = request.dates.bounds(WIB)
-        assert start < end
+        assert start <= end
 
 
 def check_date_range(text: str) -> None:
@@ -355,7 +363,7 @@ def check_date_range(text: str) -> None:
     if isinstance(parsed, status.DateRange):
         assert parsed.first <= parsed.last
         start, end = parsed.bounds(WIB)
-        assert start < end
+        assert start <= end
 
 
 def check_phone(raw: str) -> None:
@@ -535,3 +543,265 @@ def test_the_dates_that_broke_the_audit_export() -> None:
             parsed.bounds(WIB)
     one_day = status.parse_date_range("2024-02-01")
     assert one_day == status.DateRange(date(2024, 2, 1), date(2024, 2, 1))
+
+
+# -- part 2: the real bot ---------------------------------------------------------------------
+
+ADMIN_ID = 900001
+BOT = "siaga_test_bot"
+KOMANDAN = Member(
+    "75020345", "Hendra Wijaya", "AKBP", "BRIMOB", "Sat Brimob", "081300000001", "komandan", 2001
+)
+ANDI = Member(
+    "87050123", "Andi Saputra", "Bripda", "BRIMOB", "Kompi 1", "081234567801", user_id=1001
+)
+BUDI = Member(
+    "88010234", "Budi Santoso", "Briptu", "BRIMOB", "Kompi 2", "081234567802", user_id=1002
+)
+CITRA = Member(
+    "89020345",
+    "Citra Lestari",
+    "Bripda",
+    "POH",
+    "Polresta Pontianak",
+    "081234567803",
+    user_id=1003,
+)
+DEDI = Member("90030456", "Dedi Kurniawan", "Bripda", "POH", "Polresta Pontianak", "081234567804")
+LINKED = (KOMANDAN, ANDI, BUDI, CITRA)
+STRANGER_ID = 3001  # never seen before
+UNLINKED_ID = 3002  # shared a contact that matched nobody: the bot waits for an NRP
+GROUP_ID = -100500
+E2E_INPUTS = 300
+QUIET = {
+    "rate_overall_per_s": 1000.0,
+    "rate_private_per_s": 1000.0,
+    "private_burst": 1000,
+    "rate_group_per_min": 60000.0,
+    "group_burst": 1000,
+    "edit_interval_s": 0.0,
+    "unreachable_notice_delay_s": 0.0,
+    # This test is about parsing, not flooding (tests/test_abuse.py is).
+    "flood_updates": 100_000,
+}
+# Inputs that found bugs (or nearly did): other scripts' digits, ids past SQLite's INTEGER,
+# dates at the ends of the calendar.
+NASTY_COMMANDS = (
+    "/pengerahan ²",
+    "/pengerahan #99999999999999999999",
+    "/pengerahan 9223372036854775808",
+    "/ekspor apel ²",
+    "/ekspor pengerahan 99999999999999999999999",
+    "/ekspor audit 9999-12-31",
+    "/ekspor audit 01-01-0001 31-12-9999",
+    "/apel BRIMOB ٣٠",
+    "/apel BRIMOB 999999",
+    "/mobilize BRIMOB ² Kantor",
+    "/mobilize BRIMOB 1 batas:² Kantor",
+    "/copot ²",
+    "/angkat ² komandan",
+    "/status Polres ²",
+    "/jamrawan 24:00-25:00",
+    "/tidaksiap lainnya " + "x" * 300,
+)
+NASTY_TAPS = (
+    "co:v1:ok:99999999999999999999",
+    "co:v1:send:9223372036854775808",
+    "ap:v1:y:99999999999999999999:p",
+    "ap:v1:cls:9223372036854775807",
+    "sts:v1:names:99999999999999999999999",
+    "sts:v1:names:1-2",
+    "posko:v1:stop:99999999999999999999",
+    "ex:v1:i:a:99999999999999999999",
+    "ex:v1:go:c:xlsx:99999999999999999999",
+    "ex:v1:d:99999999",
+    "reg:v1:ok:99999999999999999999",
+    "rd:v1:u:99999999999999999999",
+)
+NAMESPACES = ("ap", "co", "rd", "reg", "lang", "posko", "jr", "sts", "ex", "zz")
+ACTIONS = (
+    "y", "n", "r", "b", "rem", "ext", "cls", "ds", "dx", "dgo", "dm", "dpt", "dti", "drad",
+    "ok", "no", "send", "drop", "cat", "n", "more", "why", "pok", "pno", "end", "stop", "keep",
+    "wide", "short", "siap", "tidak", "u", "back", "set", "new", "pin", "chart0", "chart1",
+    "on", "off", "names", "k", "go", "i", "d", "t", "x",
+)  # fmt: skip
+ARGS = ("1", "2", "3", "0", "p", "id", "en", "sakit", "today", "30", "xlsx", "a", "c", "au",
+        "-100500", "9" * 19, "9" * 32, "1-2", "..")  # fmt: skip
+
+
+def command_names() -> list[str]:
+    names = {spec.name for spec in COMMANDS} | {a for spec in COMMANDS for a in spec.aliases}
+    return sorted(names | {"foo", "START", "Bantuan", "apel_", "x" * 40})
+
+
+def random_text(rng: random.Random, max_words: int = 6) -> str:
+    words = []
+    for _ in range(rng.randint(0, max_words)):
+        kind = rng.random()
+        if kind < 0.7:
+            words.append(rng.choice(WORDS))
+        else:
+            # Any character Telegram can carry: every plane but the surrogates.
+            words.append(
+                "".join(
+                    chr(rng.choice((rng.randint(0x20, 0xD7FF), rng.randint(0xE000, 0x2FFFF))))
+                    for _ in range(rng.randint(1, 8))
+                )
+            )
+    return " ".join(words)
+
+
+def random_callback_data(rng: random.Random) -> str:
+    if rng.random() < 0.8:
+        parts = [rng.choice(NAMESPACES), "v1", rng.choice(ACTIONS)]
+        parts += [rng.choice(ARGS) for _ in range(rng.randint(0, 3))]
+        data = ":".join(parts)
+    else:
+        data = random_text(rng, 3) or "x"
+    # Telegram carries 1 to 64 bytes.
+    return data.encode()[:64].decode(errors="ignore") or "x"
+
+
+async def seed_and_link(
+    harness: BotHarness, members: tuple[Member, ...], linked: tuple[Member, ...]
+) -> None:
+    """Roster, accounts linked and readiness confirmed straight in the database (the contact
+    handshake has its own tests), and the commander's scope: the BRIMOB category."""
+    await harness.seed(list(members))
+    db = await Database.open(harness.db_path)
+    now = harness.clock.now()
+    try:
+        async with db.transaction() as tx:
+            for member in linked:
+                person = await personnel.by_nrp(tx, member.nrp)
+                assert person is not None
+                await personnel.link(tx, person.id, member.user_id, now)
+                await readiness_store.set_ready(tx, person.id, now, source="test")
+                if member.role == "komandan":
+                    await personnel.clear_scopes(tx, person.id)
+                    await personnel.add_scope(tx, person.id, "category", member.category)
+    finally:
+        await db.close()
+
+
+class Exchange:
+    """One input and whether the bot answered it: a message in that chat, or the tap's answer."""
+
+    def __init__(self, fake: FakeTelegram, chat_id: int, what: str) -> None:
+        self.fake = fake
+        self.chat_id = chat_id
+        self.what = what
+        self.mark = len(fake.requests)
+        self.callback_id: str | None = None
+
+    def answered(self) -> bool:
+        if self.callback_id is not None:
+            return self.fake.callback_answer(self.callback_id) is not None
+        return any(
+            r.ok
+            and r.method.lower() in SENDING_METHODS
+            and str(r.params.get("chat_id")) == str(self.chat_id)
+            for r in self.fake.requests[self.mark :]
+        )
+
+
+async def fuzz_one(
+    bot: BotHarness, rng: random.Random, user: SimUser, group: SimGroup | None
+) -> Exchange:
+    fake = bot.fake
+    chat_id = user.id if group is None else group.id
+    roll = rng.random()
+    if roll < 0.45 or (group is not None and roll < 0.8):
+        name = rng.choice(command_names())
+        # In a group only commands aimed at this bot are for it (privacy mode).
+        target = f"@{BOT}" if group is not None else rng.choice(("", "", f"@{BOT}"))
+        head = rng.choice(HEADS) if rng.random() < 0.5 else ""
+        text = f"/{name}{target} {head}{random_text(rng, 4)}".strip()
+        exchange = Exchange(fake, chat_id, text)
+        await user.send(text, chat=group)
+    elif roll < 0.8:
+        text = random_text(rng) or "?"
+        exchange = Exchange(fake, chat_id, text)
+        await user.send(text)
+    elif roll < 0.85 and group is None:
+        phone = rng.choice(("089999999999", "+1 202 555 0100", "12", random_text(rng, 1) or "0"))
+        exchange = Exchange(fake, chat_id, f"contact {phone!r}")
+        await user.share_contact(phone=phone, user_id=rng.choice((user.id, user.id, 42)))
+    elif roll < 0.9 and group is None:
+        where = (rng.uniform(-90, 90), rng.uniform(-180, 180))
+        exchange = Exchange(fake, chat_id, f"location {where}")
+        await user.share_location(*where, forwarded=rng.random() < 0.2)
+    else:
+        data = random_callback_data(rng)
+        exchange = Exchange(fake, chat_id, f"tap {data!r}")
+        messages = fake.sent_to(chat_id)
+        message = rng.choice(messages[-5:])
+        exchange.callback_id = await user.press_data(data, message=message, chat=group)
+    return exchange
+
+
+async def test_random_input_through_the_real_bot_is_always_answered(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await seed_and_link(harness, (*LINKED, DEDI), LINKED)
+    bot = harness
+    await bot.start(admin_ids=[ADMIN_ID], **QUIET)
+    fake = bot.fake
+    group = fake.group(GROUP_ID, "Posko Polda")
+    people = [fake.user(m.user_id, first_name=m.name.split()[0]) for m in LINKED]
+    people += [fake.user(ADMIN_ID, "Admin"), fake.user(STRANGER_ID, "Orang")]
+    unlinked = fake.user(UNLINKED_ID, "Belum")
+    await unlinked.share_contact(phone="089999999999")
+    await fake.wait_for_message(UNLINKED_ID, "tidak ditemukan")
+    people.append(unlinked)
+    # Every chat has a bot message for forged taps to point at.
+    for person in people:
+        await person.send("/bantuan")
+        await fake.wait_for_message(person.id, "/bantuan")
+        await person.send(f"/bantuan@{BOT}", chat=group)
+    await fake.wait_idle()
+
+    unanswered: list[str] = []
+
+    async def expect_answer(exchange: Exchange, user: SimUser) -> None:
+        try:
+            await fake.wait_for(exchange.answered, timeout=3, what=exchange.what)
+        except AssertionError:
+            unanswered.append(f"user {user.id} in {exchange.chat_id}: {exchange.what}")
+        await fake.wait_idle(quiet=0.02)
+
+    # First the inputs that once broke something, from the people allowed to go deepest.
+    for user_id in (KOMANDAN.user_id, ADMIN_ID):
+        user = fake.user(user_id)
+        for text in NASTY_COMMANDS:
+            exchange = Exchange(fake, user_id, text)
+            await user.send(text)
+            await expect_answer(exchange, user)
+        for data in NASTY_TAPS:
+            exchange = Exchange(fake, user_id, f"tap {data!r}")
+            exchange.callback_id = await user.press_data(data)
+            await expect_answer(exchange, user)
+
+    rng = random.Random(20240214)
+    for _ in range(E2E_INPUTS):
+        user = rng.choice(people)
+        in_group = rng.random() < 0.2
+        exchange = await fuzz_one(bot, rng, user, group if in_group else None)
+        await expect_answer(exchange, user)
+    assert unanswered == [], "\n".join(unanswered)
+
+    apologies = [bot.services.catalog.text(lang, "error-apology") for lang in ("id", "en")]
+    short = [bot.services.catalog.text(lang, "error-apology-short") for lang in ("id", "en")]
+    for chat in [p.id for p in people] + [GROUP_ID]:
+        for message in fake.history(chat):
+            assert not any(a in (message.text or "") for a in apologies), message.text
+    for record in fake.callback_queries.values():
+        assert (record.answer or {}).get("text") not in short
+    failures = [r for r in caplog.records if r.name == "siaga.errors"]
+    assert failures == [], failures[0].getMessage()
+    assert fake.unanswered_callback_queries() == []
+
+    # And the bot still answers.
+    for person in people:
+        await person.send("/bantuan")
+        await fake.wait_for_message(person.id, "/", new_only=True)

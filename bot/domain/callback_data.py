@@ -23,12 +23,19 @@ class CallbackData:
 
     def int_arg(self, index: int) -> int | None:
         """The index-th argument as a non-negative int, or None when absent or malformed."""
-        if index >= len(self.args) or not self.args[index].isdigit():
-            return None
-        value = int(self.args[index])
-        # Ids are SQLite INTEGERs: a larger number (forged data) names nothing and would
-        # make the query itself fail.
-        return value if value <= MAX_ID else None
+        return parse_id(self.args[index]) if index < len(self.args) else None
+
+
+def parse_id(text: str) -> int | None:
+    """A row id typed or carried in data: ASCII digits, at most an SQLite INTEGER, else None.
+
+    ("²" is a digit to `str.isdigit()` but not to `int()`; a larger number names nothing and
+    would make the query itself fail.)
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
 
 
 def encode(namespace: str, action: str, *args: str | int) -> str:

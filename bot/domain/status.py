@@ -746,11 +746,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 def parse_date(text: str) -> date | None:
     for pattern in _DATE_FORMATS:
         try:
-            parsed = datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date only
+            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date only
         except ValueError:
             continue
-        # The first and last years of the calendar cannot be turned into UTC bounds.
-        return parsed if date.min.year < parsed.year < date.max.year else None
     return None
 
 
@@ -763,8 +761,11 @@ class DateRange:
 
     def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """[start, end) in UTC: local midnight of `first` to local midnight after `last`."""
-        start = datetime.combine(self.first, time(0, 0), tzinfo=zone)
-        end = datetime.combine(self.last + timedelta(days=1), time(0, 0), tzinfo=zone)
+        # The calendar's first and last days have no UTC neighbour: clamp inside them.
+        first = max(self.first, date.min + timedelta(days=1))
+        last = min(self.last, date.max - timedelta(days=1))
+        start = datetime.combine(first, time(0, 0), tzinfo=zone)
+        end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone)
         return start.astimezone(UTC), end.astimezone(UTC)
 
 
