@@ -64,12 +64,11 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
 
 
 async def _import_roster(settings: Settings, path: Path, skip_invalid: bool) -> int:
-    from storage.roster import import_roster_file
-
     from bot.clock import SystemClock
     from bot.i18n import Catalog
     from storage import categories
     from storage.db import Database
+    from storage.roster import import_roster_file
 
     catalog = Catalog.load(default=settings.locale)
     lang = settings.locale
@@ -123,9 +122,8 @@ def cmd_categories_import(args: argparse.Namespace) -> int:
 
 
 async def _categories_import(settings: Settings, path: Path) -> int:
-    from storage.categories import import_categories
-
     from bot.clock import SystemClock
+    from storage.categories import import_categories
     from storage.db import Database
 
     db = await Database.open(settings.db_path)
