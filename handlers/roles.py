@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -31,25 +33,16 @@ async def appoint(update: Update, context: SiagaContext) -> None:
         return
     kind = parsed.scope_kind or "unit"
     value = parsed.scope_value or person.unit
-    now = services.clock.now()
-    async with services.db.transaction() as tx:
-        await personnel.set_role(tx, person.id, parsed.role, now)
-        await personnel.add_scope(tx, person.id, kind, value)
-        await audit.record(
-            tx,
-            now,
-            "role.appointed",
-            actor_user_id=context.actor.user_id,
-            subject=f"person:{person.id}",
-            details={"role": parsed.role, "scope": f"{kind}:{value}"},
-        )
-        await _tell_person(context, tx, person, "roles-you-were-appointed", role=parsed.role)
-    services.wake_delivery()
-    await reply(
-        update, context, "roles-appointed", name=person.display_name, role=parsed.role, scope=value
+    await _change_role(
+        update,
+        context,
+        person,
+        role=parsed.role,
+        scope=(kind, value),
+        audited=("role.appointed", {"role": parsed.role, "scope": f"{kind}:{value}"}),
+        told=("roles-you-were-appointed", {"role": parsed.role}),
+        replied=("roles-appointed", {"role": parsed.role, "scope": value}),
     )
-    if person.telegram_user_id is not None:
-        await menus.refresh_for_user(context, person.telegram_user_id)
 
 
 async def dismiss(update: Update, context: SiagaContext) -> None:
@@ -62,22 +55,51 @@ async def dismiss(update: Update, context: SiagaContext) -> None:
     person = await _active_person(update, context, nrp)
     if person is None:
         return
+    await _change_role(
+        update,
+        context,
+        person,
+        role="anggota",
+        scope=None,
+        audited=("role.dismissed", {"previous_role": person.role}),
+        told=("roles-you-were-dismissed", {}),
+        replied=("roles-dismissed", {}),
+    )
+
+
+async def _change_role(
+    update: Update,
+    context: SiagaContext,
+    person: Person,
+    *,
+    role: str,
+    scope: tuple[str, str] | None,
+    audited: tuple[str, dict[str, Any]],
+    told: tuple[str, dict[str, str]],
+    replied: tuple[str, dict[str, str]],
+) -> None:
+    """Give `person` a role with one more scope (or, with None, none left), record it, tell
+    them, answer the admin and refresh the person's command menu."""
     services = context.services
     now = services.clock.now()
     async with services.db.transaction() as tx:
-        await personnel.set_role(tx, person.id, "anggota", now)
-        await personnel.clear_scopes(tx, person.id)
+        await personnel.set_role(tx, person.id, role, now)
+        if scope is None:
+            await personnel.clear_scopes(tx, person.id)
+        else:
+            await personnel.add_scope(tx, person.id, *scope)
+        action, details = audited
         await audit.record(
             tx,
             now,
-            "role.dismissed",
+            action,
             actor_user_id=context.actor.user_id,
             subject=f"person:{person.id}",
-            details={"previous_role": person.role},
+            details=details,
         )
-        await _tell_person(context, tx, person, "roles-you-were-dismissed")
+        await _tell_person(context, tx, person, told[0], **told[1])
     services.wake_delivery()
-    await reply(update, context, "roles-dismissed", name=person.display_name)
+    await reply(update, context, replied[0], name=person.display_name, **replied[1])
     if person.telegram_user_id is not None:
         await menus.refresh_for_user(context, person.telegram_user_id)
 
