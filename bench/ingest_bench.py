@@ -1,0 +1,85 @@
+"""Ingest: 3,294 people press Hadir on an open roll call within the same second.
+
+    /work/venv/bin/python bench/ingest_bench.py            # ~3 minutes (the prompts first)
+    /work/venv/bin/python bench/ingest_bench.py --size 600 # a smoke run
+
+The admin opens `/apel semua 60`; once every prompt has been delivered (at Telegram's limits,
+about N / 30 s) and the outbox is quiet, every person's tap on *Hadir* is injected into the
+fake in one burst. Per press: the time from its injection to the bot's answerCallbackQuery
+reaching the fake (target: all within 2 s). Then every answer must be in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from common import N, bench, machine, open_rollcall, poll, run_main, spread, top_frames
+
+from bot.domain.apel import Answer
+from storage import apel as apel_store
+
+TARGET_S = 2.0
+
+
+async def main(size: int, spy: Path | None) -> None:
+    async with bench(size) as run:
+        bot = await run.start_bot()
+        rollcall_id, _ = await open_rollcall(run, "/apel semua 60", timeout=max(600, size / 10))
+        # Let the card edits and the like finish: the burst should meet an idle bot.
+        await run.drained()
+        rss = bot.memory_kb()["VmRSS"] / 1024
+        print(f"{len(run.people)} prompts delivered; bot RSS {rss:.0f} MB")
+
+        fake = run.fake
+        profiler = await bot.profile(spy, 15) if spy is not None else None
+        injected: dict[str, float] = {}
+        started = time.monotonic()
+        for person in run.people:
+            message, data = run.prompt_of(person, rollcall_id)
+            at = time.monotonic()
+            cq = await fake.inject_callback_query(run.user(person), message, data)
+            injected[cq] = at
+        window = time.monotonic() - started
+        print(f"{len(injected)} presses injected in {window * 1000:.0f} ms")
+
+        def all_answered() -> bool:
+            return all(fake.callback_answer(cq) is not None for cq in injected)
+
+        await poll(all_answered, 120, "every callback query to be answered", 0.05)
+        answered_at = {
+            str(r.params.get("callback_query_id")): r.time
+            for r in fake.calls("answerCallbackQuery")
+        }
+        latencies = [answered_at[cq] - at for cq, at in injected.items()]
+        last = max(answered_at[cq] for cq in injected)
+        over = sum(1 for x in latencies if x > TARGET_S)
+        print(f"answer latency (injection → answerCallbackQuery at the fake): {spread(latencies)}")
+        print(f"answers within {TARGET_S:.0f} s: {len(latencies) - over}/{len(latencies)}")
+        print(
+            f"throughput: {len(injected) / (last - started):.0f} answers/s"
+            f" (first injection to last answer {last - started:.2f} s)"
+        )
+        texts = {str((fake.callback_answer(cq) or {}).get("text", "")) for cq in injected}
+        print(f"answer texts: {sorted(texts)}")
+
+        targets = await apel_store.called_targets(run.db, rollcall_id)
+        present = sum(1 for t in targets if t.answer == Answer.YES)
+        print(f"persisted: {present}/{len(targets)} targets answered HADIR in the database")
+        await run.drained()
+        memory = bot.memory_kb()
+        print(f"outbox drained (confirmation edits sent) {time.monotonic() - last:.0f} s later")
+        print(f"bot peak RSS (VmHWM) {memory['VmHWM'] / 1024:.1f} MB")
+        print(f"machine at the end: {machine()}")
+        if profiler is not None and spy is not None:
+            await profiler.wait()
+            print(f"py-spy, inclusive share of samples during the burst:\n{top_frames(spy)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=N, help=f"personnel (default {N})")
+    parser.add_argument("--py-spy", type=Path, help="profile the bot during the burst into FILE")
+    args = parser.parse_args()
+    run_main(main(args.size, args.py_spy))

@@ -1,0 +1,258 @@
+"""/status and /laporan with 3,294 personnel and 100,000 history rows.
+
+    /work/venv/bin/python bench/status_bench.py             # ~2 minutes
+    /work/venv/bin/python bench/status_bench.py --rounds 50 # fewer samples
+
+History: past roll calls of everyone with their answers and answer log, readiness changes,
+audit rows — 100,000 rows in all — plus today's picture: a mix of SIAP, stale, TIDAK SIAP
+with reasons and BERTUGAS, one open roll call half answered and one live call-out.
+
+Two measurements (target: p95 < 50 ms):
+  direct      `build_status` / `build_report` (the storage queries and the rendering the two
+              handlers run) timed in this process against the same database file;
+  end to end  the admin types /status or /laporan into the fake; the time from the update's
+              injection to the reply's sendMessage reaching the fake (fake latency 0) — the
+              bot's polling, inbox commit, gate, handler and HTTP included. /status also
+              sends a chart (rendered off the event loop); its arrival is reported apart.
+Twenty admins take turns so that Telegram's one-message-a-second per chat, which the bot
+honours, does not enter the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from datetime import datetime, timedelta
+
+from common import Bench, bench, machine, poll, run_main, spread
+
+from bot.clock import SystemClock, to_db
+from bot.config import Settings
+from bot.domain.apel import Answer, Scope, ScopeKind
+from bot.domain.callout import InviteState, Order, OrderLine
+from bot.domain.status import StatusScope
+from bot.i18n import Catalog
+from bot.services import Services
+from handlers.status import build_report, build_status
+from storage import apel as apel_store
+from storage import callouts as callout_store
+from storage import readiness
+from storage.apel import NewTarget
+
+HISTORY_ROWS = 100_000
+PAST_ROLLCALLS = 9
+ADMINS = [900_001 + i for i in range(20)]
+REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
+
+
+async def build_history(run: Bench, now: datetime) -> int:
+    """Past roll calls, readiness changes and audit rows; then today's mixed picture.
+
+    Bulk rows go in with plain INSERTs (a fixture, not a code path); today's states through
+    the storage functions the bot itself uses.
+    """
+    db = run.db
+    rng = random.Random(2024)
+    people = run.people
+    rows = 0
+    async with db.transaction() as tx:
+        for n in range(PAST_ROLLCALLS):
+            opened = now - timedelta(days=PAST_ROLLCALLS - n, hours=2)
+            rc_id = await apel_store.create(
+                tx,
+                kind="apel",
+                scope=Scope(ScopeKind.ALL),
+                title=f"Apel siaga hari ke-{n + 1}",
+                opened_by_user=ADMINS[0],
+                opened_by_person=None,
+                opened_by_name="Admin",
+                card_chat_id=ADMINS[0],
+                language="id",
+                opened_at=opened,
+                closes_at=opened + timedelta(minutes=30),
+            )
+            await apel_store.add_targets(
+                tx, rc_id, [NewTarget(p.person_id, p.user_id, p.category) for p in people]
+            )
+            answers = []
+            for p in people:
+                roll = rng.random()
+                if roll < 0.85:
+                    answers.append(("yes", None, p.person_id))
+                elif roll < 0.92:
+                    answers.append(("no", rng.choice(REASONS), p.person_id))
+            at = to_db(opened + timedelta(minutes=5))
+            await tx.executemany(
+                "UPDATE rollcall_targets SET answer = ?, reason = ?, answered_at = ?"
+                " WHERE rollcall_id = ? AND person_id = ?",
+                [(a, r, at, rc_id, pid) for a, r, pid in answers],
+            )
+            await tx.executemany(
+                "INSERT INTO rollcall_answer_log (rollcall_id, person_id, at, answer, reason)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(rc_id, pid, at, a, r) for a, r, pid in answers],
+            )
+            await tx.execute(
+                "UPDATE rollcalls SET state = 'closed', closed_at = ?, closed_by = 'deadline'"
+                " WHERE id = ?",
+                (to_db(opened + timedelta(minutes=30)), rc_id),
+            )
+            rows += len(people) + len(answers)
+        audit = 8_000
+        history = HISTORY_ROWS - rows - audit
+        await tx.executemany(
+            "INSERT INTO readiness_history (person_id, at, state, reason, source)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    rng.choice(people).person_id,
+                    to_db(now - timedelta(minutes=rng.randrange(60 * 24 * 30))),
+                    state,
+                    rng.choice(REASONS) if state == "TIDAK_SIAP" else None,
+                    "bench",
+                )
+                for state in rng.choices(("SIAP", "TIDAK_SIAP", "BERTUGAS"), (8, 1, 1), k=history)
+            ],
+        )
+        await tx.executemany(
+            "INSERT INTO audit_log (at, actor_user_id, action, subject, details)"
+            " VALUES (?, ?, ?, ?, '{}')",
+            [
+                (to_db(now - timedelta(minutes=i)), ADMINS[i % 20], "bench.action", str(i))
+                for i in range(audit)
+            ],
+        )
+        rows += history + audit
+
+        # Today: 8 % stale, 6 % TIDAK SIAP, 30 deployed on a live call-out, one open roll call.
+        for p in people:
+            roll = rng.random()
+            if roll < 0.08:
+                stale = now - timedelta(hours=20)
+                await readiness.set_ready(tx, p.person_id, stale, source="bench")
+            elif roll < 0.14:
+                await readiness.set_not_ready(
+                    tx, p.person_id, now, reason=rng.choice(REASONS), source="bench"
+                )
+        brimob = [p for p in people if p.category == "BRIMOB"][:30]
+        callout_id = await callout_store.create(
+            tx,
+            draft_id=None,
+            order=Order((OrderLine("BRIMOB", 30),), "Kantor KPU Kalbar, Pontianak"),
+            radius_m=None,
+            ordered_by_user_id=ADMINS[0],
+            ordered_by_person_id=None,
+            ordered_by_name="Admin",
+            chat_id=ADMINS[0],
+            chat_is_group=False,
+            language="id",
+            invite_timeout=timedelta(minutes=5),
+            now=now,
+        )
+        line_id = await callout_store.add_line(tx, callout_id, "BRIMOB", 30)
+        for p in brimob:
+            invite = await callout_store.add_invite(
+                tx, callout_id, line_id, p.person_id, p.user_id, now
+            )
+            await callout_store.transition(
+                tx, invite, [InviteState.PENDING], InviteState.ACCEPTED, now, answered=True
+            )
+            await readiness.set_deployed(tx, p.person_id, callout_id, now)
+        rc_id = await apel_store.create(
+            tx,
+            kind="apel",
+            scope=Scope(ScopeKind.ALL),
+            title="Apel siaga malam",
+            opened_by_user=ADMINS[0],
+            opened_by_person=None,
+            opened_by_name="Admin",
+            card_chat_id=ADMINS[0],
+            language="id",
+            opened_at=now,
+            closes_at=now + timedelta(hours=2),
+        )
+        await apel_store.add_targets(
+            tx, rc_id, [NewTarget(p.person_id, p.user_id, p.category) for p in people]
+        )
+    async with db.transaction() as tx:
+        for p in people[: len(people) // 2]:
+            await apel_store.record_answer(tx, rc_id, p.person_id, Answer.YES, now)
+    return rows
+
+
+async def count_history(run: Bench) -> dict[str, int]:
+    counts = {}
+    for table in ("readiness_history", "rollcall_targets", "rollcall_answer_log", "audit_log"):
+        row = await run.db.fetchone(f"SELECT COUNT(*) FROM {table}")
+        counts[table] = int(row[0]) if row else 0
+    return counts
+
+
+async def direct(run: Bench, rounds: int) -> None:
+    settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
+    services = Services(settings=settings, clock=SystemClock(), catalog=Catalog.load())
+    services._db = run.db
+    everyone = StatusScope.whole()
+    status_times, report_times = [], []
+    for _ in range(rounds):
+        now = services.clock.now()
+        started = time.perf_counter()
+        view = await build_status(services, run.db, "id", everyone, now)
+        status_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        chunks = await build_report(services, run.db, "id", everyone, now)
+        report_times.append(time.perf_counter() - started)
+    print(f"direct build_status ({len(view.text)} chars): {spread(status_times)}")
+    print(f"direct build_report ({len(chunks)} messages): {spread(report_times)}")
+
+
+async def end_to_end(run: Bench, command: str, rounds: int) -> None:
+    fake = run.fake
+    text_times, photo_times = [], []
+    for n in range(rounds):
+        admin = fake.user(ADMINS[n % len(ADMINS)], "Admin")
+        mark = len(fake.requests)
+        started = time.monotonic()
+        await admin.send(command)
+
+        def reply(method: str, mark: int = mark, chat: int = admin.id) -> float | None:
+            for rec in fake.requests[mark:]:
+                if rec.method == method and rec.params.get("chat_id") == chat and rec.status:
+                    return rec.time
+            return None
+
+        text_at: float = await poll(lambda: reply("sendMessage"), 30, f"{command} reply", 0.002)
+        text_times.append(text_at - started)
+        if command == "/status":
+            photo_at: float = await poll(lambda: reply("sendPhoto"), 30, "the chart", 0.002)
+            photo_times.append(photo_at - started)
+        # Every part of this answer out before the next command.
+        await fake.wait_idle(30, 0.1)
+    print(f"end to end {command} → first sendMessage: {spread(text_times)}")
+    if photo_times:
+        print(f"end to end {command} → sendPhoto (chart): {spread(photo_times)}")
+
+
+async def main(rounds: int) -> None:
+    async with bench() as run:
+        now = SystemClock().now()
+        started = time.monotonic()
+        rows = await build_history(run, now)
+        took = time.monotonic() - started
+        print(f"history: {rows} rows in {took:.1f} s: {await count_history(run)}")
+        await direct(run, rounds)
+        bot = await run.start_bot(admin_ids=",".join(str(a) for a in ADMINS))
+        for admin in ADMINS:
+            run.fake.user(admin, "Admin")
+        await run.fake.wait_idle(10, 1.0)
+        await end_to_end(run, "/status", rounds)
+        await end_to_end(run, "/laporan", rounds)
+        print(f"bot peak RSS (VmHWM) {bot.memory_kb()['VmHWM'] / 1024:.1f} MB")
+        print(f"machine at the end: {machine()}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=100, help="samples per measurement")
+    run_main(main(parser.parse_args().rounds))
