@@ -54,4 +54,6 @@ def to_db(moment: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    # fromisoformat reads to_db's format (3.11+ takes the Z) several times faster than
+    # strptime: /status and /laporan parse a few timestamps for each of 3,294 people.
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
