@@ -33,13 +33,11 @@ from telegram.ext import (
 
 from bot.domain import callback_data
 from bot.domain.status import (
-    ScopeError,
     StatusScope,
     WindowError,
     format_windows,
     interval_for,
     jam_rawan_active,
-    parse_scope,
     parse_windows,
     plan_broadcast,
     safe_windows,
@@ -48,8 +46,15 @@ from bot.domain.status import (
 )
 from bot.services import Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
-from handlers.status import actor_scope, build_status, chart_caption, render_chart, scope_label
-from storage import audit, deadlines, groups, outbox, personnel, status, users
+from handlers.status import (
+    actor_scope,
+    build_status,
+    chart_caption,
+    parse_typed_scope,
+    render_chart,
+    scope_label,
+)
+from storage import audit, deadlines, groups, outbox, personnel, users
 from storage.db import Transaction
 from storage.deadlines import Deadline
 from storage.groups import CommandGroup
@@ -478,11 +483,8 @@ async def _wanted_scope(
             await reply(update, context, "posko-no-scope")
             return None
         return mine
-    db = context.services.db
-    order = await status.category_order(db)
-    parsed = parse_scope(" ".join(args), order, await status.units(db))
-    if isinstance(parsed, ScopeError):
-        await reply(update, context, parsed.key, value=parsed.value, categories=", ".join(order))
+    parsed = await parse_typed_scope(update, context, args)
+    if parsed is None:
         return None
     if parsed.empty:
         await reply(update, context, "posko-usage")

@@ -216,6 +216,19 @@ def chart_caption(services: Services, lang: str, now: datetime) -> str:
 # -- /status -----------------------------------------------------------------------------------
 
 
+async def parse_typed_scope(
+    update: Update, context: SiagaContext, args: list[str]
+) -> StatusScope | None:
+    """The categories and units typed after a command; an unknown one is answered here."""
+    db = context.services.db
+    order = await status.category_order(db)
+    parsed = parse_scope(" ".join(args), order, await status.units(db))
+    if isinstance(parsed, ScopeError):
+        await reply(update, context, parsed.key, value=parsed.value, categories=", ".join(order))
+        return None
+    return parsed
+
+
 async def _requested_scope(
     update: Update, context: SiagaContext, default: StatusScope
 ) -> StatusScope | None:
@@ -223,11 +236,8 @@ async def _requested_scope(
     args = command_args(context)
     if not args:
         return default
-    db = context.services.db
-    order = await status.category_order(db)
-    parsed = parse_scope(" ".join(args), order, await status.units(db))
-    if isinstance(parsed, ScopeError):
-        await reply(update, context, parsed.key, value=parsed.value, categories=", ".join(order))
+    parsed = await parse_typed_scope(update, context, args)
+    if parsed is None:
         return None
     mine = actor_scope(context.actor)
     if not parsed.within(mine):
@@ -262,32 +272,43 @@ async def group_for_command(update: Update, context: SiagaContext) -> CommandGro
     return group
 
 
+async def _asked_scope(
+    update: Update, context: SiagaContext
+) -> tuple[StatusScope, CommandGroup | None] | None:
+    """What /status and /laporan cover, and the command group asked in (None in a private
+    chat): the scope typed after the command, else the asker's own command in private or the
+    group's scope in a group. None when the asker was refused (and told why)."""
+    group = None
+    if is_private(update):
+        if not context.actor.is_commander:
+            await reply(update, context, "posko-commander-only")
+            return None
+        default = actor_scope(context.actor)
+        if default.empty:
+            await reply(update, context, "posko-no-scope")
+            return None
+    else:
+        group = await group_for_command(update, context)
+        if group is None:
+            return None
+        default = group.scope
+    scope = await _requested_scope(update, context, default)
+    return None if scope is None else (scope, group)
+
+
 async def status_command(update: Update, context: SiagaContext) -> None:
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return
     services = context.services
-    lang = context.actor.language
-    with_chart = True
-    names_ref = "p"
-    if is_private(update):
-        if not context.actor.is_commander:
-            await reply(update, context, "posko-commander-only")
-            return
-        default = actor_scope(context.actor)
-        if default.empty:
-            await reply(update, context, "posko-no-scope")
-            return
-    else:
-        group = await group_for_command(update, context)
-        if group is None:
-            return
-        default, lang, with_chart = group.scope, group.language, group.chart
-        names_ref = str(chat.id)
-    scope = await _requested_scope(update, context, default)
-    if scope is None:
+    asked = await _asked_scope(update, context)
+    if asked is None:
         return
+    scope, group = asked
+    lang = group.language if group else context.actor.language
+    with_chart = group.chart if group else True
+    names_ref = str(chat.id) if group else "p"
     now = services.clock.now()
     view = await build_status(services, services.db, lang, scope, now, chat_id=chat.id)
     button = services.catalog.text(lang, "sts-names-button")
@@ -451,23 +472,11 @@ async def laporan_command(update: Update, context: SiagaContext) -> None:
     if message is None:
         return
     services = context.services
-    lang = context.actor.language
-    if is_private(update):
-        if not context.actor.is_commander:
-            await reply(update, context, "posko-commander-only")
-            return
-        default = actor_scope(context.actor)
-        if default.empty:
-            await reply(update, context, "posko-no-scope")
-            return
-    else:
-        group = await group_for_command(update, context)
-        if group is None:
-            return
-        default, lang = group.scope, group.language
-    scope = await _requested_scope(update, context, default)
-    if scope is None:
+    asked = await _asked_scope(update, context)
+    if asked is None:
         return
+    scope, group = asked
+    lang = group.language if group else context.actor.language
     for chunk in await build_report(services, services.db, lang, scope, services.clock.now()):
         await message.reply_html(chunk)
 
