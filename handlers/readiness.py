@@ -238,22 +238,25 @@ async def kesiapan_command(update: Update, context: SiagaContext) -> None:
     person = await _person(update, context)
     if person is None:
         return
-    services = context.services
-    state = await readiness.get(services.db, person.id)
-    text = status_text(
-        services,
-        context.actor.language,
-        person,
-        state,
-        services.clock.now(),
-        await services.stale_after(),
-    )
-    markup = None
-    if state is None or state.state is not State.BERTUGAS:
-        markup = inline_keyboard(choice_rows(services, context.actor.language))
+    text, markup = await _status_view(context, person, context.services.clock.now(), choices=True)
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, reply_markup=markup)
+
+
+async def _status_view(
+    context: SiagaContext, person: Person, now: datetime, *, choices: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The person's readiness as shown to them, with the Siap / Tidak siap buttons when
+    `choices` (never while deployed: the call-out owns that state)."""
+    services = context.services
+    lang = context.actor.language
+    state = await readiness.get(services.db, person.id)
+    text = status_text(services, lang, person, state, now, await services.stale_after())
+    markup = None
+    if choices and (state is None or state.state is not State.BERTUGAS):
+        markup = inline_keyboard(choice_rows(services, lang))
+    return text, markup
 
 
 async def cekkesiapan_command(update: Update, context: SiagaContext) -> None:
@@ -376,13 +379,8 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         changed = await _confirm(context, person)
         key = "readiness-toast-siap" if changed else "readiness-deployed-unchanged"
         await query.answer(context.label(key), show_alert=not changed)
-        state = await readiness.get(services.db, person.id)
-        await _answer_or_edit(
-            update,
-            context,
-            status_text(services, lang, person, state, now, await services.stale_after()),
-            None,
-        )
+        text, _ = await _status_view(context, person, now, choices=False)
+        await _answer_or_edit(update, context, text, None)
         return
     if data.action == "tidak":
         await query.answer()
@@ -395,16 +393,8 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         return
     if data.action == "back":
         await query.answer()
-        state = await readiness.get(services.db, person.id)
-        markup = None
-        if state is None or state.state is not State.BERTUGAS:
-            markup = inline_keyboard(choice_rows(services, lang))
-        await _answer_or_edit(
-            update,
-            context,
-            status_text(services, lang, person, state, now, await services.stale_after()),
-            markup,
-        )
+        text, markup = await _status_view(context, person, now, choices=True)
+        await _answer_or_edit(update, context, text, markup)
         return
     if data.action == "r":
         reason = data.args[0] if data.args else ""
