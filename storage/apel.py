@@ -390,23 +390,36 @@ async def set_location(
 
 async def open_checks_for(db: DB, person_id: int, now: datetime) -> list[RollCall]:
     """Open readiness checks that called this person: a readiness change answers them too."""
-    rows = await db.fetchall(
-        f"SELECT {', '.join('r.' + c.strip() for c in _RC_COLUMNS.split(','))}"
-        " FROM rollcalls r JOIN rollcall_targets t ON t.rollcall_id = r.id"
-        " WHERE t.person_id = ? AND r.kind = 'cek' AND r.state = 'open' AND r.closes_at > ?"
-        " AND t.excluded IS NULL AND t.chat_id IS NOT NULL ORDER BY r.id",
-        (person_id, to_db(now)),
+    return await _open_with_target(
+        db,
+        person_id,
+        now,
+        "r.kind = 'cek' AND t.excluded IS NULL AND t.chat_id IS NOT NULL",
+        "r.id",
     )
-    return [_rollcall(r) for r in rows]
 
 
 async def present_in_open(db: DB, person_id: int, now: datetime) -> list[RollCall]:
     """Open roll calls where this person answered YES: a location they share is for these."""
+    return await _open_with_target(
+        db,
+        person_id,
+        now,
+        "t.answer = 'yes' AND r.kind = 'apel'",
+        "t.location_state = 'awaiting' DESC, r.id DESC",
+    )
+
+
+async def _open_with_target(
+    db: DB, person_id: int, now: datetime, condition: str, order: str
+) -> list[RollCall]:
+    """Roll calls still open at `now` with a target row `t` for this person, where
+    `condition` holds (on `r` and `t`), in `order`."""
     rows = await db.fetchall(
         f"SELECT {', '.join('r.' + c.strip() for c in _RC_COLUMNS.split(','))}"
         " FROM rollcalls r JOIN rollcall_targets t ON t.rollcall_id = r.id"
-        " WHERE t.person_id = ? AND t.answer = 'yes' AND r.state = 'open' AND r.closes_at > ?"
-        " AND r.kind = 'apel' ORDER BY t.location_state = 'awaiting' DESC, r.id DESC",
+        f" WHERE t.person_id = ? AND r.state = 'open' AND r.closes_at > ? AND {condition}"
+        f" ORDER BY {order}",
         (person_id, to_db(now)),
     )
     return [_rollcall(r) for r in rows]
