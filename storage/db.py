@@ -110,10 +110,14 @@ class Database:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Transaction(self.conn)
+                await self.conn.execute("COMMIT")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                # SQLite may have rolled back by itself (SQLITE_FULL, SQLITE_IOERR, a failed
+                # COMMIT): a second ROLLBACK would fail and hide the real error, and a failed
+                # COMMIT that left the transaction open would wedge the shared connection.
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, tuple(params)) as cur:
