@@ -72,6 +72,10 @@ RATE_WINDOW_S = 10.0
 # is late by this much, never forgotten.
 IDLE_POLL_S = 1.0
 
+# Per-chat buckets refill a little slower than the limit: the bot charges a message when it
+# leaves, Telegram when it arrives, and arrival jitter must not turn a full-rate burst into a 429.
+PER_CHAT_MARGIN = 0.95
+
 _UNREACHABLE_400 = ("chat not found", "peer_id_invalid", "user not found", "chat_id is empty")
 
 
@@ -132,8 +136,8 @@ class RateLimits:
         self._slack = min(3 * self._interval, 0.1)
         self._next_slot = 0.0
         self._paused_until = 0.0
-        self._private = (private_per_s, float(private_burst))
-        self._group = (group_per_min / 60.0, float(group_burst))
+        self._private = (private_per_s * PER_CHAT_MARGIN, float(private_burst))
+        self._group = (group_per_min / 60.0 * PER_CHAT_MARGIN, float(group_burst))
         self._chats: dict[int, _ChatBucket] = {}
         self._recent_429: deque[tuple[float, int]] = deque(maxlen=16)
 
