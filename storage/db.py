@@ -48,7 +48,23 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
-class Database:
+class _Reads:
+    """Queries on the connection, the same for the database and an open transaction."""
+
+    conn: aiosqlite.Connection
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            row: sqlite3.Row | None = await cur.fetchone()
+        return row
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            rows = await cur.fetchall()
+        return list(rows)
+
+
+class Database(_Reads):
     """One connection shared by every coroutine.
 
     aiosqlite runs one connection on one thread, so two coroutines that both `BEGIN`
@@ -119,22 +135,12 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                 raise
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            row: sqlite3.Row | None = await cur.fetchone()
-        return row
-
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            rows = await cur.fetchall()
-        return list(rows)
-
     async def integrity_check(self) -> str:
         row = await self.fetchone("PRAGMA integrity_check")
         return str(row[0]) if row else "no answer"
 
 
-class Transaction:
+class Transaction(_Reads):
     """The statements of one open transaction; only valid inside `Database.transaction()`."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -151,16 +157,6 @@ class Transaction:
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         await self.conn.executemany(sql, [tuple(r) for r in rows])
-
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            row: sqlite3.Row | None = await cur.fetchone()
-        return row
-
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            rows = await cur.fetchall()
-        return list(rows)
 
     async def executescript_in_tx(self, script: str) -> None:
         # sqlite3's executescript() commits first; run statement by statement instead.
