@@ -123,17 +123,28 @@ class Database(_Reads):
     async def transaction(self) -> AsyncIterator[Transaction]:
         """`BEGIN IMMEDIATE … COMMIT`, serialized; rolls back on any exception."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
+                await self._run_to_end("BEGIN IMMEDIATE")
                 yield Transaction(self.conn)
-                await self.conn.execute("COMMIT")
+                await self._run_to_end("COMMIT")
             except BaseException:
                 # SQLite may have rolled back by itself (SQLITE_FULL, SQLITE_IOERR, a failed
                 # COMMIT): a second ROLLBACK would fail and hide the real error, and a failed
                 # COMMIT that left the transaction open would wedge the shared connection.
                 if self.conn.in_transaction:
-                    await self.conn.execute("ROLLBACK")
+                    await self._run_to_end("ROLLBACK")
                 raise
+
+    async def _run_to_end(self, statement: str) -> None:
+        """Finish a statement even when the caller is cancelled meanwhile, then let the
+        cancellation through: a BEGIN or COMMIT still running on aiosqlite's thread after the
+        lock is released would leave the shared connection in a transaction nobody ends."""
+        running = asyncio.ensure_future(self.conn.execute(statement))
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            await running
+            raise
 
     async def integrity_check(self) -> str:
         row = await self.fetchone("PRAGMA integrity_check")

@@ -1,0 +1,66 @@
+"""The shared connection survives cancelled and failed transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from storage.db import Database
+
+
+async def _count(db: Database) -> int:
+    row = await db.fetchone("SELECT COUNT(*) FROM categories")
+    return int(row[0]) if row else -1
+
+
+async def test_a_cancelled_transaction_rolls_back_and_the_next_one_works(db: Database) -> None:
+    started = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO categories (code, name) VALUES ('POH', 'Power On Hand')")
+            started.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(slow_writer())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await _count(db) == 0
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO categories (code, name) VALUES ('POH', 'Power On Hand')")
+    assert await _count(db) == 1
+
+
+async def test_cancelling_while_begin_waits_leaves_no_transaction_open(db: Database) -> None:
+    # Many writers queue on the lock; cancelling them at every point must not wedge anything.
+    async def writer(i: int) -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO categories (code, name) VALUES (?, 'x')", (f"C{i}",))
+
+    tasks = [asyncio.create_task(writer(i)) for i in range(50)]
+    await asyncio.sleep(0)
+    for task in tasks[::2]:
+        task.cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    finished = sum(1 for r in results if r is None)
+    assert not db.conn.in_transaction
+    assert await _count(db) == finished
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO categories (code, name) VALUES ('LAST', 'x')")
+    assert await _count(db) == finished + 1
+
+
+async def test_a_failing_statement_rolls_back_everything_in_the_transaction(db: Database) -> None:
+    async def duplicate() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO categories (code, name) VALUES ('POH', 'a')")
+            await tx.execute("INSERT INTO categories (code, name) VALUES ('POH', 'b')")
+
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        await duplicate()
+    assert await _count(db) == 0
+    assert await db.integrity_check() == "ok"
