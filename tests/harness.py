@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.app import build_application, services_of
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.domain.apel import Scope
+from bot.domain.callout import Order, OrderLine
 from bot.domain.roster import RosterRow
 from bot.fake_telegram import FakeTelegram
 from bot.runner import start_app, stop_app
 from bot.services import Services, SiagaApp
-from storage import personnel
+from storage import apel, callouts, personnel
+from storage.apel import NewTarget
 from storage.categories import import_categories
 from storage.db import Database, Transaction
 from storage.personnel import Person
@@ -89,6 +93,65 @@ async def person_of(tx: Transaction, member: Member) -> Person:
     person = await personnel.by_nrp(tx, member.nrp)
     assert person is not None, f"{member.nrp} is not on the roster"
     return person
+
+
+async def open_apel(
+    tx: Transaction,
+    scope: Scope,
+    targets: Sequence[NewTarget],
+    now: datetime,
+    *,
+    by_user: int,
+    by_name: str,
+    by_person: int | None = None,
+) -> int:
+    """A 30-minute apel over `targets`, opened directly in the database by `by_user` (its
+    card in their private chat)."""
+    rollcall_id = await apel.create(
+        tx,
+        kind="apel",
+        scope=scope,
+        title=None,
+        opened_by_user=by_user,
+        opened_by_person=by_person,
+        opened_by_name=by_name,
+        card_chat_id=by_user,
+        language="id",
+        opened_at=now,
+        closes_at=now + timedelta(minutes=30),
+    )
+    await apel.add_targets(tx, rollcall_id, targets)
+    return rollcall_id
+
+
+async def open_callout(
+    tx: Transaction,
+    category: str,
+    quota: int,
+    location: str,
+    now: datetime,
+    *,
+    by_user: int,
+    by_name: str,
+    by_person: int | None = None,
+) -> tuple[int, int]:
+    """A call-out for `quota` of `category`, created directly in the database by `by_user`
+    in their private chat (nobody invited yet): its id and its one line's id."""
+    callout_id = await callouts.create(
+        tx,
+        draft_id=None,
+        order=Order((OrderLine(category, quota),), location),
+        radius_m=None,
+        ordered_by_user_id=by_user,
+        ordered_by_person_id=by_person,
+        ordered_by_name=by_name,
+        chat_id=by_user,
+        chat_is_group=False,
+        language="id",
+        invite_timeout=timedelta(minutes=5),
+        now=now,
+    )
+    return callout_id, await callouts.add_line(tx, callout_id, category, quota)
 
 
 @dataclass

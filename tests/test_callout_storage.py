@@ -18,6 +18,7 @@ from bot.domain.callout import (
 )
 from storage import callouts, outbox, readiness
 from storage.db import Database
+from tests.harness import open_callout
 
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
 
@@ -57,24 +58,23 @@ async def seed(db: Database, people: int = 10, category: str = "BRIMOB") -> list
 
 
 async def new_callout(db: Database, category: str = "BRIMOB", quota: int = 3) -> int:
-    order = Order((OrderLine(category, quota),), "Kantor KPU")
     async with db.transaction() as tx:
-        callout_id = await callouts.create(
-            tx,
-            draft_id=None,
-            order=order,
-            radius_m=None,
-            ordered_by_user_id=1,
-            ordered_by_person_id=None,
-            ordered_by_name="AKBP Hendra",
-            chat_id=1,
-            chat_is_group=False,
-            language="id",
-            invite_timeout=timedelta(minutes=5),
-            now=NOW,
+        callout_id, _ = await open_callout(
+            tx, category, quota, "Kantor KPU", NOW, by_user=1, by_name="AKBP Hendra"
         )
-        await callouts.add_line(tx, callout_id, category, quota)
     return callout_id
+
+
+async def accepted_invite(db: Database) -> tuple[list[int], int, callouts.Line, int]:
+    """One person who accepted the invite of a fresh call-out: their ids, the call-out, its
+    line and the invite."""
+    ids = await seed(db, 1)
+    callout_id = await new_callout(db)
+    line = (await callouts.lines(db, callout_id))[0]
+    async with db.transaction() as tx:
+        invite_id = await callouts.add_invite(tx, callout_id, line.id, ids[0], 1000, NOW)
+        await callouts.transition(tx, invite_id, [InviteState.PENDING], InviteState.ACCEPTED, NOW)
+    return ids, callout_id, line, invite_id
 
 
 async def test_a_double_tap_sends_a_draft_once(db: Database) -> None:
@@ -186,12 +186,7 @@ async def test_transitions_happen_once(db: Database) -> None:
 
 
 async def test_arrival_counts_once_and_outside_is_only_logged(db: Database) -> None:
-    ids = await seed(db, 1)
-    callout_id = await new_callout(db)
-    line = (await callouts.lines(db, callout_id))[0]
-    async with db.transaction() as tx:
-        invite_id = await callouts.add_invite(tx, callout_id, line.id, ids[0], 1000, NOW)
-        await callouts.transition(tx, invite_id, [InviteState.PENDING], InviteState.ACCEPTED, NOW)
+    ids, callout_id, line, invite_id = await accepted_invite(db)
     assert await callouts.awaiting_arrival(db, ids[0]) is not None
     async with db.transaction() as tx:
         assert not await callouts.record_arrival(
@@ -230,12 +225,8 @@ async def test_arrival_counts_once_and_outside_is_only_logged(db: Database) -> N
 
 
 async def test_close_and_release(db: Database) -> None:
-    ids = await seed(db, 1)
-    callout_id = await new_callout(db)
-    line = (await callouts.lines(db, callout_id))[0]
+    ids, callout_id, _, invite_id = await accepted_invite(db)
     async with db.transaction() as tx:
-        invite_id = await callouts.add_invite(tx, callout_id, line.id, ids[0], 1000, NOW)
-        await callouts.transition(tx, invite_id, [InviteState.PENDING], InviteState.ACCEPTED, NOW)
         assert await callouts.close(tx, callout_id, CalloutStatus.COMPLETED, NOW, 1)
         assert not await callouts.close(tx, callout_id, CalloutStatus.CANCELLED, NOW, 1)
         assert await callouts.release(tx, invite_id, NOW)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from bot.clock import to_db
 from bot.domain.apel import Answer, Scope, ScopeKind
-from bot.domain.callout import InviteState, Order, OrderLine
+from bot.domain.callout import InviteState
 from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
 from bot.exports import (
     ExportError,
@@ -31,6 +31,7 @@ from bot.i18n import Catalog
 from storage import apel, audit, callouts, readiness
 from storage.apel import NewTarget
 from storage.db import Database
+from tests.harness import open_apel, open_callout
 
 WIB = ZoneInfo("Asia/Pontianak")
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)  # 20.00 WIB
@@ -158,27 +159,18 @@ async def test_an_export_with_no_rows_is_a_file_with_headers(db: Database) -> No
 async def test_rollcall_results_and_non_responders(db: Database) -> None:
     ids = await _seed(db)
     async with db.transaction() as tx:
-        rollcall_id = await apel.create(
+        rollcall_id = await open_apel(
             tx,
-            kind="apel",
-            scope=Scope(ScopeKind.ALL),
-            title=None,
-            opened_by_user=2001,
-            opened_by_person=ids["75020345"],
-            opened_by_name="AKBP Hendra Wijaya",
-            card_chat_id=2001,
-            language="id",
-            opened_at=NOW,
-            closes_at=NOW + timedelta(minutes=30),
-        )
-        await apel.add_targets(
-            tx,
-            rollcall_id,
+            Scope(ScopeKind.ALL),
             [
                 NewTarget(ids["87050123"], 1001, "BRIMOB"),
                 NewTarget(ids["88010234"], 1002, "POH"),
                 NewTarget(ids["89010345"], None, "POLWAN", "unlinked"),
             ],
+            NOW,
+            by_user=2001,
+            by_name="AKBP Hendra Wijaya",
+            by_person=ids["75020345"],
         )
         await apel.record_answer(
             tx, rollcall_id, ids["87050123"], Answer.YES, NOW + timedelta(minutes=3)
@@ -207,23 +199,17 @@ async def test_rollcall_results_and_non_responders(db: Database) -> None:
 
 async def test_callout_results_with_times_and_non_responders(db: Database) -> None:
     ids = await _seed(db)
-    order = Order((OrderLine("BRIMOB", 2),), "Kantor KPU Kalbar")
     async with db.transaction() as tx:
-        callout_id = await callouts.create(
+        callout_id, line = await open_callout(
             tx,
-            draft_id=None,
-            order=order,
-            radius_m=None,
-            ordered_by_user_id=2001,
-            ordered_by_person_id=ids["75020345"],
-            ordered_by_name="AKBP Hendra Wijaya",
-            chat_id=2001,
-            chat_is_group=False,
-            language="id",
-            invite_timeout=timedelta(minutes=5),
-            now=NOW,
+            "BRIMOB",
+            2,
+            "Kantor KPU Kalbar",
+            NOW,
+            by_user=2001,
+            by_name="AKBP Hendra Wijaya",
+            by_person=ids["75020345"],
         )
-        line = await callouts.add_line(tx, callout_id, "BRIMOB", 2)
         accepted = await callouts.add_invite(tx, callout_id, line, ids["87050123"], 1001, NOW)
         await callouts.add_invite(tx, callout_id, line, ids["75020345"], 2001, NOW)
         await callouts.transition(

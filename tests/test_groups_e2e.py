@@ -27,6 +27,8 @@ from tests.harness import (
     BotHarness,
     Member,
     brimob,
+    open_apel,
+    open_callout,
     person_of,
     poh,
 )
@@ -364,8 +366,8 @@ async def test_whole_command_status_with_live_callouts_fits_one_message(
     bot: BotHarness,
 ) -> None:
     from bot.domain.apel import Scope, ScopeKind
-    from bot.domain.callout import InviteState, Order, OrderLine
-    from storage import apel, callouts
+    from bot.domain.callout import InviteState
+    from storage import callouts
     from storage.apel import NewTarget
 
     now = bot.clock.now()
@@ -378,21 +380,9 @@ async def test_whole_command_status_with_live_callouts_fits_one_message(
                 ("SAMAPTA", "Gudang logistik KPU Kubu Raya"),
             ]
         ):
-            callout_id = await callouts.create(
-                tx,
-                draft_id=None,
-                order=Order((OrderLine(category, 30),), location),
-                radius_m=None,
-                ordered_by_user_id=ADMIN_ID,
-                ordered_by_person_id=None,
-                ordered_by_name="Admin",
-                chat_id=ADMIN_ID,
-                chat_is_group=False,
-                language="id",
-                invite_timeout=timedelta(minutes=5),
-                now=now,
+            callout_id, line = await open_callout(
+                tx, category, 30, location, now, by_user=ADMIN_ID, by_name="Admin"
             )
-            line = await callouts.add_line(tx, callout_id, category, 30)
             if number == 0:
                 person = people[BRIMOB[4].nrp]
                 assert person is not None
@@ -400,23 +390,13 @@ async def test_whole_command_status_with_live_callouts_fits_one_message(
                 await callouts.transition(
                     tx, invite, [InviteState.PENDING], InviteState.ACCEPTED, now, answered=True
                 )
-        rollcall_id = await apel.create(
+        rollcall_id = await open_apel(
             tx,
-            kind="apel",
-            scope=Scope(ScopeKind.CATEGORY, "POH"),
-            title=None,
-            opened_by_user=ADMIN_ID,
-            opened_by_person=None,
-            opened_by_name="Admin",
-            card_chat_id=ADMIN_ID,
-            language="id",
-            opened_at=now,
-            closes_at=now + timedelta(minutes=30),
-        )
-        await apel.add_targets(
-            tx,
-            rollcall_id,
+            Scope(ScopeKind.CATEGORY, "POH"),
             [NewTarget(p.id, p.telegram_user_id, p.category_code) for p in people.values() if p],
+            now,
+            by_user=ADMIN_ID,
+            by_name="Admin",
         )
     admin = bot.fake.user(ADMIN_ID)
     await admin.send("/status")
@@ -509,29 +489,18 @@ async def test_group_storage_claims_each_slot_once(db: Database) -> None:
 
 async def test_ekspor_non_responders_and_audit_range_by_buttons(bot: BotHarness) -> None:
     from bot.domain.apel import Scope, ScopeKind
-    from storage import apel
     from storage.apel import NewTarget
 
     now = bot.clock.now()
     async with bot.db.transaction() as tx:
         people = [await personnel.by_nrp(tx, m.nrp) for m in BRIMOB]
-        rollcall_id = await apel.create(
+        rollcall_id = await open_apel(
             tx,
-            kind="apel",
-            scope=Scope(ScopeKind.UNIT, "Satbrimob"),
-            title=None,
-            opened_by_user=COMMANDER_ID,
-            opened_by_person=None,
-            opened_by_name="AKBP Hendra Wijaya",
-            card_chat_id=COMMANDER_ID,
-            language="id",
-            opened_at=now,
-            closes_at=now + timedelta(minutes=30),
-        )
-        await apel.add_targets(
-            tx,
-            rollcall_id,
+            Scope(ScopeKind.UNIT, "Satbrimob"),
             [NewTarget(p.id, p.telegram_user_id, p.category_code) for p in people if p],
+            now,
+            by_user=COMMANDER_ID,
+            by_name="AKBP Hendra Wijaya",
         )
     commander = bot.fake.user(COMMANDER_ID)
     await commander.send("/ekspor")
