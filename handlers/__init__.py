@@ -13,6 +13,7 @@ from handlers import (
     language,
     locations,
     mobilize,
+    reachability,
     readiness,
     registration,
     roles,
@@ -26,6 +27,7 @@ def register_all(app: SiagaApp) -> None:
     # before the free-text router, and the unknown-command hint comes last.
     gate.register(app)
     registration.register(app)
+    reachability.register(app)
     roles.register(app)
     help.register(app)
     language.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import audit, personnel
+from storage import audit, outbox, personnel
 from tests.harness import BotHarness, Member
 
 ADMIN_ID = 900001
@@ -313,3 +314,25 @@ async def test_one_persons_updates_are_handled_in_order(bot: BotHarness) -> None
     await user.send(BUDI.nrp)
     await bot.fake.wait_for_message(1013, "sudah dikirim")
     assert not any("belum terdaftar" in m.text for m in bot.fake.sent_to(1013))
+
+
+async def test_blocking_the_bot_marks_unreachable_and_unblocking_clears_it(
+    bot: BotHarness,
+) -> None:
+    user = bot.fake.user(1001, first_name="Andi")
+    await user.share_contact(phone=ANDI.phone)
+    await bot.fake.wait_for_message(1001, "Terdaftar")
+    await user.block()
+    await _wait_reachable(bot, 1001, expected=False)
+    unreachable = await outbox.unreachable_people(bot.db)
+    assert [(u.chat_id, u.reason) for u in unreachable] == [(1001, "blocked")]
+    await user.unblock()
+    await _wait_reachable(bot, 1001, expected=True)
+
+
+async def _wait_reachable(bot: BotHarness, chat_id: int, *, expected: bool) -> None:
+    for _ in range(500):
+        if (not await outbox.is_unreachable(bot.db, chat_id)) is expected:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"chat {chat_id} reachable={not expected}, expected {expected}")
