@@ -304,17 +304,25 @@ async def test_five_hundred_answer_in_the_same_second(harness: BotHarness) -> No
     await card_shows(harness, ADMIN_ID, "✅ hadir 500", "⏳ belum menjawab 0")
 
 
-async def test_a_long_report_comes_as_a_file(harness: BotHarness) -> None:
-    members = [brimob(i) for i in range(1, 301)]
-    await start(harness, members)
+async def called_and_closed_silent(harness: BotHarness, count: int) -> None:
+    """The admin calls `count` BRIMOB members to a 10-minute apel, every prompt goes out, and
+    it closes with nobody having answered."""
+    await start(harness, [brimob(i) for i in range(1, count + 1)])
     fake = harness.fake
     admin = fake.user(ADMIN_ID, first_name="Admin")
     await admin.send("/apel BRIMOB 10")
-    await fake.wait_for_message(ADMIN_ID, "300 personel dipanggil")
+    await fake.wait_for_message(ADMIN_ID, f"{count} personel dipanggil")
     await fake.wait_for(
-        lambda: all(fake.sent_to(1000 + i) for i in range(1, 301)), timeout=20, what="prompts"
+        lambda: all(fake.sent_to(1000 + i) for i in range(1, count + 1)),
+        timeout=20,
+        what="prompts",
     )
     harness.clock.advance(minutes=10)
+
+
+async def test_a_long_report_comes_as_a_file(harness: BotHarness) -> None:
+    await called_and_closed_silent(harness, 300)
+    fake = harness.fake
     document = await fake.wait_for(
         lambda: next((m for m in fake.sent_to(ADMIN_ID) if m.document is not None), None),
         timeout=10,
@@ -483,16 +491,8 @@ async def test_unreachable_people_are_listed_apart_and_not_reminded(harness: Bot
 
 
 async def test_a_report_longer_than_one_message_is_split(harness: BotHarness) -> None:
-    members = [brimob(i) for i in range(1, 121)]
-    await start(harness, members)
+    await called_and_closed_silent(harness, 120)
     fake = harness.fake
-    admin = fake.user(ADMIN_ID, first_name="Admin")
-    await admin.send("/apel BRIMOB 10")
-    await fake.wait_for_message(ADMIN_ID, "120 personel dipanggil")
-    await fake.wait_for(
-        lambda: all(fake.sent_to(1000 + i) for i in range(1, 121)), timeout=20, what="prompts"
-    )
-    harness.clock.advance(minutes=10)
     await fake.wait_for_message(ADMIN_ID, "120. Bripda")
     await fake.wait_idle()
     parts = [m.text or "" for m in fake.sent_to(ADMIN_ID) if m.kind == "text"]
