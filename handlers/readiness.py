@@ -7,10 +7,12 @@ forged one can do no more than the presser could by typing /siap.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
@@ -38,6 +40,8 @@ from storage.personnel import Person
 
 NS = "rd"
 REASON_INPUT = "rdreason"
+
+log = logging.getLogger(__name__)
 
 
 def _moment(services: Services, moment: datetime, lang: str) -> str:
@@ -338,7 +342,11 @@ async def _answer_or_edit(
     """From a button: edit that message in place; from a command: reply."""
     query = update.callback_query
     if query is not None and query.message is not None:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as exc:
+            # A double tap: the card already says this (or it is too old to edit).
+            log.info("readiness card not edited: %s", exc)
         return
     message = update.effective_message
     if message is not None:
