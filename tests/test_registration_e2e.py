@@ -266,18 +266,23 @@ async def test_menus_are_set_per_scope_and_language_at_start(bot: BotHarness) ->
     assert all(c["command"] != "angkat" for c in default.params["commands"])
 
 
-def test_missing_token_exits_with_a_clear_message(tmp_path: Path) -> None:
+def run_bot(cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` in a clean environment: no SIAGA_ settings but these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-    result = subprocess.run(
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), **settings)
+    return subprocess.run(
         [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def test_missing_token_exits_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_bot(tmp_path)
     assert result.returncode == 2
     assert "@BotFather" in result.stderr
     assert "SIAGA_BOT_TOKEN" in result.stderr
@@ -285,21 +290,7 @@ def test_missing_token_exits_with_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_a_wrong_setting_is_named(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
-    env.update(
-        PYTHONPATH=str(Path(__file__).resolve().parent.parent),
-        SIAGA_BOT_TOKEN="not-a-token",
-        SIAGA_TIMEZONE="Mars/Olympus",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_bot(tmp_path, SIAGA_BOT_TOKEN="not-a-token", SIAGA_TIMEZONE="Mars/Olympus")
     assert result.returncode == 2
     assert "SIAGA_BOT_TOKEN" in result.stderr
     assert "SIAGA_TIMEZONE" in result.stderr
