@@ -73,6 +73,7 @@ class RowError:
     reason_key: str
     value: str = ""
     first_line: int = 0  # for a duplicate: where the value appeared first
+    known: str = ""  # what would have been accepted, e.g. the category codes
 
     def args(self) -> dict[str, str | int]:
         """The variables every `roster-error-*` message may use."""
@@ -81,6 +82,7 @@ class RowError:
             "field": self.field,
             "value": self.value,
             "first_line": self.first_line,
+            "known": self.known,
         }
 
 
@@ -441,7 +443,15 @@ def _check_row(
     raw_category = cell("category")
     category = categories.get(raw_category.upper())
     if category is None:
-        errors.append(RowError(line, "category", "category-unknown", raw_category))
+        errors.append(
+            RowError(
+                line,
+                "category",
+                "category-unknown",
+                raw_category,
+                known=", ".join(categories.values()),
+            )
+        )
     unit = cell("unit")
     if not unit:
         errors.append(RowError(line, "unit", "unit-empty"))
