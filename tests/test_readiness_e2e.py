@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.readiness import State
+from bot.domain.readiness import Readiness, State
+from bot.fake_telegram.models import SentMessage
 from storage import apel as store
 from storage import deadlines, groups, personnel, readiness
 from tests.harness import COMMANDER_ID, KOMANDAN, BotHarness, brimob, poh
@@ -17,6 +18,19 @@ async def person_id(harness: BotHarness, nrp: str) -> int:
     person = await personnel.by_nrp(harness.db, nrp)
     assert person is not None
     return person.id
+
+
+async def state_of(harness: BotHarness, pid: int) -> Readiness:
+    state = await readiness.get(harness.db, pid)
+    assert state is not None
+    return state
+
+
+async def edited_to(harness: BotHarness, message: SentMessage, text: str, *, what: str) -> None:
+    """Wait until Andi's `message` has been edited to show `text`."""
+    await harness.fake.wait_for(
+        lambda: text in (harness.fake.message(ANDI, message.message_id).text or ""), what=what
+    )
 
 
 async def test_siap_goes_stale_and_one_tap_confirms_again(harness: BotHarness) -> None:
@@ -44,9 +58,7 @@ async def test_siap_goes_stale_and_one_tap_confirms_again(harness: BotHarness) -
 
     cq = await andi.press("Masih siap", message=ask)
     assert "SIAP tercatat" in (await answered(harness, cq))["text"]
-    await fake.wait_for(
-        lambda: "✅ SIAP" in (fake.message(ANDI, ask.message_id).text or ""), what="the edit"
-    )
+    await edited_to(harness, ask, "✅ SIAP", what="the edit")
     pid = await person_id(harness, brimob(1).nrp)
     row = await deadlines.get(harness.db, readiness.RECHECK_DEADLINE, pid)
     assert row is not None
@@ -69,8 +81,7 @@ async def test_tidaksiap_with_reason_and_end_time_asks_again_when_it_ends(
     # 20.00 WIB on the 14th: "besok" runs to the end of the 15th.
     await fake.wait_for_message(ANDI, "sampai 16 Feb 2024 00.00 WIB")
     pid = await person_id(harness, brimob(1).nrp)
-    state = await readiness.get(harness.db, pid)
-    assert state is not None
+    state = await state_of(harness, pid)
     assert state.state is State.TIDAK_SIAP
     assert state.reason == "sakit"
 
@@ -82,11 +93,8 @@ async def test_tidaksiap_with_reason_and_end_time_asks_again_when_it_ends(
     assert "sakit" in ask.text
     cq = await andi.press("Siap", message=ask)
     await answered(harness, cq)
-    await fake.wait_for(
-        lambda: "✅ SIAP" in (fake.message(ANDI, ask.message_id).text or ""), what="the edit"
-    )
-    state = await readiness.get(harness.db, pid)
-    assert state is not None
+    await edited_to(harness, ask, "✅ SIAP", what="the edit")
+    state = await state_of(harness, pid)
     assert state.state is State.SIAP
 
 
@@ -103,8 +111,7 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
     await fake.wait_for_message(ANDI, "dinas luar: Jakarta")
     await andi.press("Belum tahu")
     await fake.wait_for_message(ANDI, "tanpa batas waktu")
-    state = await readiness.get(harness.db, pid)
-    assert state is not None
+    state = await state_of(harness, pid)
     assert state.reason == "dinas_luar"
     assert state.until is None
 
@@ -112,8 +119,7 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
     await fake.wait_for_message(ANDI, "Ketik alasan singkat")
     await andi.send("mengantar keluarga ke rumah sakit")
     await fake.wait_for_message(ANDI, "lainnya: mengantar keluarga")
-    state = await readiness.get(harness.db, pid)
-    assert state is not None
+    state = await state_of(harness, pid)
     assert state.reason == "lainnya"
     assert state.reason_text == "mengantar keluarga ke rumah sakit"
 
@@ -121,21 +127,12 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
     view = await fake.wait_for_message(ANDI, "Kesiapan Anda")
     assert "TIDAK SIAP" in view.text
     await andi.press("Tidak siap", message=view)
-    await fake.wait_for(
-        lambda: "Pilih alasan" in (fake.message(ANDI, view.message_id).text or ""),
-        what="the reasons",
-    )
+    await edited_to(harness, view, "Pilih alasan", what="the reasons")
     await andi.press("↩ Kembali", message=fake.message(ANDI, view.message_id))
-    await fake.wait_for(
-        lambda: "Kesiapan Anda" in (fake.message(ANDI, view.message_id).text or ""),
-        what="back to the view",
-    )
+    await edited_to(harness, view, "Kesiapan Anda", what="back to the view")
     await andi.press("✅ Siap", message=fake.message(ANDI, view.message_id))
-    await fake.wait_for(
-        lambda: "✅ SIAP" in (fake.message(ANDI, view.message_id).text or ""), what="SIAP"
-    )
-    state = await readiness.get(harness.db, pid)
-    assert state is not None
+    await edited_to(harness, view, "✅ SIAP", what="SIAP")
+    state = await state_of(harness, pid)
     assert state.state is State.SIAP
 
 
@@ -153,8 +150,7 @@ async def test_deployed_people_cannot_change_their_state(harness: BotHarness) ->
     await andi.send("/kesiapan")
     view = await fake.wait_for_message(ANDI, "pengerahan #12")
     assert view.buttons == []
-    state = await readiness.get(harness.db, pid)
-    assert state is not None
+    state = await state_of(harness, pid)
     assert state.state is State.BERTUGAS
 
 
