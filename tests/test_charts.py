@@ -7,17 +7,11 @@ import io
 from PIL import Image
 
 from bot.charts import PNG_MAGIC, ChartLabels, chart_bars, readiness_chart
+from bot.domain.demo_roster import DEFAULT_CATEGORIES
 from bot.domain.status import CategoryCounts
 
-SEED = [
-    ("POH", 291),
-    ("POLWAN", 200),
-    ("SAMAPTA", 61),
-    ("BRIMOB", 180),
-    ("OMB", 546),
-    ("LIONG", 183),
-    ("YANMAS", 1833),
-]
+# The founding case's seven categories and their target strengths.
+SEED = list(DEFAULT_CATEGORIES)
 LABELS = ChartLabels(
     title="Kesiapan per kategori · 14 Feb 2024 20.00 WIB",
     segments={

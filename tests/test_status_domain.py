@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.demo_roster import DEFAULT_CATEGORIES
 from bot.domain.readiness import REASONS, Readiness, State
 from bot.domain.status import (
     SHORTFALL_KINDS,
@@ -41,15 +42,8 @@ from bot.domain.status import (
 )
 
 WIB = ZoneInfo("Asia/Pontianak")
-SEED = [
-    ("POH", 291),
-    ("POLWAN", 200),
-    ("SAMAPTA", 61),
-    ("BRIMOB", 180),
-    ("OMB", 546),
-    ("LIONG", 183),
-    ("YANMAS", 1833),
-]
+# The founding case's seven categories and their target strengths.
+SEED = list(DEFAULT_CATEGORIES)
 ORDER = [code for code, _ in SEED]
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)  # 20.00 WIB
 
