@@ -1,8 +1,10 @@
-"""A person who blocks the bot is unreachable at once; unblocking makes them reachable again.
+"""A person who unblocks the bot is reachable again.
 
-Telegram tells the bot with a `my_chat_member` update in the private chat. Waiting for the
-next send to fail would leave a commander's counts wrong until then, and nothing else would
-ever clear the mark once the person came back.
+Telegram tells the bot with a `my_chat_member` update in the private chat. Only a failed send
+marks someone unreachable (the delivery engine, which also tells the commander and lets a
+call-out replace them); nothing else would ever clear the mark once the person came back.
+A block is only audited here: marking it at once would skip that failed send and with it the
+commander's notice.
 """
 
 from __future__ import annotations
@@ -24,11 +26,7 @@ async def on_private_membership(update: Update, context: SiagaContext) -> None:
     now = services.clock.now()
     blocked = change.new_chat_member.status == ChatMemberStatus.BANNED
     async with services.db.transaction() as tx:
-        if blocked:
-            await outbox.mark_unreachable(
-                tx, change.chat.id, person.id if person else None, "blocked", now
-            )
-        else:
+        if not blocked:
             await outbox.clear_unreachable(tx, [change.chat.id])
         await audit.record(
             tx,
