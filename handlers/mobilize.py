@@ -911,6 +911,32 @@ async def apply_answer(
     return AnswerResult(verdict, callout, line.category)
 
 
+async def decline_for_not_ready(
+    services: Services, tx: Transaction, person_id: int, by_user_id: int
+) -> int | None:
+    """Someone invited who reports TIDAK SIAP has declined: the next candidate goes now
+    instead of after the timeout. Returns the call-out whose invite was declined."""
+    invite = await store.live_invite_of(tx, person_id)
+    if invite is None or invite.state not in (InviteState.PENDING, InviteState.TIMED_OUT):
+        return None
+    result = await apply_answer(
+        services, tx, invite.id, Answer.DECLINE, by_user_id=by_user_id, proxy=False
+    )
+    if result is None or result.verdict is not Verdict.DECLINED:
+        return None
+    lang = await _lang(tx, services, invite.chat_id)
+    await outbox.enqueue_edit(
+        tx,
+        target_key=store.invite_key(invite.id),
+        chat_id=invite.chat_id,
+        text=_html(services, lang, "mobilize-declined-not-ready", id=str(result.callout.id)),
+        reply_markup=None,
+        now=services.clock.now(),
+        priority=Priority.CALLOUT,
+    )
+    return result.callout.id
+
+
 # -- timers -------------------------------------------------------------------------------
 
 

@@ -715,3 +715,28 @@ async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> N
     # Another unit's commander does not see it.
     await fake.user(AGUS.user_id).send(f"/pengerahan {callout_id}")
     await fake.wait_for_message(AGUS.user_id, "di luar wewenang Anda")
+
+
+async def test_reporting_not_ready_while_invited_declines_and_invites_the_next(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 1 Kantor KPU")
+    (invited,) = await until(lambda: _when_count(invites(bot, callout_id), 1), what="invite")
+    message = await invitation(bot, invited)
+    person = fake.user(invited.chat_id)
+    await person.send("/tidaksiap")
+    await fake.wait_for_message(invited.chat_id, "Pilih alasan")
+    await person.press("Sakit")
+    await until(
+        lambda: _when_count(invites(bot, callout_id, InviteState.DECLINED), 1), what="declined"
+    )
+    (replacement,) = await until(
+        lambda: _when_count(invites(bot, callout_id, InviteState.PENDING), 1), what="the next"
+    )
+    assert replacement.person_id != invited.person_id
+    await fake.wait_for(
+        lambda: "TIDAK SIAP" in (fake.message(invited.chat_id, message.message_id).text or ""),
+        what="the invitation edited",
+    )

@@ -205,3 +205,4 @@ mobilize-names-arrived = 📍
 mobilize-names-proxy = (answered by commander)
 
 mobilize-batch-title = CALL-OUT #{ $id } · { $categories }
+mobilize-declined-not-ready = ❌ You reported NOT READY, so call-out #{ $id } is declined for you. Someone else has been invited.

@@ -205,3 +205,4 @@ mobilize-names-arrived = 📍
 mobilize-names-proxy = (dijawab komandan)
 
 mobilize-batch-title = PENGERAHAN #{ $id } · { $categories }
+mobilize-declined-not-ready = ❌ Anda melaporkan TIDAK SIAP, jadi undangan pengerahan #{ $id } dianggap tidak bisa. Personel lain sudah diundang.
