@@ -153,6 +153,18 @@ def person_rng(seed: int, purpose: str, user_id: int) -> random.Random:
     return random.Random(f"siaga-sim:{seed}:{purpose}:{user_id}")
 
 
+async def outbox_backlog(db: Database) -> tuple[int, int]:
+    """Pending outbox rows, and how many of them are new messages (not edits).
+
+    A probe for the simulator and the benchmarks only; the bot itself never needs the
+    outbox's size, so it lives here rather than in `storage.outbox`.
+    """
+    row = await db.fetchone(
+        "SELECT COUNT(*), COALESCE(SUM(kind != 'edit'), 0) FROM outbox WHERE state = 'pending'"
+    )
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 # -- the roster --------------------------------------------------------------------------------
 
 
@@ -474,11 +486,7 @@ class Simulation:
     async def busy(self) -> bool:
         """The bot has a backlog: messages waiting for Telegram or updates not yet handled."""
         self.watcher.scan()
-        # A simulator-only probe; the bot itself never needs the outbox's size.
-        row = await self.observer.fetchone(
-            "SELECT COUNT(*), COALESCE(SUM(kind != 'edit'), 0) FROM outbox WHERE state = 'pending'"
-        )
-        rows, sends = (int(row[0]), int(row[1])) if row else (0, 0)
+        rows, sends = await outbox_backlog(self.observer)
         if sends > 0 or rows >= BACKLOG_ROWS:
             return True
         waiting = len(self.fake.pending_updates) + await inbox.count(self.observer)
