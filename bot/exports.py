@@ -368,11 +368,11 @@ async def _rollcall(
 ) -> Table | ExportError:
     if await status.rollcall_summary(db, rollcall_id) is None:
         return ExportError("eks-unknown-apel", rollcall_id)
-    results = [
-        r
-        for r in await status.rollcall_results(db, rollcall_id)
-        if scope.covers(r.unit, r.category)
-    ]
+    everyone = await status.rollcall_results(db, rollcall_id)
+    results = [r for r in everyone if scope.covers(r.unit, r.category)]
+    if everyone and not results:
+        # Someone else's roll call: refused, not an empty file that names it.
+        return ExportError("eks-not-yours", rollcall_id)
     if kind is ExportKind.APEL_NONRESPONDERS:
         return Table(
             labels.sheet(kind, rollcall_id),
@@ -421,6 +421,10 @@ async def _callout(
 ) -> Table | ExportError:
     if await status.callout_summary(db, callout_id) is None:
         return ExportError("eks-unknown-callout", callout_id)
+    everyone = await status.callout_results(db, callout_id)
+    if everyone and not any(scope.covers(r.unit, r.category) for r in everyone):
+        # Someone else's call-out: refused, not an empty file that names it.
+        return ExportError("eks-not-yours", callout_id)
     only = status.NO_RESPONSE_STATES if kind is ExportKind.CALLOUT_NONRESPONDERS else None
     results = [
         r
