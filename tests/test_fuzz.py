@@ -768,7 +768,7 @@ async def test_random_input_through_the_real_bot_is_always_answered(
             await fake.wait_for(exchange.answered, timeout=3, what=exchange.what)
         except AssertionError:
             unanswered.append(f"user {user.id} in {exchange.chat_id}: {exchange.what}")
-        await fake.wait_idle(quiet=0.02)
+        await fake.wait_idle(quiet=0.01)
 
     # First the inputs that once broke something, from the people allowed to go deepest.
     for user_id in (KOMANDAN.user_id, ADMIN_ID):
