@@ -686,7 +686,7 @@ async def run_case(world: World, case: Case) -> str:
             ]
             return "\n".join([str(answered.get("text") or "(answered)"), *follow_ups])
 
-    text = await fake.wait_for(answer, what=case.id)
+    text = await fake.wait_for(answer, timeout=10, what=case.id)
     await fake.wait_idle(quiet=0.01)
     return answer() or text
 

@@ -765,7 +765,7 @@ async def test_random_input_through_the_real_bot_is_always_answered(
 
     async def expect_answer(exchange: Exchange, user: SimUser) -> None:
         try:
-            await fake.wait_for(exchange.answered, timeout=3, what=exchange.what)
+            await fake.wait_for(exchange.answered, timeout=10, what=exchange.what)
         except AssertionError:
             unanswered.append(f"user {user.id} in {exchange.chat_id}: {exchange.what}")
         await fake.wait_idle(quiet=0.01)
