@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -246,7 +246,7 @@ async def test_full_database_mid_transaction_rolls_back(
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path) -> Path:
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs, or a skip where mounting is not permitted (needs CAP_SYS_ADMIN)."""
     mount_point = tmp_path / "tiny"
     mount_point.mkdir()
@@ -260,7 +260,10 @@ def tiny_disk(tmp_path: Path) -> Path:
     )
     if result.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip() or result.returncode})")
-    return mount_point
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def fill(folder: Path) -> Path:
@@ -309,4 +312,3 @@ async def test_full_disk_holds_the_update_until_there_is_room(
         assert await bot.db.integrity_check() == "ok"
     finally:
         await bot.stop()
-        await asyncio.to_thread(subprocess.run, ["umount", "-l", str(tiny_disk)], check=False)
