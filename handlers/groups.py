@@ -50,7 +50,9 @@ from handlers.status import (
     actor_scope,
     build_status,
     chart_caption,
+    outside_of,
     parse_typed_scope,
+    refusal_args,
     render_chart,
     scope_label,
 )
@@ -411,6 +413,12 @@ async def posko_command(update: Update, context: SiagaContext) -> None:
     services = context.services
     args = command_args(context)
     group = await groups.active_group(services.db, chat.id)
+    # A registered group belongs to the commanders whose command holds its scope: others may
+    # look at its settings, but not change them, stop it, or re-register it for their people.
+    outside = outside_of(actor, group.scope) if group is not None and args else None
+    if outside is not None:
+        await reply(update, context, "posko-scope-outside", **refusal_args(context, outside))
+        return
     word = _SETTING_WORDS.get(args[0].lower()) if args else None
     if group is not None and word is not None:
         await _setting_by_text(update, context, group, word, args[1:])
@@ -577,6 +585,13 @@ async def on_settings_button(update: Update, context: SiagaContext) -> None:
     group = await groups.active_group(services.db, chat.id)
     if group is None:
         await query.answer(context.label("posko-not-registered"), show_alert=True)
+        return
+    outside = outside_of(context.actor, group.scope)
+    if outside is not None:
+        await query.answer(
+            context.label("posko-scope-outside", **refusal_args(context, outside)),
+            show_alert=True,
+        )
         return
     if data.action not in ("pin", "new", "chart0", "chart1", "stop"):
         await query.answer(context.label("button-invalid"), show_alert=True)

@@ -72,6 +72,28 @@ def scope_label(services: Services, lang: str, scope: StatusScope) -> str:
     return scope.label(services.catalog.text(lang, "posko-scope-everything"))
 
 
+def outside_of(actor: Actor, scope: StatusScope) -> str | None:
+    """What of `scope` lies outside the actor's command (None: nothing, they may act on it)."""
+    mine = actor_scope(actor)
+    if scope.within(mine):
+        return None
+    if scope.everything:
+        return "*"
+    return ", ".join(sorted((scope.units - mine.units) | (scope.categories - mine.categories)))
+
+
+def refusal_args(context: SiagaContext, outside: str) -> dict[str, str]:
+    """The variables of `posko-scope-outside`: what was outside, and the asker's own command."""
+    services = context.services
+    lang = context.actor.language
+    mine = actor_scope(context.actor)
+    everything = services.catalog.text(lang, "posko-scope-everything")
+    return {
+        "value": everything if outside == "*" else outside,
+        "scope": scope_label(services, lang, mine) if not mine.empty else "-",
+    }
+
+
 async def build_status(
     services: Services,
     db: Db,
@@ -351,6 +373,14 @@ async def on_names(update: Update, context: SiagaContext) -> None:
         group = await groups.active_group(services.db, chat_id)
         if group is None:
             await query.answer(context.label("posko-not-registered"), show_alert=True)
+            return
+        # Names go only to a commander whose own command holds everything the group counts.
+        outside = outside_of(actor, group.scope)
+        if outside is not None:
+            await query.answer(
+                context.label("posko-scope-outside", **refusal_args(context, outside)),
+                show_alert=True,
+            )
             return
         scope = group.scope
     now = services.clock.now()

@@ -551,27 +551,8 @@ def all_cases() -> list[Case]:
     return cases
 
 
-# Where the bot does not (yet) do what the matrix says: strict xfails, so that a fix makes
-# them fail loudly and the entry is removed. Both are reported with the work on issue 7.
-KNOWN_GAPS = {
-    ("posko:v1:chart0:{group}", "luar"): (
-        "any registered commander may change (or stop) any posko group's settings, even a group"
-        " whose scope is outside their own command"
-    ),
-    ("sts:v1:names:{group}", "luar"): (
-        "in a posko group, any commander's tap on 'names' sends them the names behind the"
-        " group's counts, even for categories outside their own command"
-    ),
-}
-
-
 def _params(cases: list[Case]) -> list[Any]:
-    params = []
-    for case in cases:
-        gap = KNOWN_GAPS.get((case.action, case.actor))
-        marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-        params.append(pytest.param(case, id=case.id, marks=marks))
-    return params
+    return [pytest.param(case, id=case.id) for case in cases]
 
 
 REFUSALS = [c for c in all_cases() if not c.outcome.allowed]
@@ -727,13 +708,8 @@ async def test_allowed(world: World, case: Case) -> None:
 
 
 @pytest.mark.asyncio(loop_scope="module")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a commander of POH re-registers the BRIMOB posko group for POH: /posko checks that"
-    " the new scope is within the asker's command, not that the group's current one is",
-)
-async def test_known_gap_an_outsider_takes_over_a_posko_group(world: World) -> None:
-    """Last on purpose: while the gap is open it changes the group's scope."""
+async def test_an_outsider_cannot_take_over_a_posko_group(world: World) -> None:
+    """A POH commander re-registering the BRIMOB group for POH is refused."""
     case = Case("command", "/posko POH", "group", "luar", no("posko-scope-outside"))
     answer = await run_case(world, case)
     assert phrase("posko-scope-outside") in answer, answer
