@@ -53,7 +53,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from bot.logging_setup import configure_logging
     from bot.runner import run_bot
 
-    configure_logging(settings.bot_token.get_secret_value())
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    configure_logging(settings.bot_token.get_secret_value(), extra_secrets=[webhook_secret])
     run_bot(settings)
     return 0
 
