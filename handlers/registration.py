@@ -143,7 +143,8 @@ async def on_nrp(update: Update, context: SiagaContext, _argument: str, text: st
     actor = context.actor
     services = context.services
     nrp = text.replace(" ", "")
-    if not nrp.isdigit():
+    # isdigit() alone takes "²" and other non-ASCII digits that no NRP has.
+    if not (nrp.isascii() and nrp.isdigit()):
         await reply(update, context, "register-nrp-invalid", value=text[:40])
         return
     person = await personnel.by_nrp(services.db, nrp)
