@@ -56,7 +56,7 @@ from handlers.status import (
     render_chart,
     scope_label,
 )
-from storage import audit, deadlines, groups, outbox, personnel, users
+from storage import audit, deadlines, groups, outbox, personnel, readiness, users
 from storage.db import Transaction
 from storage.deadlines import Deadline
 from storage.groups import CommandGroup
@@ -793,6 +793,8 @@ async def _switch(update: Update, context: SiagaContext, on: bool) -> str:
                 actor_person_id=actor.person.id if actor.person else None,
             )
             await reschedule_all(tx, now)
+            if on:
+                await readiness.pull_rechecks_forward(tx, await services.stale_after(tx), now)
     services.scheduler.wake()
     settings = services.settings
     if on:

@@ -127,6 +127,24 @@ async def confirm_ready(
     return True
 
 
+async def pull_rechecks_forward(tx: Transaction, stale_after: timedelta, now: datetime) -> int:
+    """Staleness just got shorter (jam rawan): bring each SIAP person's recheck forward to
+    `confirmed_at + stale_after` (now at the latest). Returns how many moved."""
+    rows = await tx.fetchall(
+        "SELECT d.ref, d.due_at, r.confirmed_at FROM deadlines d"
+        " JOIN readiness r ON r.person_id = CAST(d.ref AS INTEGER)"
+        " WHERE d.kind = ? AND d.state = 'pending' AND r.state = 'SIAP'",
+        (RECHECK_DEADLINE,),
+    )
+    moved = 0
+    for row in rows:
+        due = max(now, from_db(row["confirmed_at"]) + stale_after)
+        if due < from_db(row["due_at"]):
+            await deadlines.schedule(tx, RECHECK_DEADLINE, row["ref"], due)
+            moved += 1
+    return moved
+
+
 async def declare_not_ready(
     tx: Transaction,
     person_id: int,

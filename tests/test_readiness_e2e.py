@@ -254,3 +254,21 @@ async def test_jam_rawan_shortens_how_long_siap_stays_fresh(harness: BotHarness)
     harness.clock.advance(hours=5)
     await andi.send("/kesiapan")
     await fake.wait_for_message(ANDI, "perlu konfirmasi ulang")
+
+
+async def test_switching_jam_rawan_on_asks_those_whose_siap_is_now_stale(
+    harness: BotHarness,
+) -> None:
+    await start(
+        harness, [KOMANDAN, brimob(1)], readiness_stale_hours=12, jam_rawan_stale_hours=4
+    )
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/siap")
+    await fake.wait_for_message(ANDI, "Anda SIAP")
+    harness.clock.advance(hours=5)
+    await fake.wait_idle()
+    assert not any("Konfirmasi kesiapan" in t for t in texts(harness, ANDI))
+    commander = fake.user(COMMANDER_ID)
+    await commander.send("/jamrawan on")
+    await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
