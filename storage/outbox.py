@@ -134,6 +134,9 @@ async def enqueue_edit(
         " VALUES ('edit', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(dedup_key) DO UPDATE SET text = excluded.text,"
         " reply_markup = excluded.reply_markup, parse_mode = excluded.parse_mode,"
+        # Coalesced into a pending edit: the most urgent of the two priorities wins.
+        " priority = CASE WHEN outbox.state = 'pending'"
+        " THEN MIN(outbox.priority, excluded.priority) ELSE excluded.priority END,"
         " state = 'pending', attempts = 0, last_error = NULL, revision = outbox.revision + 1,"
         " next_attempt_at = CASE WHEN outbox.state = 'pending' THEN outbox.next_attempt_at"
         " ELSE excluded.next_attempt_at END",
