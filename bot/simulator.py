@@ -175,6 +175,7 @@ class SimPerson:
     first_name: str
     category: str
     unit: str
+    role: str = "anggota"
 
 
 async def prepare_roster(
@@ -204,7 +205,7 @@ async def prepare_roster(
     finally:
         await db.close()
     return [
-        SimPerson(p.id, USER_ID_BASE + p.id, p.name.split()[0], p.category_code, p.unit)
+        SimPerson(p.id, USER_ID_BASE + p.id, p.name.split()[0], p.category_code, p.unit, p.role)
         for p in people
     ]
 
@@ -317,7 +318,13 @@ class SimTime:
             await asyncio.sleep(TICK_S)
             now = time.monotonic()
             elapsed, last = now - last, now
-            self.rate = 1.0 if self._holds or await busy() else self.speed
+            try:
+                backlog = bool(self._holds) or await busy()
+            except Exception:
+                # A failed probe (say the database was busy) must not stop time: go slow.
+                log.warning("simulator: backlog probe failed", exc_info=True)
+                backlog = True
+            self.rate = 1.0 if backlog else self.speed
             self.advance(elapsed * self.rate)
 
 
@@ -795,10 +802,11 @@ class Simulation:
         """The ordered category and quota, cut down on a small roster so replacements exist."""
         opts = self.options
         category = opts.callout_category.upper()
+        # Call-outs invite anggota only; commanders lead, they are not invited.
         strength = sum(
             1
             for p in self.people.values()
-            if p.category == category and p.user_id not in self.blocked
+            if p.category == category and p.role == "anggota" and p.user_id not in self.blocked
         )
         quota = min(opts.callout_quota, max(1, strength * 2 // 3))
         if quota != opts.callout_quota:
