@@ -1027,8 +1027,10 @@ def _sum_tallies(tallies: dict[int, LineTally]) -> LineTally:
     return LineTally(**{name: sum(getattr(t, name) for t in tallies.values()) for name in names})
 
 
-async def run_simulation(options: SimOptions, out: TextIO = sys.stdout) -> SimResult:
-    return await Simulation(options, out).run()
+async def run_simulation(options: SimOptions, out: TextIO | None = None) -> SimResult:
+    # sys.stdout is looked up at call time: a default bound at import outlives a replaced
+    # (captured, then closed) stdout.
+    return await Simulation(options, out or sys.stdout).run()
 
 
 # -- the command line --------------------------------------------------------------------------
