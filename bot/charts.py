@@ -13,9 +13,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.domain.status import CategoryCounts
 
 SEGMENTS = ("siap", "stale", "tidak_siap", "bertugas")
@@ -79,6 +76,10 @@ def readiness_chart(rows: Sequence[CategoryCounts], labels: ChartLabels) -> Char
 
 
 def render_png(bars: Sequence[ChartBar], labels: ChartLabels) -> bytes:
+    # Imported here: matplotlib is ~45 MB of the bot's memory, needed only once a chart is drawn.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     count = max(len(bars), 1)
     # About 1,000 px wide: sharp on a phone, a few dozen kB.
     figure = Figure(figsize=(6.4, 1.6 + 0.55 * count), dpi=160, layout="constrained")
