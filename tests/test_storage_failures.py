@@ -29,23 +29,12 @@ from bot.fake_telegram import FakeTelegram
 from storage import personnel, readiness
 from storage.db import Database
 from tests.harness import BotHarness, Member
+from tests.test_abuse import brimob
 from tests.test_authorization_matrix import snapshot
 
 KOMANDAN = Member(
     "75020345", "Hendra Wijaya", "AKBP", "BRIMOB", "Sat Brimob", "081300000001", "komandan", 2001
 )
-
-
-def brimob(n: int) -> Member:
-    return Member(
-        f"{80100000 + n}",
-        f"Brimob {n:03d}",
-        "Bripda",
-        "BRIMOB",
-        f"Kompi {n % 3 + 1}",
-        f"0813{10000000 + n}",
-        user_id=10000 + n,
-    )
 
 
 FAST = {
