@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
+from typing import Any
 
 import pytest
 
@@ -64,3 +66,35 @@ async def test_a_failing_statement_rolls_back_everything_in_the_transaction(db: 
         await duplicate()
     assert await _count(db) == 0
     assert await db.integrity_check() == "ok"
+
+
+async def test_statements_run_on_the_connections_thread_in_one_trip_each(db: Database) -> None:
+    # storage/db.py relies on aiosqlite's private `_execute` (one thread trip per statement);
+    # an aiosqlite upgrade that changes it must fail here, not in production.
+    main = threading.get_ident()
+    seen: list[int] = []
+    original = db.conn._execute
+
+    async def counting(fn: Any, *args: Any) -> Any:
+        seen.append(main)
+        return await original(fn, *args)
+
+    db.conn._execute = counting  # type: ignore[method-assign]
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+            first = await tx.execute("INSERT INTO t (name) VALUES (?)", ("a",))
+            await tx.executemany("INSERT INTO t (name) VALUES (?)", [("b",), ("c",)])
+            changed = await tx.execute_rowcount("UPDATE t SET name = upper(name)")
+            thread = await tx._on_thread(lambda conn: threading.get_ident())
+        one = await db.fetchone("SELECT name FROM t WHERE id = ?", (first,))
+        rows = await db.fetchall("SELECT name FROM t ORDER BY id")
+    finally:
+        db.conn._execute = original  # type: ignore[method-assign]
+    assert (first, changed) == (1, 3)
+    assert one is not None
+    assert one["name"] == "A"
+    assert [r["name"] for r in rows] == ["A", "B", "C"]
+    assert thread != main
+    # BEGIN, CREATE, INSERT, executemany, UPDATE, the thread probe, COMMIT, two reads.
+    assert len(seen) == 9
