@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
+from telegram.ext import CommandHandler
 
+from bot.commands import COMMANDS
 from bot.services import SiagaContext
 
 Button = tuple[str, str]
+Callback = Callable[[Update, SiagaContext], Coroutine[Any, Any, None]]
 
 
 def inline_keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -47,6 +50,42 @@ async def reply(
 def is_private(update: Update) -> bool:
     chat = update.effective_chat
     return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def open_private_chat_markup(context: SiagaContext) -> InlineKeyboardMarkup:
+    """One button that opens the private chat with the bot (for answers given in a group)."""
+    url = f"https://t.me/{context.bot.username}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.label("group-open-private"), url=url)]]
+    )
+
+
+def command(name: str, callback: Callback) -> CommandHandler[SiagaContext, None]:
+    """The handler of command `name`, kept to the chats `bot/commands.py` declares for it.
+
+    A command its `CommandSpec` lists for private chats only (`group=False`) does nothing in a
+    group but answer, there, that it is used in the private chat with the bot, with a button
+    that opens it. Everything else is `callback`'s to decide (authorization included).
+    """
+    spec = next((c for c in COMMANDS if name == c.name or name in c.aliases), None)
+    if spec is None:
+        raise ValueError(f"/{name} has no CommandSpec in bot/commands.py")
+    if spec.group:
+        return CommandHandler(name, callback)
+
+    async def private_only(update: Update, context: SiagaContext) -> None:
+        if is_private(update):
+            await callback(update, context)
+            return
+        await reply(
+            update,
+            context,
+            "error-private-only",
+            command=name,
+            reply_markup=open_private_chat_markup(context),
+        )
+
+    return CommandHandler(name, private_only)
 
 
 def command_args(context: SiagaContext) -> list[str]:

@@ -7,8 +7,6 @@ Telegram only vouches for the phone in a contact the user shares of themselves (
 from __future__ import annotations
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -20,7 +18,7 @@ from bot.domain import callback_data
 from bot.domain.phone import normalize_phone
 from bot.services import SiagaApp, SiagaContext
 from handlers import menus
-from handlers.common import is_private, markup_json, reply
+from handlers.common import is_private, markup_json, open_private_chat_markup, reply
 from handlers.gate import resolve_actor
 from handlers.help import render_help
 from handlers.text_input import expects
@@ -61,17 +59,7 @@ async def _ask_for_contact(update: Update, context: SiagaContext) -> None:
 
 
 async def _open_private_chat(update: Update, context: SiagaContext) -> None:
-    username = context.bot.username
-    button = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    context.label("group-open-private"), url=f"https://t.me/{username}"
-                )
-            ]
-        ]
-    )
-    await reply(update, context, "start-in-group", reply_markup=button)
+    await reply(update, context, "start-in-group", reply_markup=open_private_chat_markup(context))
 
 
 async def on_contact(update: Update, context: SiagaContext) -> None:

@@ -1,16 +1,16 @@
-"""Admins appoint and remove commanders (/angkat, /copot) and release account links (/lepas)."""
+"""Admins appoint and remove commanders (/angkat, /copot) and release account links (/lepas),
+in the private chat with the bot."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.domain.roles import ParseError, parse_appointment, parse_nrp
 from bot.services import SiagaApp, SiagaContext
 from handlers import menus
-from handlers.common import command_args, reply, require_admin
+from handlers.common import command, command_args, reply, require_admin
 from storage import audit, categories, outbox, personnel, users
 from storage.db import Transaction
 from storage.outbox import OutgoingMessage, Priority
@@ -166,6 +166,7 @@ async def _tell_person(
 
 
 def register(app: SiagaApp) -> None:
-    app.add_handler(CommandHandler("angkat", appoint))
-    app.add_handler(CommandHandler("copot", dismiss))
-    app.add_handler(CommandHandler("lepas", release))
+    # Private chat only (bot/commands.py): in a group they change nothing and say where to go.
+    app.add_handler(command("angkat", appoint))
+    app.add_handler(command("copot", dismiss))
+    app.add_handler(command("lepas", release))

@@ -274,6 +274,8 @@ POSKO_COMMANDERS_ONLY = no("posko-commander-only")
 ADMINS_ONLY = no("error-admin-only")
 PRIVATE_ONLY = no("readiness-private-only")
 EXPORT_PRIVATE_ONLY = no("eks-private-only")
+# Commands bot/commands.py lists for private chats only (handlers.common.command).
+PRIVATE_CHAT_ONLY = no("error-private-only")
 
 
 def row(
@@ -327,12 +329,13 @@ def command_table() -> dict[str, dict[str, dict[str, Outcome]]]:
         "/help": help_,
         "/bahasa": language,
         "/language": language,
-        # Admin work: the targets are people who are not askers here.
+        # Admin work, in the private chat: the targets are people who are not askers here.
+        # In the group it changes nothing, whoever asks; the answer points to the private chat.
         f"/angkat {EKO.nrp} komandan BRIMOB": row(
-            admins(ok("roles-appointed")), admins(ok("roles-appointed"))
+            admins(ok("roles-appointed")), people(PRIVATE_CHAT_ONLY, PRIVATE_CHAT_ONLY)
         ),
-        f"/copot {FAJAR.nrp}": row(admins(ok()), admins(ok())),
-        f"/lepas {EKO.nrp}": row(admins(ok()), admins(ok())),
+        f"/copot {FAJAR.nrp}": row(admins(ok()), people(PRIVATE_CHAT_ONLY, PRIVATE_CHAT_ONLY)),
+        f"/lepas {EKO.nrp}": row(admins(ok()), people(PRIVATE_CHAT_ONLY, PRIVATE_CHAT_ONLY)),
         # Command groups: in the group only, by commanders; re-scoping within one's own.
         "/posko": row(
             people(no("posko-in-private"), no("posko-in-private")),
@@ -611,6 +614,7 @@ REFUSAL_PHRASES = {
         "error-commander-only",
         "posko-commander-only",
         "error-admin-only",
+        "error-private-only",
         "apel-scope-forbidden",
         "mobilize-error-out-of-scope",
         "sts-scope-outside",

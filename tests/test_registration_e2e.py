@@ -328,3 +328,42 @@ async def _wait_reachable(bot: BotHarness, chat_id: int, *, expected: bool) -> N
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"chat {chat_id} reachable={not expected}, expected {expected}")
+
+
+async def test_admin_commands_in_a_group_change_nothing_and_point_to_the_private_chat(
+    bot: BotHarness,
+) -> None:
+    member = bot.fake.user(1001, first_name="Andi")
+    await member.share_contact(phone=ANDI.phone)
+    await bot.fake.wait_for_message(1001, "Terdaftar")
+    group = bot.fake.group(-100555, "Posko Sanggau")
+    admin = bot.fake.user(ADMIN_ID, first_name="Admin")
+    group.set_member(admin)
+
+    await admin.send("/angkat 87050123 komandan BRIMOB", chat=group)
+    answer = await bot.fake.wait_for_message(-100555, "hanya dipakai di chat pribadi")
+    assert "/angkat" in answer.text
+    assert answer.reply_markup == {
+        "inline_keyboard": [[{"text": "Buka chat pribadi", "url": "https://t.me/siaga_test_bot"}]]
+    }
+    await admin.send("/copot@siaga_test_bot 87050123", chat=group)
+    await bot.fake.wait_for_message(-100555, "Perintah /copot hanya dipakai")
+
+    # The same in English.
+    await admin.send("/bahasa")
+    await bot.fake.wait_for_message(ADMIN_ID, "Choose a language")
+    await admin.press("English")
+    await bot.fake.wait_for_message(ADMIN_ID, "Language: English")
+    await admin.send("/lepas 87050123", chat=group)
+    english = await bot.fake.wait_for_message(-100555, "only used in a private chat")
+    assert "/lepas" in english.text
+    assert english.button_texts == ["Open private chat"]
+    await bot.fake.wait_idle()
+
+    person = await personnel.by_nrp(bot.db, ANDI.nrp)
+    assert person is not None
+    assert person.role == "anggota"
+    assert person.telegram_user_id == 1001
+    actions = {e.action for e in await audit.entries(bot.db)}
+    assert not actions & {"role.appointed", "role.dismissed", "registration.released"}
+    assert not [m for m in bot.fake.sent_to(1001) if "Anda sekarang" in (m.text or "")]

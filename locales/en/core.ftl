@@ -7,6 +7,7 @@ text-not-expected = This message was not expected. Use the buttons on a message,
 unknown-command = Unknown command. Type /help to see the commands you can use.
 error-commander-only = This command is for commanders only.
 error-admin-only = This command is for admins only.
+error-private-only = /{ $command } is only used in a private chat with the bot, not in a group: nothing was changed. Open a private chat with the bot and type it there.
 error-apology = Sorry, something went wrong while handling your request. The team has been told; please try again shortly.
 error-apology-short = Sorry, something went wrong. Please try again.
 button-invalid = This button is no longer valid.

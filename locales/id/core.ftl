@@ -7,6 +7,7 @@ text-not-expected = Pesan ini tidak sedang ditunggu. Gunakan tombol pada pesan, 
 unknown-command = Perintah tidak dikenal. Ketik /bantuan untuk melihat perintah yang bisa Anda gunakan.
 error-commander-only = Perintah ini hanya untuk komandan.
 error-admin-only = Perintah ini hanya untuk admin.
+error-private-only = Perintah /{ $command } hanya dipakai di chat pribadi dengan bot, tidak di grup: tidak ada yang diubah. Buka chat pribadi dengan bot lalu ketik perintahnya di sana.
 error-apology = Maaf, terjadi kesalahan saat memproses permintaan Anda. Tim sudah diberi tahu; silakan coba lagi sebentar lagi.
 error-apology-short = Maaf, terjadi kesalahan. Silakan coba lagi.
 button-invalid = Tombol ini tidak berlaku lagi.
