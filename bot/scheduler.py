@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Transaction, Deadline], Awaitable[None]]
 CommitHook = Callable[[], None]
+StartHook = Callable[[Transaction], Awaitable[None]]
 
 # Even with a wake-up on every change, look at the table at least this often: a caller that
 # schedules a deadline and forgets `wake()` is late by at most this much, never forgotten.
@@ -55,6 +56,7 @@ class Scheduler:
         self._clock = clock
         self._handlers: dict[str, Handler] = {}
         self._commit_hooks: list[CommitHook] = []
+        self._start_hooks: list[StartHook] = []
         self._max_attempts = max_attempts
         self._retry_base = retry_base
         self._retry_max = retry_max
@@ -80,6 +82,12 @@ class Scheduler:
         """Call `hook` after each handler's transaction commits (e.g. `delivery.wake`)."""
         self._commit_hooks.append(hook)
 
+    def at_start(self, hook: StartHook) -> None:
+        """Run `hook` in a transaction of its own each time the scheduler starts, before its
+        first turn: for a feature to arm a row that follows the configuration (which may
+        have changed while the bot was down). A hook that raises is logged and skipped."""
+        self._start_hooks.append(hook)
+
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
@@ -88,6 +96,12 @@ class Scheduler:
         if self.running:
             return
         self._stopping = False
+        for hook in self._start_hooks:
+            try:
+                async with self._db.transaction() as tx:
+                    await hook(tx)
+            except Exception:
+                log.exception("scheduler start hook %r failed", hook)
         self._wakeup.set()  # first turn catches up on everything already due
         self._task = asyncio.create_task(self._run(), name="siaga-scheduler")
 

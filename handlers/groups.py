@@ -12,6 +12,10 @@
   that writes the message, so a restart or a catch-up never sends a slot twice.
 - Pinned mode: one status message per group, edited in place through the outbox (which paces
   edits to the group limit); it is pinned once it has been sent.
+- Jam rawan begins by the switch (`/jamrawan on`) or when a configured window opens (one
+  deadline row, `jamrawan.window`, armed for the next opening at start, when the windows
+  change and each time it fires). Either way `jam_rawan_began` asks at once those whose SIAP
+  is stale by the shorter measure.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from bot.domain.status import (
     format_windows,
     interval_for,
     jam_rawan_active,
+    next_window_start,
     parse_windows,
     plan_broadcast,
     safe_windows,
@@ -65,6 +70,9 @@ from storage.outbox import OutgoingMessage, Priority
 log = logging.getLogger(__name__)
 
 BROADCAST_KIND = "posko.broadcast"
+# One row: the next moment a configured jam rawan window opens.
+WINDOW_KIND = "jamrawan.window"
+WINDOW_REF = "next"
 # Handler group for my_chat_member: apart from group 0 so that a private-chat membership
 # handler elsewhere (blocking, unblocking) and this one both see their updates.
 MEMBERSHIP_GROUP = 1
@@ -727,6 +735,11 @@ async def jamrawan_command(update: Update, context: SiagaContext) -> None:
             details={"windows": windows_text},
         )
         await reschedule_all(tx, now)
+        await arm_window_start(services, tx, now)
+        values = await groups.effective_values(tx, services.settings)
+        if jam_rawan_active(values, now, False):
+            # A window that holds the present opens now.
+            await jam_rawan_began(services, tx, now)
     services.scheduler.wake()
     shown = await _windows_text(context)
     await reply(
@@ -794,7 +807,7 @@ async def _switch(update: Update, context: SiagaContext, on: bool) -> str:
             )
             await reschedule_all(tx, now)
             if on:
-                await readiness.pull_rechecks_forward(tx, await services.stale_after(tx), now)
+                await jam_rawan_began(services, tx, now)
     services.scheduler.wake()
     settings = services.settings
     if on:
@@ -812,6 +825,43 @@ async def _switch(update: Update, context: SiagaContext, on: bool) -> str:
         key = "jr-turned-off" if changed else "jr-already-off"
         await reply(update, context, key, windows=await _windows_text(context))
     return key
+
+
+async def jam_rawan_began(services: Services, tx: Transaction, now: datetime) -> int:
+    """Jam rawan has just begun (the switch, or a configured window opening): SIAP goes stale
+    sooner, so each SIAP person's recheck moves to their new, earlier time, and whoever is
+    stale by the shorter measure already is asked now. Returns how many rechecks moved."""
+    return await readiness.pull_rechecks_forward(tx, await services.stale_after(tx), now)
+
+
+async def arm_window_start(services: Services, tx: Transaction, now: datetime) -> None:
+    """Arm the row for the next opening of a configured window (none configured: disarm)."""
+    values = await groups.effective_values(tx, services.settings)
+    opens = next_window_start(now, services.settings.zone, safe_windows(values.jam_rawan_windows))
+    if opens is None:
+        await deadlines.cancel(tx, WINDOW_KIND, WINDOW_REF)
+    else:
+        await deadlines.schedule(tx, WINDOW_KIND, WINDOW_REF, opens)
+
+
+async def on_window_start(services: Services, tx: Transaction, _deadline: Deadline) -> None:
+    """A configured window opened (or did while the bot was down): as the switch does, then
+    arm the next opening. A row left over from windows since changed asks nobody."""
+    now = services.clock.now()
+    values = await groups.effective_values(tx, services.settings)
+    if jam_rawan_active(values, now, False):
+        await jam_rawan_began(services, tx, now)
+    await arm_window_start(services, tx, now)
+
+
+async def watch_windows(services: Services, tx: Transaction) -> None:
+    """At start: arm the next opening for the windows configured now. A row that fell due
+    while the bot was down is left to fire (it asks, then arms the next one itself)."""
+    now = services.clock.now()
+    row = await deadlines.get(tx, WINDOW_KIND, WINDOW_REF)
+    if row is not None and row.state == "pending" and row.due_at <= now:
+        return
+    await arm_window_start(services, tx, now)
 
 
 async def on_jam_rawan_button(update: Update, context: SiagaContext) -> None:
@@ -838,9 +888,17 @@ def register(app: SiagaApp) -> None:
     async def unreachable(person_id: int | None, chat_id: int, dedup_key: str) -> None:
         await on_unreachable(services, person_id, chat_id, dedup_key)
 
+    async def window_start(tx: Transaction, deadline: Deadline) -> None:
+        await on_window_start(services, tx, deadline)
+
+    async def at_start(tx: Transaction) -> None:
+        await watch_windows(services, tx)
+
     pinner = Pinner(app)
     services.extras["posko.pinner"] = pinner
     services.scheduler.on(BROADCAST_KIND, broadcast)
+    services.scheduler.on(WINDOW_KIND, window_start)
+    services.scheduler.at_start(at_start)
     services.scheduler.after_commit(pinner.kick)
     services.delivery.on_unreachable(unreachable)
     app.add_handler(CommandHandler("posko", posko_command))

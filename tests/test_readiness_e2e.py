@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.readiness import Readiness, State
 from bot.fake_telegram.models import SentMessage
+from handlers import groups as groups_handlers
 from storage import apel as store
 from storage import deadlines, groups, personnel, readiness
 from tests.harness import COMMANDER_ID, KOMANDAN, BotHarness, brimob, poh
 from tests.test_apel_e2e import ADMIN_ID, answered, card_shows, start, texts
 
 ANDI = 1001
+WIB = ZoneInfo("Asia/Pontianak")
 
 
 async def person_id(harness: BotHarness, nrp: str) -> int:
@@ -259,9 +262,7 @@ async def test_jam_rawan_shortens_how_long_siap_stays_fresh(harness: BotHarness)
 async def test_switching_jam_rawan_on_asks_those_whose_siap_is_now_stale(
     harness: BotHarness,
 ) -> None:
-    await start(
-        harness, [KOMANDAN, brimob(1)], readiness_stale_hours=12, jam_rawan_stale_hours=4
-    )
+    await start(harness, [KOMANDAN, brimob(1)], readiness_stale_hours=12, jam_rawan_stale_hours=4)
     fake = harness.fake
     andi = fake.user(ANDI)
     await andi.send("/siap")
@@ -272,3 +273,86 @@ async def test_switching_jam_rawan_on_asks_those_whose_siap_is_now_stale(
     commander = fake.user(COMMANDER_ID)
     await commander.send("/jamrawan on")
     await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
+
+
+def asked(harness: BotHarness) -> int:
+    """How many times Andi has been asked to confirm a stale SIAP."""
+    return sum("Konfirmasi kesiapan" in t for t in texts(harness, ANDI))
+
+
+async def window_row_due(harness: BotHarness) -> datetime:
+    row = await deadlines.get(harness.db, groups_handlers.WINDOW_KIND, groups_handlers.WINDOW_REF)
+    assert row is not None
+    assert row.state == "pending"
+    return row.due_at
+
+
+async def test_a_jam_rawan_window_opening_asks_those_whose_siap_is_now_stale(
+    harness: BotHarness,
+) -> None:
+    """As the switch does: at 03.00 WIB the window opens and a SIAP of 7 hours is stale by
+    jam rawan's 4, so Andi is asked then, not at 08.00 when his 12 hours run out. The opening
+    is a deadline row: once per opening, and one that passed while the bot was down fires
+    when it is back."""
+    await start(
+        harness,
+        [KOMANDAN, brimob(1)],
+        readiness_stale_hours=12,
+        jam_rawan_stale_hours=4,
+        jam_rawan_windows="03:00-05:00",
+    )
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/siap")
+    done = await fake.wait_for_message(ANDI, "Anda SIAP")  # 14 Feb, 20.00 WIB
+    assert "15 Feb 2024 08.00 WIB" in done.text
+    assert await window_row_due(harness) == datetime(2024, 2, 15, 3, 0, tzinfo=WIB)
+
+    harness.clock.advance(hours=6, minutes=59)  # 02.59
+    await fake.wait_idle()
+    assert asked(harness) == 0
+    harness.clock.advance(minutes=1)  # 03.00: the window opens
+    ask = await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
+    assert "14 Feb 2024 20.00 WIB" in ask.text
+    assert await window_row_due(harness) == datetime(2024, 2, 16, 3, 0, tzinfo=WIB)
+    harness.clock.advance(hours=1)
+    await fake.wait_idle()
+    assert asked(harness) == 1
+
+    # The next evening he confirms at 20.00 (fresh until 08.00); the bot is down from then
+    # until 03.30, after the window opened: back up, it asks at once, and only once.
+    harness.clock.set(datetime(2024, 2, 15, 20, 0, tzinfo=WIB).astimezone(UTC))
+    await andi.send("/siap")
+    await fake.wait_for_message(ANDI, "16 Feb 2024 08.00 WIB")
+    await fake.wait_idle()
+    before = asked(harness)
+    await harness.stop()
+    harness.clock.advance(hours=7, minutes=30)
+    await harness.start()
+    await fake.wait_for(lambda: asked(harness) > before, what="the catch-up question")
+    assert "15 Feb 2024 20.00 WIB" in fake.last_sent_to(ANDI).text
+    assert await window_row_due(harness) == datetime(2024, 2, 17, 3, 0, tzinfo=WIB)
+    await harness.restart()
+    harness.clock.advance(minutes=10)
+    await fake.wait_idle()
+    assert asked(harness) == before + 1
+
+
+async def test_setting_windows_that_hold_the_present_asks_at_once(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1)], readiness_stale_hours=12, jam_rawan_stale_hours=4)
+    fake = harness.fake
+    andi = fake.user(ANDI)
+    await andi.send("/siap")
+    await fake.wait_for_message(ANDI, "Anda SIAP")
+    harness.clock.advance(hours=5)  # 01.00 WIB
+    await fake.wait_idle()
+    assert asked(harness) == 0
+    assert (
+        await deadlines.get(harness.db, groups_handlers.WINDOW_KIND, groups_handlers.WINDOW_REF)
+        is None
+    )
+    admin = fake.user(ADMIN_ID)
+    await admin.send("/jamrawan 00:00-02:00")
+    await fake.wait_for_message(ADMIN_ID, "Jadwal jam rawan")
+    await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
+    assert await window_row_due(harness) == datetime(2024, 2, 16, 0, 0, tzinfo=WIB)

@@ -280,3 +280,33 @@ async def test_a_deadline_moved_later_after_it_was_read_does_not_fire_early(
         await deadlines.schedule(tx, "k", "1", start + timedelta(minutes=5))
         assert not await deadlines.mark_done(tx, seen.id, start)
         assert await deadlines.mark_done(tx, seen.id, start + timedelta(minutes=5))
+
+
+async def test_start_hooks_run_before_the_first_turn_and_a_failing_one_is_skipped(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A start hook arms a row that is due already: the first turn fires it."""
+    handler = Recorder()
+    scheduler = Scheduler(db, clock)
+    scheduler.on("jamrawan.window", handler)
+    seen: list[str] = []
+
+    async def broken(tx: Transaction) -> None:
+        seen.append("broken")
+        await deadlines.schedule(tx, "jamrawan.window", "rolled-back", clock.now())
+        raise RuntimeError("boom")
+
+    async def arm_now(tx: Transaction) -> None:
+        seen.append("arm")
+        await deadlines.schedule(tx, "jamrawan.window", "next", clock.now())
+
+    scheduler.at_start(broken)
+    scheduler.at_start(arm_now)
+    await scheduler.start()
+    try:
+        await eventually(lambda: _async(handler.calls == ["next"]))
+        assert seen == ["broken", "arm"]
+        assert await deadlines.get(db, "jamrawan.window", "rolled-back") is None
+        assert "start hook" in caplog.text
+    finally:
+        await scheduler.stop()

@@ -27,6 +27,7 @@ from bot.domain.status import (
     format_windows,
     is_jam_rawan,
     next_window_change,
+    next_window_start,
     parse_scope,
     parse_windows,
     plan_broadcast,
@@ -114,6 +115,23 @@ def test_next_window_change() -> None:
     # 20.00 WIB: the two windows join over midnight, so the next change is 06.00.
     assert next_window_change(wib(20), WIB, windows) == wib(6, day=15).astimezone(UTC)
     assert next_window_change(wib(20), WIB, ()) is None
+
+
+def test_next_window_start_is_where_jam_rawan_begins() -> None:
+    windows = parse_windows("18:00-23:59,00:00-06:00")
+    # 12.00 WIB: the evening window opens at 18.00 today.
+    assert next_window_start(wib(12), WIB, windows) == wib(18).astimezone(UTC)
+    # At 18.00 itself, and later that night: tomorrow's 18.00. The 00.00 window continues
+    # the evening one, so midnight is no new beginning.
+    assert next_window_start(wib(18), WIB, windows) == wib(18, day=15).astimezone(UTC)
+    assert next_window_start(wib(23, 59), WIB, windows) == wib(18, day=15).astimezone(UTC)
+    assert next_window_start(wib(3), WIB, windows) == wib(18).astimezone(UTC)
+    two = parse_windows("03:00-05:00,12:00-13:00")
+    assert next_window_start(wib(4), WIB, two) == wib(12).astimezone(UTC)
+    assert next_window_start(wib(12, 30), WIB, two) == wib(3, day=15).astimezone(UTC)
+    # Windows that cover the whole day between them never begin; no windows, neither.
+    assert next_window_start(wib(12), WIB, parse_windows("00:00-12:00,12:00-24:00")) is None
+    assert next_window_start(wib(12), WIB, ()) is None
 
 
 # -- staleness -----------------------------------------------------------------------------

@@ -205,6 +205,26 @@ def next_window_change(
     return None
 
 
+def next_window_start(now: datetime, zone: ZoneInfo, windows: Sequence[Window]) -> datetime | None:
+    """The first moment after `now` (to the minute) where jam rawan begins by the clock: a
+    window opens while none was open the minute before (windows that touch, such as
+    `18:00-23:59,00:00-06:00`, are one stretch that begins once). None if it never begins."""
+    if not windows:
+        return None
+    starts = sorted({w.start for w in windows})
+    local = now.astimezone(zone)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    for day in range(3):
+        for minute in starts:
+            candidate = (midnight + timedelta(days=day, minutes=minute)).replace(tzinfo=None)
+            moment = candidate.replace(tzinfo=zone)
+            if moment <= local:
+                continue
+            if not is_jam_rawan(moment - timedelta(minutes=1), windows):
+                return moment.astimezone(UTC)
+    return None
+
+
 class StalenessValues(Protocol):
     """What `stale_after` reads; `bot.config.Settings` has all of these."""
 
