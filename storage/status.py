@@ -8,7 +8,6 @@ edit here and nowhere else.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -53,6 +52,9 @@ async def units(db: Db) -> list[str]:
 
 # -- the roster as the counts see it -----------------------------------------------------------
 
+# Every query of a person's readiness here selects `p.id, {_READINESS}` first: `_readiness`
+# reads those eight columns by position. /status reads 3,294 rows at a time, and looking
+# columns up by name would cost more than building the row's objects.
 _READINESS = (
     "r.state, r.reason, r.reason_text, r.until, r.confirmed_at, r.callout_id, r.last_deployed_at"
 )
@@ -60,25 +62,30 @@ _UNREACHABLE = (
     "(p.telegram_user_id IN (SELECT chat_id FROM unreachable)"
     " OR p.id IN (SELECT person_id FROM unreachable WHERE person_id IS NOT NULL))"
 )
+# The stored text to the member, without the enum machinery of `State(text)`.
+_STATES: dict[str, State] = {state.value: state for state in State}
 
 
 def _readiness(row: sqlite3.Row, drills: set[int]) -> Readiness | None:
-    if row["state"] is None:
+    """The readiness of a row that starts with `p.id, {_READINESS}` (None: never answered)."""
+    stored, reason, reason_text, until, confirmed_at, callout_id, last_deployed_at = row[1:8]
+    if stored is None:
         return None
-    readiness = Readiness(
-        person_id=row["id"],
-        state=State(row["state"]),
-        reason=row["reason"],
-        reason_text=row["reason_text"],
-        until=_dt(row["until"]),
-        confirmed_at=from_db(row["confirmed_at"]),
-        callout_id=row["callout_id"],
-        last_deployed_at=_dt(row["last_deployed_at"]),
-    )
-    if readiness.state is State.BERTUGAS and readiness.person_id in drills:
+    person_id = row[0]
+    state = _STATES[stored]
+    if state is State.BERTUGAS and person_id in drills:
         # Deployed on a drill only: real strength counts them as available.
-        return dataclasses.replace(readiness, state=State.SIAP, callout_id=None)
-    return readiness
+        state, callout_id = State.SIAP, None
+    return Readiness(
+        person_id,
+        state,
+        reason,
+        reason_text,
+        from_db(until) if until else None,
+        from_db(confirmed_at),
+        callout_id,
+        from_db(last_deployed_at) if last_deployed_at else None,
+    )
 
 
 async def people_states(db: Db, scope: StatusScope) -> list[PersonState]:
@@ -86,22 +93,19 @@ async def people_states(db: Db, scope: StatusScope) -> list[PersonState]:
     where, params = _scope_clause(scope)
     drills = await callouts.deployed_on_drills(db)
     rows = await db.fetchall(
-        f"SELECT p.id, p.category_code, p.unit, p.telegram_user_id, {_READINESS},"
-        f" {_UNREACHABLE} AS unr"
+        f"SELECT p.id, {_READINESS}, p.category_code, p.unit,"
+        f" p.telegram_user_id IS NOT NULL, {_UNREACHABLE}"
         " FROM personnel p LEFT JOIN readiness r ON r.person_id = p.id"
         f" WHERE p.active = 1 AND {where} ORDER BY p.id",
         params,
     )
-    return [
-        PersonState(
-            category=r["category_code"],
-            unit=r["unit"],
-            linked=r["telegram_user_id"] is not None,
-            readiness=_readiness(r, drills),
-            unreachable=bool(r["unr"]),
+    people = []
+    for row in rows:
+        category, unit, linked, unreachable = row[8:]
+        people.append(
+            PersonState(category, unit, bool(linked), _readiness(row, drills), bool(unreachable))
         )
-        for r in rows
-    ]
+    return people
 
 
 # -- live call-outs and open roll calls --------------------------------------------------------
@@ -241,7 +245,7 @@ async def named_states(db: Db, scope: StatusScope, commander: StatusScope) -> li
     mine, mine_params = _scope_clause(commander)
     drills = await callouts.deployed_on_drills(db)
     rows = await db.fetchall(
-        f"SELECT p.id, p.rank, p.name, p.unit, p.category_code, {_READINESS},"
+        f"SELECT p.id, {_READINESS}, p.rank, p.name, p.unit, p.category_code,"
         f" {_UNREACHABLE} AS unr FROM personnel p LEFT JOIN readiness r ON r.person_id = p.id"
         f" WHERE p.active = 1 AND {where} AND {mine}"
         " ORDER BY p.category_code, p.unit, p.name, p.id",
@@ -288,8 +292,8 @@ async def roster_entries(db: Db, scope: StatusScope) -> list[RosterEntry]:
     where, params = _scope_clause(scope)
     drills = await callouts.deployed_on_drills(db)
     rows = await db.fetchall(
-        "SELECT p.id, p.nrp, p.rank, p.name, p.category_code, p.unit, p.phone, p.role,"
-        f" p.telegram_user_id, {_READINESS}, {_UNREACHABLE} AS unr"
+        f"SELECT p.id, {_READINESS}, p.nrp, p.rank, p.name, p.category_code, p.unit, p.phone,"
+        f" p.role, p.telegram_user_id, {_UNREACHABLE} AS unr"
         " FROM personnel p LEFT JOIN readiness r ON r.person_id = p.id"
         f" WHERE p.active = 1 AND {where} ORDER BY p.category_code, p.unit, p.name, p.id",
         params,
