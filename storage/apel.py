@@ -305,6 +305,18 @@ async def called_targets(db: DB, rollcall_id: int) -> list[Target]:
     return [_target(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class AnswerWrite:
+    """One person's answer to one roll call, as `record_answers` stores it."""
+
+    rollcall_id: int
+    person_id: int
+    answer: Answer
+    reason: str | None = None
+    reason_text: str | None = None
+    awaiting_location: bool = False
+
+
 async def record_answer(
     tx: Transaction,
     rollcall_id: int,
@@ -317,34 +329,82 @@ async def record_answer(
     awaiting_location: bool = False,
 ) -> Target | None:
     """Store the latest answer; None when it is the answer already stored (a double tap)."""
-    current = await target(tx, rollcall_id, person_id)
-    if current is None:
-        return None
-    if (
-        current.answer == answer.value
-        and current.reason == reason
-        and (reason_text is None or current.reason_text == reason_text)
-    ):
-        return None
-    location_state: str | None = None
-    if answer is Answer.YES:
-        location_state = LocationState.AWAITING.value if awaiting_location else None
-    await tx.execute(
+    write = AnswerWrite(rollcall_id, person_id, answer, reason, reason_text, awaiting_location)
+    return (await record_answers(tx, [write], now))[0]
+
+
+async def record_answers(
+    tx: Transaction, writes: Sequence[AnswerWrite], now: datetime
+) -> list[Target | None]:
+    """`record_answer` for many people at once (one person once), with one statement of each
+    kind for all of them: a burst of taps is written together. In the order given."""
+    pairs = [(w.rollcall_id, w.person_id) for w in writes]
+    current = await _targets_of(tx, pairs)
+    changed: list[AnswerWrite] = []
+    for write in writes:
+        found = current.get((write.rollcall_id, write.person_id))
+        if found is None or (
+            found.answer == write.answer.value
+            and found.reason == write.reason
+            and (write.reason_text is None or found.reason_text == write.reason_text)
+        ):
+            continue
+        changed.append(write)
+    if not changed:
+        return [None] * len(writes)
+    at = to_db(now)
+    await tx.executemany(
         "UPDATE rollcall_targets SET answer = ?, reason = ?, reason_text = ?, answered_at = ?,"
         " revision = revision + 1, location_state = ?, latitude = NULL, longitude = NULL,"
         " distance_m = NULL, located_at = NULL WHERE rollcall_id = ? AND person_id = ?",
-        (
-            answer.value,
-            reason,
-            reason_text,
-            to_db(now),
-            location_state,
-            rollcall_id,
-            person_id,
-        ),
+        [
+            (
+                w.answer.value,
+                w.reason,
+                w.reason_text,
+                at,
+                LocationState.AWAITING.value
+                if w.answer is Answer.YES and w.awaiting_location
+                else None,
+                w.rollcall_id,
+                w.person_id,
+            )
+            for w in changed
+        ],
     )
-    await _log(tx, rollcall_id, person_id, now, answer.value, reason, reason_text)
-    return await target(tx, rollcall_id, person_id)
+    await _log_many(
+        tx,
+        [
+            (w.rollcall_id, w.person_id, at, w.answer.value, w.reason, w.reason_text)
+            for w in changed
+        ],
+    )
+    after = await _targets_of(tx, [(w.rollcall_id, w.person_id) for w in changed])
+    recorded = {(w.rollcall_id, w.person_id) for w in changed}
+    return [after.get(pair) if pair in recorded else None for pair in pairs]
+
+
+async def _targets_of(db: DB, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Target]:
+    """The target rows of these (roll call, person) pairs, read a roll call at a time."""
+    people: dict[int, list[int]] = {}
+    for rollcall_id, person_id in pairs:
+        people.setdefault(rollcall_id, []).append(person_id)
+    found: dict[tuple[int, int], Target] = {}
+    for rollcall_id, ids in people.items():
+        rows = await db.fetchall(
+            f"SELECT {_T_COLUMNS} FROM rollcall_targets WHERE rollcall_id = ?"
+            " AND person_id IN (SELECT value FROM json_each(?))",
+            (rollcall_id, json.dumps(ids)),
+        )
+        for row in rows:
+            found[(rollcall_id, row["person_id"])] = _target(row)
+    return found
+
+
+async def targets_of(db: DB, rollcall_id: int, person_ids: Sequence[int]) -> dict[int, Target]:
+    """This roll call's target rows of these people, by person id."""
+    found = await _targets_of(db, [(rollcall_id, p) for p in person_ids])
+    return {person_id: t for (_, person_id), t in found.items()}
 
 
 async def set_reason_text(
@@ -388,15 +448,24 @@ async def set_location(
     )
 
 
+# An open readiness check that called the person (r: the roll call, t: their target row).
+_CALLED_BY_CHECK = "r.kind = 'cek' AND t.excluded IS NULL AND t.chat_id IS NOT NULL"
+
+
 async def open_checks_for(db: DB, person_id: int, now: datetime) -> list[RollCall]:
     """Open readiness checks that called this person: a readiness change answers them too."""
-    return await _open_with_target(
-        db,
-        person_id,
-        now,
-        "r.kind = 'cek' AND t.excluded IS NULL AND t.chat_id IS NOT NULL",
-        "r.id",
+    return await _open_with_target(db, person_id, now, _CALLED_BY_CHECK, "r.id")
+
+
+async def called_by_open_checks(db: DB, person_ids: Sequence[int], now: datetime) -> set[int]:
+    """Which of these people an open readiness check has called (`open_checks_for` of many)."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT t.person_id FROM rollcalls r JOIN rollcall_targets t"
+        " ON t.rollcall_id = r.id WHERE r.state = 'open' AND r.closes_at > ?"
+        f" AND {_CALLED_BY_CHECK} AND t.person_id IN (SELECT value FROM json_each(?))",
+        (to_db(now), json.dumps(list(person_ids))),
     )
+    return {int(r[0]) for r in rows}
 
 
 async def present_in_open(db: DB, person_id: int, now: datetime) -> list[RollCall]:
@@ -434,10 +503,16 @@ async def _log(
     reason: str | None,
     detail: str | None,
 ) -> None:
-    await tx.execute(
+    await _log_many(tx, [(rollcall_id, person_id, to_db(now), answer, reason, detail)])
+
+
+async def _log_many(
+    tx: Transaction, rows: Sequence[tuple[int, int, str, str | None, str | None, str | None]]
+) -> None:
+    await tx.executemany(
         "INSERT INTO rollcall_answer_log (rollcall_id, person_id, at, answer, reason, detail)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (rollcall_id, person_id, to_db(now), answer, reason, detail),
+        rows,
     )
 
 

@@ -201,7 +201,9 @@ class Transaction(_Reads):
         return await self._on_thread(partial(_rowcount, sql, tuple(params)))
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        await self._on_thread(partial(_many, sql, [tuple(r) for r in rows]))
+        batch = [tuple(r) for r in rows]
+        if batch:
+            await self._on_thread(partial(_many, sql, batch))
 
     async def executescript_in_tx(self, script: str) -> None:
         # sqlite3's executescript() commits first; run statement by statement instead.

@@ -60,18 +60,30 @@ async def schedule(
     re-arm its own deadline for a periodic job: the scheduler marks the row done *before*
     calling the handler, in the same transaction).
     """
-    await tx.execute(
-        "INSERT INTO deadlines (kind, ref, due_at, payload) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(kind, ref) DO UPDATE SET due_at = excluded.due_at,"
-        " payload = excluded.payload, state = 'pending', attempts = 0, last_error = NULL,"
-        " fired_at = NULL",
-        (kind, str(ref), to_db(due_at), json.dumps(payload or {}, ensure_ascii=False)),
-    )
+    await schedule_many(tx, kind, [(ref, due_at)], payload)
     row = await tx.fetchone(
         "SELECT id FROM deadlines WHERE kind = ? AND ref = ?", (kind, str(ref))
     )
     assert row is not None
     return int(row[0])
+
+
+async def schedule_many(
+    tx: Transaction,
+    kind: str,
+    due: Iterable[tuple[str | int, datetime]],
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """`schedule` for many refs of one kind in one statement (a burst of taps re-arms
+    thousands of readiness rechecks)."""
+    body = json.dumps(payload or {}, ensure_ascii=False)
+    await tx.executemany(
+        "INSERT INTO deadlines (kind, ref, due_at, payload) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(kind, ref) DO UPDATE SET due_at = excluded.due_at,"
+        " payload = excluded.payload, state = 'pending', attempts = 0, last_error = NULL,"
+        " fired_at = NULL",
+        [(kind, str(ref), to_db(due_at), body) for ref, due_at in due],
+    )
 
 
 async def cancel(tx: Transaction, kind: str, ref: str | int) -> bool:

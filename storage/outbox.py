@@ -8,6 +8,7 @@ reads due rows in priority order and marks them sent.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -110,6 +111,18 @@ async def enqueue_document(
     return inserted > 0
 
 
+@dataclass(frozen=True)
+class Edit:
+    """New content for the message sent under `target_key` (see `enqueue_edit`)."""
+
+    target_key: str
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    priority: Priority = Priority.REMINDER
+    parse_mode: str | None = "HTML"
+
+
 async def enqueue_edit(
     tx: Transaction,
     *,
@@ -127,8 +140,15 @@ async def enqueue_edit(
     flight when a new one comes, the drainer sends the newest content once more afterwards:
     N edits during one request cost at most two requests, and the last content wins.
     """
-    edit_key = f"edit:{target_key}"
-    await tx.execute(
+    await enqueue_edits(
+        tx, [Edit(target_key, chat_id, text, reply_markup, priority, parse_mode)], now
+    )
+
+
+async def enqueue_edits(tx: Transaction, edits: Sequence[Edit], now: datetime) -> None:
+    """`enqueue_edit` for many messages in one statement."""
+    at = to_db(now)
+    await tx.executemany(
         "INSERT INTO outbox (kind, dedup_key, target_key, chat_id, priority, text, parse_mode,"
         " reply_markup, next_attempt_at, created_at)"
         " VALUES ('edit', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -140,17 +160,20 @@ async def enqueue_edit(
         " state = 'pending', attempts = 0, last_error = NULL, revision = outbox.revision + 1,"
         " next_attempt_at = CASE WHEN outbox.state = 'pending' THEN outbox.next_attempt_at"
         " ELSE excluded.next_attempt_at END",
-        (
-            edit_key,
-            target_key,
-            chat_id,
-            int(priority),
-            text,
-            parse_mode,
-            _markup(reply_markup),
-            to_db(now),
-            to_db(now),
-        ),
+        [
+            (
+                f"edit:{e.target_key}",
+                e.target_key,
+                e.chat_id,
+                int(e.priority),
+                e.text,
+                e.parse_mode,
+                _markup(e.reply_markup),
+                at,
+                at,
+            )
+            for e in edits
+        ],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,18 @@ async def by_telegram_user(db: Database | Transaction, telegram_user_id: int) ->
         f"SELECT {_COLUMNS} FROM personnel WHERE telegram_user_id = ?", (telegram_user_id,)
     )
     return _person(row) if row else None
+
+
+async def active_by_telegram_users(
+    db: Database | Transaction, telegram_user_ids: Sequence[int]
+) -> dict[int, Person]:
+    """The active people linked to these accounts, by account id."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM personnel WHERE active = 1"
+        " AND telegram_user_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(telegram_user_ids)),),
+    )
+    return {int(r["telegram_user_id"]): _person(r) for r in rows}
 
 
 async def active_by_phone(db: Database | Transaction, phone: str) -> list[Person]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
@@ -64,12 +65,28 @@ async def set_ready(tx: Transaction, person_id: int, now: datetime, *, source: s
 
     Returns False when the person is deployed and nothing changed.
     """
-    current = await get(tx, person_id)
-    if current is not None and current.state is State.BERTUGAS:
-        return False
-    await _upsert(tx, person_id, State.SIAP, None, None, None, now, callout_id=None)
-    await _history(tx, person_id, now, State.SIAP, None, source)
-    return True
+    return person_id in await set_ready_many(tx, [(person_id, source)], now)
+
+
+async def set_ready_many(
+    tx: Transaction, people: Sequence[tuple[int, str]], now: datetime
+) -> set[int]:
+    """`set_ready` for many (person id, source) at once; returns who is SIAP now (not the
+    deployed). One statement of each kind: a burst of *Hadir* taps is written together."""
+    deployed = await _deployed_among(tx, [person_id for person_id, _ in people])
+    ready = [(person_id, source) for person_id, source in people if person_id not in deployed]
+    await _upsert_many(tx, [(p, State.SIAP, None, None, None, now, None) for p, _ in ready])
+    await _history_many(tx, [(p, now, State.SIAP, None, source) for p, source in ready])
+    return {person_id for person_id, _ in ready}
+
+
+async def _deployed_among(tx: Transaction, person_ids: Sequence[int]) -> set[int]:
+    rows = await tx.fetchall(
+        "SELECT person_id FROM readiness WHERE state = ?"
+        " AND person_id IN (SELECT value FROM json_each(?))",
+        (State.BERTUGAS.value, json.dumps(list(person_ids))),
+    )
+    return {int(r[0]) for r in rows}
 
 
 async def set_not_ready(
@@ -121,10 +138,20 @@ async def confirm_ready(
     tx: Transaction, person_id: int, now: datetime, *, source: str, stale_after: timedelta
 ) -> bool:
     """SIAP now, and ask again when it goes stale. False when deployed (nothing changed)."""
-    if not await set_ready(tx, person_id, now, source=source):
-        return False
-    await deadlines.schedule(tx, RECHECK_DEADLINE, person_id, now + stale_after)
-    return True
+    return person_id in await confirm_ready_many(
+        tx, [(person_id, source)], now, stale_after=stale_after
+    )
+
+
+async def confirm_ready_many(
+    tx: Transaction, people: Sequence[tuple[int, str]], now: datetime, *, stale_after: timedelta
+) -> set[int]:
+    """`confirm_ready` for many (person id, source); returns who is SIAP now."""
+    ready = await set_ready_many(tx, people, now)
+    await deadlines.schedule_many(
+        tx, RECHECK_DEADLINE, [(person_id, now + stale_after) for person_id in sorted(ready)]
+    )
+    return ready
 
 
 async def pull_rechecks_forward(tx: Transaction, stale_after: timedelta, now: datetime) -> int:
@@ -188,31 +215,52 @@ async def _upsert(
     *,
     callout_id: int | None,
 ) -> None:
-    await tx.execute(
+    await _upsert_many(tx, [(person_id, state, reason, reason_text, until, now, callout_id)])
+
+
+async def _upsert_many(
+    tx: Transaction,
+    rows: Sequence[
+        tuple[int, State, str | None, str | None, datetime | None, datetime, int | None]
+    ],
+) -> None:
+    await tx.executemany(
         "INSERT INTO readiness (person_id, state, reason, reason_text, until, confirmed_at,"
         " callout_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(person_id) DO UPDATE SET state = excluded.state, reason = excluded.reason,"
         " reason_text = excluded.reason_text, until = excluded.until,"
         " confirmed_at = excluded.confirmed_at, callout_id = excluded.callout_id,"
         " updated_at = excluded.updated_at",
-        (
-            person_id,
-            state.value,
-            reason,
-            reason_text,
-            to_db(until) if until else None,
-            to_db(now),
-            callout_id,
-            to_db(now),
-        ),
+        [
+            (
+                person_id,
+                state.value,
+                reason,
+                reason_text,
+                to_db(until) if until else None,
+                to_db(now),
+                callout_id,
+                to_db(now),
+            )
+            for person_id, state, reason, reason_text, until, now, callout_id in rows
+        ],
     )
 
 
 async def _history(
     tx: Transaction, person_id: int, now: datetime, state: State, reason: str | None, source: str
 ) -> None:
-    await tx.execute(
+    await _history_many(tx, [(person_id, now, state, reason, source)])
+
+
+async def _history_many(
+    tx: Transaction, rows: Sequence[tuple[int, datetime, State, str | None, str]]
+) -> None:
+    await tx.executemany(
         "INSERT INTO readiness_history (person_id, at, state, reason, source)"
         " VALUES (?, ?, ?, ?, ?)",
-        (person_id, to_db(now), state.value, reason, source),
+        [
+            (person_id, to_db(now), state.value, reason, source)
+            for person_id, now, state, reason, source in rows
+        ],
     )

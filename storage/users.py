@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,3 +67,13 @@ async def language_of(db: Database | Transaction, telegram_user_id: int, default
         "SELECT language FROM telegram_users WHERE telegram_user_id = ?", (telegram_user_id,)
     )
     return str(row[0]) if row and row[0] else default
+
+
+async def clear_pending_input(tx: Transaction, pending: Sequence[tuple[int, str]]) -> None:
+    """Forget each (user, input) still awaited — an answer given by button made it moot.
+    An account awaiting something else keeps it."""
+    await tx.executemany(
+        "UPDATE telegram_users SET pending_input = NULL"
+        " WHERE telegram_user_id = ? AND pending_input = ?",
+        list(pending),
+    )

@@ -307,3 +307,30 @@ async def test_the_migration_creates_the_tables(db: Database, table: str) -> Non
     )
     assert row is not None
     assert await db.schema_version() >= 4
+
+
+async def test_answers_recorded_together_skip_the_ones_already_so(db: Database) -> None:
+    await seed_people(db)
+    rc_id = await open_rollcall(db)
+    async with db.transaction() as tx:
+        await store.record_answer(tx, rc_id, 1, Answer.YES, NOW)
+        results = await store.record_answers(
+            tx,
+            [
+                store.AnswerWrite(rc_id, 1, Answer.YES),  # a double tap
+                store.AnswerWrite(rc_id, 2, Answer.NO, "sakit"),
+                store.AnswerWrite(rc_id, 3, Answer.YES, awaiting_location=True),
+                store.AnswerWrite(rc_id, 99, Answer.YES),  # not a target
+            ],
+            NOW + timedelta(seconds=5),
+        )
+    first, second, third, stranger = results
+    assert first is None
+    assert stranger is None
+    assert second is not None
+    assert (second.person_id, second.answer, second.reason) == (2, "no", "sakit")
+    assert third is not None
+    assert third.location_state == LocationState.AWAITING.value
+    assert third.answered_at == NOW + timedelta(seconds=5)
+    log = await store.answer_log(db, rc_id)
+    assert [(p, a) for p, a, _ in log] == [(1, "yes"), (2, "no"), (3, "yes")]

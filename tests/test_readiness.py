@@ -235,3 +235,23 @@ def test_every_apel_and_readiness_key_exists_in_both_languages() -> None:
         f"{lang}:{k}" for lang in ("id", "en") for k in sorted(keys) if not catalog.has(lang, k)
     ]
     assert missing == []
+
+
+async def test_many_confirmed_at_once_skip_the_deployed(services: Services) -> None:
+    db = services.db
+    async with db.transaction() as tx:
+        await readiness.set_deployed(tx, 2, 7, START)
+        ready = await readiness.confirm_ready_many(
+            tx, [(1, "apel:1"), (2, "apel:1")], START, stale_after=STALE
+        )
+    assert ready == {1}
+    first, second = [await readiness.get(db, p) for p in (1, 2)]
+    assert first is not None
+    assert first.state is State.SIAP
+    assert second is not None
+    assert second.state is State.BERTUGAS
+    assert [h[3] for h in await readiness.history(db, 1)] == ["apel:1"]
+    armed = await deadlines.get(db, readiness.RECHECK_DEADLINE, 1)
+    assert armed is not None
+    assert armed.due_at == START + STALE
+    assert await deadlines.get(db, readiness.RECHECK_DEADLINE, 2) is None
