@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -12,6 +12,7 @@ from bot.delivery import Delivery, SharedRateLimiter
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
 from bot.services import Services, SiagaApp, SiagaContext
+from bot.telegram_bot import build_bot
 from bot.updates import InboxUpdateProcessor, InboxUpdater
 from storage.db import Database
 
@@ -21,8 +22,6 @@ log = logging.getLogger(__name__)
 def build_application(
     settings: Settings, *, clock: Clock | None = None, catalog: Catalog | None = None
 ) -> SiagaApp:
-    if settings.bot_token is None:
-        raise ValueError("SIAGA_BOT_TOKEN is not set")
     services = Services(
         settings=settings,
         clock=clock or SystemClock(),
@@ -33,25 +32,31 @@ def build_application(
     services._scheduler = Scheduler(lambda: services.db, services.clock)
     services._delivery = Delivery(settings, lambda: services.db, services.catalog, services.clock)
     services._scheduler.after_commit(services._delivery.wake)
+    processor = InboxUpdateProcessor(1024, lambda: services.db)
+    # Direct replies and the outbox drainer share one budget of Telegram's limits.
+    bot: ExtBot[None] = build_bot(settings, SharedRateLimiter(services._delivery.limits))
     builder = (
         ApplicationBuilder()
-        .token(settings.bot_token.get_secret_value())
+        .bot(bot)
         .context_types(ContextTypes(context=SiagaContext))
         # A slow send must never hold up someone else's button answer; an update's inbox row
         # is deleted once it has been processed (bot/updates.py).
-        .concurrent_updates(InboxUpdateProcessor(1024, lambda: services.db))
-        # Direct replies and the outbox drainer share one budget of Telegram's limits.
-        .rate_limiter(SharedRateLimiter(services._delivery.limits))
+        .concurrent_updates(processor)
         .post_init(_start_services)
         .post_shutdown(_stop_services)
     )
-    if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url)
-    if settings.api_file_url:
-        builder = builder.base_file_url(settings.api_file_url)
     app = builder.build()
-    # Updates are committed to the inbox before getUpdates acknowledges them.
-    app.updater = InboxUpdater(app.bot, app.update_queue, lambda: services.db, services.clock)
+    # Updates are committed to the inbox before getUpdates acknowledges them; taps that a
+    # feature answers a batch at a time skip PTB's update objects (bot/taps.py).
+    app.updater = InboxUpdater(
+        app.bot,
+        app.update_queue,
+        lambda: services.db,
+        services.clock,
+        lane=services.taps,
+        processor=processor,
+        process=app.process_update,
+    )
     app.bot_data["services"] = services
 
     from handlers import register_all

@@ -312,6 +312,7 @@ class ApiAnswer:
     description: str = ""
     retry_after: float | None = None
     migrate_to: int | None = None
+    result: Any = None
 
 
 class BotApiClient:
@@ -324,6 +325,10 @@ class BotApiClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._session is not None
 
     async def start(self) -> None:
         if self._session is None:
@@ -380,7 +385,7 @@ def _parse_answer(status: int, body: bytes) -> ApiAnswer:
     if parsed.get("ok") is True:
         result = parsed.get("result")
         message_id = result.get("message_id") if isinstance(result, dict) else None
-        return ApiAnswer(True, status, message_id=message_id)
+        return ApiAnswer(True, status, message_id=message_id, result=result)
     code = parsed.get("error_code")
     params = parsed.get("parameters") or {}
     retry_after = params.get("retry_after") if isinstance(params, dict) else None

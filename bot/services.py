@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Catalog
+from bot.taps import TapLane
 from storage.db import Database, Transaction
 from storage.personnel import CommandScope, Person
 
@@ -27,6 +28,8 @@ class Services:
     _db: Database | None = None
     _delivery: Delivery | None = None
     _scheduler: Scheduler | None = None
+    # Features route the buttons they answer a batch at a time here (bot/taps.py).
+    taps: TapLane = field(default_factory=TapLane)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property

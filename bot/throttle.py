@@ -45,6 +45,14 @@ class FloodGate:
         self._buckets: dict[int, _Bucket] = {}
         self.refused = 0  # for logs and tests
 
+    def has_room(self, user_id: int) -> bool:
+        """Would `admit` let this user through now? (Counts nothing.)"""
+        bucket = self._buckets.get(user_id)
+        if bucket is None:
+            return True
+        elapsed = max(self._clock() - bucket.at, 0.0)
+        return bucket.tokens + elapsed * self.rate >= 1.0
+
     def admit(self, user_id: int) -> Verdict:
         now = self._clock()
         bucket = self._buckets.get(user_id)

@@ -12,11 +12,15 @@ it has put them on the in-memory queue; a crash while they wait or run loses the
    `Application.process_update` has finished with it (handlers' errors are handled inside
    it, so "finished" includes "failed and reported").
 
+3. Taps whose buttons a feature handles a batch at a time (`bot/taps.py`, roll-call answers)
+   skip PTB's `Update` objects: polling reads the raw JSON, and the lane takes those taps
+   straight from it, holding their senders' turn like the processor does.
+
 Processing is therefore at-least-once: an update being processed at a crash runs again after
 the restart. Handlers are written for that already (rule 4: every tap re-reads its rows, a
 second tap does not count twice).
 
-Webhook mode is not covered: PTB's webhook server answers Telegram before processing.
+Webhook mode uses `bot/webhook.py`, which hands each update to `accept` as well.
 """
 
 from __future__ import annotations
@@ -24,20 +28,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor, Updater
 
 from bot.clock import Clock, SystemClock
+from bot.delivery import ApiAnswer, BotApiClient
+from bot.taps import Tap, TapLane
 from storage import inbox
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 DbSource = Database | Callable[[], Database]
+Payload = dict[str, Any]
+# Telegram's answers that say "this token or this poller is wrong", not "try again soon".
+_REFUSED = {401: "invalid token", 404: "invalid token", 409: "another poller or a webhook"}
 
 
 def _resolve(source: DbSource) -> Database:
@@ -47,18 +57,33 @@ def _resolve(source: DbSource) -> Database:
 class InboxUpdater(Updater):
     """Drop-in for PTB's `Updater` (polling only): `app.updater = InboxUpdater(...)`."""
 
+    # How long to wait after Telegram refused the token or the poller (401/404/409): these
+    # rarely mend in seconds, and retrying fast would only flood the log.
+    refused_wait_s = 5.0
+
     def __init__(
         self,
         bot: Bot,
         update_queue: asyncio.Queue[object],
         db: DbSource,
         clock: Clock | None = None,
+        *,
+        lane: TapLane | None = None,
+        processor: InboxUpdateProcessor | None = None,
+        process: Callable[[Update], Awaitable[None]] | None = None,
     ) -> None:
+        """`lane`, `processor` and `process` (the application's `process_update`) together
+        switch the tap lane on; without them every update goes to PTB's queue."""
         super().__init__(bot=bot, update_queue=update_queue)
         self._db_source = db
         self._clock = clock or SystemClock()
+        self._lane = lane if processor is not None and process is not None else None
+        self._processor = processor
+        self._process = process
+        self._api: BotApiClient | None = None
         self._poll_task: asyncio.Task[None] | None = None
         self._commit_task: asyncio.Task[None] | None = None
+        self._lane_tasks: set[asyncio.Task[None]] = set()
         self.committed = 0  # updates written to the inbox, for tests and logs
         self.replayed = 0
 
@@ -81,11 +106,17 @@ class InboxUpdater(Updater):
         if not self._initialized:
             raise RuntimeError("This Updater was not initialized via `Updater.initialize`!")
         self._running = True
+        # Its own connection: a long poll must not wait behind, or hold up, anything else.
+        self._api = BotApiClient(
+            self.bot.base_url, "", timeout_s=timeout + 10.0, max_connections=1
+        )
         try:
+            await self._api.start()
             await self.bot.delete_webhook(drop_pending_updates=bool(drop_pending_updates))
             await self.replay()
         except BaseException:
             self._running = False
+            await self._api.close()
             raise
         self._poll_task = asyncio.create_task(
             self._poll(timeout, allowed_updates, poll_interval), name="siaga-inbox-poll"
@@ -96,18 +127,57 @@ class InboxUpdater(Updater):
         """Queue what was committed but not processed before the last stop or crash."""
         last = await inbox.last_update_id(self.db)
         self._last_update_id = last + 1 if last is not None else 0
-        for _update_id, payload in await inbox.unprocessed(self.db):
-            await self.update_queue.put(Update.de_json(payload, self.bot))
-            self.replayed += 1
+        payloads = [payload for _update_id, payload in await inbox.unprocessed(self.db)]
+        self.replayed += len(payloads)
+        await self._route(payloads)
         if self.replayed:
             log.warning("re-processing %d updates left over from the last run", self.replayed)
 
-    async def accept(self, updates: Sequence[Update]) -> None:
-        """Commit, then queue: polling and the webhook both hand updates over through here."""
-        self._commit_task = asyncio.create_task(self._commit(updates))
+    async def accept(self, payloads: Sequence[Payload]) -> None:
+        """Commit, then hand on: polling and the webhook both deliver updates through here."""
+        self._commit_task = asyncio.create_task(self._commit(payloads))
         await asyncio.shield(self._commit_task)
-        for update in updates:
-            await self.update_queue.put(update)
+        await self._route(payloads)
+
+    async def _route(self, payloads: Sequence[Payload]) -> None:
+        """Taps the lane takes go to it; everything else, in order, to PTB's queue. A sender
+        with other updates in this batch or still in processing keeps the usual path, so one
+        person's updates stay in order."""
+        taps: list[Tap] = []
+        lane, processor = self._lane, self._processor
+        senders = Counter(_payload_sender(p) for p in payloads) if lane else Counter()
+        for payload in payloads:
+            tap = lane.claim(payload) if lane is not None else None
+            if (
+                tap is not None
+                and processor is not None
+                and senders[tap.user_id] == 1
+                and not processor.busy(tap.user_id)
+            ):
+                await processor.hold(tap.user_id)
+                taps.append(tap)
+            else:
+                await self.update_queue.put(Update.de_json(payload, self.bot))
+        if taps:
+            task = asyncio.create_task(self._run_lane(taps), name="siaga-tap-lane")
+            self._lane_tasks.add(task)
+            task.add_done_callback(self._lane_tasks.discard)
+
+    async def _run_lane(self, taps: list[Tap]) -> None:
+        assert self._lane is not None
+        assert self._processor is not None
+        try:
+            left = await self._lane.handle(taps)
+            # Still holding each sender's turn: their later updates wait for these.
+            await asyncio.gather(*(self._process_one(tap) for tap in left))
+        finally:
+            for tap in taps:
+                self._processor.release(tap.user_id)
+        self._processor.finished([tap.update_id for tap in taps])
+
+    async def _process_one(self, tap: Tap) -> None:
+        assert self._process is not None
+        await self._process(Update.de_json(tap.payload, self.bot))
 
     async def stop(self) -> None:
         if not self._running:
@@ -124,6 +194,11 @@ class InboxUpdater(Updater):
             with contextlib.suppress(Exception):
                 await self._commit_task
             self._commit_task = None
+        if self._lane_tasks:
+            await asyncio.gather(*self._lane_tasks, return_exceptions=True)
+        if self._api is not None:
+            await self._api.close()
+            self._api = None
         # No final "acknowledge" call: the committed offset is in the database already.
 
     async def _poll(
@@ -131,32 +206,46 @@ class InboxUpdater(Updater):
     ) -> None:
         backoff = 0.0
         while self._running:
-            try:
-                updates = await self.bot.get_updates(
-                    offset=self._last_update_id,
-                    timeout=long_poll_s,
-                    allowed_updates=allowed_updates,
-                )
-            except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-                continue
-            except (InvalidToken, Conflict) as exc:
-                log.error("getUpdates refused: %s; trying again in 5 s", exc)
-                await asyncio.sleep(5)
-                continue
-            except (NetworkError, TelegramError) as exc:
-                backoff = min(max(backoff * 2, 0.5), 30.0)
-                log.warning("getUpdates failed (%s); trying again in %.1f s", exc, backoff)
-                await asyncio.sleep(backoff)
+            answer = await self._get_updates(long_poll_s, allowed_updates)
+            if not answer.ok or not isinstance(answer.result, list):
+                if answer.retry_after is not None:
+                    log.warning("getUpdates: flood limit, waiting %.0f s", answer.retry_after)
+                    await asyncio.sleep(answer.retry_after)
+                elif answer.status in _REFUSED:
+                    log.error(
+                        "getUpdates refused (%s: %s); trying again in %.1f s",
+                        _REFUSED[answer.status],
+                        answer.description,
+                        self.refused_wait_s,
+                    )
+                    await asyncio.sleep(self.refused_wait_s)
+                else:
+                    backoff = min(max(backoff * 2, 0.5), 30.0)
+                    log.warning(
+                        "getUpdates failed (%s); trying again in %.1f s",
+                        answer.description or answer.status,
+                        backoff,
+                    )
+                    await asyncio.sleep(backoff)
                 continue
             backoff = 0.0
-            if updates:
-                await self.accept(updates)
+            if answer.result:
+                await self.accept(answer.result)
             elif poll_interval:
                 await asyncio.sleep(poll_interval)
 
-    async def _commit(self, updates: Sequence[Update]) -> None:
-        rows = [(u.update_id, u.to_dict()) for u in updates]
+    async def _get_updates(
+        self, long_poll_s: int, allowed_updates: Sequence[str] | None
+    ) -> ApiAnswer:
+        """The raw JSON: PTB objects are built only for the updates that go to PTB."""
+        assert self._api is not None
+        request: dict[str, Any] = {"offset": self._last_update_id, "timeout": long_poll_s}
+        if allowed_updates is not None:
+            request["allowed_updates"] = list(allowed_updates)
+        return await self._api.call("getUpdates", request)
+
+    async def _commit(self, payloads: Sequence[Payload]) -> None:
+        rows = [(int(p["update_id"]), p) for p in payloads]
         while True:
             try:
                 async with self.db.transaction() as tx:
@@ -171,7 +260,7 @@ class InboxUpdater(Updater):
                     raise
                 await asyncio.sleep(1.0)
         self.committed += len(rows)
-        self._last_update_id = updates[-1].update_id + 1
+        self._last_update_id = max(self._last_update_id, rows[-1][0] + 1)
 
 
 class InboxUpdateProcessor(BaseUpdateProcessor):
@@ -192,22 +281,45 @@ class InboxUpdateProcessor(BaseUpdateProcessor):
         if sender is None:
             await coroutine
         else:
-            lock, users = self._sender_locks.get(sender, (asyncio.Lock(), 0))
-            self._sender_locks[sender] = (lock, users + 1)
+            await self.hold(sender)
             try:
-                async with lock:
-                    await coroutine
+                await coroutine
             finally:
-                lock, users = self._sender_locks[sender]
-                if users <= 1:
-                    del self._sender_locks[sender]
-                else:
-                    self._sender_locks[sender] = (lock, users - 1)
+                self.release(sender)
         if isinstance(update, Update):
-            self.processed += 1
-            self._done.append(update.update_id)
-            if self._flusher is None or self._flusher.done():
-                self._flusher = asyncio.create_task(self._flush(), name="siaga-inbox-done")
+            self.finished([update.update_id])
+
+    def busy(self, sender: int) -> bool:
+        """Is an update of this sender being processed or waiting for its turn?"""
+        return sender in self._sender_locks
+
+    async def hold(self, sender: int) -> None:
+        """Wait for this sender's turn (at once when `busy` is False)."""
+        lock, users = self._sender_locks.get(sender, (asyncio.Lock(), 0))
+        self._sender_locks[sender] = (lock, users + 1)
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._leave(sender)
+            raise
+
+    def release(self, sender: int) -> None:
+        self._sender_locks[sender][0].release()
+        self._leave(sender)
+
+    def _leave(self, sender: int) -> None:
+        lock, users = self._sender_locks[sender]
+        if users <= 1:
+            del self._sender_locks[sender]
+        else:
+            self._sender_locks[sender] = (lock, users - 1)
+
+    def finished(self, update_ids: Sequence[int]) -> None:
+        """These updates are done with: their inbox rows go (in one transaction, soon)."""
+        self.processed += len(update_ids)
+        self._done.extend(update_ids)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="siaga-inbox-done")
 
     async def _flush(self) -> None:
         # One transaction for everything finished meanwhile keeps the cost per update small.
@@ -236,6 +348,11 @@ def _sender(update: object) -> int | None:
     return None
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+def _payload_sender(payload: Payload) -> int | None:
+    """The `from.id` of an update's object (message, callback query, …), as JSON."""
+    for key, value in payload.items():
+        if key != "update_id" and isinstance(value, dict):
+            sender = value.get("from") or value.get("user")
+            if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+                return int(sender["id"])
+    return None

@@ -9,11 +9,13 @@ row written in the transaction that decided it; close and reminders are deadline
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -24,7 +26,8 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
 from bot.domain.apel import (
@@ -52,6 +55,8 @@ from bot.domain.geo import distance_m, format_distance
 from bot.domain.readiness import State
 from bot.i18n import format_moment, format_number, format_time
 from bot.services import Actor, Services, SiagaApp, SiagaContext
+from bot.taps import Tap
+from handlers import gate
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
 from handlers.locations import claims
 from handlers.text_input import expects
@@ -62,6 +67,8 @@ from storage.db import Transaction
 from storage.deadlines import Deadline
 from storage.outbox import OutgoingMessage, Priority
 from storage.personnel import Person
+
+log = logging.getLogger(__name__)
 
 NS = "ap"
 CLOSE_KIND = "apel.close"
@@ -420,13 +427,13 @@ class CardRefresher:
     def __init__(self) -> None:
         self._pending: set[int] = set()
 
-    def request(self, context: SiagaContext, rollcall_id: int) -> None:
+    def request(
+        self, app: Application[Any, Any, Any, Any, Any, Any], services: Services, rollcall_id: int
+    ) -> None:
         if rollcall_id in self._pending:
             return
         self._pending.add(rollcall_id)
-        context.application.create_task(
-            self._run(context.services, rollcall_id), name=f"apel-card-{rollcall_id}"
-        )
+        app.create_task(self._run(services, rollcall_id), name=f"apel-card-{rollcall_id}")
 
     async def _run(self, services: Services, rollcall_id: int) -> None:
         try:
@@ -1372,6 +1379,100 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
     await _record(update, context, rc, target, key, Answer.NO, reason)
 
 
+@dataclass(frozen=True)
+class _AnswerTap:
+    """One person's tap on Hadir or a reason, ready to be written."""
+
+    rc: RollCall
+    target: Target
+    key: str  # the outbox key of the message tapped (prompt or reminder)
+    user_id: int
+    chat_id: int
+    lang: str
+    answer: Answer
+    reason: str | None
+
+
+async def _write_answers(
+    services: Services,
+    tx: Transaction,
+    taps: Sequence[_AnswerTap],
+    now: datetime,
+    stale_after: timedelta,
+) -> list[tuple[Target | None, bool]]:
+    """What every answer writes, for many at once: the answer (None: it was already so),
+    SIAP confirmed for a Hadir (True: the person is SIAP now), a reason input made moot."""
+    updated = await store.record_answers(
+        tx,
+        [
+            store.AnswerWrite(
+                t.rc.id,
+                t.target.person_id,
+                t.answer,
+                t.reason,
+                awaiting_location=(
+                    t.answer is Answer.YES and t.rc.point is not None and t.rc.kind == "apel"
+                ),
+            )
+            for t in taps
+        ],
+        now,
+    )
+    written = [(t, u) for t, u in zip(taps, updated, strict=True) if u is not None]
+    ready = await readiness.confirm_ready_many(
+        tx,
+        [
+            (t.target.person_id, f"{t.rc.kind}:{t.rc.id}")
+            for t, _ in written
+            if t.answer is Answer.YES
+        ],
+        now,
+        stale_after=stale_after,
+    )
+    await users.clear_pending_input(
+        tx, [(t.user_id, f"{REASON_INPUT}:{t.rc.id}") for t, _ in written if t.reason != "lainnya"]
+    )
+    return [
+        (u, u is not None and t.answer is Answer.YES and t.target.person_id in ready)
+        for t, u in zip(taps, updated, strict=True)
+    ]
+
+
+async def _enqueue_answer_edits(
+    services: Services,
+    tx: Transaction,
+    written: Sequence[tuple[_AnswerTap, Target]],
+    now: datetime,
+) -> None:
+    """The tapped messages redrawn with the answer given and the buttons to change it."""
+    edits = []
+    for tap, updated in written:
+        rows = answer_rows(services, tap.rc, tap.lang, key_source(tap.key))
+        if tap.rc.kind == "cek" and tap.answer is Answer.NO:
+            rows += until_rows(services, tap.lang)
+        text = prompt_text(
+            services, tap.rc, tap.lang, now, status_lines(services, tap.rc, updated, tap.lang, now)
+        )
+        # The toast already confirms the answer: the edit must not overtake the prompts still
+        # owed to others (measured: a 3,294 roll call took 1.6x longer).
+        edits.append(outbox.Edit(tap.key, tap.chat_id, text, markup_json(rows), Priority.ROLLCALL))
+    await outbox.enqueue_edits(tx, edits, now)
+
+
+def _answer_toast(services: Services, tap: _AnswerTap) -> str:
+    lang = tap.lang
+    if tap.answer is Answer.YES:
+        return services.catalog.text(lang, "rollcall-answered-yes", kind=tap.rc.kind)
+    if tap.reason == "lainnya":
+        return services.catalog.text(lang, "rollcall-write-reason")
+    return services.catalog.text(
+        lang,
+        "rollcall-answered-no",
+        kind=tap.rc.kind,
+        reason=reason_label(services, lang, tap.reason),
+    )
+
+
 async def _record(
     update: Update,
     context: SiagaContext,
@@ -1388,29 +1489,22 @@ async def _record(
     lang = actor.language
     now = services.clock.now()
     stale_after = await services.stale_after()
-    source = f"{rc.kind}:{rc.id}"
     chat_id = target.chat_id or actor.user_id
+    tap = _AnswerTap(rc, target, key, actor.user_id, chat_id, lang, answer, reason)
     async with services.db.transaction() as tx:
-        updated = await store.record_answer(
-            tx,
-            rc.id,
-            target.person_id,
-            answer,
-            now,
-            reason=reason,
-            awaiting_location=answer is Answer.YES and rc.point is not None and rc.kind == "apel",
-        )
+        [(updated, ready)] = await _write_answers(services, tx, [tap], now, stale_after)
         synced: list[int] = []
         if updated is not None:
-            if answer is Answer.YES:
-                if await readiness.confirm_ready(
-                    tx, target.person_id, now, source=source, stale_after=stale_after
-                ):
-                    synced = await sync_checks(
-                        services, tx, target.person_id, chat_id, lang, Answer.YES, now, skip=rc.id
-                    )
-            elif rc.kind == "cek" and await readiness.declare_not_ready(
-                tx, target.person_id, now, reason=reason or "lainnya", source=source
+            if ready:
+                synced = await sync_checks(
+                    services, tx, target.person_id, chat_id, lang, Answer.YES, now, skip=rc.id
+                )
+            elif (
+                answer is Answer.NO
+                and rc.kind == "cek"
+                and await readiness.declare_not_ready(
+                    tx, target.person_id, now, reason=reason or "lainnya", source=f"cek:{rc.id}"
+                )
             ):
                 synced = await sync_checks(
                     services,
@@ -1423,45 +1517,119 @@ async def _record(
                     reason=reason or "lainnya",
                     skip=rc.id,
                 )
-            pending = f"{REASON_INPUT}:{rc.id}"
-            account = await users.get(tx, actor.user_id)
             if reason == "lainnya":
-                await users.set_pending_input(tx, actor.user_id, pending, now)
-            elif account is not None and account.pending_input == pending:
-                await users.set_pending_input(tx, actor.user_id, None, now)
+                await users.set_pending_input(tx, actor.user_id, f"{REASON_INPUT}:{rc.id}", now)
             if updated.location_state == LocationState.AWAITING and rc.point is not None:
                 await _ask_location(services, tx, rc, updated, chat_id, lang, now)
-            rows = answer_rows(services, rc, lang, key_source(key))
-            if rc.kind == "cek" and answer is Answer.NO:
-                rows += until_rows(services, lang)
-            await outbox.enqueue_edit(
-                tx,
-                target_key=key,
-                chat_id=chat_id,
-                text=prompt_text(
-                    services, rc, lang, now, status_lines(services, rc, updated, lang, now)
-                ),
-                reply_markup=markup_json(rows),
-                now=now,
-                # The toast below already confirms the answer: the edit must not overtake the
-                # prompts still owed to others (measured: a 3,294 roll call took 1.6x longer).
-                priority=Priority.ROLLCALL,
-            )
+            await _enqueue_answer_edits(services, tx, [(tap, updated)], now)
     if updated is None:
         await query.answer(context.label("rollcall-answer-same"))
         return
     services.wake_delivery()
     services.scheduler.wake()
     refresh_cards_later(context, [rc.id, *synced])
-    if answer is Answer.YES:
-        toast = context.label("rollcall-answered-yes", kind=rc.kind)
-    elif reason == "lainnya":
-        toast = context.label("rollcall-write-reason")
-    else:
-        toast = context.label(
-            "rollcall-answered-no", kind=rc.kind, reason=reason_label(services, lang, reason)
+    await query.answer(_answer_toast(services, tap))
+
+
+async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
+    """Hadir or a reason tapped on roll-call prompts, a burst at a time (`bot/taps.py`).
+
+    Takes the plain case only: an active person on the roster, not flooding, answering their
+    own prompt of an open apel without an assembly point, with an answer that is new, and
+    with no readiness check open for them. Those are written in one transaction and answered
+    together. Every other tap is returned and goes through `on_answer` and its rules.
+    """
+    services: Services = app.bot_data["services"]
+    db = services.db
+    now = services.clock.now()
+    plain: list[tuple[Tap, int, Answer, str | None]] = []
+    left: list[Tap] = []
+    for tap in taps:
+        parsed = _plain_answer(tap.data)
+        if parsed is None:
+            left.append(tap)
+        else:
+            plain.append((tap, *parsed))
+    if not plain:
+        return left
+    user_ids = [tap.user_id for tap, *_ in plain]
+    people = await personnel.active_by_telegram_users(db, user_ids)
+    languages = await store.languages_of(db, user_ids, services.settings.locale)
+    rollcalls = {rc_id: await store.get(db, rc_id) for rc_id in {p[1] for p in plain}}
+    targets = {
+        rc_id: await store.targets_of(db, rc_id, [p.id for p in people.values()])
+        for rc_id, rc in rollcalls.items()
+        if rc is not None
+    }
+    taken: list[tuple[Tap, _AnswerTap]] = []
+    for tap, rc_id, answer, reason in plain:
+        person = people.get(tap.user_id)
+        rc = rollcalls[rc_id]
+        target = targets[rc_id].get(person.id) if person and rc else None
+        if (
+            rc is None
+            or target is None
+            or not target.called
+            or rc.kind != "apel"
+            or rc.point is not None
+            or not rc.accepts_answers(now)
+            or (target.answer == answer.value and target.reason == reason)
+            or not gate.admit_tap(services, tap.user_id)
+        ):
+            left.append(tap)
+            continue
+        chat_id = target.chat_id or tap.user_id
+        key = rc.prompt_key(target.person_id)
+        lang = languages[tap.user_id]
+        taken.append(
+            (tap, _AnswerTap(rc, target, key, tap.user_id, chat_id, lang, answer, reason))
         )
-    await query.answer(toast)
+    if not taken:
+        return left
+    stale_after = await services.stale_after()
+    async with db.transaction() as tx:
+        # A readiness check of theirs needs `sync_checks`: those go the usual way.
+        checked = await store.called_by_open_checks(
+            tx, [a.target.person_id for _, a in taken], now
+        )
+        left += [tap for tap, a in taken if a.target.person_id in checked]
+        taken = [(tap, a) for tap, a in taken if a.target.person_id not in checked]
+        results = await _write_answers(services, tx, [a for _, a in taken], now, stale_after)
+        written = [(a, u) for (_, a), (u, _) in zip(taken, results, strict=True) if u]
+        await _enqueue_answer_edits(services, tx, written, now)
+    # Answered meanwhile (the same answer by another way): the usual path says so.
+    left += [tap for (tap, _), (u, _) in zip(taken, results, strict=True) if u is None]
+    done = [(tap, a) for (tap, a), (u, _) in zip(taken, results, strict=True) if u]
+    if done:
+        services.wake_delivery()
+        services.scheduler.wake()
+        for rc_id in {a.rc.id for _, a in done}:
+            _refresher(services).request(app, services, rc_id)
+        await asyncio.gather(
+            *(_answer_tap(app, tap, _answer_toast(services, a)) for tap, a in done)
+        )
+    return left
+
+
+def _plain_answer(data: callback_data.CallbackData) -> tuple[int, Answer, str | None] | None:
+    """(roll call, answer, reason) of Hadir or a reason but `lainnya` tapped on a prompt."""
+    rc_id = data.int_arg(0)
+    if rc_id is None or len(data.args) < 2 or data.args[1] != "p":
+        return None
+    if data.action == "y" and len(data.args) == 2:
+        return rc_id, Answer.YES, None
+    reason = data.args[2] if len(data.args) == 3 else None
+    if data.action == "r" and reason in REASONS and reason != "lainnya":
+        return rc_id, Answer.NO, reason
+    return None
+
+
+async def _answer_tap(app: SiagaApp, tap: Tap, text: str) -> None:
+    try:
+        await app.bot.answer_callback_query(tap.query_id, text)
+    except TelegramError as exc:
+        # Recorded all the same; the edited prompt shows the answer.
+        log.warning("answering tap %s failed: %s", tap.update_id, exc)
 
 
 async def sync_checks(
@@ -1510,7 +1678,7 @@ async def sync_checks(
 
 def refresh_cards_later(context: SiagaContext, rollcall_ids: list[int]) -> None:
     for rollcall_id in rollcall_ids:
-        _refresher(context.services).request(context, rollcall_id)
+        _refresher(context.services).request(context.application, context.services, rollcall_id)
 
 
 def key_source(key: str) -> str:
@@ -1709,7 +1877,7 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
             )
     services.wake_delivery()
     for rc in rollcalls:
-        _refresher(services).request(context, rc.id)
+        _refresher(services).request(context.application, services, rc.id)
     await message.reply_html("\n".join(lines), reply_markup=ReplyKeyboardRemove())
     return True
 
@@ -1811,6 +1979,7 @@ def register(app: SiagaApp) -> None:
     _deadline_handlers(services)
     app.add_handler(CommandHandler("apel", apel_command))
     app.add_handler(CallbackQueryHandler(on_answer, pattern=r"^ap:v1:(y|n|r|b):"))
+    services.taps.route(NS, partial(answer_taps, app))
     app.add_handler(CallbackQueryHandler(on_manage, pattern=r"^ap:v1:(rem|ext|cls):"))
     app.add_handler(CallbackQueryHandler(on_draft, pattern=r"^ap:v1:d[a-z]*:"))
     claims("rollcall", claim_location)

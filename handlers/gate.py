@@ -72,6 +72,13 @@ def flood_gate(services: Services) -> FloodGate:
     return found
 
 
+def admit_tap(services: Services, user_id: int) -> bool:
+    """For taps handled a batch at a time (bot/taps.py): counted and True unless the sender
+    is flooding; then False, and the tap goes through `gate`, which answers it."""
+    flood = flood_gate(services)
+    return flood.has_room(user_id) and flood.admit(user_id) is Verdict.ALLOW
+
+
 async def _throttle(update: Update, context: SiagaContext) -> None:
     """Stop this update here when its sender is flooding; a tap is answered all the same."""
     verdict = flood_gate(context.services).admit(context.actor.user_id)

@@ -243,3 +243,15 @@ async def test_a_flooder_is_slowed_politely_and_the_call_out_goes_first(
         lambda: len(fake.sent_to(FLOODER.user_id)) == len(to_flooder) + 1,
         what="an answer after the pause",
     )
+
+
+def test_has_room_tells_without_counting() -> None:
+    ticker = Ticker()
+    gate = FloodGate(2, 10.0, clock=ticker)
+    assert gate.has_room(7)
+    assert [gate.admit(7), gate.admit(7)] == [Verdict.ALLOW] * 2
+    assert [gate.has_room(7), gate.has_room(7)] == [False, False]
+    assert gate.admit(7) is Verdict.WARN  # looking did not use up the warning
+    ticker.now += 5.0
+    assert gate.has_room(7)
+    assert gate.admit(7) is Verdict.ALLOW

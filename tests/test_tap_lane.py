@@ -1,0 +1,198 @@
+"""Taps in a burst: the lane (bot/taps.py) records the plain ones together, the rest go the
+usual way with the usual answers, and one person's updates keep their order."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bot.domain.readiness import State
+from bot.updates import InboxUpdater
+from storage import apel as store
+from storage import deadlines, personnel, readiness
+from storage.readiness import RECHECK_DEADLINE
+from tests.delivery_support import eventually
+from tests.harness import BotHarness, Member, brimob, poh
+from tests.test_apel_e2e import ADMIN_ID, answered, card_shows, prompt_of, start
+
+PEOPLE = 40
+
+
+async def called(harness: BotHarness, count: int, *others: Member) -> None:
+    """`count` BRIMOB members and `others` linked, the admin calls them all to an apel, every
+    prompt has arrived."""
+    members = [*(brimob(i) for i in range(1, count + 1)), *others]
+    await start(harness, members, max_in_flight=64)
+    fake = harness.fake
+    await fake.user(ADMIN_ID, first_name="Admin").send("/apel semua 30")
+    await fake.wait_for_message(ADMIN_ID, f"{len(members)} personel dipanggil")
+    for member in members:
+        await prompt_of(harness, member.user_id)
+
+
+def lane_took(harness: BotHarness) -> int:
+    return harness.services.taps.handled
+
+
+async def test_a_burst_of_answers_is_recorded_together(harness: BotHarness) -> None:
+    await called(harness, PEOPLE)
+    fake = harness.fake
+    users = [fake.user(1000 + i) for i in range(1, PEOPLE + 1)]
+    present, sick = users[:30], users[30:]
+    # Tidak hadir opens the reasons (the usual path); the reason itself is a plain tap.
+    for user in sick:
+        await answered(harness, await user.press("Tidak hadir"))
+    before = lane_took(harness)
+    taps = await asyncio.gather(
+        *(u.press("Hadir") for u in present), *(u.press("Sakit") for u in sick)
+    )
+    answers = [await answered(harness, cq) for cq in taps]
+
+    assert lane_took(harness) - before == PEOPLE
+    assert all("HADIR tercatat" in a["text"] for a in answers[:30])
+    assert all("sakit" in a["text"].lower() for a in answers[30:])
+    rc = (await store.open_rollcalls(harness.db))[0]
+    by_person = {t.person_id: t for t in await store.called_targets(harness.db, rc.id)}
+    assert sorted((t.answer, t.reason) for t in by_person.values()) == sorted(
+        [("yes", None)] * 30 + [("no", "sakit")] * 10
+    )
+    log = await store.answer_log(harness.db, rc.id)
+    assert len([row for row in log if row[1] == "yes"]) == 30
+    # Hadir confirms SIAP and arms the recheck; an absence changes no readiness.
+    yes = [p for p, t in by_person.items() if t.answer == "yes"]
+    states = [await readiness.get(harness.db, p) for p in yes]
+    assert [s.state if s else None for s in states] == [State.SIAP] * 30
+    rechecks = {d.ref for d in await deadlines.pending(harness.db, RECHECK_DEADLINE)}
+    assert {str(p) for p in yes} <= rechecks
+    await card_shows(harness, ADMIN_ID, "✅ hadir 30", "⏳ belum menjawab 0")
+    # Each prompt is redrawn with the answer and the buttons to change it.
+    await fake.wait_for(
+        lambda: all("HADIR" in (fake.sent_to(u.id)[0].text or "") for u in present[:3]),
+        what="the prompts redrawn",
+    )
+
+
+async def test_taps_the_lane_leaves_get_the_usual_answers(harness: BotHarness) -> None:
+    await called(harness, 5, poh(1))
+    fake = harness.fake
+    again, gone, other, forged, plain = (fake.user(1000 + i) for i in range(1, 6))
+    checked = fake.user(poh(1).user_id)
+    await answered(harness, await again.press("Hadir"))
+    async with harness.offline() as tx:
+        await tx.execute("UPDATE personnel SET active = 0 WHERE nrp = ?", (brimob(2).nrp,))
+    await answered(harness, await other.press("Tidak hadir"))
+    # A readiness check open for the POH member: Hadir at the apel answers it too.
+    commander = fake.user(ADMIN_ID)
+    await commander.send("/cekkesiapan POH 30")
+    await fake.wait_for_message(checked.id, "CEK KESIAPAN")
+    rc = next(r for r in await store.open_rollcalls(harness.db) if r.kind == "apel")
+    apel_prompt = fake.sent_to(plain.id)[0]
+    before = lane_took(harness)
+
+    taps = await asyncio.gather(
+        again.press("Hadir", fake.sent_to(again.id)[0]),
+        gone.press("Hadir"),
+        other.press("Lainnya"),
+        forged.press_data(f"ap:v1:y:{rc.id + 99}:p", fake.sent_to(forged.id)[0]),
+        plain.press("Hadir", apel_prompt),
+        checked.press("Hadir", fake.sent_to(checked.id)[0]),
+    )
+    same, deactivated, write, invalid, ok, synced = [await answered(harness, cq) for cq in taps]
+
+    assert lane_took(harness) - before == 1  # only the plain tap
+    assert "HADIR tercatat" in ok["text"]
+    assert same["text"] == "Jawaban ini sudah tercatat."
+    assert deactivated["text"].startswith("Anda belum terdaftar")
+    assert write["text"] == "Tercatat. Ketik alasannya di chat ini."
+    assert invalid["text"] == "Tombol ini tidak berlaku lagi."
+    assert "HADIR tercatat" in synced["text"]
+    check = next(r for r in await store.open_rollcalls(harness.db) if r.kind == "cek")
+    person = await personnel.by_telegram_user(harness.db, checked.id)
+    assert person is not None
+    target = await store.target(harness.db, check.id, person.id)
+    assert target is not None
+    assert target.answer == "yes"
+
+
+async def test_a_reason_tapped_and_typed_at_once_stays_in_order(harness: BotHarness) -> None:
+    await called(harness, 2)
+    fake = harness.fake
+    user = fake.user(1001)
+    await answered(harness, await user.press("Tidak hadir"))
+    cq = await user.press("Lainnya")
+    await user.send("Mengantar keluarga ke rumah sakit")
+    await answered(harness, cq)
+    rc = (await store.open_rollcalls(harness.db))[0]
+    person = await personnel.by_telegram_user(harness.db, user.id)
+    assert person is not None
+
+    async def reason_written() -> bool:
+        target = await store.target(harness.db, rc.id, person.id)
+        return target is not None and target.reason_text is not None
+
+    await eventually(reason_written, what="the reason text stored")
+    target = await store.target(harness.db, rc.id, person.id)
+    assert target is not None
+    assert (target.answer, target.reason) == ("no", "lainnya")
+    assert target.reason_text == "Mengantar keluarga ke rumah sakit"
+
+
+async def test_a_batch_that_fails_is_done_one_by_one(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await called(harness, 10)
+
+    async def broken(*_args: Any) -> set[int]:
+        raise RuntimeError("disk I/O error")
+
+    # Only the lane asks this; the usual path has its own check inside `sync_checks`.
+    monkeypatch.setattr(store, "called_by_open_checks", broken)
+    fake = harness.fake
+    taps = await asyncio.gather(*(fake.user(1000 + i).press("Hadir") for i in range(1, 11)))
+    answers = [await answered(harness, cq) for cq in taps]
+
+    assert lane_took(harness) == 0
+    assert all("HADIR tercatat" in a["text"] for a in answers)
+    rc = (await store.open_rollcalls(harness.db))[0]
+    assert all(t.answer == "yes" for t in await store.called_targets(harness.db, rc.id))
+
+
+async def test_an_answer_that_fails_on_the_lean_path_goes_again_through_ptb(
+    harness: BotHarness,
+) -> None:
+    await called(harness, 1)
+    fake = harness.fake
+    fake.faults.fail_next("answerCallbackQuery", 502, "Bad Gateway")
+    cq = await fake.user(1001).press("Hadir")
+    answer = await answered(harness, cq)
+
+    assert "HADIR tercatat" in answer["text"]
+    tries = [c for c in fake.calls("answerCallbackQuery") if c.params["callback_query_id"] == cq]
+    assert [c.status for c in tries] == [502, 200]
+
+
+async def test_polling_rides_out_errors_and_refusals(harness: BotHarness) -> None:
+    await called(harness, 2)
+    fake = harness.fake
+    updater = harness.app.updater if harness.app else None
+    assert isinstance(updater, InboxUpdater)
+    updater.refused_wait_s = 0.05
+    for status, text, retry in (
+        (502, "Bad Gateway", None),
+        (429, "Too Many Requests: retry after 1", 1),
+        (409, "Conflict: terminated by other getUpdates request", None),
+    ):
+        fake.faults.fail_next("getUpdates", status, text, retry_after=retry)
+    # The poll waiting now returns this tap; the next three fail, then polling goes on.
+    await answered(harness, await fake.user(1001).press("Hadir"))
+
+    def failed() -> list[int]:
+        return sorted(c.status for c in fake.calls("getUpdates") if c.status not in (0, 200))
+
+    await fake.wait_for(lambda: len(failed()) == 3, what="three failed polls")
+    answer = await answered(harness, await fake.user(1002).press("Hadir"))
+
+    assert "HADIR tercatat" in answer["text"]
+    assert failed() == [409, 429, 502]
