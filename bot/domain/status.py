@@ -8,7 +8,7 @@ back. Labels come from the caller (rendered from `locales/`), so this module spe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -186,22 +186,11 @@ def next_window_change(
     now: datetime, zone: ZoneInfo, windows: Sequence[Window]
 ) -> datetime | None:
     """The first moment after `now` (to the minute) where `is_jam_rawan` flips; None if never."""
-    if not windows:
-        return None
-    boundaries = sorted({w.start for w in windows} | {w.end % MINUTES_PER_DAY for w in windows})
-    local = now.astimezone(zone)
-    current = is_jam_rawan(local, windows)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    for day in range(3):
-        for minute in boundaries:
-            # Wall-clock arithmetic in the zone (Indonesia has no DST; this stays correct
-            # for zones that do, since each candidate is re-localised).
-            candidate = (midnight + timedelta(days=day, minutes=minute)).replace(tzinfo=None)
-            moment = candidate.replace(tzinfo=zone)
-            if moment <= local:
-                continue
-            if is_jam_rawan(moment, windows) != current:
-                return moment.astimezone(UTC)
+    current = is_jam_rawan(now.astimezone(zone), windows)
+    edges = {w.start for w in windows} | {w.end % MINUTES_PER_DAY for w in windows}
+    for moment in _minutes_after(now, zone, edges):
+        if is_jam_rawan(moment, windows) != current:
+            return moment.astimezone(UTC)
     return None
 
 
@@ -209,20 +198,24 @@ def next_window_start(now: datetime, zone: ZoneInfo, windows: Sequence[Window]) 
     """The first moment after `now` (to the minute) where jam rawan begins by the clock: a
     window opens while none was open the minute before (windows that touch, such as
     `18:00-23:59,00:00-06:00`, are one stretch that begins once). None if it never begins."""
-    if not windows:
-        return None
-    starts = sorted({w.start for w in windows})
+    for moment in _minutes_after(now, zone, {w.start for w in windows}):
+        if not is_jam_rawan(moment - timedelta(minutes=1), windows):
+            return moment.astimezone(UTC)
+    return None
+
+
+def _minutes_after(now: datetime, zone: ZoneInfo, minutes: set[int]) -> Iterator[datetime]:
+    """These minutes of the day (local), today and the next two days, after `now`, in order."""
     local = now.astimezone(zone)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     for day in range(3):
-        for minute in starts:
+        for minute in sorted(minutes):
+            # Wall-clock arithmetic in the zone (Indonesia has no DST; this stays correct
+            # for zones that do, since each candidate is re-localised).
             candidate = (midnight + timedelta(days=day, minutes=minute)).replace(tzinfo=None)
             moment = candidate.replace(tzinfo=zone)
-            if moment <= local:
-                continue
-            if not is_jam_rawan(moment - timedelta(minutes=1), windows):
-                return moment.astimezone(UTC)
-    return None
+            if moment > local:
+                yield moment
 
 
 class StalenessValues(Protocol):
