@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
@@ -14,7 +15,7 @@ from bot.scheduler import Scheduler
 from bot.services import Services, SiagaApp, SiagaContext
 from bot.telegram_bot import build_bot
 from bot.updates import InboxUpdateProcessor, InboxUpdater
-from storage.db import Database
+from storage.db import Database, storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def build_application(
         lane=services.taps,
         processor=processor,
         process=app.process_update,
+        on_commit_trouble=partial(_tell_ops_of_inbox, app, services),
     )
     app.bot_data["services"] = services
 
@@ -68,6 +70,26 @@ def build_application(
 def services_of(app: SiagaApp) -> Services:
     services: Services = app.bot_data["services"]
     return services
+
+
+async def _tell_ops_of_inbox(
+    app: SiagaApp, services: Services, error: BaseException | None
+) -> None:
+    """Updates cannot be committed (a full disk, a locked database): Telegram keeps them and
+    nobody is answered until it is fixed, so an operator must hear of it at once."""
+    from handlers.errors import tell_ops
+
+    if error is None:
+        await tell_ops(app.bot, services, "ops-updates-saved-again")
+        return
+    problem = storage_problem(error)
+    await tell_ops(
+        app.bot,
+        services,
+        "ops-updates-not-saved",
+        problem=problem.name.lower() if problem else "other",
+        error=str(error)[:300],
+    )
 
 
 async def _start_services(app: SiagaApp) -> None:

@@ -71,15 +71,19 @@ class InboxUpdater(Updater):
         lane: TapLane | None = None,
         processor: InboxUpdateProcessor | None = None,
         process: Callable[[Update], Awaitable[None]] | None = None,
+        on_commit_trouble: Callable[[BaseException | None], Awaitable[None]] | None = None,
     ) -> None:
         """`lane`, `processor` and `process` (the application's `process_update`) together
-        switch the tap lane on; without them every update goes to PTB's queue."""
+        switch the tap lane on; without them every update goes to PTB's queue.
+        `on_commit_trouble(error)` hears of the first failed commit of an outage, and
+        `on_commit_trouble(None)` of the commit that ends it."""
         super().__init__(bot=bot, update_queue=update_queue)
         self._db_source = db
         self._clock = clock or SystemClock()
         self._lane = lane if processor is not None and process is not None else None
         self._processor = processor
         self._process = process
+        self._on_commit_trouble = on_commit_trouble
         self._api: BotApiClient | None = None
         self._poll_task: asyncio.Task[None] | None = None
         self._commit_task: asyncio.Task[None] | None = None
@@ -162,6 +166,14 @@ class InboxUpdater(Updater):
             task = asyncio.create_task(self._run_lane(taps), name="siaga-tap-lane")
             self._lane_tasks.add(task)
             task.add_done_callback(self._lane_tasks.discard)
+
+    async def _tell(self, error: BaseException | None) -> None:
+        if self._on_commit_trouble is None:
+            return
+        try:
+            await self._on_commit_trouble(error)
+        except Exception:  # telling is best effort; the log has the story already
+            log.warning("could not report the inbox commit trouble", exc_info=True)
 
     async def _run_lane(self, taps: list[Tap]) -> None:
         assert self._lane is not None
@@ -246,6 +258,7 @@ class InboxUpdater(Updater):
 
     async def _commit(self, payloads: Sequence[Payload]) -> None:
         rows = [(int(p["update_id"]), p) for p in payloads]
+        failures = 0
         while True:
             try:
                 async with self.db.transaction() as tx:
@@ -253,12 +266,18 @@ class InboxUpdater(Updater):
                 break
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 # Not committed, so not acknowledged: keep trying rather than move on.
                 log.exception("committing %d updates failed; retrying", len(rows))
                 if not self._running:
                     raise
+                failures += 1
+                if failures == 1:
+                    await self._tell(exc)
                 await asyncio.sleep(1.0)
+        if failures:
+            log.warning("updates are committed again after %d failed tries", failures)
+            await self._tell(None)
         self.committed += len(rows)
         self._last_update_id = max(self._last_update_id, rows[-1][0] + 1)
 

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from enum import Enum
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,26 @@ import aiosqlite
 _T = TypeVar("_T")
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class StorageProblem(Enum):
+    """A database error that is the machine's, not the code's: an operator must act."""
+
+    LOCKED = "the database is locked: another process held it longer than busy_timeout"
+    FULL = "the database or its disk is full: free space (or raise max_page_count)"
+
+
+def storage_problem(error: BaseException | None) -> StorageProblem | None:
+    """Which of the operator's problems this error is; None for anything else."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    name = getattr(error, "sqlite_errorname", "")
+    text = str(error)
+    if name in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in text:
+        return StorageProblem.LOCKED
+    if name == "SQLITE_FULL" or "database or disk is full" in text:
+        return StorageProblem.FULL
+    return None
 
 
 class SchemaTooNewError(RuntimeError):

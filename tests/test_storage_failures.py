@@ -37,7 +37,9 @@ KOMANDAN = Member(
 )
 
 
+OPS_CHAT = -100777
 FAST = {
+    "ops_chat_id": OPS_CHAT,
     "rate_overall_per_s": 1000.0,
     "rate_private_per_s": 1000.0,
     "private_burst": 1000,
@@ -162,6 +164,7 @@ async def locker(harness: BotHarness) -> AsyncIterator[OtherProcessLock]:
 async def test_locked_database_apology_clear_log_nothing_lost(
     harness: BotHarness, locker: OtherProcessLock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    harness.fake.group(OPS_CHAT, "Ops Siaga")
     bot = await prepare(harness, 3)
     fake = bot.fake
     await open_apel(bot, 3)
@@ -178,6 +181,8 @@ async def test_locked_database_apology_clear_log_nothing_lost(
     await member.send("/siap")
     apology = await fake.wait_for_message(10001, APOLOGY, timeout=10)
     assert apology is not None
+    alert = await fake.wait_for_message(OPS_CHAT, "Kesalahan Siaga")
+    assert "database is locked" in (alert.text or "")
 
     # While it is held, the roll call's deadline falls due: it waits, it is not lost.
     bot.clock.advance(minutes=31)
@@ -273,6 +278,7 @@ async def test_full_disk_holds_the_update_until_there_is_room(
     tiny_disk: Path, fake: FakeTelegram, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = BotHarness(fake=fake, clock=clock, db_path=tiny_disk / "siaga.db")
+    fake.group(OPS_CHAT, "Ops Siaga")
     try:
         await prepare(bot, 3)
         member = fake.user(10001)
@@ -290,9 +296,14 @@ async def test_full_disk_holds_the_update_until_there_is_room(
         assert not any("TIDAK SIAP" in (m.text or "") for m in fake.sent_to(10001))
         assert await snapshot(bot.db) == rows_before
         assert any("database or disk is full" in (r.exc_text or "") for r in caplog.records)
+        # The operator hears of it at once, and once, straight from Telegram's side.
+        alerts = [m.text or "" for m in fake.sent_to(OPS_CHAT)]
+        assert len([a for a in alerts if "tidak dapat menyimpan pesan masuk" in a]) == 1
+        assert any("disknya penuh" in a for a in alerts)
 
         filler.unlink()
         await fake.wait_for_message(10001, "TIDAK SIAP", timeout=10)
+        await fake.wait_for_message(OPS_CHAT, "kembali dapat menyimpan")
         person = await personnel.by_nrp(bot.db, "80100001")
         assert person is not None
         state = await readiness.get(bot.db, person.id)
