@@ -189,7 +189,11 @@ class InboxUpdater(Updater):
 
     async def _process_one(self, tap: Tap) -> None:
         assert self._process is not None
-        await self._process(Update.de_json(tap.payload, self.bot))
+        marker = inbox.processing.set(tap.update_id)
+        try:
+            await self._process(Update.de_json(tap.payload, self.bot))
+        finally:
+            inbox.processing.reset(marker)
 
     async def stop(self) -> None:
         if not self._running:
@@ -297,14 +301,18 @@ class InboxUpdateProcessor(BaseUpdateProcessor):
         # One person's updates run in order (a contact before the NRP typed after it); different
         # people's run side by side. asyncio.Lock wakes its waiters first come, first served.
         sender = _sender(update)
-        if sender is None:
-            await coroutine
-        else:
-            await self.hold(sender)
-            try:
+        marker = inbox.processing.set(update.update_id if isinstance(update, Update) else None)
+        try:
+            if sender is None:
                 await coroutine
-            finally:
-                self.release(sender)
+            else:
+                await self.hold(sender)
+                try:
+                    await coroutine
+                finally:
+                    self.release(sender)
+        finally:
+            inbox.processing.reset(marker)
         if isinstance(update, Update):
             self.finished([update.update_id])
 

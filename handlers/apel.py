@@ -61,7 +61,7 @@ from handlers.common import Button, inline_keyboard, is_private, markup_json, re
 from handlers.locations import claims
 from handlers.text_input import expects
 from storage import apel as store
-from storage import audit, deadlines, outbox, personnel, readiness, users
+from storage import audit, deadlines, inbox, outbox, personnel, readiness, users
 from storage.apel import AssemblyPoint, Draft, NewTarget, ReportRow, RollCall, Target
 from storage.db import Transaction
 from storage.deadlines import Deadline
@@ -504,9 +504,20 @@ class Opening:
 
 
 async def open_rollcall(
-    services: Services, actor: Actor, opening: Opening, people: list[Person]
+    services: Services,
+    actor: Actor,
+    opening: Opening,
+    people: list[Person],
+    *,
+    draft_id: int | None = None,
 ) -> tuple[RollCall, int] | ParseError:
-    """Write the roll call, its targets, card, prompts and deadlines in one transaction."""
+    """Write the roll call, its targets, card, prompts and deadlines in one transaction.
+
+    That transaction also finishes the update that asked for it (`inbox.settle_processing`)
+    and claims the guided draft it comes from: after a crash the roll call is either open
+    with its update done, or not there and the update runs again; never opened twice, never
+    a draft marked opened without its roll call.
+    """
     db = services.db
     now = services.clock.now()
     opener_id = actor.person.id if actor.person else None
@@ -537,6 +548,11 @@ async def open_rollcall(
     )
     closes_at = now + timedelta(minutes=opening.minutes)
     async with db.transaction() as tx:
+        if draft_id is not None:
+            # A double tap on "Buka" must not open two roll calls.
+            draft = await store.get_draft(tx, draft_id)
+            if draft is None or draft.state != "draft":
+                return ParseError("apel-draft-gone", {})
         rc_id = await store.create(
             tx,
             kind=opening.kind,
@@ -615,6 +631,11 @@ async def open_rollcall(
                 "point": opening.point is not None,
             },
         )
+        if draft_id is not None:
+            await store.update_draft(
+                tx, draft_id, state="opened", awaiting_location=False, rollcall_id=rc_id
+            )
+        await inbox.settle_processing(tx)
     services.wake_delivery()
     services.scheduler.wake()
     return rc, len(called)
@@ -953,13 +974,24 @@ async def _open_and_confirm(
     opening: Opening,
     people: list[Person],
     narrowed: bool,
+    *,
+    draft_id: int | None = None,
 ) -> RollCall | None:
+    """Open the roll call and tell the opener; None (and the reason said) if it was not."""
     services = context.services
-    result = await open_rollcall(services, context.actor, opening, people)
+    result = await open_rollcall(services, context.actor, opening, people, draft_id=draft_id)
+    query = update.callback_query
     if isinstance(result, ParseError):
+        if query is not None and result.key == "apel-draft-gone":
+            await query.answer(context.label("apel-draft-gone"), show_alert=True)
+            return None
+        if query is not None:
+            await query.answer()
         await reply(update, context, result.key, command=COMMANDS[opening.kind], **result.args)
         return None
     rc, called = result
+    if query is not None:
+        await query.answer(context.label("apel-opened-short"))
     lang = context.actor.language
     await reply(
         update,
@@ -1236,17 +1268,6 @@ async def _open_draft(update: Update, context: SiagaContext, draft: Draft) -> No
         await reply(update, context, found.key, command=COMMANDS[draft.kind], **found.args)
         return
     people, narrowed = found
-    # Claim the draft first: a double tap on "Buka" must not open two roll calls.
-    async with services.db.transaction() as tx:
-        current = await store.get_draft(tx, draft.id)
-        if current is None or current.state != "draft":
-            claimed = False
-        else:
-            await store.update_draft(tx, draft.id, state="opened", awaiting_location=False)
-            claimed = True
-    if not claimed:
-        await query.answer(context.label("apel-draft-gone"), show_alert=True)
-        return
     opening = Opening(
         kind=draft.kind,
         scope=draft.scope,
@@ -1256,13 +1277,7 @@ async def _open_draft(update: Update, context: SiagaContext, draft: Draft) -> No
         card_chat_id=draft.chat_id,
         opener_name=opener_name(update, context.actor),
     )
-    await query.answer(context.label("apel-opened-short"))
-    rc = await _open_and_confirm(update, context, opening, people, narrowed)
-    async with services.db.transaction() as tx:
-        if rc is None:
-            await store.update_draft(tx, draft.id, state="draft")
-        else:
-            await store.update_draft(tx, draft.id, rollcall_id=rc.id)
+    rc = await _open_and_confirm(update, context, opening, people, narrowed, draft_id=draft.id)
     if rc is not None:
         await query.edit_message_reply_markup(reply_markup=None)
 

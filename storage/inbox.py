@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,9 @@ from bot.clock import to_db
 from storage.db import Database, Transaction
 
 _LAST_KEY = "inbox.last_update_id"
+
+# The update whose handler is running in this task (set by `bot.updates` around each one).
+processing: ContextVar[int | None] = ContextVar("siaga_inbox_processing", default=None)
 
 
 async def store(
@@ -55,3 +59,12 @@ async def done(tx: Transaction, update_ids: Sequence[int]) -> None:
 async def count(db: Database | Transaction) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM inbox")
     return int(row[0]) if row else 0
+
+
+async def settle_processing(tx: Transaction) -> None:
+    """Make this transaction the one that finishes the update being processed: once it
+    commits, a restart does not run the update again. For handlers whose effect must not
+    happen twice (opening a roll call); the rest re-read their rows and may simply re-run."""
+    update_id = processing.get()
+    if update_id is not None:
+        await done(tx, [update_id])

@@ -702,21 +702,14 @@ async def check_outcome(bot: CrashingBot, callbacks: list[str]) -> None:
     assert not fake.pending_updates, why("updates never fetched")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/apel.py opens a roll call in a way a crash can repeat or lose: a typed"
-    " /apel is replayed from the inbox after its roll call committed and opens a second one;"
-    " the guided 'Buka apel' claims its draft and opens the roll call in two transactions, and"
-    " a crash between leaves the draft claimed and no roll call",
-)
 @pytest.mark.parametrize("path", ["typed", "guided"])
 async def test_a_kill_as_the_roll_call_opens_leaves_exactly_one(
     path: str, harness: BotHarness, clock: FakeClock, tmp_path: Path
 ) -> None:
-    """Killed on the first request after `/apel semua 30` (its roll call is committed, the
-    update not yet marked processed) or after the tap on "Buka apel" (the draft is claimed,
-    the roll call not yet written): after the restart there is one roll call, one prompt
-    each."""
+    """Killed on the first request after `/apel semua 30` or the tap on "Buka apel" (the roll
+    call is committed, the handler has not returned): after the restart there is one roll
+    call, one prompt each. Found by these kills: the update used to run again and open a
+    second roll call; the guided path claimed its draft in a transaction of its own."""
     members = [brimob(i) for i in range(1, 6)]
     plan = Plan(seed=0, kills=[("opening", 1)], taps={m.user_id: {} for m in members})
     async with crashing_bot(harness, clock, tmp_path, plan, members) as bot:
