@@ -11,6 +11,7 @@ does not send — goes through PTB, which raises the exception handlers expect.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram._utils.defaultvalue import DEFAULT_NONE
@@ -23,6 +24,10 @@ from bot.delivery import DEFAULT_API_BASE, BotApiClient, SharedRateLimiter
 
 # As many answers in flight as taps can usefully overlap; more only queues in the kernel.
 ANSWER_CONNECTIONS = 64
+# Telegram's words for a callback query that can no longer be answered.
+_EXPIRED = "query is too old"
+
+log = logging.getLogger(__name__)
 
 
 class SiagaBot(ExtBot[None]):
@@ -59,8 +64,14 @@ class SiagaBot(ExtBot[None]):
                 payload["text"] = text
             if show_alert:
                 payload["show_alert"] = True
-            if (await self._answers.call("answerCallbackQuery", payload)).ok:
+            answer = await self._answers.call("answerCallbackQuery", payload)
+            if answer.ok:
                 return True
+            if answer.status == 400 and _EXPIRED in answer.description.lower():
+                # Telegram waits ~15 s for an answer; a tap re-run after a restart, or one
+                # queued that long, is past it. The work is done; only the toast is lost.
+                log.info("callback query %s expired before it was answered", callback_query_id)
+                return False
         return await super().answer_callback_query(
             callback_query_id,
             text,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain.readiness import State
-from bot.updates import InboxUpdater
+from bot.updates import InboxUpdateProcessor, InboxUpdater
 from storage import apel as store
 from storage import deadlines, personnel, readiness
 from storage.readiness import RECHECK_DEADLINE
@@ -44,6 +44,10 @@ async def test_a_burst_of_answers_is_recorded_together(harness: BotHarness) -> N
     # Tidak hadir opens the reasons (the usual path); the reason itself is a plain tap.
     for user in sick:
         await answered(harness, await user.press("Tidak hadir"))
+    # A sender whose last update is still finishing keeps the usual path (their order).
+    processor = harness.app.update_processor if harness.app else None
+    assert isinstance(processor, InboxUpdateProcessor)
+    await eventually(lambda: not any(processor.busy(u.id) for u in sick), what="idle senders")
     before = lane_took(harness)
     taps = await asyncio.gather(
         *(u.press("Hadir") for u in present), *(u.press("Sakit") for u in sick)
@@ -196,3 +200,23 @@ async def test_polling_rides_out_errors_and_refusals(harness: BotHarness) -> Non
 
     assert "HADIR tercatat" in answer["text"]
     assert failed() == [409, 429, 502]
+
+
+async def test_a_tap_too_old_to_answer_is_recorded_without_an_alarm(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await called(harness, 1)
+    fake = harness.fake
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    fake.faults.fail_next("answerCallbackQuery", 400, too_old)
+    cq = await fake.user(1001).press("Hadir")
+    rc = (await store.open_rollcalls(harness.db))[0]
+
+    async def recorded() -> bool:
+        return all(t.answer == "yes" for t in await store.called_targets(harness.db, rc.id))
+
+    await eventually(recorded, what="the answer stored")
+    await fake.wait_idle()
+    assert [c.status for c in fake.calls("answerCallbackQuery")] == [400]
+    assert fake.callback_answer(cq) is None
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
