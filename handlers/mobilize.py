@@ -569,6 +569,7 @@ async def _edit_invite_messages(
     now: datetime,
     *,
     markup: dict[str, Any] | None = None,
+    priority: Priority = Priority.CALLOUT,
 ) -> None:
     """Replace the invitation (and its reminders) with `text`; unsent ones are withdrawn."""
     keys = [invite.message_key] + [invite.reminder_key(n) for n in range(1, invite.reminders + 1)]
@@ -585,7 +586,7 @@ async def _edit_invite_messages(
             text=text,
             reply_markup=markup,
             now=now,
-            priority=Priority.CALLOUT,
+            priority=priority,
         )
 
 
@@ -866,6 +867,15 @@ async def apply_answer(
         await readiness.set_deployed(tx, invite.person_id, callout.id, now)
         await deadlines.cancel(tx, INVITE_DEADLINE, invite.id)
         lang = await _lang(tx, services, invite.chat_id)
+        # The toast (or the commander's word) has told them already: the invitation's edit
+        # and the arrival prompt queue behind the invitations still owed to others, which
+        # share Telegram's 30 a second with them (an everyone call-out took 4x N/30).
+        accepted = _html(
+            services, lang, "mobilize-accepted", id=str(callout.id), location=callout.location
+        )
+        await _edit_invite_messages(
+            services, tx, invite, accepted, now, priority=Priority.REMINDER
+        )
         await outbox.enqueue(
             tx,
             OutgoingMessage(
@@ -877,7 +887,7 @@ async def apply_answer(
                     id=str(callout.id),
                     location=callout.location,
                 ),
-                priority=Priority.CALLOUT,
+                priority=Priority.REMINDER,
                 dedup_key=f"co:arr:{invite.id}",
                 reply_markup=_arrival_keyboard(services, lang),
                 person_id=invite.person_id,
@@ -1905,10 +1915,8 @@ async def _on_answer(
     verdict = result.verdict
     cid = str(callout.id)
     if verdict is Verdict.COUNT:
+        # apply_answer queued the invitation's edit.
         await query.answer(context.label("mobilize-accepted-short"))
-        await _edit_query_message(
-            update, context.t("mobilize-accepted", id=cid, location=callout.location)
-        )
     elif verdict is Verdict.DECLINED:
         await query.answer(context.label("mobilize-declined-short"))
         await _edit_query_message(

@@ -84,9 +84,11 @@ async def prepare(
         (AGUS, "category", "POH"),
     ),
     not_ready: Sequence[Member] = (),
+    **settings: Any,
 ) -> BotHarness:
     """Seed, then link everyone and mark them SIAP directly in the database (the contact
-    handshake is tested elsewhere and would take minutes for 200 people)."""
+    handshake is tested elsewhere and would take minutes for 200 people). `settings`
+    override the fast delivery ones."""
     everyone = [*COMMANDERS, *members]
     await harness.seed_linked(everyone)
     now = harness.clock.now()
@@ -103,7 +105,7 @@ async def prepare(
             person = await person_of(tx, member)
             await personnel.clear_scopes(tx, person.id)
             await personnel.add_scope(tx, person.id, kind, value)
-    await harness.start(admin_ids=[ADMIN_ID], **FAST)
+    await harness.start(admin_ids=[ADMIN_ID], **{**FAST, **settings})
     return harness
 
 
@@ -740,3 +742,36 @@ async def test_reporting_not_ready_while_invited_declines_and_invites_the_next(
         lambda: "TIDAK SIAP" in (fake.message(invited.chat_id, message.message_id).text or ""),
         what="the invitation edited",
     )
+
+
+async def test_invitations_still_owed_go_before_the_confirmations_of_those_who_accepted(
+    harness: BotHarness,
+) -> None:
+    # 40 a second: the invitations take a second, long enough to accept in the middle.
+    bot = await prepare(harness, [brimob(n) for n in range(1, 41)], rate_overall_per_s=40)
+    fake = bot.fake
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 40 Mako Brimob")
+    first = (await invites(bot, callout_id))[0]
+    invited_with = await invitation(bot, first)
+    assert await tap(bot, fake.user(first.chat_id), "Siap berangkat", invited_with)
+    arrival = await fake.wait_for_message(first.chat_id, "saat Anda sampai")
+    accepted = await fake.wait_for_message(first.chat_id, "BERANGKAT")
+
+    invited = {i.chat_id for i in await invites(bot, callout_id)}
+    invitation_times = [
+        c.time
+        for c in fake.calls("sendMessage")
+        if c.params.get("chat_id") in invited and "Siap berangkat" in str(c.params)
+    ]
+    assert len(invitation_times) == 40
+    confirmations = [
+        c.time
+        for c in fake.calls("sendMessage") + fake.calls("editMessageText")
+        if c.params.get("chat_id") == first.chat_id and "Siap berangkat" not in str(c.params)
+    ]
+    assert len(confirmations) == 2
+    assert min(confirmations) > max(invitation_times)
+    # The invitation itself now says so, and its buttons are gone.
+    assert accepted.message_id == invited_with.message_id
+    assert not accepted.button("Siap berangkat")
+    assert arrival.message_id > accepted.message_id
