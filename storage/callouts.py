@@ -449,6 +449,18 @@ def _unit_filter(units: Collection[str] | None) -> tuple[str, list[Any]]:
     return " AND p.unit IN (SELECT value FROM json_each(?))", [json.dumps(sorted(units))]
 
 
+# The invites are looked up per person (index callout_invites_person), never scanned.
+CANDIDATES_SQL = (
+    "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at"
+    " FROM personnel p JOIN readiness r ON r.person_id = p.id"
+    " WHERE p.active = 1 AND p.telegram_user_id IS NOT NULL AND p.category_code = ?"
+    " AND p.role = 'anggota' AND r.state = 'SIAP'"
+    " AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.chat_id = p.telegram_user_id)"
+    " AND NOT EXISTS (SELECT 1 FROM callout_invites i WHERE i.person_id = p.id"
+    f" AND (i.callout_id = ? OR {_live('i')}))"
+)
+
+
 async def candidates(
     db: Db, category: str, callout_id: int, units: Collection[str] | None = None
 ) -> list[Candidate]:
@@ -460,17 +472,7 @@ async def candidates(
     not be split, or two commanders ordering at once could pick the same person.
     """
     unit_sql, unit_params = _unit_filter(units)
-    rows = await db.fetchall(
-        "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at"
-        " FROM personnel p JOIN readiness r ON r.person_id = p.id"
-        " WHERE p.active = 1 AND p.telegram_user_id IS NOT NULL AND p.category_code = ?"
-        f" AND p.role = 'anggota' AND r.state = 'SIAP'"
-        " AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.chat_id = p.telegram_user_id)"
-        " AND NOT EXISTS (SELECT 1 FROM callout_invites i WHERE i.person_id = p.id"
-        f" AND (i.callout_id = ? OR {_live('i')}))"
-        f"{unit_sql}",
-        [category, callout_id, *unit_params],
-    )
+    rows = await db.fetchall(CANDIDATES_SQL + unit_sql, [category, callout_id, *unit_params])
     return [
         Candidate(
             person_id=r[0],
