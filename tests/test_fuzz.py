@@ -34,6 +34,7 @@ from storage import personnel
 from storage import readiness as readiness_store
 from storage.db import Database
 from tests.harness import BotHarness, Member
+from tests.test_authorization_matrix import ANDI, BUDI, KOMANDAN
 
 FUZZ = settings(
     max_examples=10_000,
@@ -549,15 +550,6 @@ def test_the_dates_that_broke_the_audit_export() -> None:
 
 ADMIN_ID = 900001
 BOT = "siaga_test_bot"
-KOMANDAN = Member(
-    "75020345", "Hendra Wijaya", "AKBP", "BRIMOB", "Sat Brimob", "081300000001", "komandan", 2001
-)
-ANDI = Member(
-    "87050123", "Andi Saputra", "Bripda", "BRIMOB", "Kompi 1", "081234567801", user_id=1001
-)
-BUDI = Member(
-    "88010234", "Budi Santoso", "Briptu", "BRIMOB", "Kompi 2", "081234567802", user_id=1002
-)
 CITRA = Member(
     "89020345",
     "Citra Lestari",
