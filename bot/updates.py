@@ -189,11 +189,8 @@ class InboxUpdater(Updater):
 
     async def _process_one(self, tap: Tap) -> None:
         assert self._process is not None
-        marker = inbox.processing.set(tap.update_id)
-        try:
+        with inbox.processing_of(tap.update_id):
             await self._process(Update.de_json(tap.payload, self.bot))
-        finally:
-            inbox.processing.reset(marker)
 
     async def stop(self) -> None:
         if not self._running:
@@ -301,8 +298,8 @@ class InboxUpdateProcessor(BaseUpdateProcessor):
         # One person's updates run in order (a contact before the NRP typed after it); different
         # people's run side by side. asyncio.Lock wakes its waiters first come, first served.
         sender = _sender(update)
-        marker = inbox.processing.set(update.update_id if isinstance(update, Update) else None)
-        try:
+        update_id = update.update_id if isinstance(update, Update) else None
+        with inbox.processing_of(update_id):
             if sender is None:
                 await coroutine
             else:
@@ -311,10 +308,8 @@ class InboxUpdateProcessor(BaseUpdateProcessor):
                     await coroutine
                 finally:
                     self.release(sender)
-        finally:
-            inbox.processing.reset(marker)
-        if isinstance(update, Update):
-            self.finished([update.update_id])
+        if update_id is not None:
+            self.finished([update_id])
 
     def busy(self, sender: int) -> bool:
         """Is an update of this sender being processed or waiting for its turn?"""

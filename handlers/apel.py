@@ -427,12 +427,11 @@ class CardRefresher:
     def __init__(self) -> None:
         self._pending: set[int] = set()
 
-    def request(
-        self, app: Application[Any, Any, Any, Any, Any, Any], services: Services, rollcall_id: int
-    ) -> None:
+    def request(self, app: Application[Any, Any, Any, Any, Any, Any], rollcall_id: int) -> None:
         if rollcall_id in self._pending:
             return
         self._pending.add(rollcall_id)
+        services: Services = app.bot_data["services"]
         app.create_task(self._run(services, rollcall_id), name=f"apel-card-{rollcall_id}")
 
     async def _run(self, services: Services, rollcall_id: int) -> None:
@@ -1619,7 +1618,7 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
         services.wake_delivery()
         services.scheduler.wake()
         for rc_id in {a.rc.id for _, a in done}:
-            _refresher(services).request(app, services, rc_id)
+            _refresher(services).request(app, rc_id)
         await asyncio.gather(
             *(_answer_tap(app, tap, _answer_toast(services, a)) for tap, a in done)
         )
@@ -1693,7 +1692,7 @@ async def sync_checks(
 
 def refresh_cards_later(context: SiagaContext, rollcall_ids: list[int]) -> None:
     for rollcall_id in rollcall_ids:
-        _refresher(context.services).request(context.application, context.services, rollcall_id)
+        _refresher(context.services).request(context.application, rollcall_id)
 
 
 def key_source(key: str) -> str:
@@ -1892,7 +1891,7 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
             )
     services.wake_delivery()
     for rc in rollcalls:
-        _refresher(services).request(context.application, services, rc.id)
+        _refresher(services).request(context.application, rc.id)
     await message.reply_html("\n".join(lines), reply_markup=ReplyKeyboardRemove())
     return True
 

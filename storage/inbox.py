@@ -9,7 +9,8 @@ for updates that are already safe here.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
@@ -59,6 +60,16 @@ async def done(tx: Transaction, update_ids: Sequence[int]) -> None:
 async def count(db: Database | Transaction) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM inbox")
     return int(row[0]) if row else 0
+
+
+@contextmanager
+def processing_of(update_id: int | None) -> Iterator[None]:
+    """While the handlers of this update run (in this task), `settle_processing` knows it."""
+    marker = processing.set(update_id)
+    try:
+        yield
+    finally:
+        processing.reset(marker)
 
 
 async def settle_processing(tx: Transaction) -> None:
