@@ -76,7 +76,7 @@ async def _import_roster(settings: Settings, path: Path, skip_invalid: bool) -> 
     db = await Database.open(settings.db_path)
     try:
         if not await categories.all_categories(db):
-            print(catalog.text(lang, "roster-no-categories"), file=sys.stderr)
+            print(catalog.text(lang, "roster-no-categories", prog=_prog()), file=sys.stderr)
             return 1
         result, errors = await import_roster_file(
             db, path, SystemClock().now(), skip_invalid=skip_invalid
@@ -108,8 +108,11 @@ async def _import_roster(settings: Settings, path: Path, skip_invalid: bool) -> 
 def cmd_demo_roster(args: argparse.Namespace) -> int:
     from bot.domain.demo_roster import generate_demo_roster, write_roster_csv
     from bot.domain.roster import parse_categories_csv
+    from examples import CATEGORIES
 
-    seed = parse_categories_csv(Path(args.categories).read_bytes())
+    source = CATEGORIES if args.categories is None else Path(args.categories)
+    data = source.read_bytes()
+    seed = parse_categories_csv(data)
     sizes = [(c.code, c.target_strength) for c in seed]
     rows = generate_demo_roster(sizes, size=args.size, seed=args.seed)
     write_roster_csv(rows, Path(args.out))
@@ -119,10 +122,22 @@ def cmd_demo_roster(args: argparse.Namespace) -> int:
 
 def cmd_categories_import(args: argparse.Namespace) -> int:
     settings = load_settings()
-    return asyncio.run(_categories_import(settings, Path(args.file)))
+    if args.example == (args.file is not None):
+        print(
+            "Berikan FILE atau --example (bukan keduanya) / give FILE or --example (not both)",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    if args.example:
+        from examples import CATEGORIES
+
+        source: Path | bytes = CATEGORIES.read_bytes()
+    else:
+        source = Path(args.file)
+    return asyncio.run(_categories_import(settings, source))
 
 
-async def _categories_import(settings: Settings, path: Path) -> int:
+async def _categories_import(settings: Settings, path: Path | bytes) -> int:
     from bot.clock import SystemClock
     from storage.categories import import_categories
     from storage.db import Database
@@ -176,7 +191,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot", description="Siaga — kesiagaan dan pengerahan personel."
+        prog=_prog(), description="Siaga — kesiagaan dan pengerahan personel."
     )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="jalankan bot (bawaan) / run the bot (default)")
@@ -191,7 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True)
     demo.add_argument("--size", type=int, default=None, help="jumlah personel (bawaan 3.294)")
     demo.add_argument("--seed", type=int, default=2024)
-    demo.add_argument("--categories", default=str(_examples() / "categories.csv"))
+    demo.add_argument(
+        "--categories",
+        default=None,
+        help="CSV kategori (kode,nama,personel); bawaan: contoh kasus Kalbar 2024 (7 kategori)",
+    )
     demo.set_defaults(func=cmd_demo_roster)
 
     check = sub.add_parser("check", help="periksa konfigurasi, database, token, zona waktu")
@@ -212,13 +231,23 @@ def build_parser() -> argparse.ArgumentParser:
     cats = sub.add_parser("categories", help="kelola kategori")
     cats_sub = cats.add_subparsers(dest="categories_command", required=True)
     cats_import = cats_sub.add_parser("import", help="impor kategori dari CSV")
-    cats_import.add_argument("file")
+    cats_import.add_argument(
+        "file", nargs="?", help="CSV kode,nama,personel[,cadangan] (pemisah , atau ;)"
+    )
+    cats_import.add_argument(
+        "--example",
+        action="store_true",
+        help="kategori contoh yang ikut terpasang (kasus Kalbar 2024: POH … YANMAS)",
+    )
     cats_import.set_defaults(func=cmd_categories_import)
     return parser
 
 
-def _examples() -> Path:
-    return Path(__file__).resolve().parent.parent / "examples"
+def _prog() -> str:
+    """How the operator started us, for usage lines: `siaga` (the installed script) or
+    `python -m bot`."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m bot" if name in ("", "__main__.py", "-c") else name
 
 
 def main(argv: Sequence[str] | None = None) -> int:

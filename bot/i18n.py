@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from fluent.runtime import FluentBundle, FluentResource
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from locales import ftl_files
+
 LANGUAGES = ("id", "en")
 _BABEL_LOCALE = {"id": "id_ID", "en": "en_GB"}
 
@@ -28,12 +28,12 @@ class Catalog:
         self.default = default
 
     @classmethod
-    def load(cls, directory: Path = LOCALES_DIR, default: str = "id") -> Catalog:
+    def load(cls, default: str = "id") -> Catalog:
         bundles: dict[str, FluentBundle] = {}
         for lang in LANGUAGES:
             bundle = FluentBundle([_BABEL_LOCALE[lang]], use_isolating=False)
-            for path in sorted((directory / lang).glob("*.ftl")):
-                bundle.add_resource(FluentResource(path.read_text("utf-8")))
+            for entry in ftl_files(lang):
+                bundle.add_resource(FluentResource(entry.read_text("utf-8")))
             bundles[lang] = bundle
         return cls(bundles, default)
 

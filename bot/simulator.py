@@ -53,6 +53,7 @@ from bot.domain.roster import parse_categories_csv
 from bot.fake_telegram import FakeTelegram, RecordedRequest, SentMessage, SimUser
 from bot.i18n import Catalog, format_time
 from bot.runner import start_app, stop_app
+from examples import CATEGORIES
 from storage import apel as apel_store
 from storage import callouts as callout_store
 from storage import inbox, personnel, readiness
@@ -62,7 +63,6 @@ from storage.roster import import_roster
 
 log = logging.getLogger(__name__)
 
-EXAMPLE_CATEGORIES = Path(__file__).resolve().parent.parent / "examples" / "categories.csv"
 # Shaped like a real token so Settings accepts it; only the fake ever sees it.
 TOKEN = "123456789:AAEsimulatorTokenNeverLeavesThisMachine"
 ADMIN_ID = 900_001
@@ -184,14 +184,15 @@ async def prepare_roster(
     seed: int,
     now: datetime,
     *,
-    categories_csv: Path = EXAMPLE_CATEGORIES,
+    categories_csv: bytes | None = None,
 ) -> list[SimPerson]:
     """Categories, the demo roster of `size`, everyone linked and SIAP, straight into the
     database before the bot starts (registration has its own tests and would take hours)."""
     db = await Database.open(db_path)
     try:
-        await import_categories(db, categories_csv, now)
-        seed_rows = parse_categories_csv(await asyncio.to_thread(categories_csv.read_bytes))
+        data = CATEGORIES.read_bytes() if categories_csv is None else categories_csv
+        await import_categories(db, data, now)
+        seed_rows = parse_categories_csv(data)
         sizes = [(c.code, c.target_strength) for c in seed_rows]
         rows = generate_demo_roster(sizes, size=size, seed=seed)
         await import_roster(db, rows, now, source="simulator")
@@ -266,7 +267,13 @@ class SimResult:
     edits: int
     callback_answers: int
     floods: int
-    spec_violations: int
+    # None when the fake checked nothing (no spec): then the summary says so.
+    spec_violations: int | None
+    spec_version: str
+    # The fastest Telegram's overall limit allows for the prompts delivered (its burst, then
+    # the steady rate): what the measured time is to be read against.
+    prompt_floor_seconds: float
+    telegram_rate_per_s: float
     real_seconds: float
     simulated_seconds: float
 
@@ -944,7 +951,13 @@ class Simulation:
             edits=count("editMessageText") + count("editMessageReplyMarkup"),
             callback_answers=count("answerCallbackQuery"),
             floods=fake.faults.count_429,
-            spec_violations=len(fake.spec_violations),
+            spec_violations=len(fake.spec_violations) if fake.check_spec else None,
+            spec_version=fake.spec.version if fake.spec is not None else "",
+            prompt_floor_seconds=max(
+                self.rollcall.prompts_delivered - fake.faults.limits.global_burst, 0
+            )
+            / fake.faults.limits.global_per_second,
+            telegram_rate_per_s=fake.faults.limits.global_per_second,
             real_seconds=real_seconds,
             simulated_seconds=(self.time.now() - START).total_seconds(),
         )
@@ -954,7 +967,6 @@ class Simulation:
         rc, co = result.rollcall, result.callout
         t.line()
         t.line(t.text("sim-summary-title"))
-        per_minute = rc.prompts_delivered / rc.prompt_seconds * 60 if rc.prompt_seconds else 0
         t.line(
             t.text(
                 "sim-summary-apel",
@@ -962,8 +974,8 @@ class Simulation:
                 called=rc.called,
                 delivered=rc.prompts_delivered,
                 seconds=round(rc.prompt_seconds, 1),
-                per_minute=round(per_minute),
-                limit=round(self.services.settings.rate_overall_per_s * 60),
+                floor=round(result.prompt_floor_seconds, 1),
+                limit=round(result.telegram_rate_per_s),
             )
         )
         t.line(
@@ -1009,9 +1021,18 @@ class Simulation:
                 edits=result.edits,
                 answers=result.callback_answers,
                 floods=result.floods,
-                violations=result.spec_violations,
             )
         )
+        if result.spec_violations is None:
+            t.line(t.text("sim-summary-spec-unchecked"))
+        else:
+            t.line(
+                t.text(
+                    "sim-summary-spec",
+                    version=result.spec_version,
+                    violations=result.spec_violations,
+                )
+            )
         t.line(
             t.text(
                 "sim-summary-time",

@@ -18,6 +18,7 @@ from bot.domain.roster import RosterRow
 from bot.fake_telegram import FakeTelegram
 from bot.runner import start_app, stop_app
 from bot.services import Services, SiagaApp
+from examples import CATEGORIES
 from storage import apel, callouts, personnel
 from storage.apel import NewTarget
 from storage.categories import import_categories
@@ -26,7 +27,7 @@ from storage.personnel import Person
 from storage.roster import import_roster
 
 TOKEN = "123456789:AAEtestTokenForSiagaEndToEndTests_x"
-EXAMPLE_CATEGORIES = Path(__file__).resolve().parent.parent / "examples" / "categories.csv"
+EXAMPLE_CATEGORIES = CATEGORIES.read_bytes()
 # Delivery limits high enough that no test waits on pacing (add what a test needs more).
 FAST_DELIVERY: dict[str, Any] = {
     "rate_overall_per_s": 1000,

@@ -45,7 +45,7 @@ from fluent.syntax import FluentParser, ast
 from bot.clock import FakeClock
 from bot.domain.status import StatusScope
 from bot.fake_telegram import FakeTelegram, SentMessage, SimGroup, SimUser
-from bot.i18n import LOCALES_DIR
+from locales import ftl_files
 from storage import groups, personnel, readiness
 from storage.db import Database
 from tests.harness import BotHarness, Member
@@ -586,7 +586,7 @@ def test_the_matrix_is_complete() -> None:
 @functools.cache
 def _patterns(lang: str) -> dict[str, ast.Pattern]:
     found: dict[str, ast.Pattern] = {}
-    for path in sorted((LOCALES_DIR / lang).glob("*.ftl")):
+    for path in ftl_files(lang):
         for entry in FluentParser().parse(path.read_text("utf-8")).body:
             if isinstance(entry, ast.Message) and entry.value is not None:
                 found[entry.id.name] = entry.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 
 # PTB >= 22.2 warns on RetryAfter.retry_after unless timedeltas are opted into.
 os.environ["PTB_TIMEDELTA"] = "1"
@@ -64,6 +65,7 @@ from bot.fake_telegram import (
     FakeTelegram,
     load_spec,
 )
+from bot.fake_telegram.distill_spec import DEFAULT_SOURCE, SCHEMA_FILE, build
 from bot.fake_telegram.entities import EntityParseError, parse_html
 
 TOKEN = DEFAULT_TOKEN
@@ -105,7 +107,7 @@ async def polling(application: App) -> AsyncIterator[None]:
 
 def _spec() -> BotApiSpec:
     spec = load_spec()
-    assert spec is not None, "the Bot API spec should be in /work/shared/bot-api-spec"
+    assert spec is not None, "the bundled Bot API schema should always load"
     return spec
 
 
@@ -616,6 +618,27 @@ def test_spec_loading_is_optional(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     spec = _spec()
     assert spec.version.startswith("Bot API")
     assert spec.method("SENDMESSAGE") is spec.methods["sendMessage"]
+
+
+def test_the_bundled_schema_is_package_data_with_its_source_and_licence() -> None:
+    # Read the way a wheel install reads it, never from a path beside the source tree.
+    text = (resources.files("bot.fake_telegram") / "bot_api_schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    assert "PaulSonOfLars/telegram-bot-api-spec" in schema["source"]
+    assert schema["license"][0] == "MIT License"
+    assert "\"description\":" not in text, "the schema keeps no prose"
+    assert {"sendMessage", "getUpdates", "answerCallbackQuery"} <= schema["methods"].keys()
+    assert load_spec() is not None
+    assert FakeTelegram().check_spec
+
+
+def test_the_committed_schema_is_what_the_distiller_makes() -> None:
+    # ../shared is beside a developer's worktree but not beside a fresh clone: check there only.
+    if not (DEFAULT_SOURCE / "api.json").is_file():
+        pytest.skip(f"the public spec is not at {DEFAULT_SOURCE} (a fresh clone)")
+    assert SCHEMA_FILE.read_text("utf-8") == build(DEFAULT_SOURCE), (
+        "bot_api_schema.json is stale: run python -m bot.fake_telegram.distill_spec"
+    )
 
 
 # -- faults -------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
-from bot.i18n import LOCALES_DIR, Catalog, format_moment, format_number, format_time
+from bot.i18n import Catalog, format_moment, format_number, format_time
+from locales import ftl_files
 
 ROOT = Path(__file__).resolve().parent.parent
 # reply(update, context, "key"), context.t("key"), context.label("key"), catalog.text(lang, "key")
@@ -21,7 +22,7 @@ KEY_USE = re.compile(
 
 def _messages(lang: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for path in sorted((LOCALES_DIR / lang).glob("*.ftl")):
+    for path in ftl_files(lang):
         resource = FluentParser().parse(path.read_text("utf-8"))
         for entry in resource.body:
             assert not isinstance(entry, ast.Junk), f"{path}: {entry.annotations}"

@@ -23,9 +23,10 @@ from bot.domain.roster import (
     parse_roster,
 )
 from bot.i18n import Catalog
+from examples import CATEGORIES
 
 KNOWN = ("POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS")
-EXAMPLE_CATEGORIES = Path(__file__).resolve().parent.parent / "examples" / "categories.csv"
+EXAMPLE_CATEGORIES = CATEGORIES.read_bytes()
 
 GOOD_CSV = """\
 nrp,nama,pangkat,kategori,satuan,telepon,peran
@@ -326,7 +327,7 @@ def test_a_message_names_the_line_without_thousands_separators() -> None:
 
 
 def test_the_example_categories_file() -> None:
-    rows = parse_categories_csv(EXAMPLE_CATEGORIES.read_bytes())
+    rows = parse_categories_csv(EXAMPLE_CATEGORIES)
     assert [(r.code, r.target_strength) for r in rows] == [
         ("POH", 291),
         ("POLWAN", 200),

@@ -12,12 +12,13 @@ import pytest
 
 from bot.domain.demo_roster import generate_demo_roster, write_roster_csv
 from bot.domain.roster import CategoryFileError, CategoryRow, RosterRow
+from examples import CATEGORIES
 from storage import audit, personnel
 from storage.categories import all_categories, by_code, import_categories
 from storage.db import Database
 from storage.roster import ImportResult, import_roster, import_roster_file
 
-EXAMPLE_CATEGORIES = Path(__file__).resolve().parent.parent / "examples" / "categories.csv"
+EXAMPLE_CATEGORIES = CATEGORIES.read_bytes()
 NOW = datetime(2024, 2, 10, 1, 0, tzinfo=UTC)
 HEADER = "nrp,nama,pangkat,kategori,satuan,telepon,peran\n"
 ANDI = "87050123,Andi Saputra,Bripda,BRIMOB,Polres Sanggau,0812-3456-7801,anggota\n"

@@ -1,24 +1,27 @@
 """The Bot API specification as the fake server's referee.
 
 The fake is only worth something if it refuses what Telegram refuses, so every request is
-checked against the machine-readable spec (PaulSonOfLars/telegram-bot-api-spec ``api.json``)
-and so is every object the fake itself produces.  Lookups are precomputed into frozensets
-because the check runs on the hot path of the delivery benchmark.
+checked against the machine-readable spec and so is every object the fake itself produces.
+The spec is the project's own `bot_api_schema.json` (package data), distilled from
+PaulSonOfLars/telegram-bot-api-spec (MIT) by `distill_spec.py`; ``$SIAGA_BOT_API_SPEC`` may
+point at another file of the same shape (the full ``api.json`` is one). Lookups are
+precomputed into frozensets because the check runs on the hot path of the delivery benchmark.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "SIAGA_BOT_API_SPEC"
 
-# <repo>/bot/fake_telegram/spec.py -> <repo>/../shared/bot-api-spec/api.json
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "bot-api-spec" / "api.json"
+SCHEMA_RESOURCE = "bot_api_schema.json"
 
 _PRIMITIVES = frozenset({"Integer", "Float", "String", "Boolean", "True", "InputFile"})
 # A form-encoded value for one of these is the raw string, never JSON: "123" stays "123".
@@ -184,14 +187,20 @@ def _primitive_ok(type_name: str, value: Any) -> bool:
     return True
 
 
-def default_spec_path() -> Path:
-    env = os.environ.get(SPEC_ENV)
-    return Path(env) if env else DEFAULT_SPEC_PATH
-
-
 def load_spec(path: str | os.PathLike[str] | None = None) -> BotApiSpec | None:
-    """The spec from ``path``, ``$SIAGA_BOT_API_SPEC`` or the shared default; None if absent."""
-    p = Path(path) if path is not None else default_spec_path()
+    """The spec from ``path`` or ``$SIAGA_BOT_API_SPEC`` (None when that file is absent), else
+    the schema shipped with the package."""
+    chosen = path if path is not None else os.environ.get(SPEC_ENV)
+    if chosen is None:
+        return _bundled_spec()
+    p = Path(chosen)
     if not p.is_file():
         return None
     return BotApiSpec.load(p)
+
+
+@functools.cache
+def _bundled_spec() -> BotApiSpec:
+    # Parsed once a process: the tests start hundreds of fakes.
+    entry = resources.files(__package__ or "bot.fake_telegram") / SCHEMA_RESOURCE
+    return BotApiSpec(json.loads(entry.read_text("utf-8")), source=f"bundled {SCHEMA_RESOURCE}")

@@ -101,5 +101,5 @@ language-set = ✅ Language: English.
 
 ## Command line
 
-roster-no-categories = No categories yet. Import them first: python -m bot categories import examples/categories.csv
+roster-no-categories = No categories yet. Import them first: { $prog } categories import FILE.csv (or --example for the bundled example categories).
 roster-import-refused = Nothing was imported: { $errors } rows have problems. Fix the file, or run again with --skip-invalid to import the valid rows only.

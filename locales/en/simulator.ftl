@@ -42,11 +42,13 @@ sim-callout-completed = call-out #{ $id } completed; those deployed are SIAP aga
 ## Summary
 
 sim-summary-title = SUMMARY
-sim-summary-apel = Roll call #{ $id }: { $called } called; { $delivered } prompts delivered in { $seconds } real s = { $per_minute } people per minute (Telegram's limit { $limit } messages per minute).
+sim-summary-apel = Roll call #{ $id }: { $called } called; { $delivered } prompts delivered in { $seconds } s real time (the fastest Telegram's limit of { $limit } messages/s allows: { $floor } s).
 sim-summary-apel-answers = Roll-call answers: present { $yes } · absent { $no } · did not answer { $pending } (🚫 { $unreachable } unreachable) · reminders { $reminders }.
 sim-summary-callout-filled = Call-out: quota filled { $elapsed } (simulated time) after the invitations went out.
 sim-summary-callout-short = Call-out: quota NOT filled — { $accepted }/{ $quota } ready to go.
 sim-summary-callout-first-wave = The first { $count } invitations were delivered { $seconds } real s after Send was pressed.
 sim-summary-callout = Call-out #{ $id } ({ $category }, quota { $quota }): invited { $invited } · ready to go { $accepted } · declined { $declined } · did not answer { $no_answer } · stood down { $stood_down } · arrived { $arrived }.
-sim-summary-telegram = Telegram: { $messages } messages, { $edits } edits, { $answers } button answers · 429: { $floods } · Bot API spec violations: { $violations }.
+sim-summary-telegram = Telegram: { $messages } messages, { $edits } edits, { $answers } button answers · 429: { $floods }.
+sim-summary-spec = Every call was checked against the { $version } spec: { $violations } violations.
+sim-summary-spec-unchecked = Calls were not checked against the Bot API spec.
 sim-summary-time = Real time { $real } for { $simulated } of simulated time.

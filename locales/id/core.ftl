@@ -101,5 +101,5 @@ language-set = ✅ Bahasa: Indonesia.
 
 ## Command line
 
-roster-no-categories = Belum ada kategori. Impor dulu: python -m bot categories import examples/categories.csv
+roster-no-categories = Belum ada kategori. Impor dulu: { $prog } categories import FILE.csv (atau --example untuk kategori contoh yang ikut terpasang).
 roster-import-refused = Tidak ada yang diimpor: { $errors } baris bermasalah. Perbaiki file, atau jalankan lagi dengan --skip-invalid untuk mengimpor baris yang valid saja.
