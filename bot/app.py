@@ -97,14 +97,19 @@ async def _start_services(app: SiagaApp) -> None:
     services._db = await Database.open(services.settings.db_path)
     await services.delivery.start()
     await services.scheduler.start()
+    from handlers.dashboard import start_web
     from handlers.menus import set_default_menus
 
     await set_default_menus(app.bot, services)
+    await start_web(app, services)
     log.info("siaga started: database %s", services.settings.db_path)
 
 
 async def _stop_services(app: SiagaApp) -> None:
     services = services_of(app)
+    from handlers.dashboard import stop_web
+
+    await stop_web(services)
     if services._scheduler is not None:
         await services._scheduler.stop()
     if services._delivery is not None:

@@ -44,6 +44,7 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("cekkesiapan", "komandan", group=True),
     CommandSpec("status", "komandan", group=True),
     CommandSpec("laporan", "komandan", group=True),
+    CommandSpec("dasbor", "komandan", group=True),
     CommandSpec("ekspor", "komandan"),
     CommandSpec("posko", "komandan", private=False, group=True),
     CommandSpec("jamrawan", "komandan", group=True),

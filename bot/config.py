@@ -98,6 +98,20 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=0, le=65535)
     webhook_secret: SecretStr | None = None
 
+    # The posko dashboard (handlers/dashboard): off unless web_url is set. web_url is the public
+    # HTTPS address the operator's reverse proxy forwards to web_listen:web_port; Telegram
+    # opens Mini Apps over HTTPS only.
+    web_url: str | None = None
+    web_listen: str = "127.0.0.1"
+    # 0 picks a free port (tests).
+    web_port: int = Field(default=8480, ge=0, le=65535)
+    # How long a Mini App's initData is accepted after Telegram signed it (the page asks the
+    # viewer to reopen it from the chat after that).
+    web_auth_max_age_s: float = Field(default=6 * 3600, gt=0)
+    # Requests per viewer: a burst of this many, then this many per window.
+    web_requests: int = Field(default=60, ge=1)
+    web_window_s: float = Field(default=10.0, gt=0)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:
@@ -166,6 +180,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SIAGA_WEBHOOK_SECRET: required in webhook mode; 1-256 characters of"
                 " A-Z, a-z, 0-9, _ and -"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_web(self) -> Settings:
+        if self.web_url is not None and not self.web_url.startswith("https://"):
+            raise ValueError(
+                "SIAGA_WEB_URL: expected the dashboard's public HTTPS address, e.g."
+                " https://siaga.example/dasbor (Telegram opens Mini Apps over HTTPS only)"
             )
         return self
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.services import SiagaApp
 from handlers import (
     apel,
+    dashboard,
     errors,
     exports,
     gate,
@@ -37,6 +38,7 @@ def register_all(app: SiagaApp) -> None:
     readiness.register(app)
     groups.register(app)
     status.register(app)
+    dashboard.register(app)
     exports.register(app)
     locations.register(app)
     text_input.register(app)

@@ -21,6 +21,7 @@ from telegram.error import TelegramError
 from bot.commands import commands_for
 from bot.i18n import Catalog
 from bot.services import Services, SiagaContext
+from handlers.dashboard.buttons import set_menu_button
 from handlers.gate import resolve_actor
 from storage import personnel, users
 
@@ -69,6 +70,7 @@ async def refresh_for_user(context: SiagaContext, user_id: int) -> None:
     if actor.role in ("komandan", "admin"):
         await _set_chat_menu(context.bot, context.services, user_id, actor.role)
         return
+    await set_menu_button(context.bot, context.services, user_id, actor.language, on=False)
     try:
         await context.bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
     except TelegramError as exc:
@@ -91,3 +93,5 @@ async def _set_chat_menu(bot: Bot, services: Services, chat_id: int, role: str) 
     except TelegramError as exc:
         # A commander who never opened the chat has no chat yet; the menu follows on /start.
         log.warning("menu for chat %s not set: %s", chat_id, exc)
+        return
+    await set_menu_button(bot, services, chat_id, lang, on=True)

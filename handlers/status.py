@@ -40,6 +40,7 @@ from bot.domain.status import (
 from bot.i18n import format_moment, format_number, format_time
 from bot.services import Actor, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
+from handlers.dashboard.buttons import with_dashboard
 from storage import groups, outbox, status
 from storage.db import Database, Transaction
 from storage.groups import CommandGroup
@@ -334,11 +335,10 @@ async def status_command(update: Update, context: SiagaContext) -> None:
     now = services.clock.now()
     view = await build_status(services, services.db, lang, scope, now, chat_id=chat.id)
     button = services.catalog.text(lang, "sts-names-button")
+    keyboard = inline_keyboard([[(button, callback_data.encode("sts", "names", names_ref))]])
     await message.reply_html(
         view.text,
-        reply_markup=inline_keyboard(
-            [[(button, callback_data.encode("sts", "names", names_ref))]]
-        ),
+        reply_markup=with_dashboard(keyboard, services, lang, private=group is None),
     )
     if with_chart and view.counts:
         chart = await asyncio.to_thread(render_chart, services, lang, view)

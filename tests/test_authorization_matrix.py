@@ -133,6 +133,10 @@ SETTINGS = {
     "edit_interval_s": 0.0,
     "unreachable_notice_delay_s": 0.0,
     "flood_updates": 100_000,
+    # The dashboard is on: its command and its web requests are in the matrix too.
+    "web_url": "https://siaga.test/dasbor",
+    "web_port": 0,
+    "web_requests": 100_000,
 }
 
 
@@ -357,6 +361,32 @@ def command_table() -> dict[str, dict[str, dict[str, Outcome]]]:
         "/laporan BRIMOB": row(
             commanders(ok(), status_out, anggota=POSKO_COMMANDERS_ONLY),
             commanders(ok(), status_out, anggota=POSKO_COMMANDERS_ONLY),
+        ),
+        # The dashboard: the Mini App button in private; big-screen links in the posko group,
+        # by commanders whose command holds the group's scope.
+        "/dasbor": row(
+            commanders(ok("dsb-open"), ok("dsb-open"), anggota=POSKO_COMMANDERS_ONLY),
+            commanders(
+                ok("dsb-group-usage"), ok("dsb-group-usage"), anggota=POSKO_COMMANDERS_ONLY
+            ),
+        ),
+        "/dasbor layar": row(
+            commanders(
+                ok("dsb-screen-in-group"),
+                ok("dsb-screen-in-group"),
+                anggota=POSKO_COMMANDERS_ONLY,
+            ),
+            commanders(
+                ok("dsb-screen-link"), no("posko-scope-outside"), anggota=POSKO_COMMANDERS_ONLY
+            ),
+        ),
+        "/dasbor cabut": row(
+            commanders(
+                ok("dsb-screen-in-group"),
+                ok("dsb-screen-in-group"),
+                anggota=POSKO_COMMANDERS_ONLY,
+            ),
+            commanders(ok(), no("posko-scope-outside"), anggota=POSKO_COMMANDERS_ONLY),
         ),
         "/ekspor": row(
             commanders(ok("eks-choose"), ok("eks-choose"), anggota=POSKO_COMMANDERS_ONLY),
@@ -717,3 +747,106 @@ async def test_an_outsider_cannot_take_over_a_posko_group(world: World) -> None:
     case = Case("command", "/posko POH", "group", "luar", no("posko-scope-outside"))
     answer = await run_case(world, case)
     assert phrase("posko-scope-outside") in answer, answer
+
+
+# -- the dashboard's web requests ---------------------------------------------------------------
+
+# Per request, per asker (a Mini App opened by that Telegram account, initData signed as
+# Telegram signs it): the HTTP status. Lists and phones are a commander's, within their command;
+# `{andi}` is a BRIMOB member, the call-out is BRIMOB's.
+WEB_REFUSED = {"stranger": 403, "unlinked": 403, "anggota": 403}
+WEB_TABLE: dict[str, dict[str, int]] = {
+    "/api/snapshot": WEB_REFUSED | {"komandan": 200, "luar": 200, "admin": 200},
+    "/api/stream": WEB_REFUSED | {"komandan": 200, "luar": 200, "admin": 200},
+    "/api/list?view=readiness": WEB_REFUSED | {"komandan": 200, "luar": 200, "admin": 200},
+    "/api/list?view=callout:{callout}": WEB_REFUSED | {"komandan": 200, "luar": 403, "admin": 200},
+    "/api/person/{andi}": WEB_REFUSED | {"komandan": 200, "luar": 403, "admin": 200},
+}
+WEB_CASES = [
+    pytest.param(path, actor, status, id=f"{path} | {actor} -> {status}")
+    for path, by_actor in WEB_TABLE.items()
+    for actor, status in by_actor.items()
+]
+
+
+def test_the_web_matrix_is_complete() -> None:
+    for path, by_actor in WEB_TABLE.items():
+        assert set(by_actor) == set(ACTORS), path
+
+
+async def _web_get(world: World, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    import aiohttp
+
+    from handlers.dashboard import server_of
+
+    server = server_of(world.bot.services)
+    assert server is not None
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(server.local_url + path, headers=headers) as response,
+    ):
+        if response.content_type == "text/event-stream":
+            # The first event is enough to know what the stream would show.
+            return response.status, (await response.content.readuntil(b"\n\n")).decode()
+        return response.status, await response.text()
+
+
+async def _andi_id(world: World) -> int:
+    person = await personnel.by_nrp(world.bot.db, ANDI.nrp)
+    assert person is not None
+    return person.id
+
+
+def _init_data(world: World, actor: str, *, age: timedelta = timedelta(0)) -> dict[str, str]:
+    from bot.domain.dashboard import init_data_for
+    from tests.harness import TOKEN
+
+    signed = init_data_for(ACTOR_IDS[actor], TOKEN, world.bot.clock.now() - age)
+    return {"Authorization": f"tma {signed}"}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(("path", "actor", "status"), WEB_CASES)
+async def test_dashboard_requests(world: World, path: str, actor: str, status: int) -> None:
+    target = path.format(**world.ids, andi=await _andi_id(world))
+    got, body = await _web_get(world, target, _init_data(world, actor))
+    assert got == status, body
+    if status != 200:
+        assert "BRIMOB" not in body
+        assert ANDI.name not in body
+        assert ANDI.phone[1:] not in body
+    elif actor == "luar":
+        # A POH commander's picture has no BRIMOB in it.
+        assert "BRIMOB" not in body
+        assert ANDI.name not in body
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    "forgery", ["stale", "tampered", "forged-hash", "no-credentials", "forged-screen"]
+)
+async def test_dashboard_forgeries_get_401_and_no_data(world: World, forgery: str) -> None:
+    headers = _init_data(world, "admin")
+    if forgery == "stale":
+        headers = _init_data(world, "admin", age=timedelta(days=2))
+    elif forgery == "tampered":
+        # The commander's own initData with the admin's id put in: the signature breaks.
+        signed = _init_data(world, "komandan")["Authorization"]
+        headers = {"Authorization": signed.replace(str(KOMANDAN.user_id), str(ADMIN_ID))}
+    elif forgery == "forged-hash":
+        headers = {
+            "Authorization": re.sub(r"hash=\w+", "hash=" + "0" * 64, headers["Authorization"])
+        }
+    elif forgery == "no-credentials":
+        headers = {}
+    else:
+        headers = {"Authorization": "screen 1.9999999999." + "A" * 32}
+    for path in (
+        "/api/snapshot",
+        "/api/list?view=readiness",
+        f"/api/person/{await _andi_id(world)}",
+    ):
+        got, body = await _web_get(world, path, headers)
+        assert got == 401, (path, body)
+        assert "BRIMOB" not in body
+        assert ANDI.name not in body

@@ -146,7 +146,7 @@ class BotApi:
             return text, []
         raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r} in {what}")
 
-    def _check_markup(self, markup: Any) -> JSON | None:
+    def _check_markup(self, markup: Any, chat_id: int) -> JSON | None:
         if markup is None:
             return None
         if not isinstance(markup, dict):
@@ -157,7 +157,7 @@ class BotApi:
                 raise ApiError(400, "Bad Request: can't parse inline keyboard markup")
             for row in rows:
                 for button in row if isinstance(row, list) else []:
-                    _check_inline_button(button)
+                    _check_inline_button(button, private=chat_id > 0)
         return markup
 
     def _reply_target(self, state: ChatState, params: JSON) -> SentMessage | None:
@@ -182,7 +182,7 @@ class BotApi:
         entities: list[JSON] | None = None,
     ) -> SentMessage:
         params = call.params
-        markup = self._check_markup(params.get("reply_markup"))
+        markup = self._check_markup(params.get("reply_markup"), state.id)
         reply_msg = self._reply_target(state, params)
         if markup is not None and "inline_keyboard" in markup:
             # Telegram echoes only inline keyboards inside the Message object.
@@ -459,7 +459,7 @@ class BotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if utf16_len(text) > _MAX_TEXT:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        markup = self._check_markup(p.get("reply_markup"))
+        markup = self._check_markup(p.get("reply_markup"), msg.chat_id)
         msg.parse_mode = p.get("parse_mode")
         return self._apply_edit(msg, text, entities, markup, p.get("text"), "text")
 
@@ -471,14 +471,14 @@ class BotApi:
         caption, entities = self._render(
             p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), "caption"
         )
-        markup = self._check_markup(p.get("reply_markup"))
+        markup = self._check_markup(p.get("reply_markup"), msg.chat_id)
         return self._apply_edit(
             msg, caption or None, entities, markup, p.get("caption"), "caption"
         )
 
     async def api_editmessagereplymarkup(self, call: Call) -> JSON:
         msg = self._edit_target(call.params)
-        markup = self._check_markup(call.params.get("reply_markup"))
+        markup = self._check_markup(call.params.get("reply_markup"), msg.chat_id)
         key = "text" if msg.kind == "text" else "caption"
         return self._apply_edit(msg, msg.text, msg.entities, markup, msg.source_text, key)
 
@@ -591,6 +591,29 @@ class BotApi:
         self.fake.commands.pop(key, None)
         return True
 
+    async def api_setchatmenubutton(self, call: Call) -> bool:
+        chat_id = call.params.get("chat_id")
+        if chat_id is not None:
+            state = self._resolve_chat(chat_id)
+            if not state.is_private:
+                raise ApiError(400, "Bad Request: chat not found")
+            chat_id = state.id
+        button = call.params.get("menu_button") or {"type": "default"}
+        kind = button.get("type") if isinstance(button, dict) else None
+        if kind not in ("default", "commands", "web_app"):
+            raise ApiError(400, "Bad Request: can't parse menu button")
+        if kind == "web_app":
+            if not button.get("text"):
+                raise ApiError(400, "Bad Request: menu button text is empty")
+            _check_web_app(button.get("web_app"))
+        self.fake.menu_buttons[chat_id] = dict(button)
+        return True
+
+    async def api_getchatmenubutton(self, call: Call) -> JSON:
+        chat_id = call.params.get("chat_id")
+        found = self.fake.menu_buttons.get(chat_id if chat_id is None else int(chat_id))
+        return dict(found or self.fake.menu_buttons.get(None) or {"type": "default"})
+
     async def api_getfile(self, call: Call) -> JSON:
         stored = self.fake.files.get(str(call.params.get("file_id")))
         if stored is None:
@@ -598,7 +621,13 @@ class BotApi:
         return self.file_json(stored)
 
 
-def _check_inline_button(button: Any) -> None:
+def _check_web_app(info: Any) -> None:
+    url = info.get("url") if isinstance(info, dict) else None
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+
+
+def _check_inline_button(button: Any, *, private: bool) -> None:
     if not isinstance(button, dict) or not button.get("text"):
         raise ApiError(400, "Bad Request: can't parse inline keyboard button: text is empty")
     actions = button.keys() - _INLINE_BUTTON_PASSIVE
@@ -613,6 +642,11 @@ def _check_inline_button(button: Any) -> None:
         not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64
     ):
         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    if "web_app" in button:
+        # Telegram: "Available only in private chats between a user and the bot."
+        if not private:
+            raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
+        _check_web_app(button["web_app"])
     url = button.get("url")
     if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
         raise ApiError(

@@ -174,6 +174,8 @@ class FakeTelegram:
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.commands: dict[tuple[tuple[str, int | None, int | None], str], list[JSON]] = {}
         self.chat_actions: list[tuple[int, str]] = []
+        # setChatMenuButton: per private chat, None for the bot's default.
+        self.menu_buttons: dict[int | None, JSON] = {}
         self.webhook: JSON = {}
         self.phones: dict[int, str] = {}
         self._files_by_path: dict[str, UploadedFile] = {}
