@@ -109,6 +109,7 @@ class DashboardServer:
         self._runner: web.AppRunner | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._closing = False
         self.port = settings.web_port
         self.refused = 0
         self.builds = 0
@@ -139,6 +140,8 @@ class DashboardServer:
         )
 
     async def stop(self) -> None:
+        # Open streams end on their own once woken, so shutting down does not wait on them.
+        self._closing = True
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -339,7 +342,7 @@ class DashboardServer:
         yield _event("snapshot", feed.payload, sent)
         loop = asyncio.get_running_loop()
         checked = loop.time()
-        while self._runner is not None:
+        while not self._closing:
             feed.changed.clear()
             if feed.version == sent:
                 with contextlib.suppress(TimeoutError):
