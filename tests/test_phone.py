@@ -84,3 +84,11 @@ def test_mask_keeps_enough_to_tell_numbers_apart() -> None:
     assert mask_phone("+628123456789") == "+62812****789"
     assert "3456" not in mask_phone("+6281234567890")
     assert mask_phone("+6281") == "****81"
+
+
+def test_display_phone() -> None:
+    from bot.domain.phone import display_phone
+
+    assert display_phone("+6281234567890") == "0812-3456-7890"
+    assert display_phone("+628123456789") == "0812-3456-789"
+    assert display_phone("+4915112345678") == "+4915112345678"

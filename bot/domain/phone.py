@@ -61,3 +61,11 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 10:
         return "****" + phone[-2:]
     return f"{phone[:6]}****{phone[-3:]}"
+
+
+def display_phone(phone: str) -> str:
+    """`+6281234567890` → `0812-3456-7890`: how a radio operator reads it out and dials it."""
+    if not phone.startswith("+" + INDONESIA):
+        return phone
+    national = "0" + phone[len(INDONESIA) + 1 :]
+    return "-".join(national[i : i + 4] for i in range(0, len(national), 4))

@@ -17,6 +17,7 @@ from handlers.common import command_args, is_private, open_private_chat_markup, 
 from handlers.dashboard.buttons import with_dashboard
 from handlers.status import group_for_command, outside_of, refusal_args
 from storage import audit, dashboard
+from storage.db import Transaction
 
 
 async def dasbor_command(update: Update, context: SiagaContext) -> None:
@@ -71,15 +72,7 @@ async def _screen_link(update: Update, context: SiagaContext, chat_id: int, vali
     expires = now + span
     async with services.db.transaction() as tx:
         link_id = await dashboard.create_screen(tx, chat_id, context.actor.user_id, now, expires)
-        await audit.record(
-            tx,
-            now,
-            "dashboard.screen",
-            actor_user_id=context.actor.user_id,
-            actor_person_id=context.actor.person.id if context.actor.person else None,
-            subject=str(chat_id),
-            details={"link": link_id, "expires_at": expires.isoformat()},
-        )
+        await _audit(tx, context, "dashboard.screen", chat_id, link=link_id, until=str(expires))
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     url = f"{(settings.web_url or '').rstrip('/')}/layar/{screen_token(token, link_id, expires)}"
     await reply(
@@ -99,13 +92,20 @@ async def _revoke(update: Update, context: SiagaContext, chat_id: int) -> None:
     now = services.clock.now()
     async with services.db.transaction() as tx:
         count = await dashboard.revoke_screens(tx, chat_id, context.actor.user_id, now)
-        await audit.record(
-            tx,
-            now,
-            "dashboard.revoke",
-            actor_user_id=context.actor.user_id,
-            actor_person_id=context.actor.person.id if context.actor.person else None,
-            subject=str(chat_id),
-            details={"revoked": count},
-        )
+        await _audit(tx, context, "dashboard.revoke", chat_id, revoked=count)
     await reply(update, context, "dsb-revoked", count=count)
+
+
+async def _audit(
+    tx: Transaction, context: SiagaContext, action: str, chat_id: int, **details: object
+) -> None:
+    actor = context.actor
+    await audit.record(
+        tx,
+        context.services.clock.now(),
+        action,
+        actor_user_id=actor.user_id,
+        actor_person_id=actor.person.id if actor.person else None,
+        subject=str(chat_id),
+        details=details,
+    )

@@ -26,6 +26,7 @@ from bot.domain.dashboard import (
     plot_scale,
 )
 from bot.domain.geo import distance_m, format_distance
+from bot.domain.phone import display_phone
 from bot.domain.readiness import effective
 from bot.domain.status import (
     CategoryCounts,
@@ -195,8 +196,9 @@ def _table(w: Words, first: str, rows: Sequence[CategoryCounts], total: Category
         css = ' class="total"' if row is total else ""
         body.append(f'<tr{css}><th scope="row">{_e(row.code)}</th>{cells}</tr>')
     return (
-        f'<table class="counts"><thead><tr><th scope="col">{_e(first)}</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        '<div class="scroll"><table class="counts">'
+        f'<thead><tr><th scope="col">{_e(first)}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -217,7 +219,7 @@ def _chart(w: Words, rows: Sequence[CategoryCounts]) -> str:
     bar_h, gap, label_w, width = 28, 10, 110, 640
     height = len(rows) * (bar_h + gap) + gap
     widest = max(max(row.strength, 1) for row in rows)
-    scale = (width - label_w - 90) / widest
+    scale = (width - label_w - 170) / widest
     shapes = []
     for i, row in enumerate(rows):
         y = gap + i * (bar_h + gap)
@@ -431,14 +433,7 @@ async def _arrivals(w: Words, db: Database, callout_id: int) -> str:
 # -- lists (commanders only) ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    person_id: int
-    rank: str
-    name: str
-    unit: str
-    category: str
-    state: str
+Row = dashboard.Listed
 
 
 def _fields(row: Row) -> dict[str, str]:
@@ -457,12 +452,13 @@ async def list_rows(
     viewer's scope, the view's state order and its title key; None for an unknown view or one
     outside the scope."""
     kind, _, ref = view.partition(":")
+    listed: list[Row]
     scope = viewer.scope
     if kind == "readiness" and not ref:
         values = await groups.effective_values(db, services.settings)
         switch = await groups.jam_rawan(db)
         fresh_for = stale_after(values, now, switch.manual_on)
-        rows = []
+        rows: list[Row] = []
         for p in await status.named_states(db, scope, scope):
             state = effective(p.readiness, now, fresh_for).value
             if p.unreachable:
@@ -486,12 +482,7 @@ async def list_rows(
         title = "dsb-list-callout"
     else:
         return None
-    rows = [
-        Row(p.person_id, p.rank, p.name, p.unit, p.category, p.state)
-        for p in listed
-        if scope.covers(p.unit, p.category)
-    ]
-    return rows, states, title
+    return [p for p in listed if scope.covers(p.unit, p.category)], states, title
 
 
 def render_list(
@@ -622,7 +613,7 @@ async def person_card(w: Words, db: Database, scope: StatusScope, person_id: int
         return None
     digits = "".join(ch for ch in person.phone if ch.isdigit() or ch == "+")
     phone = (
-        f'<a class="phone" href="tel:{_e(digits)}">📞 {_e(person.phone)}</a>'
+        f'<a class="phone" href="tel:{_e(digits)}">📞 {_e(display_phone(person.phone))}</a>'
         if digits
         else f'<span class="muted">{w("dsb-no-phone")}</span>'
     )
