@@ -13,14 +13,61 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from common import N, bench, machine, open_rollcall, poll, run_main, spread, top_frames
+from common import (
+    Bench,
+    N,
+    bench,
+    machine,
+    open_rollcall,
+    poll,
+    run_main,
+    spread,
+    top_frames,
+)
 
 from bot.domain.apel import Answer
+from bot.simulator import SimPerson
 from storage import apel as apel_store
 
 TARGET_S = 2.0
+
+
+async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> float:
+    """Inject every person's Hadir tap in one burst; print latency and throughput. Returns
+    when the last answer reached the fake (monotonic)."""
+    fake = run.fake
+    injected: dict[str, float] = {}
+    started = time.monotonic()
+    for person in people:
+        message, data = run.prompt_of(person, rollcall_id)
+        at = time.monotonic()
+        cq = await fake.inject_callback_query(run.user(person), message, data)
+        injected[cq] = at
+    window = time.monotonic() - started
+    print(f"{len(injected)} presses injected in {window * 1000:.0f} ms")
+
+    def all_answered() -> bool:
+        return all(fake.callback_answer(cq) is not None for cq in injected)
+
+    await poll(all_answered, 120, "every callback query to be answered", 0.05)
+    answered_at = {
+        str(r.params.get("callback_query_id")): r.time for r in fake.calls("answerCallbackQuery")
+    }
+    latencies = [answered_at[cq] - at for cq, at in injected.items()]
+    last = max(answered_at[cq] for cq in injected)
+    over = sum(1 for x in latencies if x > TARGET_S)
+    print(f"answer latency (injection → answerCallbackQuery at the fake): {spread(latencies)}")
+    print(f"answers within {TARGET_S:.0f} s: {len(latencies) - over}/{len(latencies)}")
+    print(
+        f"throughput: {len(injected) / (last - started):.0f} answers/s"
+        f" (first injection to last answer {last - started:.2f} s)"
+    )
+    texts = {str((fake.callback_answer(cq) or {}).get("text", "")) for cq in injected}
+    print(f"answer texts: {sorted(texts)}")
+    return last
 
 
 async def main(size: int, spy: Path | None) -> None:
@@ -32,38 +79,8 @@ async def main(size: int, spy: Path | None) -> None:
         rss = bot.memory_kb()["VmRSS"] / 1024
         print(f"{len(run.people)} prompts delivered; bot RSS {rss:.0f} MB")
 
-        fake = run.fake
         profiler = await bot.profile(spy, 15) if spy is not None else None
-        injected: dict[str, float] = {}
-        started = time.monotonic()
-        for person in run.people:
-            message, data = run.prompt_of(person, rollcall_id)
-            at = time.monotonic()
-            cq = await fake.inject_callback_query(run.user(person), message, data)
-            injected[cq] = at
-        window = time.monotonic() - started
-        print(f"{len(injected)} presses injected in {window * 1000:.0f} ms")
-
-        def all_answered() -> bool:
-            return all(fake.callback_answer(cq) is not None for cq in injected)
-
-        await poll(all_answered, 120, "every callback query to be answered", 0.05)
-        answered_at = {
-            str(r.params.get("callback_query_id")): r.time
-            for r in fake.calls("answerCallbackQuery")
-        }
-        latencies = [answered_at[cq] - at for cq, at in injected.items()]
-        last = max(answered_at[cq] for cq in injected)
-        over = sum(1 for x in latencies if x > TARGET_S)
-        print(f"answer latency (injection → answerCallbackQuery at the fake): {spread(latencies)}")
-        print(f"answers within {TARGET_S:.0f} s: {len(latencies) - over}/{len(latencies)}")
-        print(
-            f"throughput: {len(injected) / (last - started):.0f} answers/s"
-            f" (first injection to last answer {last - started:.2f} s)"
-        )
-        texts = {str((fake.callback_answer(cq) or {}).get("text", "")) for cq in injected}
-        print(f"answer texts: {sorted(texts)}")
-
+        last = await press_everyone(run, rollcall_id, run.people)
         targets = await apel_store.called_targets(run.db, rollcall_id)
         present = sum(1 for t in targets if t.answer == Answer.YES)
         print(f"persisted: {present}/{len(targets)} targets answered HADIR in the database")

@@ -350,3 +350,26 @@ async def test_without_a_web_url_the_bot_works_as_before(harness: BotHarness) ->
     assert harness.fake.menu_buttons == {}
     await commander.send("/dasbor")
     await harness.fake.wait_for_message(COMMANDER_ID, "belum diaktifkan")
+
+
+async def test_each_viewer_is_rate_limited(
+    harness: BotHarness, http: aiohttp.ClientSession
+) -> None:
+    await seed(harness)
+    await harness.start(**WEB, web_requests=3, web_window_s=60, admin_ids=[900001])
+    commander = tma(harness, COMMANDER_ID)
+    statuses = [(await get(http, harness, "/api/snapshot", commander))[0] for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    # Another viewer has a budget of their own.
+    assert (await get(http, harness, "/api/snapshot", tma(harness, 900001)))[0] == 200
+
+
+async def test_an_english_speaking_commander_reads_english(
+    bot: BotHarness, http: aiohttp.ClientSession
+) -> None:
+    signed = init_data_for(COMMANDER_ID, TOKEN, bot.clock.now(), language="en")
+    status, body = await get(http, bot, "/api/snapshot", {"Authorization": f"tma {signed}"})
+    assert status == 200
+    sections = json.loads(body)["sections"]
+    assert "Readiness" in sections["readiness"]
+    assert "No call-out is running." in sections["callouts"]
