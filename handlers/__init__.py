@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.services import SiagaApp
 from handlers import (
     apel,
+    callout,
     dashboard,
     errors,
     exports,
@@ -13,7 +14,6 @@ from handlers import (
     help,
     language,
     locations,
-    mobilize,
     reachability,
     readiness,
     registration,
@@ -33,7 +33,7 @@ def register_all(app: SiagaApp) -> None:
     help.register(app)
     language.register(app)
     # Location claims are tried in this order: an arrival or a site pin before an apel answer.
-    mobilize.register(app)
+    callout.register(app)
     apel.register(app)
     readiness.register(app)
     groups.register(app)

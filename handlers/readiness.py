@@ -29,7 +29,7 @@ from bot.domain.readiness import (
 )
 from bot.i18n import format_moment, format_time
 from bot.services import Services, SiagaApp, SiagaContext
-from handlers import apel, mobilize
+from handlers import apel, callout
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
 from handlers.text_input import expects
 from storage import deadlines, personnel, readiness, users
@@ -284,7 +284,7 @@ async def _declare(
             tx, person.id, now, reason=reason, reason_text=text, source="self"
         )
         if changed:
-            await mobilize.decline_for_not_ready(services, tx, person.id, context.actor.user_id)
+            await callout.decline_for_not_ready(services, tx, person.id, context.actor.user_id)
             synced = await apel.sync_checks(
                 services,
                 tx,
@@ -321,7 +321,7 @@ async def _ask_reason_text(update: Update, context: SiagaContext, person: Person
             tx, person.id, now, reason="lainnya", source="self"
         )
         if changed:
-            await mobilize.decline_for_not_ready(services, tx, person.id, context.actor.user_id)
+            await callout.decline_for_not_ready(services, tx, person.id, context.actor.user_id)
             await users.set_pending_input(tx, context.actor.user_id, REASON_INPUT, now)
             synced = await apel.sync_checks(
                 services,

@@ -349,7 +349,8 @@ def test_every_message_the_call_out_code_names_exists_in_both_languages() -> Non
     from bot.i18n import Catalog
 
     root = Path(__file__).resolve().parent.parent
-    source = (root / "handlers" / "mobilize.py").read_text("utf-8")
+    package = root / "handlers" / "callout"
+    source = "".join(path.read_text("utf-8") for path in sorted(package.rglob("*.py")))
     used = set(re.findall(r'"((?:mobilize|cmd)-[a-z0-9_-]+[a-z0-9_])"', source))
     dynamic = {f"mobilize-reason-{r}" for r in ("sakit", "izin", "cuti", "dinas_luar", "lainnya")}
     keys = {

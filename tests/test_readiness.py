@@ -214,8 +214,8 @@ def test_every_apel_and_readiness_key_exists_in_both_languages() -> None:
     catalog = Catalog.load()
     literal = re.compile(r'"((?:apel|rollcall|readiness|reason|cmd)-[a-z0-9-]+)"')
     keys: set[str] = set()
-    for name in ("apel.py", "readiness.py"):
-        keys.update(literal.findall((root / "handlers" / name).read_text("utf-8")))
+    for path in [*(root / "handlers" / "apel").rglob("*.py"), root / "handlers" / "readiness.py"]:
+        keys.update(literal.findall(path.read_text("utf-8")))
     prefixes = {k for k in keys if k.endswith("-")}
     keys -= prefixes
     reasons = ("sakit", "izin", "cuti", "dinas-luar", "lainnya")

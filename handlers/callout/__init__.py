@@ -8,7 +8,7 @@ card in place. Every decision is written (invite rows, outbox rows, deadline row
 transaction that made it; messages go out through the outbox after commit.
 
 Rules live in `bot.domain.callout`, rows in `storage.callouts`; this module wires them to
-Telegram and renders from `locales/*/mobilize.ftl`.
+Telegram and renders from `locales/*/callout.ftl`.
 """
 
 from __future__ import annotations
