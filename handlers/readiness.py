@@ -29,7 +29,11 @@ from bot.domain.readiness import (
 )
 from bot.i18n import format_moment, format_time
 from bot.services import Services, SiagaApp, SiagaContext
-from handlers import apel, callout
+from handlers.apel import answers as apel_answers
+from handlers.apel import commands as apel_commands
+from handlers.apel import render as apel_render
+from handlers.apel import service as apel_service
+from handlers.callout import service as callout_service
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
 from handlers.text_input import expects
 from storage import deadlines, personnel, readiness, users
@@ -49,7 +53,7 @@ def _moment(services: Services, moment: datetime, lang: str) -> str:
 
 
 def reason_text(services: Services, lang: str, state: Readiness) -> str:
-    label = apel.reason_label(services, lang, state.reason)
+    label = apel_render.reason_label(services, lang, state.reason)
     return f"{label}: {state.reason_text}" if state.reason_text else label
 
 
@@ -196,7 +200,7 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
             tx, person.id, now, source="self", stale_after=await services.stale_after(tx)
         )
         if changed:
-            synced = await apel.sync_checks(
+            synced = await apel_service.sync_checks(
                 services,
                 tx,
                 person.id,
@@ -212,7 +216,7 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
 def _after_change(context: SiagaContext, synced: list[int]) -> None:
     context.services.scheduler.wake()
     context.services.wake_delivery()
-    apel.refresh_cards_later(context, synced)
+    apel_answers.refresh_cards_later(context, synced)
 
 
 async def tidaksiap_command(update: Update, context: SiagaContext) -> None:
@@ -264,7 +268,7 @@ async def _status_view(
 
 
 async def cekkesiapan_command(update: Update, context: SiagaContext) -> None:
-    await apel.rollcall_command(update, context, "cek")
+    await apel_commands.rollcall_command(update, context, "cek")
 
 
 async def _declare(
@@ -284,8 +288,10 @@ async def _declare(
             tx, person.id, now, reason=reason, reason_text=text, source="self"
         )
         if changed:
-            await callout.decline_for_not_ready(services, tx, person.id, context.actor.user_id)
-            synced = await apel.sync_checks(
+            await callout_service.decline_for_not_ready(
+                services, tx, person.id, context.actor.user_id
+            )
+            synced = await apel_service.sync_checks(
                 services,
                 tx,
                 person.id,
@@ -321,9 +327,11 @@ async def _ask_reason_text(update: Update, context: SiagaContext, person: Person
             tx, person.id, now, reason="lainnya", source="self"
         )
         if changed:
-            await callout.decline_for_not_ready(services, tx, person.id, context.actor.user_id)
+            await callout_service.decline_for_not_ready(
+                services, tx, person.id, context.actor.user_id
+            )
             await users.set_pending_input(tx, context.actor.user_id, REASON_INPUT, now)
-            synced = await apel.sync_checks(
+            synced = await apel_service.sync_checks(
                 services,
                 tx,
                 person.id,

@@ -1,0 +1,435 @@
+"""/apel typed with arguments, or guided by a draft (scope, minutes, title, assembly point)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot.domain import callback_data
+from bot.domain.apel import (
+    DURATION_CHOICES,
+    RADIUS_CHOICES,
+    TITLE_MAX,
+    ParseError,
+    Scope,
+    ScopeKind,
+    parse_apel_args,
+)
+from bot.domain.geo import format_distance
+from bot.services import Actor, Services, SiagaContext
+from handlers.apel.keys import COMMANDS, DRAFT_LIFETIME, NS, TITLE_INPUT
+from handlers.apel.render import num, plain_text, rollcall_name, scope_label, when_text
+from handlers.apel.service import Opening, open_rollcall, resolve_people
+from handlers.common import Button, inline_keyboard, is_private, reply
+from storage import apel as store
+from storage import personnel, users
+from storage.apel import AssemblyPoint, Draft, RollCall
+from storage.personnel import Person
+
+
+def opener_name(update: Update, actor: Actor) -> str:
+    if actor.person is not None:
+        return actor.person.display_name
+    user = update.effective_user
+    return user.full_name if user else str(actor.user_id)
+
+
+async def apel_command(update: Update, context: SiagaContext) -> None:
+    await rollcall_command(update, context, "apel")
+
+
+async def rollcall_command(update: Update, context: SiagaContext, kind: str) -> None:
+    """`/apel` and `/cekkesiapan`: open at once with arguments, else guide with buttons."""
+    if not context.actor.is_commander:
+        await reply(update, context, "error-commander-only")
+        return
+    services = context.services
+    chat = update.effective_chat
+    if chat is None:
+        return
+    args = [a for a in (context.args or []) if a.strip()]
+    categories = await store.known_categories(services.db)
+    units = await personnel.units(services.db)
+    parsed = parse_apel_args(args, categories, units, services.settings.apel_default_minutes)
+    if isinstance(parsed, ParseError):
+        await reply(update, context, parsed.key, command=COMMANDS[kind], **parsed.args)
+        return
+    if parsed.scope is None:
+        await start_draft(
+            update, context, kind, minutes=parsed.minutes if args else None, title=parsed.title
+        )
+        return
+    found = await resolve_people(services, context.actor, parsed.scope)
+    if isinstance(found, ParseError):
+        await reply(update, context, found.key, command=COMMANDS[kind], **found.args)
+        return
+    people, narrowed = found
+    opening = Opening(
+        kind=kind,
+        scope=parsed.scope,
+        minutes=parsed.minutes,
+        title=parsed.title,
+        point=None,
+        card_chat_id=chat.id,
+        opener_name=opener_name(update, context.actor),
+    )
+    await _open_and_confirm(update, context, opening, people, narrowed)
+
+
+async def _open_and_confirm(
+    update: Update,
+    context: SiagaContext,
+    opening: Opening,
+    people: list[Person],
+    narrowed: bool,
+    *,
+    draft_id: int | None = None,
+) -> RollCall | None:
+    """Open the roll call and tell the opener; None (and the reason said) if it was not."""
+    services = context.services
+    result = await open_rollcall(services, context.actor, opening, people, draft_id=draft_id)
+    query = update.callback_query
+    if isinstance(result, ParseError):
+        if query is not None and result.key == "apel-draft-gone":
+            await query.answer(context.label("apel-draft-gone"), show_alert=True)
+            return None
+        if query is not None:
+            await query.answer()
+        await reply(update, context, result.key, command=COMMANDS[opening.kind], **result.args)
+        return None
+    rc, called = result
+    if query is not None:
+        await query.answer(context.label("apel-opened-short"))
+    lang = context.actor.language
+    await reply(
+        update,
+        context,
+        "apel-opened",
+        kind=rc.kind,
+        name=rollcall_name(services, lang, rc),
+        count=num(called, lang),
+        time=when_text(services, rc.closes_at, lang, services.clock.now()),
+        narrowed=plain_text(services, lang, "apel-opened-narrowed") if narrowed else "",
+    )
+    return rc
+
+
+async def _scope_options(services: Services, actor: Actor) -> list[Scope]:
+    options = [Scope(ScopeKind.ALL)]
+    if actor.is_admin:
+        options += [
+            Scope(ScopeKind.CATEGORY, c) for c in await store.known_categories(services.db)
+        ]
+        options += [Scope(ScopeKind.UNIT, u) for u in await personnel.units(services.db)]
+    else:
+        options += [Scope(ScopeKind.CATEGORY, c) for c in sorted(actor.scope.categories)]
+        options += [Scope(ScopeKind.UNIT, u) for u in sorted(actor.scope.units)]
+    return options
+
+
+async def start_draft(
+    update: Update, context: SiagaContext, kind: str, *, minutes: int | None, title: str | None
+) -> None:
+    services = context.services
+    actor = context.actor
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if not actor.is_admin and actor.scope.empty:
+        await reply(update, context, "apel-no-scope")
+        return
+    options = await _scope_options(services, actor)
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        draft_id = await store.create_draft(
+            tx,
+            kind=kind,
+            user_id=actor.user_id,
+            chat_id=chat.id,
+            options=options,
+            scope=None,
+            minutes=minutes,
+            title=title,
+            now=now,
+        )
+    lang = actor.language
+    buttons = [
+        (
+            scope_label(services, lang, option)
+            if option.value
+            else plain_text(services, lang, "apel-scope-all-button"),
+            callback_data.encode(NS, "ds", draft_id, i),
+        )
+        for i, option in enumerate(options)
+    ]
+    rows: list[list[Button]] = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft_id))])
+    await reply(
+        update, context, "apel-draft-pick-scope", kind=kind, reply_markup=inline_keyboard(rows)
+    )
+
+
+async def _draft_summary(
+    context: SiagaContext, draft: Draft
+) -> tuple[str, InlineKeyboardMarkup] | ParseError:
+    services = context.services
+    lang = context.actor.language
+    assert draft.scope is not None
+    assert draft.minutes is not None
+    found = await resolve_people(services, context.actor, draft.scope)
+    if isinstance(found, ParseError):
+        return found
+    people, _ = found
+    now = services.clock.now()
+    point = (
+        plain_text(
+            services, lang, "apel-draft-point", radius=format_distance(draft.point.radius_m, lang)
+        )
+        if draft.point
+        else plain_text(services, lang, "apel-draft-none")
+    )
+    text = context.t(
+        "apel-draft-summary",
+        kind=draft.kind,
+        scope=scope_label(services, lang, draft.scope),
+        count=num(
+            sum(1 for p in people if p.telegram_user_id not in (None, context.actor.user_id)),
+            lang,
+        ),
+        minutes=draft.minutes,
+        time=when_text(services, now + timedelta(minutes=draft.minutes), lang, now),
+        title=draft.title or plain_text(services, lang, "apel-draft-none"),
+        point=point,
+    )
+    rows: list[list[Button]] = [
+        [
+            (
+                context.label("apel-button-open", kind=draft.kind),
+                callback_data.encode(NS, "dgo", draft.id),
+            )
+        ]
+    ]
+    extras: list[Button] = []
+    if draft.kind == "apel":
+        extras.append(
+            (context.label("apel-button-point"), callback_data.encode(NS, "dpt", draft.id))
+        )
+    extras.append((context.label("apel-button-title"), callback_data.encode(NS, "dti", draft.id)))
+    rows.append(extras)
+    rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft.id))])
+    return text, inline_keyboard(rows)
+
+
+def _minutes_rows(context: SiagaContext, draft_id: int) -> list[list[Button]]:
+    default = context.services.settings.apel_default_minutes
+    choices = sorted({*DURATION_CHOICES, default})
+    buttons = [
+        (
+            context.label(
+                "apel-button-minutes", minutes=m, default="yes" if m == default else "no"
+            ),
+            callback_data.encode(NS, "dm", draft_id, m),
+        )
+        for m in choices
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft_id))])
+    return rows
+
+
+async def on_draft(update: Update, context: SiagaContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    services = context.services
+    actor = context.actor
+    data = callback_data.decode(query.data)
+    draft_id = data.int_arg(0) if data else None
+    draft = await store.get_draft(services.db, draft_id) if draft_id is not None else None
+    now = services.clock.now()
+    if data is None or draft is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    if draft.user_id != actor.user_id:
+        await query.answer(context.label("apel-draft-not-yours"), show_alert=True)
+        return
+    if draft.state != "draft" or now - draft.created_at > DRAFT_LIFETIME:
+        await query.answer(context.label("apel-draft-gone"), show_alert=True)
+        return
+    if not actor.is_commander:
+        await query.answer(context.label("error-commander-only"), show_alert=True)
+        return
+    action = data.action
+    if action == "dx":
+        async with services.db.transaction() as tx:
+            await store.update_draft(tx, draft.id, state="cancelled", awaiting_location=False)
+        await query.answer()
+        await query.edit_message_text(context.t("apel-draft-cancelled"))
+        return
+    if action == "ds":
+        index = data.int_arg(1)
+        if index is None or index >= len(draft.options):
+            await query.answer(context.label("button-invalid"), show_alert=True)
+            return
+        scope = draft.options[index]
+        async with services.db.transaction() as tx:
+            await store.update_draft(tx, draft.id, scope=scope)
+        draft = await store.get_draft(services.db, draft.id)
+        assert draft is not None
+        if draft.minutes is None:
+            await query.answer()
+            await query.edit_message_text(
+                context.t(
+                    "apel-draft-pick-minutes",
+                    kind=draft.kind,
+                    scope=scope_label(services, actor.language, scope),
+                ),
+                reply_markup=inline_keyboard(_minutes_rows(context, draft.id)),
+            )
+            return
+        await _show_summary(update, context, draft)
+        return
+    if action == "dm":
+        minutes = data.int_arg(1)
+        if minutes is None or not 0 < minutes <= 24 * 60:
+            await query.answer(context.label("button-invalid"), show_alert=True)
+            return
+        async with services.db.transaction() as tx:
+            await store.update_draft(tx, draft.id, minutes=minutes)
+        draft = await store.get_draft(services.db, draft.id)
+        assert draft is not None
+        await _show_summary(update, context, draft)
+        return
+    if draft.scope is None or draft.minutes is None:
+        await query.answer(context.label("apel-draft-gone"), show_alert=True)
+        return
+    if action == "dpt":
+        if not is_private(update) or draft.kind != "apel":
+            await query.answer(context.label("apel-draft-point-private"), show_alert=True)
+            return
+        async with services.db.transaction() as tx:
+            await store.update_draft(tx, draft.id, awaiting_location=True)
+        await query.answer()
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(context.label("apel-draft-point-button"), request_location=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await reply(update, context, "apel-draft-ask-point", reply_markup=keyboard)
+        return
+    if action == "drad":
+        radius = data.int_arg(1)
+        coordinates = await store.draft_coordinates(services.db, draft.id)
+        if radius not in RADIUS_CHOICES or coordinates is None:
+            await query.answer(context.label("button-invalid"), show_alert=True)
+            return
+        async with services.db.transaction() as tx:
+            await store.update_draft(
+                tx, draft.id, point=AssemblyPoint(coordinates[0], coordinates[1], radius)
+            )
+        draft = await store.get_draft(services.db, draft.id)
+        assert draft is not None
+        await _show_summary(update, context, draft)
+        return
+    if action == "dti":
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(tx, actor.user_id, f"{TITLE_INPUT}:{draft.id}", now)
+        await query.answer()
+        await reply(update, context, "apel-draft-ask-title", max=TITLE_MAX)
+        return
+    if action == "dgo":
+        await _open_draft(update, context, draft)
+        return
+    await query.answer(context.label("button-invalid"), show_alert=True)
+
+
+async def _show_summary(update: Update, context: SiagaContext, draft: Draft) -> None:
+    query = update.callback_query
+    summary = await _draft_summary(context, draft)
+    if isinstance(summary, ParseError):
+        if query is not None:
+            await query.answer()
+        await reply(update, context, summary.key, command=COMMANDS[draft.kind], **summary.args)
+        return
+    text, markup = summary
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    else:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_html(text, reply_markup=markup)
+
+
+async def _open_draft(update: Update, context: SiagaContext, draft: Draft) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert draft.scope is not None
+    assert draft.minutes is not None
+    services = context.services
+    found = await resolve_people(services, context.actor, draft.scope)
+    if isinstance(found, ParseError):
+        await query.answer()
+        await reply(update, context, found.key, command=COMMANDS[draft.kind], **found.args)
+        return
+    people, narrowed = found
+    opening = Opening(
+        kind=draft.kind,
+        scope=draft.scope,
+        minutes=draft.minutes,
+        title=draft.title,
+        point=draft.point,
+        card_chat_id=draft.chat_id,
+        opener_name=opener_name(update, context.actor),
+    )
+    rc = await _open_and_confirm(update, context, opening, people, narrowed, draft_id=draft.id)
+    if rc is not None:
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def on_title_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
+    services = context.services
+    actor = context.actor
+    now = services.clock.now()
+    draft = await store.get_draft(services.db, int(argument)) if argument.isdigit() else None
+    if draft is None or draft.user_id != actor.user_id or draft.state != "draft":
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(tx, actor.user_id, None, now)
+        await reply(update, context, "apel-draft-gone")
+        return
+    title = " ".join(text.split())[:TITLE_MAX]
+    if not title:
+        await reply(update, context, "apel-draft-title-empty")
+        return
+    async with services.db.transaction() as tx:
+        await store.update_draft(tx, draft.id, title=title)
+        await users.set_pending_input(tx, actor.user_id, None, now)
+    draft = await store.get_draft(services.db, draft.id)
+    assert draft is not None
+    await _show_summary(update, context, draft)
+
+
+async def set_draft_point(
+    update: Update, context: SiagaContext, draft: Draft, latitude: float, longitude: float
+) -> None:
+    services = context.services
+    async with services.db.transaction() as tx:
+        await store.set_draft_location(tx, draft.id, latitude, longitude)
+    await reply(update, context, "apel-draft-point-saved", reply_markup=ReplyKeyboardRemove())
+    rows: list[list[Button]] = [
+        [
+            (
+                format_distance(m, context.actor.language),
+                callback_data.encode(NS, "drad", draft.id, m),
+            )
+            for m in RADIUS_CHOICES
+        ]
+    ]
+    await reply(update, context, "apel-draft-pick-radius", reply_markup=inline_keyboard(rows))

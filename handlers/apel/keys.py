@@ -1,0 +1,29 @@
+"""The roll call's names: button namespace, deadline kinds, typed-input kinds, limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+NS = "ap"
+CLOSE_KIND = "apel.close"
+REMIND_KIND = "apel.remind"
+# While prompts are still going out, the card's "Terkirim x/y" is redrawn this often.
+PROGRESS_KIND = "apel.progress"
+PROGRESS_EVERY = timedelta(seconds=5)
+REASON_INPUT = "apreason"
+TITLE_INPUT = "aptitle"
+COMMANDS = {"apel": "apel", "cek": "cekkesiapan"}
+# Which message a person tapped: the prompt, an automatic (t…) or a manual (m…) reminder.
+SOURCE = re.compile(r"^(p|t\d{1,5}|m\d{1,5})$")
+# Answers arrive in bursts; the card is redrawn once per this many seconds, not per tap.
+CARD_DEBOUNCE_S = 0.5
+MANUAL_REMINDER_GAP = timedelta(minutes=1)
+# A draft left half-done is not reopened a day later by a stray tap.
+DRAFT_LIFETIME = timedelta(hours=12)
+
+
+def key_source(key: str) -> str:
+    """Back from an outbox key to the button source tag it was built from."""
+    parts = key.split(":")
+    return parts[4] if len(parts) > 4 and parts[2] == "rem" else "p"

@@ -1,0 +1,547 @@
+"""The call-out's buttons: send/drop the order, answer an invitation, reasons, proxy answers,
+remind, close, widen or accept a shortfall."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Message, Update
+
+from bot.domain import callback_data
+from bot.domain.callout import (
+    DECLINE_REASONS,
+    Answer,
+    CalloutStatus,
+    InviteState,
+    OrderError,
+    Verdict,
+    draft_expired,
+    order_from_json,
+)
+from bot.services import Services, SiagaContext
+from handlers.callout.commands import on_more, on_pick_category, on_pick_count
+from handlers.callout.confirm import edit_query_message, name_of_orderer
+from handlers.callout.keys import MAX_REASON_CHARS, REASON_INPUT, REMIND_COOLDOWN, button_data
+from handlers.callout.order import plan_order
+from handlers.callout.render import html_text, lang_of
+from handlers.callout.service import (
+    accept_shortfall,
+    apply_answer,
+    close_callout,
+    launch,
+    may_manage,
+    remind_open,
+    widen_line,
+)
+from handlers.common import (
+    inline_keyboard,
+    is_private,
+    reply,
+)
+from storage import audit, outbox, personnel, readiness, users
+from storage import callouts as store
+from storage.callouts import Callout, Invite
+from storage.outbox import OutgoingMessage, Priority
+
+
+async def on_callback(update: Update, context: SiagaContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = callback_data.decode(query.data)
+    handler = _ACTIONS.get(data.action) if data else None
+    if data is None or handler is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    await handler(update, context, data)
+
+
+async def _on_send(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    actor = context.actor
+    draft = await store.get_draft(services.db, data.int_arg(0) or 0)
+    if draft is None:
+        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        return
+    if draft.user_id != actor.user_id:
+        await query.answer(context.label("mobilize-draft-not-yours"), show_alert=True)
+        return
+    if draft.status == "sent":
+        await query.answer(
+            context.label("mobilize-already-sent", id=str(draft.callout_id or "?")),
+            show_alert=True,
+        )
+        return
+    now = services.clock.now()
+    if not draft.is_open:
+        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        return
+    if draft_expired(draft.created_at, now):
+        await query.answer(context.label("mobilize-draft-expired"), show_alert=True)
+        return
+    order = order_from_json(draft.spec)
+    chat = update.effective_chat
+    if chat is None or not order.lines or not order.location:
+        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        return
+    async with services.db.transaction() as tx:
+        # Planned again inside the transaction that invites: the numbers on the card may
+        # have moved, and the pick must see every other order committed before it.
+        plans = await plan_order(services, tx, actor, order, now)
+        if isinstance(plans, OrderError) or not any(p.quota.quota > 0 for p in plans):
+            callout_id = None
+            failed = True
+        else:
+            failed = False
+            callout_id = await launch(
+                services,
+                tx,
+                draft_id=draft.id,
+                order=order,
+                plans=plans,
+                actor=actor,
+                orderer_name=name_of_orderer(update, actor),
+                chat_id=chat.id,
+                chat_is_group=not is_private(update),
+                now=now,
+            )
+    if failed:
+        await query.answer(context.label("mobilize-nothing-to-send"), show_alert=True)
+        return
+    if callout_id is None:
+        fresh = await store.get_draft(services.db, draft.id)
+        await query.answer(
+            context.label("mobilize-already-sent", id=str(fresh.callout_id if fresh else "?")),
+            show_alert=True,
+        )
+        return
+    services.wake_delivery()
+    services.scheduler.wake()
+    await query.answer(context.label("mobilize-sent-short"))
+    await edit_query_message(update, context.t("mobilize-sent", id=str(callout_id)))
+
+
+async def _on_drop(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    draft = await store.get_draft(services.db, data.int_arg(0) or 0)
+    if draft is None or draft.user_id != context.actor.user_id:
+        key = "mobilize-draft-gone" if draft is None else "mobilize-draft-not-yours"
+        await query.answer(context.label(key), show_alert=True)
+        return
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        closed = await store.close_draft(tx, draft.id, "discarded", now)
+        await users.set_pending_input(tx, context.actor.user_id, None, now)
+    if not closed:
+        if draft.status == "sent":
+            await query.answer(
+                context.label("mobilize-already-sent", id=str(draft.callout_id or "?")),
+                show_alert=True,
+            )
+        else:
+            await query.answer(context.label("mobilize-draft-gone"))
+        return
+    await query.answer(context.label("mobilize-discarded-short"))
+    await edit_query_message(update, context.t("mobilize-discarded"))
+
+
+async def _invite_for_actor(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> Invite | None:
+    query = update.callback_query
+    assert query is not None
+    invite = await store.get_invite(context.services.db, data.int_arg(0) or 0)
+    person = context.actor.person
+    if invite is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return None
+    if person is None or invite.person_id != person.id:
+        # Forged or forwarded: an invite is answered by the person it was sent to.
+        await query.answer(context.label("mobilize-not-yours"), show_alert=True)
+        return None
+    return invite
+
+
+async def _on_answer(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    invite = await _invite_for_actor(update, context, data)
+    if invite is None:
+        return
+    services = context.services
+    answer = Answer.ACCEPT if data.action == "ok" else Answer.DECLINE
+    async with services.db.transaction() as tx:
+        result = await apply_answer(
+            services, tx, invite.id, answer, by_user_id=context.actor.user_id, proxy=False
+        )
+    services.wake_delivery()
+    services.scheduler.wake()
+    if result is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    callout = result.callout
+    verdict = result.verdict
+    cid = str(callout.id)
+    if verdict is Verdict.COUNT:
+        # apply_answer queued the invitation's edit.
+        await query.answer(context.label("mobilize-accepted-short"))
+    elif verdict is Verdict.DECLINED:
+        await query.answer(context.label("mobilize-declined-short"))
+        await edit_query_message(
+            update,
+            context.t("mobilize-declined-ask", id=cid),
+            _reason_keyboard(context, invite.id),
+        )
+    elif verdict is Verdict.LATE:
+        await query.answer(context.label("mobilize-late-short"))
+        await edit_query_message(update, context.t("mobilize-late", id=cid))
+    elif verdict in _REFUSALS:
+        key, alert = _REFUSALS[verdict]
+        await query.answer(context.label(key), show_alert=alert)
+    else:
+        await query.answer(context.label("mobilize-closed-short"), show_alert=True)
+        await edit_query_message(
+            update,
+            context.t(
+                "mobilize-invite-cancelled"
+                if callout.status is CalloutStatus.CANCELLED
+                else "mobilize-invite-closed",
+                id=cid,
+                category=result.category,
+            ),
+        )
+
+
+# Answers that change nothing, the same to the person and to a commander answering for them:
+# the message key to answer the tap with, and whether it is an alert.
+_REFUSALS = {
+    Verdict.ALREADY_ACCEPTED: ("mobilize-already-accepted", True),
+    Verdict.ALREADY_DECLINED: ("mobilize-already-declined", False),
+    Verdict.BUSY: ("mobilize-busy", True),
+}
+
+
+def _reason_keyboard(context: SiagaContext, invite_id: int) -> Any:
+    buttons = [
+        (context.label("mobilize-reason-" + reason), button_data("why", invite_id, reason))
+        for reason in DECLINE_REASONS
+    ]
+    return inline_keyboard([buttons[0:2], buttons[2:4], buttons[4:]])
+
+
+async def _on_reason(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    invite = await _invite_for_actor(update, context, data)
+    if invite is None:
+        return
+    reason = data.args[1] if len(data.args) > 1 else ""
+    if reason not in DECLINE_REASONS or invite.state is not InviteState.DECLINED:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    services = context.services
+    now = services.clock.now()
+    if reason == "lainnya":
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(
+                tx, context.actor.user_id, f"{REASON_INPUT}:{invite.id}", now
+            )
+        await query.answer()
+        await edit_query_message(update, context.t("mobilize-reason-ask-text"))
+        return
+    await _record_reason(services, invite, reason, None, now)
+    await query.answer(context.label("mobilize-declined-short"))
+    await edit_query_message(
+        update,
+        context.t(
+            "mobilize-reason-recorded",
+            id=str(invite.callout_id),
+            reason=context.label("mobilize-reason-" + reason),
+        ),
+    )
+
+
+async def _record_reason(
+    services: Services, invite: Invite, reason: str, text: str | None, now: datetime
+) -> None:
+    async with services.db.transaction() as tx:
+        await store.set_decline_reason(tx, invite.id, reason, text)
+        # Whoever cannot go says so once: the next call-out does not ask them again until
+        # they report SIAP (readiness asks them back when it is time).
+        await readiness.set_not_ready(
+            tx,
+            invite.person_id,
+            now,
+            reason=reason,
+            reason_text=text,
+            source=f"callout:{invite.callout_id}:decline",
+        )
+        await users.set_pending_input(tx, invite.chat_id, None, now)
+
+
+async def on_reason_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
+    services = context.services
+    now = services.clock.now()
+    invite = await store.get_invite(services.db, int(argument)) if argument.isdigit() else None
+    person = context.actor.person
+    if invite is None or person is None or invite.person_id != person.id:
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(tx, context.actor.user_id, None, now)
+        await reply(update, context, "mobilize-input-stale")
+        return
+    if len(text) > MAX_REASON_CHARS:
+        await reply(update, context, "mobilize-reason-too-long", length=len(text))
+        return
+    await _record_reason(services, invite, "lainnya", text, now)
+    await reply(
+        update, context, "mobilize-reason-recorded", id=str(invite.callout_id), reason=text
+    )
+
+
+async def _on_proxy(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    actor = context.actor
+    invite = await store.get_invite(services.db, data.int_arg(0) or 0)
+    person = await personnel.by_id(services.db, invite.person_id) if invite else None
+    if invite is None or person is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    if not actor.commands(person) or (actor.person is not None and actor.person.id == person.id):
+        await query.answer(context.label("mobilize-proxy-not-yours"), show_alert=True)
+        return
+    answer = Answer.ACCEPT if data.action == "pok" else Answer.DECLINE
+    now = services.clock.now()
+    commander = name_of_orderer(update, actor)
+    async with services.db.transaction() as tx:
+        result = await apply_answer(
+            services, tx, invite.id, answer, by_user_id=actor.user_id, proxy=True
+        )
+        if result is not None and result.verdict in (Verdict.COUNT, Verdict.DECLINED):
+            await audit.record(
+                tx,
+                now,
+                "callout.proxy_answer",
+                actor_user_id=actor.user_id,
+                actor_person_id=actor.person.id if actor.person else None,
+                subject=f"person:{person.id}",
+                details={
+                    "callout": invite.callout_id,
+                    "invite": invite.id,
+                    "answer": answer.value,
+                },
+            )
+            lang = await lang_of(tx, services, invite.chat_id)
+            key = (
+                "mobilize-proxy-told-accept"
+                if result.verdict is Verdict.COUNT
+                else "mobilize-proxy-told-decline"
+            )
+            await outbox.enqueue(
+                tx,
+                OutgoingMessage(
+                    chat_id=invite.chat_id,
+                    text=html_text(
+                        services,
+                        lang,
+                        key,
+                        id=str(invite.callout_id),
+                        commander=commander,
+                        location=result.callout.location,
+                    ),
+                    priority=Priority.CALLOUT,
+                    dedup_key=f"co:proxy:{invite.id}",
+                    person_id=person.id,
+                ),
+                now,
+            )
+    services.wake_delivery()
+    services.scheduler.wake()
+    if result is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    cid = str(result.callout.id)
+    verdict = result.verdict
+    if verdict is Verdict.COUNT:
+        text = context.t("mobilize-proxy-done-accept", name=person.display_name, id=cid)
+    elif verdict is Verdict.DECLINED:
+        text = context.t("mobilize-proxy-done-decline", name=person.display_name, id=cid)
+    elif verdict is Verdict.LATE:
+        text = context.t("mobilize-proxy-done-late", name=person.display_name, id=cid)
+    elif verdict in _REFUSALS:
+        key, alert = _REFUSALS[verdict]
+        await query.answer(context.label(key), show_alert=alert)
+        return
+    else:
+        await query.answer(context.label("mobilize-closed-short"), show_alert=True)
+        return
+    await query.answer()
+    await edit_query_message(update, text)
+
+
+async def _managed_callout(
+    update: Update, context: SiagaContext, callout_id: int
+) -> Callout | None:
+    query = update.callback_query
+    assert query is not None
+    db = context.services.db
+    callout = await store.get(db, callout_id)
+    if callout is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return None
+    if not may_manage(context.actor, callout, await store.lines(db, callout.id)):
+        await query.answer(context.label("mobilize-manage-not-yours"), show_alert=True)
+        return None
+    if not callout.is_active:
+        await query.answer(
+            context.label("mobilize-already-closed", id=str(callout.id)), show_alert=True
+        )
+        return None
+    return callout
+
+
+async def _on_remind(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    callout = await _managed_callout(update, context, data.int_arg(0) or 0)
+    if callout is None:
+        return
+    services = context.services
+    now = services.clock.now()
+    if callout.last_reminder_at is not None and now - callout.last_reminder_at < REMIND_COOLDOWN:
+        await query.answer(context.label("mobilize-remind-wait"), show_alert=True)
+        return
+    async with services.db.transaction() as tx:
+        current = await store.get(tx, callout.id)
+        count = await remind_open(services, tx, current) if current and current.is_active else 0
+    services.wake_delivery()
+    key = "mobilize-reminded" if count else "mobilize-remind-none"
+    await query.answer(context.label(key, count=count), show_alert=True)
+
+
+async def _on_close_ask(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    callout = await _managed_callout(update, context, data.int_arg(0) or 0)
+    if callout is None:
+        return
+    complete = data.action == "end"
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    yes = ("mobilize-yes-complete", "endy") if complete else ("mobilize-yes-cancel", "stopy")
+    await message.reply_html(
+        context.t(
+            "mobilize-confirm-complete" if complete else "mobilize-confirm-cancel",
+            id=str(callout.id),
+        ),
+        reply_markup=inline_keyboard(
+            [
+                [
+                    (context.label(yes[0]), button_data(yes[1], callout.id)),
+                    (context.label("mobilize-no"), button_data("keep", callout.id)),
+                ]
+            ]
+        ),
+    )
+
+
+async def _on_close(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    callout = await _managed_callout(update, context, data.int_arg(0) or 0)
+    if callout is None:
+        await edit_query_message(
+            update, context.t("mobilize-already-closed", id=str(data.int_arg(0)))
+        )
+        return
+    services = context.services
+    status = CalloutStatus.COMPLETED if data.action == "endy" else CalloutStatus.CANCELLED
+    async with services.db.transaction() as tx:
+        closed = await close_callout(services, tx, callout.id, status, context.actor)
+    services.wake_delivery()
+    cid = str(callout.id)
+    if not closed:
+        await query.answer(context.label("mobilize-already-closed", id=cid), show_alert=True)
+        return
+    key = "mobilize-completed" if status is CalloutStatus.COMPLETED else "mobilize-cancelled"
+    await query.answer(context.label(key, id=cid))
+    await edit_query_message(update, context.t(key, id=cid))
+
+
+async def _on_keep(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await edit_query_message(update, context.t("mobilize-kept"))
+
+
+async def _on_short(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    line = await store.get_line(services.db, data.int_arg(0) or 0)
+    callout = await store.get(services.db, line.callout_id) if line else None
+    if line is None or callout is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    if not may_manage(context.actor, callout, await store.lines(services.db, callout.id)):
+        await query.answer(context.label("mobilize-manage-not-yours"), show_alert=True)
+        return
+    async with services.db.transaction() as tx:
+        if data.action == "wide":
+            key, args = await widen_line(services, tx, line.id, context.actor)
+        else:
+            key, args = await accept_shortfall(services, tx, line.id, context.actor)
+    services.wake_delivery()
+    services.scheduler.wake()
+    await query.answer(context.label(key, **args), show_alert=key != "mobilize-short-widened")
+
+
+_ACTIONS = {
+    "send": _on_send,
+    "drop": _on_drop,
+    "cat": on_pick_category,
+    "n": on_pick_count,
+    "more": on_more,
+    "ok": _on_answer,
+    "no": _on_answer,
+    "why": _on_reason,
+    "pok": _on_proxy,
+    "pno": _on_proxy,
+    "rem": _on_remind,
+    "end": _on_close_ask,
+    "stop": _on_close_ask,
+    "endy": _on_close,
+    "stopy": _on_close,
+    "keep": _on_keep,
+    "wide": _on_short,
+    "short": _on_short,
+}

@@ -1,0 +1,318 @@
+"""/mobilize typed, and /pengerahan guided with buttons (category, count, location)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+
+from bot.domain import callback_data
+from bot.domain.callout import (
+    OrderError,
+    OrderLine,
+    draft_expired,
+    elapsed_minutes,
+    order_from_json,
+    parse_order,
+    quota_choices,
+    snapshot,
+    validate_location,
+)
+from bot.services import SiagaContext
+from handlers.callout.confirm import (
+    edit_query_message,
+    names_text,
+    reply_error,
+    scope_text,
+    show_confirm,
+)
+from handlers.callout.keys import LOCATION_INPUT, MAX_CATEGORY_BUTTONS, button_data
+from handlers.callout.order import reach_of
+from handlers.callout.render import order_summary, render_card
+from handlers.callout.service import may_see
+from handlers.common import (
+    Button,
+    command_args,
+    inline_keyboard,
+    is_private,
+    reply,
+    require_commander,
+)
+from storage import callouts as store
+from storage import categories, users
+
+
+async def mobilize_command(update: Update, context: SiagaContext) -> None:
+    if not await require_commander(update, context):
+        return
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    args = command_args(context)
+    known = [c.code for c in await categories.all_categories(services.db)]
+    if not known:
+        await reply(update, context, "mobilize-error-no-categories")
+        return
+    if not args:
+        if not is_private(update):
+            await reply(update, context, "mobilize-group-guided")
+            return
+        await _start_guided(update, context, known)
+        return
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    # The order as typed, spacing and all, minus the command itself.
+    body = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else " ".join(args)
+    order = parse_order(body, known)
+    if isinstance(order, OrderError):
+        await reply_error(update, context, order, known)
+        return
+    await show_confirm(update, context, order, draft_id=None)
+
+
+async def _start_guided(update: Update, context: SiagaContext, known: Sequence[str]) -> None:
+    services = context.services
+    chat = update.effective_chat
+    if chat is None:
+        return
+    now = services.clock.now()
+    async with services.db.transaction() as tx:
+        draft_id = await store.create_draft(
+            tx, context.actor.user_id, chat.id, {"lines": [], "location": ""}, now
+        )
+    text, markup = await _category_picker(context, draft_id, [])
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, reply_markup=markup)
+
+
+async def _category_picker(
+    context: SiagaContext, draft_id: int, chosen: Sequence[OrderLine]
+) -> tuple[str, Any]:
+    services = context.services
+    now = services.clock.now()
+    taken = {line.category for line in chosen}
+    rows: list[list[Button]] = []
+    for category in await categories.all_categories(services.db):
+        if category.code in taken or len(rows) >= MAX_CATEGORY_BUTTONS:
+            continue
+        reach = reach_of(context.actor, category.code)
+        if reach is None:
+            continue
+        try:
+            data = button_data("cat", draft_id, category.code)
+        except ValueError:
+            continue  # a code that cannot ride in a button is ordered by typing it
+        people = await store.category_people(services.db, category.code, reach.units)
+        snap = snapshot(category.code, people, now, await services.stale_after())
+        label = context.label(
+            "mobilize-guided-category-button", category=category.code, ready=snap.available
+        )
+        rows.append([(label, data)])
+    if chosen:
+        text = context.t("mobilize-guided-category-more", summary=order_summary(chosen))
+    else:
+        text = context.t("mobilize-guided-category")
+    rows.append([(context.label("mobilize-discard"), button_data("drop", draft_id))])
+    return text, inline_keyboard(rows)
+
+
+async def pengerahan_command(update: Update, context: SiagaContext) -> None:
+    if not await require_commander(update, context):
+        return
+    services = context.services
+    args = command_args(context)
+    actor = context.actor
+    now = services.clock.now()
+    if args:
+        value = args[0].lstrip("#")
+        callout_id = callback_data.parse_id(value)
+        callout = await store.get(services.db, callout_id) if callout_id is not None else None
+        if callout is None:
+            await reply(update, context, "mobilize-show-unknown", value=args[0][:20])
+            return
+        lines = await store.lines(services.db, callout.id)
+        if not may_see(actor, callout, lines):
+            await reply(update, context, "mobilize-show-not-yours", id=str(callout.id))
+            return
+        text, markup = await render_card(services, services.db, callout, now)
+        if is_private(update):
+            text += await names_text(context, callout)
+        message = update.effective_message
+        if message is not None:
+            keyboard = None
+            if markup is not None:
+                keyboard = inline_keyboard(
+                    [
+                        [(b["text"], b["callback_data"]) for b in row]
+                        for row in markup["inline_keyboard"]
+                    ]
+                )
+            await message.reply_html(text, reply_markup=keyboard)
+        return
+    items: list[str] = []
+    for callout in await store.active(services.db):
+        lines = await store.lines(services.db, callout.id)
+        if not may_see(actor, callout, lines):
+            continue
+        tallies = await store.tallies(services.db, callout.id)
+        summary = ", ".join(
+            f"{line.category} {tallies[line.id].accepted}/{line.quota}"
+            if line.id in tallies
+            else f"{line.category} 0/{line.quota}"
+            for line in lines
+        )
+        item = context.t(
+            "mobilize-list-item",
+            id=str(callout.id),
+            summary=summary,
+            location=callout.location,
+            minutes=elapsed_minutes(callout.created_at, now),
+        )
+        if callout.drill:
+            item += " · " + context.t("mobilize-list-drill")
+        items.append(item)
+    if not items:
+        await reply(update, context, "mobilize-list-empty")
+        return
+    text = "\n".join(
+        [context.t("mobilize-list-title"), *items, "", context.t("mobilize-list-hint")]
+    )
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text)
+
+
+async def _guided_draft(
+    update: Update, context: SiagaContext, draft_id: int
+) -> store.Draft | None:
+    query = update.callback_query
+    assert query is not None
+    draft = await store.get_draft(context.services.db, draft_id)
+    if draft is None or not draft.is_open:
+        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        return None
+    if draft.user_id != context.actor.user_id:
+        await query.answer(context.label("mobilize-draft-not-yours"), show_alert=True)
+        return None
+    if draft_expired(draft.created_at, context.services.clock.now()):
+        await query.answer(context.label("mobilize-draft-expired"), show_alert=True)
+        return None
+    return draft
+
+
+async def on_pick_category(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    if draft is None:
+        return
+    code = data.args[1] if len(data.args) > 1 else ""
+    services = context.services
+    if code not in {c.code for c in await categories.all_categories(services.db)}:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    reach = reach_of(context.actor, code)
+    if reach is None:
+        await query.answer(
+            context.label("mobilize-error-out-of-scope", category=code, scope=scope_text(context)),
+            show_alert=True,
+        )
+        return
+    people = await store.category_people(services.db, code, reach.units)
+    snap = snapshot(code, people, services.clock.now(), await services.stale_after())
+    await query.answer()
+    choices = quota_choices(snap.available)
+    if not choices:
+        chosen = order_from_json(draft.spec).lines
+        _, markup = await _category_picker(context, draft.id, [*chosen, OrderLine(code, 0)])
+        await edit_query_message(
+            update, context.t("mobilize-guided-none-ready", category=code), markup
+        )
+        return
+    row = [(str(n), button_data("n", draft.id, code, n)) for n in choices]
+    rows = [row[i : i + 4] for i in range(0, len(row), 4)]
+    rows.append([(context.label("mobilize-discard"), button_data("drop", draft.id))])
+    await edit_query_message(
+        update,
+        context.t("mobilize-guided-count", category=code, ready=snap.available),
+        inline_keyboard(rows),
+    )
+
+
+async def on_pick_count(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    if draft is None:
+        return
+    code = data.args[1] if len(data.args) > 1 else ""
+    count = data.int_arg(2)
+    if count is None or count <= 0 or reach_of(context.actor, code) is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    services = context.services
+    now = services.clock.now()
+    spec = dict(draft.spec)
+    lines = [list(item) for item in spec.get("lines", []) if item[0] != code]
+    lines.append([code, count])
+    spec["lines"] = lines
+    async with services.db.transaction() as tx:
+        await store.update_draft(tx, draft.id, spec, now)
+        await users.set_pending_input(
+            tx, context.actor.user_id, f"{LOCATION_INPUT}:{draft.id}", now
+        )
+    await query.answer()
+    summary = order_summary(order_from_json(spec).lines)
+    await edit_query_message(
+        update,
+        context.t("mobilize-guided-location", summary=summary),
+        inline_keyboard(
+            [
+                [(context.label("mobilize-guided-more"), button_data("more", draft.id))],
+                [(context.label("mobilize-discard"), button_data("drop", draft.id))],
+            ]
+        ),
+    )
+
+
+async def on_more(update: Update, context: SiagaContext, data: callback_data.CallbackData) -> None:
+    query = update.callback_query
+    assert query is not None
+    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    if draft is None:
+        return
+    await query.answer()
+    text, markup = await _category_picker(context, draft.id, order_from_json(draft.spec).lines)
+    await edit_query_message(update, text, markup)
+
+
+async def on_location_text(
+    update: Update, context: SiagaContext, argument: str, text: str
+) -> None:
+    """The guided order's last step: the destination, typed."""
+    services = context.services
+    draft = await store.get_draft(services.db, int(argument)) if argument.isdigit() else None
+    now = services.clock.now()
+    if draft is None or not draft.is_open or draft_expired(draft.created_at, now):
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(tx, context.actor.user_id, None, now)
+        await reply(update, context, "mobilize-input-stale")
+        return
+    location = validate_location(text)
+    if isinstance(location, OrderError):
+        await reply(update, context, "mobilize-error-" + location.key, **location.args)
+        return
+    spec = dict(draft.spec)
+    spec["location"] = location
+    order = order_from_json(spec)
+    if not order.lines:
+        await reply(update, context, "mobilize-input-stale")
+        return
+    await show_confirm(update, context, order, draft_id=draft.id)

@@ -1,0 +1,137 @@
+"""What the call-out adapters share: the confirm card, the names list, replies and edits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.domain.callout import (
+    InviteState,
+    Order,
+    OrderError,
+    order_to_json,
+)
+from bot.services import Actor, SiagaContext
+from handlers.callout.keys import button_data
+from handlers.callout.order import plan_order
+from handlers.callout.render import render_confirm, timeout_of
+from handlers.common import (
+    Button,
+    inline_keyboard,
+    reply,
+)
+from storage import callouts as store
+from storage import categories, personnel, users
+from storage.callouts import Callout
+
+log = logging.getLogger(__name__)
+
+
+def name_of_orderer(update: Update, actor: Actor) -> str:
+    if actor.person is not None:
+        return actor.person.display_name
+    user = update.effective_user
+    return user.full_name if user else str(actor.user_id)
+
+
+def scope_text(context: SiagaContext) -> str:
+    scope = context.actor.scope
+    parts = sorted(scope.categories) + sorted(scope.units)
+    return ", ".join(parts) if parts else context.label("mobilize-scope-none")
+
+
+async def reply_error(
+    update: Update, context: SiagaContext, error: OrderError, known: Sequence[str]
+) -> None:
+    args: dict[str, str | int] = {"known": ", ".join(known), **error.args}
+    if error.key == "out-of-scope":
+        args["scope"] = scope_text(context)
+    await reply(update, context, "mobilize-error-" + error.key, **args)
+
+
+async def show_confirm(
+    update: Update, context: SiagaContext, order: Order, *, draft_id: int | None
+) -> None:
+    """Show the confirm card for `order` (a new draft, or the guided one finished)."""
+    services = context.services
+    chat = update.effective_chat
+    if chat is None:
+        return
+    now = services.clock.now()
+    plans = await plan_order(services, services.db, context.actor, order, now)
+    if isinstance(plans, OrderError):
+        known = [c.code for c in await categories.all_categories(services.db)]
+        await reply_error(update, context, plans, known)
+        return
+    async with services.db.transaction() as tx:
+        if draft_id is None:
+            draft_id = await store.create_draft(
+                tx, context.actor.user_id, chat.id, order_to_json(order), now
+            )
+        else:
+            await store.update_draft(tx, draft_id, order_to_json(order), now)
+        await users.set_pending_input(tx, context.actor.user_id, None, now)
+    text = render_confirm(context, order, plans, timeout_of(services, order))
+    buttons: list[Button] = []
+    if any(plan.quota.quota > 0 for plan in plans):
+        buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
+    buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, reply_markup=inline_keyboard([buttons]))
+
+
+async def names_text(context: SiagaContext, callout: Callout) -> str:
+    """Who went, who did not: names with ranks, only ever in a commander's private chat."""
+    db = context.services.db
+    groups: dict[str, list[str]] = {}
+    for invite in await store.invites(db, callout.id):
+        key = {
+            InviteState.ACCEPTED: "mobilize-names-accepted",
+            InviteState.DECLINED: "mobilize-names-declined",
+            InviteState.NO_ANSWER: "mobilize-names-no-answer",
+            InviteState.UNREACHABLE: "mobilize-names-unreachable",
+        }.get(invite.state)
+        if key is None:
+            continue
+        person = await personnel.by_id(db, invite.person_id)
+        if person is None:
+            continue
+        marks = []
+        if invite.arrived_at is not None:
+            marks.append(context.label("mobilize-names-arrived"))
+        if invite.proxy:
+            marks.append(context.label("mobilize-names-proxy"))
+        groups.setdefault(key, []).append(
+            context.t(
+                "mobilize-names-person",
+                name=person.display_name,
+                unit=person.unit,
+                mark=" ".join(marks),
+            ).rstrip()
+        )
+    parts: list[str] = []
+    for key in (
+        "mobilize-names-accepted",
+        "mobilize-names-declined",
+        "mobilize-names-no-answer",
+        "mobilize-names-unreachable",
+    ):
+        if key in groups:
+            parts += ["", context.t(key), *groups[key]]
+    return "\n".join(parts) if parts else ""
+
+
+async def edit_query_message(update: Update, text: str, markup: Any = None) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    except TelegramError as exc:
+        # The message is already like this, or too old to edit: the answer still counts.
+        log.info("editing the tapped message failed: %s", exc)

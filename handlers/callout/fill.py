@@ -1,0 +1,467 @@
+"""Keeping every line at its shortfall: invitations, the silent invitee's replacement at the
+deadline, reminders, no-answer reports to the own commanders, the unreachable, the card tick."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.callout import (
+    OPEN_STATES,
+    InviteState,
+    LineTally,
+    TimeoutAction,
+    judge_timeout,
+    plan_fill,
+    plan_widening,
+    rank_candidates,
+    should_report_short,
+)
+from bot.services import Services
+from handlers.callout.keys import (
+    INVITE_DEADLINE,
+    TICK_DEADLINE,
+    TICK_DRAINING,
+    TICK_IDLE,
+    button_data,
+)
+from handlers.callout.order import reserve_of
+from handlers.callout.render import (
+    html_text,
+    invite_markup,
+    lang_of,
+    plain_text,
+    refresh_card,
+    render_invite,
+)
+from handlers.common import (
+    Button,
+    markup_json,
+)
+from storage import callouts as store
+from storage import deadlines, outbox, personnel
+from storage.callouts import Callout, Invite, Line
+from storage.db import Transaction
+from storage.deadlines import Deadline
+from storage.outbox import OutgoingMessage, Priority
+from storage.personnel import Person
+
+
+async def _invite(
+    services: Services,
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    person_id: int,
+    chat_id: int,
+    now: datetime,
+) -> int:
+    invite_id = await store.add_invite(tx, callout.id, line.id, person_id, chat_id, now)
+    lang = await lang_of(tx, services, chat_id)
+    await outbox.enqueue(
+        tx,
+        OutgoingMessage(
+            chat_id=chat_id,
+            text=render_invite(services, lang, callout, line.category),
+            priority=Priority.CALLOUT,
+            dedup_key=store.invite_key(invite_id),
+            reply_markup=invite_markup(services, lang, invite_id),
+            person_id=person_id,
+            batch_id=callout.batch_id,
+        ),
+        now,
+    )
+    await deadlines.schedule(
+        tx, INVITE_DEADLINE, invite_id, now + callout.invite_timeout, {"stage": 1}
+    )
+    return invite_id
+
+
+async def fill_line(services: Services, tx: Transaction, callout_id: int, line_id: int) -> None:
+    """Bring one line to its quota: invite exactly the shortfall, stand the surplus down when
+    the quota is met, tell the commander when nobody is left to invite."""
+    callout = await store.get(tx, callout_id)
+    line = await store.get_line(tx, line_id)
+    if callout is None or line is None or not callout.is_active:
+        return
+    now = services.clock.now()
+    tally = (await store.tallies(tx, callout.id)).get(line.id, LineTally(quota=line.quota))
+    # Most answers need nobody new: look for candidates only when someone is missing.
+    found = []
+    if plan_fill(tally, tally.quota).invite > 0:
+        found = await store.candidates(tx, line.category, callout.id, line.units)
+    plan = plan_fill(tally, len(found))
+    if plan.stand_down:
+        await store.mark_filled(tx, line.id, now)
+        await _stand_down_line(services, tx, callout, line, now)
+        await _update_short_notice(services, tx, callout, line, tally, 0)
+        return
+    ranked = rank_candidates(found, now, await services.stale_after(tx))[: plan.invite]
+    for candidate in ranked:
+        await _invite(services, tx, callout, line, candidate.person_id, candidate.chat_id, now)
+    if ranked:
+        await arm_tick(tx, callout, now, TICK_DRAINING)
+    await _update_short_notice(services, tx, callout, line, tally, plan.short_by)
+
+
+async def fill_all(services: Services, tx: Transaction, callout_id: int) -> None:
+    for line in await store.lines(tx, callout_id):
+        await fill_line(services, tx, callout_id, line.id)
+
+
+async def arm_tick(tx: Transaction, callout: Callout, now: datetime, delay: timedelta) -> None:
+    current = await deadlines.get(tx, TICK_DEADLINE, callout.id)
+    due = now + delay
+    if current is not None and current.state == "pending" and current.due_at <= due:
+        return
+    await deadlines.schedule(tx, TICK_DEADLINE, callout.id, due)
+
+
+async def edit_invite_messages(
+    services: Services,
+    tx: Transaction,
+    invite: Invite,
+    text: str,
+    now: datetime,
+    *,
+    markup: dict[str, Any] | None = None,
+    priority: Priority = Priority.CALLOUT,
+) -> None:
+    """Replace the invitation (and its reminders) with `text`; unsent ones are withdrawn."""
+    keys = [invite.message_key] + [invite.reminder_key(n) for n in range(1, invite.reminders + 1)]
+    for key in keys:
+        if await outbox.cancel(tx, key):
+            continue
+        state = await outbox.row_state(tx, key)
+        if state is None or state[1] != "sent":
+            continue
+        await outbox.enqueue_edit(
+            tx,
+            target_key=key,
+            chat_id=invite.chat_id,
+            text=text,
+            reply_markup=markup,
+            now=now,
+            priority=priority,
+        )
+
+
+async def _stand_down_line(
+    services: Services, tx: Transaction, callout: Callout, line: Line, now: datetime
+) -> None:
+    """The quota is met: every open invite is stood down, every silent one told so too."""
+    for invite in await store.invites(
+        tx, callout.id, line_id=line.id, states=[*OPEN_STATES, InviteState.NO_ANSWER]
+    ):
+        if invite.state in OPEN_STATES:
+            if not await store.transition(tx, invite.id, OPEN_STATES, InviteState.STOOD_DOWN, now):
+                continue
+            await deadlines.cancel(tx, INVITE_DEADLINE, invite.id)
+        lang = await lang_of(tx, services, invite.chat_id)
+        text = html_text(
+            services,
+            lang,
+            "mobilize-invite-stood-down",
+            id=str(callout.id),
+            category=line.category,
+        )
+        await edit_invite_messages(services, tx, invite, text, now)
+
+
+async def _update_short_notice(
+    services: Services,
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    tally: LineTally,
+    short_by: int,
+) -> None:
+    """One notice per line and round, edited as the shortfall changes."""
+    if line.shortfall_accepted or short_by == line.short_reported:
+        return
+    now = services.clock.now()
+    lang = callout.language
+    key = line.short_key
+    exists = await outbox.row_state(tx, key) is not None
+    if short_by == 0:
+        if exists:
+            await settle_short_notice(
+                services, tx, callout, line, now, "mobilize-short-resolved", category=line.category
+            )
+        await store.set_short_reported(tx, line.id, 0)
+        return
+    if not exists and not should_report_short(short_by, line.short_reported, False):
+        return
+    reserve = await reserve_of(tx, line.category)
+    widening = plan_widening(short_by, reserve, line.category)
+    text = html_text(
+        services,
+        lang,
+        "mobilize-short",
+        id=str(callout.id),
+        category=line.category,
+        short=short_by,
+        quota=tally.quota,
+        accepted=tally.accepted,
+    )
+    buttons: list[Button] = []
+    if widening is not None:
+        buttons.append(
+            (
+                plain_text(services, lang, "mobilize-short-widen", reserve=widening.reserve),
+                button_data("wide", line.id),
+            )
+        )
+    else:
+        text += "\n" + html_text(services, lang, "mobilize-short-no-reserve")
+    buttons.append(
+        (plain_text(services, lang, "mobilize-short-accept"), button_data("short", line.id))
+    )
+    markup = markup_json([buttons])
+    if exists:
+        await outbox.enqueue_edit(
+            tx,
+            target_key=key,
+            chat_id=callout.chat_id,
+            text=text,
+            reply_markup=markup,
+            now=now,
+        )
+    else:
+        await outbox.enqueue(
+            tx,
+            OutgoingMessage(
+                chat_id=callout.chat_id,
+                text=text,
+                priority=Priority.REMINDER,
+                dedup_key=key,
+                reply_markup=markup,
+            ),
+            now,
+        )
+    await store.set_short_reported(tx, line.id, short_by)
+
+
+async def settle_short_notice(
+    services: Services,
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    now: datetime,
+    key: str,
+    **args: str | int,
+) -> None:
+    """Edit a line's shortfall notice to its final word, without its buttons."""
+    await outbox.enqueue_edit(
+        tx,
+        target_key=line.short_key,
+        chat_id=callout.chat_id,
+        text=html_text(services, callout.language, key, id=str(callout.id), **args),
+        reply_markup=None,
+        now=now,
+    )
+
+
+async def _premature(services: Services, tx: Transaction, deadline: Deadline) -> bool:
+    """A row re-armed for later while a stale read of it was firing: put it back, skip."""
+    if deadline.due_at <= services.clock.now():
+        return False
+    await deadlines.schedule(tx, deadline.kind, deadline.ref, deadline.due_at, deadline.payload)
+    return True
+
+
+async def on_invite_deadline(services: Services, tx: Transaction, deadline: Deadline) -> None:
+    if await _premature(services, tx, deadline):
+        return
+    invite = await store.get_invite(tx, int(deadline.ref))
+    if invite is None:
+        return
+    callout = await store.get(tx, invite.callout_id)
+    line = await store.get_line(tx, invite.line_id)
+    if callout is None or line is None or not callout.is_active:
+        return
+    now = services.clock.now()
+    if invite.state in OPEN_STATES and await outbox.is_unreachable(tx, invite.chat_id):
+        # The backstop for an unreachable-callback lost in a crash.
+        await mark_unreachable(services, tx, invite.id, "blocked")
+        return
+    person = await personnel.by_id(tx, invite.person_id)
+    active = person is not None and person.active
+    stage = int(deadline.payload.get("stage", 1))
+    action = judge_timeout(invite.state, stage, person_active=active)
+    if action is TimeoutAction.NOTHING:
+        return
+    if not active:
+        await mark_unreachable(services, tx, invite.id, "deactivated")
+        if person is not None:
+            await outbox.enqueue(
+                tx,
+                OutgoingMessage(
+                    chat_id=callout.ordered_by_user_id,
+                    text=html_text(
+                        services,
+                        await lang_of(tx, services, callout.ordered_by_user_id),
+                        "mobilize-deactivated",
+                        id=str(callout.id),
+                        name=person.display_name,
+                    ),
+                    priority=Priority.REMINDER,
+                    dedup_key=f"co:deact:{invite.id}",
+                ),
+                now,
+            )
+        return
+    if action is TimeoutAction.REMIND:
+        if not await store.transition(
+            tx, invite.id, [InviteState.PENDING], InviteState.TIMED_OUT, now
+        ):
+            return
+        await send_reminder(services, tx, callout, line, invite, now)
+        await deadlines.schedule(
+            tx, INVITE_DEADLINE, invite.id, now + callout.invite_timeout, {"stage": 2}
+        )
+        await fill_line(services, tx, callout.id, line.id)
+    else:
+        if not await store.transition(tx, invite.id, OPEN_STATES, InviteState.NO_ANSWER, now):
+            return
+        assert person is not None
+        await _report_no_answer(services, tx, callout, line, invite, person, now)
+        await fill_line(services, tx, callout.id, line.id)
+    await refresh_card(services, tx, callout.id)
+
+
+async def send_reminder(
+    services: Services,
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    invite: Invite,
+    now: datetime,
+) -> None:
+    number = await store.bump_reminders(tx, invite.id)
+    lang = await lang_of(tx, services, invite.chat_id)
+    await outbox.enqueue(
+        tx,
+        OutgoingMessage(
+            chat_id=invite.chat_id,
+            text=render_invite(services, lang, callout, line.category, reminder=True),
+            priority=Priority.REMINDER,
+            dedup_key=invite.reminder_key(number),
+            reply_markup=invite_markup(services, lang, invite.id),
+            person_id=invite.person_id,
+            batch_id=callout.batch_id,
+        ),
+        now,
+    )
+
+
+async def _own_commanders(tx: Transaction, person: Person) -> list[Person]:
+    """Whom a silent person's no-answer goes to: the commanders of their own unit first,
+    else those of their category."""
+    covering = [
+        c
+        for c in await personnel.commanders_covering(tx, person)
+        if c.id != person.id and c.telegram_user_id is not None
+    ]
+    unit_commanders = []
+    for commander in covering:
+        scope = await personnel.command_scope(tx, commander.id)
+        if person.unit in scope.units:
+            unit_commanders.append(commander)
+    return unit_commanders or covering
+
+
+async def _report_no_answer(
+    services: Services,
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    invite: Invite,
+    person: Person,
+    now: datetime,
+) -> None:
+    chats = [c.telegram_user_id for c in await _own_commanders(tx, person)]
+    recipients = [c for c in chats if c is not None] or [callout.ordered_by_user_id]
+    for chat_id in dict.fromkeys(recipients):
+        lang = await lang_of(tx, services, chat_id)
+        await outbox.enqueue(
+            tx,
+            OutgoingMessage(
+                chat_id=chat_id,
+                text=html_text(
+                    services,
+                    lang,
+                    "mobilize-noanswer-report",
+                    id=str(callout.id),
+                    category=line.category,
+                    name=person.display_name,
+                    unit=person.unit,
+                    location=callout.location,
+                ),
+                priority=Priority.REMINDER,
+                dedup_key=f"co:noans:{invite.id}:{chat_id}",
+                reply_markup=markup_json(
+                    [
+                        [
+                            (
+                                plain_text(services, lang, "mobilize-proxy-accept"),
+                                button_data("pok", invite.id),
+                            ),
+                            (
+                                plain_text(services, lang, "mobilize-proxy-decline"),
+                                button_data("pno", invite.id),
+                            ),
+                        ]
+                    ]
+                ),
+            ),
+            now,
+        )
+
+
+async def on_tick(services: Services, tx: Transaction, deadline: Deadline) -> None:
+    if await _premature(services, tx, deadline):
+        return
+    callout = await store.get(tx, int(deadline.ref))
+    if callout is None or not callout.is_active:
+        return
+    now = services.clock.now()
+    await refresh_card(services, tx, callout.id)
+    draining = False
+    if callout.batch_id is not None:
+        draining = not (await outbox.batch_progress(tx, callout.batch_id)).done
+    await deadlines.schedule(
+        tx, TICK_DEADLINE, callout.id, now + (TICK_DRAINING if draining else TICK_IDLE)
+    )
+
+
+async def mark_unreachable(
+    services: Services, tx: Transaction, invite_id: int, reason: str
+) -> bool:
+    """Telegram refused the invitation (or the person left the roster): replace them."""
+    invite = await store.get_invite(tx, invite_id)
+    if invite is None or invite.state not in OPEN_STATES:
+        return False
+    now = services.clock.now()
+    if not await store.transition(
+        tx, invite.id, OPEN_STATES, InviteState.UNREACHABLE, now, end_reason=reason
+    ):
+        return False
+    await deadlines.cancel(tx, INVITE_DEADLINE, invite.id)
+    await fill_line(services, tx, invite.callout_id, invite.line_id)
+    await refresh_card(services, tx, invite.callout_id)
+    return True
+
+
+def unreachable_hook(services: Services) -> Any:
+    async def on_unreachable(person_id: int | None, chat_id: int, dedup_key: str) -> None:
+        invite_id = store.invite_id_of_key(dedup_key)
+        if invite_id is None:
+            return
+        async with services.db.transaction() as tx:
+            changed = await mark_unreachable(services, tx, invite_id, "blocked")
+        if changed:
+            services.wake_delivery()
+            services.scheduler.wake()
+
+    return on_unreachable

@@ -1,0 +1,362 @@
+"""What a call-out looks like: the confirm card, invitations, the commander's live card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.callout import (
+    Availability,
+    CalloutStatus,
+    LineTally,
+    Order,
+    OrderLine,
+    elapsed_minutes,
+)
+from bot.domain.geo import format_distance
+from bot.i18n import format_time
+from bot.services import Services, SiagaContext
+from handlers.callout.keys import button_data
+from handlers.callout.order import LinePlan
+from handlers.common import (
+    markup_json,
+)
+from storage import callouts as store
+from storage import outbox, users
+from storage.callouts import Callout
+from storage.db import Database, Transaction
+from storage.outbox import Priority
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(round(delta.total_seconds() / 60), 1)
+
+
+async def lang_of(db: Database | Transaction, services: Services, user_id: int) -> str:
+    return await users.language_of(db, user_id, services.settings.locale)
+
+
+def plain_text(services: Services, lang: str, key: str, **args: str | int | float) -> str:
+    return services.catalog.text(lang, key, **args)
+
+
+def html_text(services: Services, lang: str, key: str, **args: str | int | float) -> str:
+    return services.catalog.html(lang, key, **args)
+
+
+def _map_url(callout: Callout) -> str | None:
+    site = callout.site
+    if site is None:
+        return None
+    return f"https://maps.google.com/?q={site[0]:.6f},{site[1]:.6f}"
+
+
+def order_summary(lines: Sequence[OrderLine]) -> str:
+    return ", ".join(f"{line.category} {line.quota}" for line in lines)
+
+
+def render_confirm(
+    context: SiagaContext, order: Order, plans: Sequence[LinePlan], timeout: timedelta
+) -> str:
+    services = context.services
+    t = context.t
+    parts = [t("mobilize-confirm-title-drill" if order.drill else "mobilize-confirm-title")]
+    parts.append(t("mobilize-confirm-location", location=order.location))
+    if order.latitude is not None and order.longitude is not None:
+        parts.append(
+            t(
+                "mobilize-confirm-site",
+                lat=f"{order.latitude:.5f}",
+                lon=f"{order.longitude:.5f}",
+                radius=format_distance(services.settings.arrival_radius_m, context.actor.language),
+            )
+        )
+    else:
+        parts.append(t("mobilize-confirm-no-site"))
+    if order.ref:
+        parts.append(t("mobilize-confirm-ref", ref=order.ref))
+    parts.append(t("mobilize-confirm-timeout", minutes=_minutes(timeout)))
+    for plan in plans:
+        snap = plan.snap
+        parts.append("")
+        parts.append(
+            t(
+                "mobilize-confirm-line",
+                category=plan.line.category,
+                quota=plan.quota.quota,
+                ready=snap.count(Availability.READY),
+                stale=snap.count(Availability.STALE),
+                not_ready=snap.count(Availability.NOT_READY),
+                deployed=snap.count(Availability.DEPLOYED),
+                unreachable=snap.count(Availability.UNREACHABLE),
+                unlinked=snap.count(Availability.UNLINKED),
+                unknown=snap.count(Availability.UNKNOWN),
+            )
+        )
+        if plan.reach.units is not None:
+            parts.append(t("mobilize-confirm-units", units=", ".join(plan.reach.units)))
+        if plan.quota.over_strength:
+            parts.append(
+                t(
+                    "mobilize-confirm-over-strength",
+                    category=plan.line.category,
+                    requested=plan.quota.requested,
+                    strength=snap.strength,
+                    quota=plan.quota.quota,
+                )
+            )
+        if plan.quota.quota == 0:
+            parts.append(t("mobilize-confirm-nobody", category=plan.line.category))
+        elif plan.quota.over_available:
+            short = plan.quota.quota - snap.available
+            if plan.reserve:
+                key, reserve = "mobilize-confirm-over-available", {"reserve": plan.reserve}
+            else:
+                key, reserve = "mobilize-confirm-over-available-no-reserve", {}
+            parts.append(
+                t(
+                    key,
+                    category=plan.line.category,
+                    quota=plan.quota.quota,
+                    available=snap.available,
+                    short=short,
+                    **reserve,
+                )
+            )
+    parts.append("")
+    parts.append(t("mobilize-confirm-question"))
+    return "\n".join(parts)
+
+
+def timeout_of(services: Services, order: Order) -> timedelta:
+    if order.timeout_minutes is not None:
+        return timedelta(minutes=order.timeout_minutes)
+    return timedelta(minutes=services.settings.invite_timeout_minutes)
+
+
+def render_invite(
+    services: Services, lang: str, callout: Callout, category: str, *, reminder: bool = False
+) -> str:
+    parts: list[str] = []
+    if callout.drill:
+        parts.append(html_text(services, lang, "mobilize-invite-drill"))
+    title = "mobilize-reminder-title" if reminder else "mobilize-invite-title"
+    parts.append(html_text(services, lang, title, id=str(callout.id), category=category))
+    parts.append(html_text(services, lang, "mobilize-invite-location", location=callout.location))
+    url = _map_url(callout)
+    if url:
+        parts.append(html_text(services, lang, "mobilize-invite-map", url=url))
+    if callout.order_ref:
+        parts.append(
+            html_text(
+                services,
+                lang,
+                "mobilize-invite-orderer-ref",
+                name=callout.ordered_by_name,
+                ref=callout.order_ref,
+            )
+        )
+    else:
+        parts.append(
+            html_text(services, lang, "mobilize-invite-orderer", name=callout.ordered_by_name)
+        )
+    if reminder:
+        parts.append(html_text(services, lang, "mobilize-reminder-ask"))
+    else:
+        parts.append(
+            html_text(
+                services,
+                lang,
+                "mobilize-invite-deadline",
+                minutes=_minutes(callout.invite_timeout),
+            )
+        )
+    if callout.drill:
+        parts.append(html_text(services, lang, "mobilize-invite-drill"))
+    return "\n".join(parts)
+
+
+def invite_markup(services: Services, lang: str, invite_id: int) -> dict[str, Any]:
+    return markup_json(
+        [
+            [
+                (plain_text(services, lang, "mobilize-accept"), button_data("ok", invite_id)),
+                (plain_text(services, lang, "mobilize-decline"), button_data("no", invite_id)),
+            ]
+        ]
+    )
+
+
+def arrival_keyboard(services: Services, lang: str) -> dict[str, Any]:
+    return {
+        "keyboard": [
+            [
+                {
+                    "text": plain_text(services, lang, "mobilize-arrival-button"),
+                    "request_location": True,
+                }
+            ]
+        ],
+        "resize_keyboard": True,
+        "is_persistent": True,
+    }
+
+
+REMOVE_KEYBOARD: dict[str, Any] = {"remove_keyboard": True}
+
+
+async def render_card(
+    services: Services, tx: Database | Transaction, callout: Callout, now: datetime
+) -> tuple[str, dict[str, Any] | None]:
+    """The commander's live card and its buttons (none once the call-out has ended)."""
+    lang = callout.language
+    lines = await store.lines(tx, callout.id)
+    tallies = await store.tallies(tx, callout.id)
+    by_id = {line.id: line for line in lines}
+    parts = [
+        html_text(
+            services,
+            lang,
+            "mobilize-card-title",
+            id=str(callout.id),
+            categories=", ".join(line.category for line in lines),
+            location=callout.location,
+        )
+    ]
+    if callout.drill:
+        parts.append(html_text(services, lang, "mobilize-card-drill"))
+    if callout.order_ref:
+        parts.append(
+            html_text(
+                services,
+                lang,
+                "mobilize-card-orderer-ref",
+                name=callout.ordered_by_name,
+                ref=callout.order_ref,
+            )
+        )
+    else:
+        parts.append(
+            html_text(services, lang, "mobilize-card-orderer", name=callout.ordered_by_name)
+        )
+    for line in lines:
+        tally = tallies.get(line.id, LineTally(quota=line.quota))
+        row = html_text(
+            services,
+            lang,
+            "mobilize-card-line",
+            category=line.category,
+            quota=tally.quota,
+            accepted=tally.accepted,
+            arrived=tally.arrived,
+            declined=tally.declined,
+            waiting=tally.waiting,
+            no_answer=tally.no_answer,
+            unreachable=tally.unreachable,
+            replaced=tally.replaced,
+        )
+        notes: list[str] = []
+        if line.reserve_for_line_id is not None and line.reserve_for_line_id in by_id:
+            notes.append(
+                html_text(
+                    services,
+                    lang,
+                    "mobilize-card-reserve",
+                    category=by_id[line.reserve_for_line_id].category,
+                )
+            )
+        moved = line.requested - line.quota
+        widened_to = [other.category for other in lines if other.reserve_for_line_id == line.id]
+        if moved > 0 and widened_to:
+            notes.append(
+                html_text(
+                    services,
+                    lang,
+                    "mobilize-card-widened",
+                    amount=moved,
+                    reserve=", ".join(widened_to),
+                )
+            )
+        if tally.filled:
+            notes.append(html_text(services, lang, "mobilize-card-filled"))
+        elif line.shortfall_accepted:
+            missing = max(tally.quota - tally.accepted - tally.waiting, 0)
+            notes.append(html_text(services, lang, "mobilize-card-short-accepted", short=missing))
+        elif line.short_reported > 0:
+            notes.append(
+                html_text(services, lang, "mobilize-card-short", short=line.short_reported)
+            )
+        if notes:
+            row += " · " + " · ".join(notes)
+        parts.append(row)
+    if callout.status is CalloutStatus.ACTIVE:
+        progress = ""
+        if callout.batch_id is not None:
+            progress = services.delivery.progress_text(
+                lang, await services.delivery.progress(callout.batch_id)
+            )
+        parts.append(
+            html_text(
+                services,
+                lang,
+                "mobilize-card-progress",
+                progress=progress,
+                minutes=elapsed_minutes(callout.created_at, now),
+            )
+        )
+        markup = markup_json(
+            [
+                [
+                    (
+                        plain_text(services, lang, "mobilize-remind"),
+                        button_data("rem", callout.id),
+                    ),
+                    (
+                        plain_text(services, lang, "mobilize-complete"),
+                        button_data("end", callout.id),
+                    ),
+                    (
+                        plain_text(services, lang, "mobilize-cancel"),
+                        button_data("stop", callout.id),
+                    ),
+                ]
+            ]
+        )
+        return "\n".join(parts), markup
+    closed = callout.closed_at or now
+    time = format_time(closed, services.settings.zone, lang)
+    if callout.status is CalloutStatus.COMPLETED:
+        parts.append(
+            html_text(
+                services,
+                lang,
+                "mobilize-card-completed",
+                time=time,
+                minutes=elapsed_minutes(callout.created_at, closed),
+            )
+        )
+    else:
+        parts.append(html_text(services, lang, "mobilize-card-cancelled", time=time))
+    return "\n".join(parts), None
+
+
+async def refresh_card(services: Services, tx: Transaction, callout_id: int) -> None:
+    callout = await store.get(tx, callout_id)
+    if callout is None:
+        return
+    now = services.clock.now()
+    text, markup = await render_card(services, tx, callout, now)
+    state = await outbox.row_state(tx, callout.card_key)
+    if state is None:
+        return
+    await outbox.enqueue_edit(
+        tx,
+        target_key=callout.card_key,
+        chat_id=callout.chat_id,
+        text=text,
+        reply_markup=markup,
+        now=now,
+        # A card is one coalesced row: it may go ahead of the invitations it reports on.
+        priority=Priority.CALLOUT,
+    )
