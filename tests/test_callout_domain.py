@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,6 @@ import pytest
 from bot.domain.callout import (
     MAX_LOCATION_CHARS,
     Answer,
-    ArrivalStatus,
     Availability,
     Candidate,
     InviteState,
@@ -22,11 +22,12 @@ from bot.domain.callout import (
     Verdict,
     classify,
     combine_tallies,
-    distance_m,
     draft_expired,
     judge_answer,
-    judge_arrival,
     judge_timeout,
+    may_manage,
+    may_see,
+    no_answer_recipients,
     order_from_json,
     order_to_json,
     parse_order,
@@ -41,6 +42,7 @@ from bot.domain.callout import (
     tally_of,
     validate_location,
 )
+from bot.domain.geo import ArrivalStatus, distance_m, judge_arrival
 
 CATEGORIES = ["POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"]
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
@@ -377,3 +379,49 @@ def test_every_message_the_call_out_code_names_exists_in_both_languages() -> Non
         if not catalog.has(lang, key)
     ]
     assert missing == []
+
+
+@dataclass(frozen=True)
+class _Who:
+    user_id: int
+    is_admin: bool = False
+    is_commander: bool = False
+    categories: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+
+    def commands_category(self, code: str) -> bool:
+        return self.is_admin or (self.is_commander and code in self.categories)
+
+    def commands_unit(self, unit: str) -> bool:
+        return self.is_admin or (self.is_commander and unit in self.units)
+
+
+@dataclass(frozen=True)
+class _Line:
+    category: str
+    units: tuple[str, ...] | None = None
+
+
+def test_who_may_manage_and_see_a_call_out() -> None:
+    lines = [_Line("BRIMOB"), _Line("SABHARA", ("Polres A",))]
+    orderer = _Who(1, is_commander=True)
+    both = _Who(2, is_commander=True, categories=frozenset({"BRIMOB", "SABHARA"}))
+    one = _Who(3, is_commander=True, categories=frozenset({"BRIMOB"}))
+    unit = _Who(4, is_commander=True, units=frozenset({"Polres A"}))
+    member = _Who(5, categories=frozenset({"BRIMOB"}))
+    assert may_manage(orderer, 1, lines)
+    assert may_manage(_Who(9, is_admin=True), 1, lines)
+    assert may_manage(both, 1, lines)
+    assert not may_manage(one, 1, lines)
+    assert may_see(one, 1, lines)
+    assert not may_manage(unit, 1, lines)
+    assert may_see(unit, 1, lines)
+    assert not may_see(member, 1, lines)
+    assert not may_see(_Who(6, is_commander=True, units=frozenset({"Polres B"})), 1, lines)
+
+
+def test_no_answer_goes_to_own_unit_commanders_first() -> None:
+    covering = [("category", frozenset({"Polres B"})), ("unit", frozenset({"Polres A"}))]
+    assert no_answer_recipients("Polres A", covering) == ["unit"]
+    assert no_answer_recipients("Polres C", covering) == ["category", "unit"]
+    assert no_answer_recipients("Polres A", []) == []

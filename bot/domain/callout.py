@@ -6,13 +6,11 @@ decision; `storage.callouts` keeps the rows and `handlers.mobilize` acts on the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
-
-from bot.domain.geo import distance_m
+from typing import Any, Protocol, TypeVar
 
 MAX_LOCATION_CHARS = 200
 MAX_REF_CHARS = 60
@@ -270,6 +268,60 @@ def reach_for(
     if scope_units:
         return Reach(category, tuple(sorted(scope_units)))
     return None
+
+
+class Commander(Protocol):
+    """Who acts on a call-out, as far as its rules care (the gate's `Actor` is one)."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def is_admin(self) -> bool: ...
+    @property
+    def is_commander(self) -> bool: ...
+    def commands_category(self, code: str) -> bool: ...
+    def commands_unit(self, unit: str) -> bool: ...
+
+
+class LineReach(Protocol):
+    """A call-out line as far as permissions care: its category and its units (None: all)."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def units(self) -> tuple[str, ...] | None: ...
+
+
+def may_manage(actor: Commander, ordered_by_user_id: int, lines: Sequence[LineReach]) -> bool:
+    """The commander who ordered it, a commander of all its categories, or an admin."""
+    if actor.is_admin or actor.user_id == ordered_by_user_id:
+        return True
+    return actor.is_commander and all(actor.commands_category(line.category) for line in lines)
+
+
+def may_see(actor: Commander, ordered_by_user_id: int, lines: Sequence[LineReach]) -> bool:
+    """Who may see a call-out's card and names: its managers, and a commander of any of its
+    categories or of a unit it reaches."""
+    if may_manage(actor, ordered_by_user_id, lines):
+        return True
+    if not actor.is_commander:
+        return False
+    return any(
+        actor.commands_category(line.category)
+        or any(actor.commands_unit(unit) for unit in line.units or ())
+        for line in lines
+    )
+
+
+C = TypeVar("C")
+
+
+def no_answer_recipients(unit: str, covering: Sequence[tuple[C, Collection[str]]]) -> list[C]:
+    """Whom a silent person's no-answer goes to, from the commanders covering them and the
+    units each commands: the commanders of their own unit first, else all of them (those of
+    their category)."""
+    own_unit = [commander for commander, units in covering if unit in units]
+    return own_unit or [commander for commander, _ in covering]
 
 
 # -- the confirm card -----------------------------------------------------------------------
@@ -569,41 +621,6 @@ def judge_timeout(state: InviteState, stage: int, *, person_active: bool) -> Tim
     if stage >= 2 or state is InviteState.TIMED_OUT:
         return TimeoutAction.NO_ANSWER
     return TimeoutAction.NOTHING
-
-
-# -- arrival --------------------------------------------------------------------------------
-
-
-class ArrivalStatus(StrEnum):
-    VERIFIED = "verified"  # inside the radius of the site
-    REPORTED = "reported"  # no site coordinates: taken as reported
-    OUTSIDE = "outside"  # too far from the site: recorded, not counted
-
-
-@dataclass(frozen=True)
-class ArrivalVerdict:
-    status: ArrivalStatus
-    distance_m: float | None
-
-    @property
-    def counts(self) -> bool:
-        return self.status is not ArrivalStatus.OUTSIDE
-
-
-def judge_arrival(
-    site: tuple[float, float] | None,
-    radius_m: float,
-    point: tuple[float, float],
-    accuracy_m: float | None = None,
-) -> ArrivalVerdict:
-    if site is None:
-        return ArrivalVerdict(ArrivalStatus.REPORTED, None)
-    distance = distance_m(site[0], site[1], point[0], point[1])
-    # A phone that says "I am within 80 m" is given those 80 m, up to the radius again.
-    slack = min(accuracy_m or 0.0, radius_m)
-    if distance <= radius_m + slack:
-        return ArrivalVerdict(ArrivalStatus.VERIFIED, distance)
-    return ArrivalVerdict(ArrivalStatus.OUTSIDE, distance)
 
 
 # -- the commander's card -------------------------------------------------------------------

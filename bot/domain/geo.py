@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from enum import StrEnum
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -26,3 +28,35 @@ def format_distance(meters: float, lang: str) -> str:
         return f"{round(meters)} m"
     km = f"{meters / 1000:.1f}"
     return (km.replace(".", ",") if lang == "id" else km) + " km"
+
+
+class ArrivalStatus(StrEnum):
+    VERIFIED = "verified"  # inside the radius of the site
+    REPORTED = "reported"  # no site coordinates: taken as reported
+    OUTSIDE = "outside"  # too far from the site: recorded, not counted
+
+
+@dataclass(frozen=True)
+class ArrivalVerdict:
+    status: ArrivalStatus
+    distance_m: float | None
+
+    @property
+    def counts(self) -> bool:
+        return self.status is not ArrivalStatus.OUTSIDE
+
+
+def judge_arrival(
+    site: tuple[float, float] | None,
+    radius_m: float,
+    point: tuple[float, float],
+    accuracy_m: float | None = None,
+) -> ArrivalVerdict:
+    if site is None:
+        return ArrivalVerdict(ArrivalStatus.REPORTED, None)
+    distance = distance_m(site[0], site[1], point[0], point[1])
+    # A phone that says "I am within 80 m" is given those 80 m, up to the radius again.
+    slack = min(accuracy_m or 0.0, radius_m)
+    if distance <= radius_m + slack:
+        return ArrivalVerdict(ArrivalStatus.VERIFIED, distance)
+    return ArrivalVerdict(ArrivalStatus.OUTSIDE, distance)

@@ -19,7 +19,7 @@ from bot.domain.apel import (
     LocationState,
     extension_allowed,
 )
-from bot.domain.geo import distance_m, format_distance
+from bot.domain.geo import ArrivalStatus, format_distance, judge_arrival
 from bot.services import SiagaContext
 from handlers.apel.commands import set_draft_point
 from handlers.apel.keys import DRAFT_LIFETIME, MANUAL_REMINDER_GAP, REASON_INPUT, SOURCE
@@ -310,10 +310,16 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
                     )
                 )
                 continue
-            meters = distance_m(
-                location.latitude, location.longitude, rc.point.latitude, rc.point.longitude
+            # The same geofence as a call-out's arrival (a phone's stated accuracy included).
+            verdict = judge_arrival(
+                (rc.point.latitude, rc.point.longitude),
+                rc.point.radius_m,
+                (location.latitude, location.longitude),
+                location.horizontal_accuracy,
             )
-            inside = meters <= rc.point.radius_m
+            meters = verdict.distance_m
+            assert meters is not None  # measured: the roll call has a point
+            inside = verdict.status is ArrivalStatus.VERIFIED
             await store.set_location(
                 tx,
                 rc.id,

@@ -6,12 +6,8 @@ from datetime import datetime
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot.domain.callout import (
-    ArrivalStatus,
-    draft_expired,
-    judge_arrival,
-)
-from bot.domain.geo import format_distance
+from bot.domain.callout import draft_expired
+from bot.domain.geo import ArrivalStatus, format_distance, judge_arrival
 from bot.services import SiagaContext
 from handlers.callout.render import refresh_card
 from handlers.common import (

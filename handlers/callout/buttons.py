@@ -17,6 +17,7 @@ from bot.domain.callout import (
     OrderError,
     Verdict,
     draft_expired,
+    may_manage,
     order_from_json,
 )
 from bot.services import Services, SiagaContext
@@ -30,7 +31,6 @@ from handlers.callout.service import (
     apply_answer,
     close_callout,
     launch,
-    may_manage,
     remind_open,
     widen_line,
 )
@@ -405,7 +405,9 @@ async def _managed_callout(
     if callout is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return None
-    if not may_manage(context.actor, callout, await store.lines(db, callout.id)):
+    if not may_manage(
+        context.actor, callout.ordered_by_user_id, await store.lines(db, callout.id)
+    ):
         await query.answer(context.label("mobilize-manage-not-yours"), show_alert=True)
         return None
     if not callout.is_active:
@@ -512,7 +514,9 @@ async def _on_short(
     if line is None or callout is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    if not may_manage(context.actor, callout, await store.lines(services.db, callout.id)):
+    if not may_manage(
+        context.actor, callout.ordered_by_user_id, await store.lines(services.db, callout.id)
+    ):
         await query.answer(context.label("mobilize-manage-not-yours"), show_alert=True)
         return
     async with services.db.transaction() as tx:

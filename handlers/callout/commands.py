@@ -13,6 +13,7 @@ from bot.domain.callout import (
     OrderLine,
     draft_expired,
     elapsed_minutes,
+    may_see,
     order_from_json,
     parse_order,
     quota_choices,
@@ -30,7 +31,6 @@ from handlers.callout.confirm import (
 from handlers.callout.keys import LOCATION_INPUT, MAX_CATEGORY_BUTTONS, button_data
 from handlers.callout.order import reach_of
 from handlers.callout.render import order_summary, render_card
-from handlers.callout.service import may_see
 from handlers.common import (
     Button,
     command_args,
@@ -134,7 +134,7 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
             await reply(update, context, "mobilize-show-unknown", value=args[0][:20])
             return
         lines = await store.lines(services.db, callout.id)
-        if not may_see(actor, callout, lines):
+        if not may_see(actor, callout.ordered_by_user_id, lines):
             await reply(update, context, "mobilize-show-not-yours", id=str(callout.id))
             return
         text, markup = await render_card(services, services.db, callout, now)
@@ -155,7 +155,7 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
     items: list[str] = []
     for callout in await store.active(services.db):
         lines = await store.lines(services.db, callout.id)
-        if not may_see(actor, callout, lines):
+        if not may_see(actor, callout.ordered_by_user_id, lines):
             continue
         tallies = await store.tallies(services.db, callout.id)
         summary = ", ".join(

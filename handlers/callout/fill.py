@@ -12,6 +12,7 @@ from bot.domain.callout import (
     LineTally,
     TimeoutAction,
     judge_timeout,
+    no_answer_recipients,
     plan_fill,
     plan_widening,
     rank_candidates,
@@ -356,19 +357,13 @@ async def send_reminder(
 
 
 async def _own_commanders(tx: Transaction, person: Person) -> list[Person]:
-    """Whom a silent person's no-answer goes to: the commanders of their own unit first,
-    else those of their category."""
+    """The commanders a silent person's no-answer goes to (`no_answer_recipients`)."""
     covering = [
-        c
-        for c in await personnel.commanders_covering(tx, person)
-        if c.id != person.id and c.telegram_user_id is not None
+        (commander, (await personnel.command_scope(tx, commander.id)).units)
+        for commander in await personnel.commanders_covering(tx, person)
+        if commander.id != person.id and commander.telegram_user_id is not None
     ]
-    unit_commanders = []
-    for commander in covering:
-        scope = await personnel.command_scope(tx, commander.id)
-        if person.unit in scope.units:
-            unit_commanders.append(commander)
-    return unit_commanders or covering
+    return no_answer_recipients(person.unit, covering)
 
 
 async def _report_no_answer(

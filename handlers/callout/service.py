@@ -351,25 +351,6 @@ async def remind_open(services: Services, tx: Transaction, callout: Callout) -> 
     return count
 
 
-def may_manage(actor: Actor, callout: Callout, lines: Sequence[Line]) -> bool:
-    """The commander who ordered it, a commander of all its categories, or an admin."""
-    if actor.is_admin or actor.user_id == callout.ordered_by_user_id:
-        return True
-    return actor.is_commander and all(actor.commands_category(line.category) for line in lines)
-
-
-def may_see(actor: Actor, callout: Callout, lines: Sequence[Line]) -> bool:
-    if may_manage(actor, callout, lines):
-        return True
-    if not actor.is_commander:
-        return False
-    return any(
-        actor.commands_category(line.category)
-        or (line.units is not None and set(line.units) & actor.scope.units)
-        for line in lines
-    )
-
-
 _TapAnswer = tuple[str, dict[str, str | int]]
 
 
