@@ -1,5 +1,5 @@
-"""Readiness (kesiapan): /siap, /tidaksiap, /kesiapan, the stale-readiness prompt, and
-/cekkesiapan (a readiness check for a scope, run by the roll-call engine in handlers.apel).
+"""Readiness (kesiapan): /siap, /tidaksiap, /kesiapan and the stale-readiness prompt.
+/cekkesiapan (a readiness check for a scope) is a roll call of kind "cek": `handlers.apel`.
 
 A person only ever changes their own state here: the `rd:` buttons carry no person id, so a
 forged one can do no more than the presser could by typing /siap.
@@ -29,12 +29,10 @@ from bot.domain.readiness import (
 )
 from bot.i18n import format_moment, format_time
 from bot.services import Services, SiagaApp, SiagaContext
-from handlers.apel import answers as apel_answers
-from handlers.apel import commands as apel_commands
-from handlers.apel import render as apel_render
 from handlers.apel import service as apel_service
 from handlers.callout import service as callout_service
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
+from handlers.kit.reasons import reason_label
 from handlers.text_input import expects
 from storage import deadlines, personnel, readiness, users
 from storage.db import Transaction
@@ -53,7 +51,7 @@ def _moment(services: Services, moment: datetime, lang: str) -> str:
 
 
 def reason_text(services: Services, lang: str, state: Readiness) -> str:
-    label = apel_render.reason_label(services, lang, state.reason)
+    label = reason_label(services, lang, state.reason)
     return f"{label}: {state.reason_text}" if state.reason_text else label
 
 
@@ -216,7 +214,7 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
 def _after_change(context: SiagaContext, synced: list[int]) -> None:
     context.services.scheduler.wake()
     context.services.wake_delivery()
-    apel_answers.refresh_cards_later(context, synced)
+    apel_service.cards(context.services).request_many(context.application, synced)
 
 
 async def tidaksiap_command(update: Update, context: SiagaContext) -> None:
@@ -265,10 +263,6 @@ async def _status_view(
     if choices and (state is None or state.state is not State.BERTUGAS):
         markup = inline_keyboard(choice_rows(services, lang))
     return text, markup
-
-
-async def cekkesiapan_command(update: Update, context: SiagaContext) -> None:
-    await apel_commands.rollcall_command(update, context, "cek")
 
 
 async def _declare(
@@ -543,6 +537,5 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler("siap", siap_command))
     app.add_handler(CommandHandler("tidaksiap", tidaksiap_command))
     app.add_handler(CommandHandler("kesiapan", kesiapan_command))
-    app.add_handler(CommandHandler("cekkesiapan", cekkesiapan_command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rd:v1:"))
     expects(REASON_INPUT, on_reason_text)

@@ -156,9 +156,6 @@ class LocationState(StrEnum):
     SHARED = "shared"  # no assembly point: a position, nothing to verify
 
 
-REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
-
-
 @dataclass(frozen=True)
 class TallyRow:
     """One group of targets as storage counts them."""

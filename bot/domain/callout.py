@@ -12,20 +12,18 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, expired
+
 MAX_LOCATION_CHARS = 200
 MAX_REF_CHARS = 60
 # Far beyond any reserve: a bigger number is a pasted NRP or phone number, not a quota.
 MAX_QUOTA = 100_000
 MIN_TIMEOUT_MINUTES = 1
 MAX_TIMEOUT_MINUTES = 60
-# A confirm card older than this shows numbers too old to act on: order again.
-DRAFT_LIFETIME = timedelta(minutes=30)
 
 DRILL_WORDS = frozenset({"latihan", "drill"})
 REF_PREFIXES = ("sprin:", "ref:")
 TIMEOUT_PREFIXES = ("batas:", "timeout:")
-
-DECLINE_REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
 
 
 class InviteState(StrEnum):
@@ -240,7 +238,7 @@ def order_from_json(data: Mapping[str, Any]) -> Order:
 
 
 def draft_expired(created_at: datetime, now: datetime) -> bool:
-    return now - created_at > DRAFT_LIFETIME
+    return expired(created_at, now, CALLOUT_DRAFT_LIFETIME)
 
 
 # -- scope ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.services import Services, SiagaApp
 from handlers.apel.answers import claim_location, on_answer, on_manage, on_reason_text
-from handlers.apel.commands import apel_command, on_draft, on_title_text
+from handlers.apel.commands import apel_command, cekkesiapan_command, on_draft, on_title_text
 from handlers.apel.keys import NS, REASON_INPUT, TITLE_INPUT
 from handlers.apel.service import register_timers
 from handlers.apel.taps import answer_taps
@@ -29,6 +29,7 @@ def register(app: SiagaApp) -> None:
     services: Services = app.bot_data["services"]
     register_timers(services)
     app.add_handler(CommandHandler("apel", apel_command))
+    app.add_handler(CommandHandler("cekkesiapan", cekkesiapan_command))
     app.add_handler(CallbackQueryHandler(on_answer, pattern=r"^ap:v1:(y|n|r|b):"))
     services.taps.route(NS, partial(answer_taps, app))
     app.add_handler(CallbackQueryHandler(on_manage, pattern=r"^ap:v1:(rem|ext|cls):"))

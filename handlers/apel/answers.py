@@ -14,31 +14,31 @@ from bot.domain import callback_data
 from bot.domain.apel import (
     EXTEND_CHOICES,
     REASON_TEXT_MAX,
-    REASONS,
     Answer,
     LocationState,
     extension_allowed,
 )
+from bot.domain.drafts import APEL_DRAFT_LIFETIME, expired
 from bot.domain.geo import ArrivalStatus, format_distance, judge_arrival
+from bot.domain.readiness import REASONS
+from bot.domain.reminders import remind_allowed
+from bot.i18n import format_number
 from bot.services import SiagaContext
 from handlers.apel.commands import set_draft_point
-from handlers.apel.keys import DRAFT_LIFETIME, MANUAL_REMINDER_GAP, REASON_INPUT, SOURCE
+from handlers.apel.keys import REASON_INPUT, SOURCE
 from handlers.apel.render import (
     answer_rows,
-    html_text,
-    num,
     prompt_text,
     reason_rows,
     refresh_card,
-    refresher,
     rollcall_name,
     status_lines,
     until_rows,
-    when_text,
 )
 from handlers.apel.service import (
     AnswerTap,
     ask_location,
+    cards,
     close_rollcall,
     enqueue_answer_edits,
     plan_deadlines,
@@ -48,6 +48,7 @@ from handlers.apel.service import (
 )
 from handlers.apel.taps import answer_toast
 from handlers.common import is_private, markup_json, reply
+from handlers.kit.text import renderer
 from storage import apel as store
 from storage import audit, outbox, readiness, users
 from storage.apel import RollCall, Target
@@ -104,7 +105,7 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
                 rc,
                 lang,
                 now,
-                [html_text(services, lang, "rollcall-pick-reason", kind=rc.kind)],
+                [renderer(services, lang).html("rollcall-pick-reason", kind=rc.kind)],
             )
             rows = reason_rows(services, rc, lang, src)
         else:
@@ -194,13 +195,8 @@ async def _record(
         return
     services.wake_delivery()
     services.scheduler.wake()
-    refresh_cards_later(context, [rc.id, *synced])
+    cards(services).request_many(context.application, [rc.id, *synced])
     await query.answer(answer_toast(services, tap))
-
-
-def refresh_cards_later(context: SiagaContext, rollcall_ids: list[int]) -> None:
-    for rollcall_id in rollcall_ids:
-        refresher(context.services).request(context.application, rollcall_id)
 
 
 async def on_reason_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
@@ -275,7 +271,7 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
     location = message.location
     if actor.is_commander:
         draft = await store.draft_awaiting_location(services.db, actor.user_id)
-        if draft is not None and now - draft.created_at <= DRAFT_LIFETIME:
+        if draft is not None and not expired(draft.created_at, now, APEL_DRAFT_LIFETIME):
             await set_draft_point(update, context, draft, location.latitude, location.longitude)
             return True
     person = actor.person
@@ -302,11 +298,8 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
                     now=now,
                 )
                 lines.append(
-                    html_text(
-                        services,
-                        lang,
-                        "rollcall-location-shared",
-                        name=rollcall_name(services, lang, rc),
+                    renderer(services, lang).html(
+                        "rollcall-location-shared", name=rollcall_name(services, lang, rc)
                     )
                 )
                 continue
@@ -343,9 +336,7 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
                     now=now,
                 )
             lines.append(
-                html_text(
-                    services,
-                    lang,
+                renderer(services, lang).html(
                     "rollcall-location-inside" if inside else "rollcall-location-outside",
                     name=rollcall_name(services, lang, rc),
                     distance=format_distance(meters, lang),
@@ -354,7 +345,7 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
             )
     services.wake_delivery()
     for rc in rollcalls:
-        refresher(services).request(context.application, rc.id)
+        cards(services).request(context.application, rc.id)
     await message.reply_html("\n".join(lines), reply_markup=ReplyKeyboardRemove())
     return True
 
@@ -378,8 +369,7 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
         return
     lang = actor.language
     if data.action == "rem":
-        last = rc.last_manual_reminder_at
-        if last is not None and now - last < MANUAL_REMINDER_GAP:
+        if not remind_allowed(rc.last_manual_reminder_at, now):
             await query.answer(context.label("rollcall-remind-too-soon"), show_alert=True)
             return
         async with services.db.transaction() as tx:
@@ -388,7 +378,9 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
             await refresh_card(services, tx, rc)
         services.wake_delivery()
         key = "rollcall-reminded" if count else "rollcall-reminded-none"
-        await query.answer(context.label(key, count=num(count, lang)), show_alert=not count)
+        await query.answer(
+            context.label(key, count=format_number(count, lang)), show_alert=not count
+        )
         return
     if data.action == "ext":
         minutes = data.int_arg(1)
@@ -417,7 +409,7 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
         services.wake_delivery()
         services.scheduler.wake()
         await query.answer(
-            context.label("rollcall-extended", time=when_text(services, closes_at, lang, now))
+            context.label("rollcall-extended", time=renderer(services, lang).when(closes_at, now))
         )
         return
     if data.action == "cls":

@@ -22,27 +22,29 @@ from bot.domain.apel import (
     ScopeKind,
     parse_apel_args,
 )
+from bot.domain.drafts import APEL_DRAFT_LIFETIME, DraftVerdict, judge_draft
 from bot.domain.geo import format_distance
+from bot.i18n import format_number
 from bot.services import Actor, Services, SiagaContext
-from handlers.apel.keys import COMMANDS, DRAFT_LIFETIME, NS, TITLE_INPUT
-from handlers.apel.render import num, plain_text, rollcall_name, scope_label, when_text
+from handlers.apel.keys import COMMANDS, NS, TITLE_INPUT
+from handlers.apel.render import rollcall_name, scope_label
 from handlers.apel.service import Opening, open_rollcall, resolve_people
 from handlers.common import Button, inline_keyboard, is_private, reply
+from handlers.kit.actor import actor_name
+from handlers.kit.text import renderer
 from storage import apel as store
 from storage import personnel, users
 from storage.apel import AssemblyPoint, Draft, RollCall
 from storage.personnel import Person
 
 
-def opener_name(update: Update, actor: Actor) -> str:
-    if actor.person is not None:
-        return actor.person.display_name
-    user = update.effective_user
-    return user.full_name if user else str(actor.user_id)
-
-
 async def apel_command(update: Update, context: SiagaContext) -> None:
     await rollcall_command(update, context, "apel")
+
+
+async def cekkesiapan_command(update: Update, context: SiagaContext) -> None:
+    """A readiness check for a scope: the same engine, kind "cek"."""
+    await rollcall_command(update, context, "cek")
 
 
 async def rollcall_command(update: Update, context: SiagaContext, kind: str) -> None:
@@ -78,7 +80,7 @@ async def rollcall_command(update: Update, context: SiagaContext, kind: str) -> 
         title=parsed.title,
         point=None,
         card_chat_id=chat.id,
-        opener_name=opener_name(update, context.actor),
+        opener_name=actor_name(update, context.actor),
     )
     await _open_and_confirm(update, context, opening, people, narrowed)
 
@@ -114,9 +116,9 @@ async def _open_and_confirm(
         "apel-opened",
         kind=rc.kind,
         name=rollcall_name(services, lang, rc),
-        count=num(called, lang),
-        time=when_text(services, rc.closes_at, lang, services.clock.now()),
-        narrowed=plain_text(services, lang, "apel-opened-narrowed") if narrowed else "",
+        count=format_number(called, lang),
+        time=renderer(services, lang).when(rc.closes_at, services.clock.now()),
+        narrowed=renderer(services, lang).text("apel-opened-narrowed") if narrowed else "",
     )
     return rc
 
@@ -164,7 +166,7 @@ async def start_draft(
         (
             scope_label(services, lang, option)
             if option.value
-            else plain_text(services, lang, "apel-scope-all-button"),
+            else renderer(services, lang).text("apel-scope-all-button"),
             callback_data.encode(NS, "ds", draft_id, i),
         )
         for i, option in enumerate(options)
@@ -189,23 +191,22 @@ async def _draft_summary(
     people, _ = found
     now = services.clock.now()
     point = (
-        plain_text(
-            services, lang, "apel-draft-point", radius=format_distance(draft.point.radius_m, lang)
+        renderer(services, lang).text(
+            "apel-draft-point", radius=format_distance(draft.point.radius_m, lang)
         )
         if draft.point
-        else plain_text(services, lang, "apel-draft-none")
+        else renderer(services, lang).text("apel-draft-none")
     )
     text = context.t(
         "apel-draft-summary",
         kind=draft.kind,
         scope=scope_label(services, lang, draft.scope),
-        count=num(
-            sum(1 for p in people if p.telegram_user_id not in (None, context.actor.user_id)),
-            lang,
+        count=format_number(
+            sum(1 for p in people if p.telegram_user_id not in (None, context.actor.user_id)), lang
         ),
         minutes=draft.minutes,
-        time=when_text(services, now + timedelta(minutes=draft.minutes), lang, now),
-        title=draft.title or plain_text(services, lang, "apel-draft-none"),
+        time=renderer(services, lang).when(now + timedelta(minutes=draft.minutes), now),
+        title=draft.title or renderer(services, lang).text("apel-draft-none"),
         point=point,
     )
     rows: list[list[Button]] = [
@@ -257,10 +258,18 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
     if data is None or draft is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    if draft.user_id != actor.user_id:
+    verdict = judge_draft(
+        owner_user_id=draft.user_id,
+        actor_user_id=actor.user_id,
+        is_open=draft.state == "draft",
+        created_at=draft.created_at,
+        now=now,
+        lifetime=APEL_DRAFT_LIFETIME,
+    )
+    if verdict is DraftVerdict.NOT_YOURS:
         await query.answer(context.label("apel-draft-not-yours"), show_alert=True)
         return
-    if draft.state != "draft" or now - draft.created_at > DRAFT_LIFETIME:
+    if verdict is not DraftVerdict.USABLE:
         await query.answer(context.label("apel-draft-gone"), show_alert=True)
         return
     if not actor.is_commander:
@@ -387,7 +396,7 @@ async def _open_draft(update: Update, context: SiagaContext, draft: Draft) -> No
         title=draft.title,
         point=draft.point,
         card_chat_id=draft.chat_id,
-        opener_name=opener_name(update, context.actor),
+        opener_name=actor_name(update, context.actor),
     )
     rc = await _open_and_confirm(update, context, opening, people, narrowed, draft_id=draft.id)
     if rc is not None:

@@ -18,9 +18,6 @@ COMMANDS = {"apel": "apel", "cek": "cekkesiapan"}
 SOURCE = re.compile(r"^(p|t\d{1,5}|m\d{1,5})$")
 # Answers arrive in bursts; the card is redrawn once per this many seconds, not per tap.
 CARD_DEBOUNCE_S = 0.5
-MANUAL_REMINDER_GAP = timedelta(minutes=1)
-# A draft left half-done is not reopened a day later by a stray tap.
-DRAFT_LIFETIME = timedelta(hours=12)
 
 
 def key_source(key: str) -> str:

@@ -14,8 +14,10 @@ from bot.domain.apel import (
     split_messages,
 )
 from bot.domain.geo import format_distance
+from bot.i18n import format_number
 from bot.services import Services
-from handlers.apel.render import html_text, num, plain_text, rollcall_name, title_suffix, when_text
+from handlers.apel.render import rollcall_name, title_suffix
+from handlers.kit.text import renderer
 from storage import apel as store
 from storage import outbox
 from storage.apel import ReportRow, RollCall
@@ -53,11 +55,18 @@ def _report_section(
     count, and a numbered line a person (`line` picks its message and what it adds)."""
     if not rows:
         return []
-    texts = ["", html_text(services, lang, heading, count=num(len(rows), lang), **heading_args)]
+    texts = [
+        "",
+        renderer(services, lang).html(
+            heading, count=format_number(len(rows), lang), **heading_args
+        ),
+    ]
     for i, row in enumerate(rows, start=1):
         key, args = line(row, lang)
         texts.append(
-            html_text(services, lang, key, n=str(i), name=_person_name(row), unit=row.unit, **args)
+            renderer(services, lang).html(
+                key, n=str(i), name=_person_name(row), unit=row.unit, **args
+            )
         )
     return texts
 
@@ -68,31 +77,23 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
     tally = build_tally(await store.tally_rows(tx, rc.id))
     total = tally.total
     header = [
-        html_text(
-            services,
-            lang,
-            "rollcall-report-title",
-            name=rollcall_name(services, lang, rc),
-            title=title_suffix(rc),
+        renderer(services, lang).html(
+            "rollcall-report-title", name=rollcall_name(services, lang, rc), title=title_suffix(rc)
         ),
-        html_text(
-            services,
-            lang,
+        renderer(services, lang).html(
             "rollcall-report-times",
-            opened=when_text(services, rc.opened_at, lang, now),
+            opened=renderer(services, lang).when(rc.opened_at, now),
             opener=rc.opened_by_name,
-            closed=when_text(services, rc.closed_at or now, lang, now),
+            closed=renderer(services, lang).when(rc.closed_at or now, now),
         ),
-        html_text(
-            services,
-            lang,
+        renderer(services, lang).html(
             "rollcall-report-totals",
             kind=rc.kind,
-            called=num(total.called, lang),
-            yes=num(total.yes, lang),
-            no=num(total.no, lang),
-            pending=num(total.no_answer - total.unreachable, lang),
-            unreachable=num(total.unreachable, lang),
+            called=format_number(total.called, lang),
+            yes=format_number(total.yes, lang),
+            no=format_number(total.no, lang),
+            pending=format_number(total.no_answer - total.unreachable, lang),
+            unreachable=format_number(total.unreachable, lang),
         ),
     ]
     silent = [r for r in rows if r.status == "belum_menjawab"]
@@ -105,7 +106,7 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
     ]
     body: list[str] = []
     if not silent:
-        body += ["", html_text(services, lang, "rollcall-report-all-answered")]
+        body += ["", renderer(services, lang).html("rollcall-report-all-answered")]
     for category in sorted({r.category for r in silent}):
         people = [r for r in silent if r.category == category]
         body += _report_section(
@@ -142,7 +143,7 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
     content = report_csv(
         ReportPerson(
             category=r.category,
-            status=plain_text(services, lang, "rollcall-report-status-" + status),
+            status=renderer(services, lang).text("rollcall-report-status-" + status),
             rank=r.rank,
             name=r.name,
             nrp=r.nrp,
@@ -153,7 +154,12 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
         for r, status in listed
     )
     caption = "\n".join(
-        [*header, html_text(services, lang, "rollcall-report-file", count=num(len(listed), lang))]
+        [
+            *header,
+            renderer(services, lang).html(
+                "rollcall-report-file", count=format_number(len(listed), lang)
+            ),
+        ]
     )
     await outbox.enqueue_document(
         tx,

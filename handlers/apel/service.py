@@ -19,6 +19,7 @@ from bot.domain.geo import format_distance
 from bot.domain.readiness import State
 from bot.services import Actor, Services
 from handlers.apel.keys import (
+    CARD_DEBOUNCE_S,
     CLOSE_KIND,
     NS,
     PROGRESS_EVERY,
@@ -30,8 +31,6 @@ from handlers.apel.keys import (
 from handlers.apel.render import (
     actor_scope_text,
     answer_rows,
-    html_text,
-    plain_text,
     prompt_text,
     refresh_card,
     render_card,
@@ -39,10 +38,11 @@ from handlers.apel.render import (
     scope_label,
     status_lines,
     until_rows,
-    when_text,
 )
 from handlers.apel.report import enqueue_report
 from handlers.common import markup_json
+from handlers.kit.card import LiveCard, live_card
+from handlers.kit.text import renderer
 from storage import apel as store
 from storage import audit, deadlines, inbox, outbox, personnel, readiness, users
 from storage.apel import AssemblyPoint, NewTarget, RollCall, Target
@@ -261,13 +261,11 @@ async def send_reminders(
     for person_id, chat_id in recipients:
         lang = languages[chat_id]
         if lang not in rendered:
-            text = html_text(
-                services,
-                lang,
+            text = renderer(services, lang).html(
                 "rollcall-reminder",
                 kind=rc.kind,
                 name=rollcall_name(services, lang, rc),
-                time=when_text(services, rc.closes_at, lang, now),
+                time=renderer(services, lang).when(rc.closes_at, now),
                 minutes=minutes_left,
             )
             rendered[lang] = (text, markup_json(answer_rows(services, rc, lang, tag)))
@@ -494,7 +492,7 @@ async def ask_location(
         "keyboard": [
             [
                 {
-                    "text": plain_text(services, lang, "rollcall-location-button"),
+                    "text": renderer(services, lang).text("rollcall-location-button"),
                     "request_location": True,
                 }
             ]
@@ -506,9 +504,7 @@ async def ask_location(
         tx,
         OutgoingMessage(
             chat_id=chat_id,
-            text=html_text(
-                services,
-                lang,
+            text=renderer(services, lang).html(
                 "rollcall-location-request",
                 name=rollcall_name(services, lang, rc),
                 radius=format_distance(rc.point.radius_m, lang),
@@ -520,3 +516,14 @@ async def ask_location(
         ),
         now,
     )
+
+
+async def _redraw_open_card(services: Services, tx: Transaction, rollcall_id: int) -> None:
+    rc = await store.get(tx, rollcall_id)
+    if rc is not None and rc.is_open:
+        await refresh_card(services, tx, rc)
+
+
+def cards(services: Services) -> LiveCard:
+    """Roll-call cards redrawn after answers, debounced (`handlers.kit.card`)."""
+    return live_card(services, "apel", _redraw_open_card, CARD_DEBOUNCE_S)

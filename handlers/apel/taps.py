@@ -10,14 +10,14 @@ from telegram.error import TelegramError
 
 from bot.domain import callback_data
 from bot.domain.apel import (
-    REASONS,
     Answer,
 )
+from bot.domain.readiness import REASONS
 from bot.services import Services, SiagaApp
 from bot.taps import Tap
 from handlers import gate
-from handlers.apel.render import reason_label, refresher
-from handlers.apel.service import AnswerTap, enqueue_answer_edits, write_answers
+from handlers.apel.service import AnswerTap, cards, enqueue_answer_edits, write_answers
+from handlers.kit.reasons import reason_label
 from storage import apel as store
 from storage import personnel
 
@@ -109,7 +109,7 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
         services.wake_delivery()
         services.scheduler.wake()
         for rc_id in {a.rc.id for _, a in done}:
-            refresher(services).request(app, rc_id)
+            cards(services).request(app, rc_id)
         await asyncio.gather(
             *(_answer_tap(app, tap, answer_toast(services, a)) for tap, a in done)
         )

@@ -10,22 +10,23 @@ from telegram import Message, Update
 
 from bot.domain import callback_data
 from bot.domain.callout import (
-    DECLINE_REASONS,
     Answer,
     CalloutStatus,
     InviteState,
     OrderError,
     Verdict,
-    draft_expired,
     may_manage,
     order_from_json,
 )
+from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, DraftVerdict, judge_draft
+from bot.domain.readiness import REASONS
+from bot.domain.reminders import remind_allowed
 from bot.services import Services, SiagaContext
 from handlers.callout.commands import on_more, on_pick_category, on_pick_count
-from handlers.callout.confirm import edit_query_message, name_of_orderer
-from handlers.callout.keys import MAX_REASON_CHARS, REASON_INPUT, REMIND_COOLDOWN, button_data
+from handlers.callout.confirm import edit_query_message
+from handlers.callout.keys import MAX_REASON_CHARS, REASON_INPUT, button_data
 from handlers.callout.order import plan_order
-from handlers.callout.render import html_text, lang_of
+from handlers.callout.render import lang_of
 from handlers.callout.service import (
     accept_shortfall,
     apply_answer,
@@ -39,6 +40,8 @@ from handlers.common import (
     is_private,
     reply,
 )
+from handlers.kit.actor import actor_name
+from handlers.kit.text import renderer
 from storage import audit, outbox, personnel, readiness, users
 from storage import callouts as store
 from storage.callouts import Callout, Invite
@@ -68,7 +71,16 @@ async def _on_send(
     if draft is None:
         await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
         return
-    if draft.user_id != actor.user_id:
+    now = services.clock.now()
+    verdict = judge_draft(
+        owner_user_id=draft.user_id,
+        actor_user_id=actor.user_id,
+        is_open=draft.is_open,
+        created_at=draft.created_at,
+        now=now,
+        lifetime=CALLOUT_DRAFT_LIFETIME,
+    )
+    if verdict is DraftVerdict.NOT_YOURS:
         await query.answer(context.label("mobilize-draft-not-yours"), show_alert=True)
         return
     if draft.status == "sent":
@@ -77,12 +89,11 @@ async def _on_send(
             show_alert=True,
         )
         return
-    now = services.clock.now()
-    if not draft.is_open:
-        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
-        return
-    if draft_expired(draft.created_at, now):
-        await query.answer(context.label("mobilize-draft-expired"), show_alert=True)
+    if verdict is not DraftVerdict.USABLE:
+        key = (
+            "mobilize-draft-expired" if verdict is DraftVerdict.EXPIRED else "mobilize-draft-gone"
+        )
+        await query.answer(context.label(key), show_alert=True)
         return
     order = order_from_json(draft.spec)
     chat = update.effective_chat
@@ -105,7 +116,7 @@ async def _on_send(
                 order=order,
                 plans=plans,
                 actor=actor,
-                orderer_name=name_of_orderer(update, actor),
+                orderer_name=actor_name(update, actor),
                 chat_id=chat.id,
                 chat_is_group=not is_private(update),
                 now=now,
@@ -235,7 +246,7 @@ _REFUSALS = {
 def _reason_keyboard(context: SiagaContext, invite_id: int) -> Any:
     buttons = [
         (context.label("mobilize-reason-" + reason), button_data("why", invite_id, reason))
-        for reason in DECLINE_REASONS
+        for reason in REASONS
     ]
     return inline_keyboard([buttons[0:2], buttons[2:4], buttons[4:]])
 
@@ -249,7 +260,7 @@ async def _on_reason(
     if invite is None:
         return
     reason = data.args[1] if len(data.args) > 1 else ""
-    if reason not in DECLINE_REASONS or invite.state is not InviteState.DECLINED:
+    if reason not in REASONS or invite.state is not InviteState.DECLINED:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
     services = context.services
@@ -328,7 +339,7 @@ async def _on_proxy(
         return
     answer = Answer.ACCEPT if data.action == "pok" else Answer.DECLINE
     now = services.clock.now()
-    commander = name_of_orderer(update, actor)
+    commander = actor_name(update, actor)
     async with services.db.transaction() as tx:
         result = await apply_answer(
             services, tx, invite.id, answer, by_user_id=actor.user_id, proxy=True
@@ -357,9 +368,7 @@ async def _on_proxy(
                 tx,
                 OutgoingMessage(
                     chat_id=invite.chat_id,
-                    text=html_text(
-                        services,
-                        lang,
+                    text=renderer(services, lang).html(
                         key,
                         id=str(invite.callout_id),
                         commander=commander,
@@ -428,7 +437,7 @@ async def _on_remind(
         return
     services = context.services
     now = services.clock.now()
-    if callout.last_reminder_at is not None and now - callout.last_reminder_at < REMIND_COOLDOWN:
+    if not remind_allowed(callout.last_reminder_at, now):
         await query.answer(context.label("mobilize-remind-wait"), show_alert=True)
         return
     async with services.db.transaction() as tx:

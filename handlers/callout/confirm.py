@@ -15,7 +15,7 @@ from bot.domain.callout import (
     OrderError,
     order_to_json,
 )
-from bot.services import Actor, SiagaContext
+from bot.services import SiagaContext
 from handlers.callout.keys import button_data
 from handlers.callout.order import plan_order
 from handlers.callout.render import render_confirm, timeout_of
@@ -29,13 +29,6 @@ from storage import categories, personnel, users
 from storage.callouts import Callout
 
 log = logging.getLogger(__name__)
-
-
-def name_of_orderer(update: Update, actor: Actor) -> str:
-    if actor.person is not None:
-        return actor.person.display_name
-    user = update.effective_user
-    return user.full_name if user else str(actor.user_id)
 
 
 def scope_text(context: SiagaContext) -> str:

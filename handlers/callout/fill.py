@@ -27,18 +27,12 @@ from handlers.callout.keys import (
     button_data,
 )
 from handlers.callout.order import reserve_of
-from handlers.callout.render import (
-    html_text,
-    invite_markup,
-    lang_of,
-    plain_text,
-    refresh_card,
-    render_invite,
-)
+from handlers.callout.render import invite_markup, lang_of, refresh_card, render_invite
 from handlers.common import (
     Button,
     markup_json,
 )
+from handlers.kit.text import renderer
 from storage import callouts as store
 from storage import deadlines, outbox, personnel
 from storage.callouts import Callout, Invite, Line
@@ -159,12 +153,8 @@ async def _stand_down_line(
                 continue
             await deadlines.cancel(tx, INVITE_DEADLINE, invite.id)
         lang = await lang_of(tx, services, invite.chat_id)
-        text = html_text(
-            services,
-            lang,
-            "mobilize-invite-stood-down",
-            id=str(callout.id),
-            category=line.category,
+        text = renderer(services, lang).html(
+            "mobilize-invite-stood-down", id=str(callout.id), category=line.category
         )
         await edit_invite_messages(services, tx, invite, text, now)
 
@@ -195,9 +185,7 @@ async def _update_short_notice(
         return
     reserve = await reserve_of(tx, line.category)
     widening = plan_widening(short_by, reserve, line.category)
-    text = html_text(
-        services,
-        lang,
+    text = renderer(services, lang).html(
         "mobilize-short",
         id=str(callout.id),
         category=line.category,
@@ -209,14 +197,14 @@ async def _update_short_notice(
     if widening is not None:
         buttons.append(
             (
-                plain_text(services, lang, "mobilize-short-widen", reserve=widening.reserve),
+                renderer(services, lang).text("mobilize-short-widen", reserve=widening.reserve),
                 button_data("wide", line.id),
             )
         )
     else:
-        text += "\n" + html_text(services, lang, "mobilize-short-no-reserve")
+        text += "\n" + renderer(services, lang).html("mobilize-short-no-reserve")
     buttons.append(
-        (plain_text(services, lang, "mobilize-short-accept"), button_data("short", line.id))
+        (renderer(services, lang).text("mobilize-short-accept"), button_data("short", line.id))
     )
     markup = markup_json([buttons])
     if exists:
@@ -257,7 +245,7 @@ async def settle_short_notice(
         tx,
         target_key=line.short_key,
         chat_id=callout.chat_id,
-        text=html_text(services, callout.language, key, id=str(callout.id), **args),
+        text=renderer(services, callout.language).html(key, id=str(callout.id), **args),
         reply_markup=None,
         now=now,
     )
@@ -299,13 +287,9 @@ async def on_invite_deadline(services: Services, tx: Transaction, deadline: Dead
                 tx,
                 OutgoingMessage(
                     chat_id=callout.ordered_by_user_id,
-                    text=html_text(
-                        services,
-                        await lang_of(tx, services, callout.ordered_by_user_id),
-                        "mobilize-deactivated",
-                        id=str(callout.id),
-                        name=person.display_name,
-                    ),
+                    text=renderer(
+                        services, await lang_of(tx, services, callout.ordered_by_user_id)
+                    ).html("mobilize-deactivated", id=str(callout.id), name=person.display_name),
                     priority=Priority.REMINDER,
                     dedup_key=f"co:deact:{invite.id}",
                 ),
@@ -383,9 +367,7 @@ async def _report_no_answer(
             tx,
             OutgoingMessage(
                 chat_id=chat_id,
-                text=html_text(
-                    services,
-                    lang,
+                text=renderer(services, lang).html(
                     "mobilize-noanswer-report",
                     id=str(callout.id),
                     category=line.category,
@@ -399,11 +381,11 @@ async def _report_no_answer(
                     [
                         [
                             (
-                                plain_text(services, lang, "mobilize-proxy-accept"),
+                                renderer(services, lang).text("mobilize-proxy-accept"),
                                 button_data("pok", invite.id),
                             ),
                             (
-                                plain_text(services, lang, "mobilize-proxy-decline"),
+                                renderer(services, lang).text("mobilize-proxy-decline"),
                                 button_data("pno", invite.id),
                             ),
                         ]

@@ -14,7 +14,6 @@ REASON_INPUT = "cowhy"
 # While invitations drain the card shows progress; afterwards it only needs the elapsed time.
 TICK_DRAINING = timedelta(seconds=5)
 TICK_IDLE = timedelta(minutes=1)
-REMIND_COOLDOWN = timedelta(minutes=1)
 MAX_REASON_CHARS = 200
 # Telegram allows 100 inline buttons; a guided order never needs more than a screenful.
 MAX_CATEGORY_BUTTONS = 30

@@ -22,6 +22,7 @@ from handlers.callout.order import LinePlan
 from handlers.common import (
     markup_json,
 )
+from handlers.kit.text import renderer
 from storage import callouts as store
 from storage import outbox, users
 from storage.callouts import Callout
@@ -35,14 +36,6 @@ def _minutes(delta: timedelta) -> int:
 
 async def lang_of(db: Database | Transaction, services: Services, user_id: int) -> str:
     return await users.language_of(db, user_id, services.settings.locale)
-
-
-def plain_text(services: Services, lang: str, key: str, **args: str | int | float) -> str:
-    return services.catalog.text(lang, key, **args)
-
-
-def html_text(services: Services, lang: str, key: str, **args: str | int | float) -> str:
-    return services.catalog.html(lang, key, **args)
 
 
 def _map_url(callout: Callout) -> str | None:
@@ -140,40 +133,35 @@ def render_invite(
 ) -> str:
     parts: list[str] = []
     if callout.drill:
-        parts.append(html_text(services, lang, "mobilize-invite-drill"))
+        parts.append(renderer(services, lang).html("mobilize-invite-drill"))
     title = "mobilize-reminder-title" if reminder else "mobilize-invite-title"
-    parts.append(html_text(services, lang, title, id=str(callout.id), category=category))
-    parts.append(html_text(services, lang, "mobilize-invite-location", location=callout.location))
+    parts.append(renderer(services, lang).html(title, id=str(callout.id), category=category))
+    parts.append(
+        renderer(services, lang).html("mobilize-invite-location", location=callout.location)
+    )
     url = _map_url(callout)
     if url:
-        parts.append(html_text(services, lang, "mobilize-invite-map", url=url))
+        parts.append(renderer(services, lang).html("mobilize-invite-map", url=url))
     if callout.order_ref:
         parts.append(
-            html_text(
-                services,
-                lang,
-                "mobilize-invite-orderer-ref",
-                name=callout.ordered_by_name,
-                ref=callout.order_ref,
+            renderer(services, lang).html(
+                "mobilize-invite-orderer-ref", name=callout.ordered_by_name, ref=callout.order_ref
             )
         )
     else:
         parts.append(
-            html_text(services, lang, "mobilize-invite-orderer", name=callout.ordered_by_name)
+            renderer(services, lang).html("mobilize-invite-orderer", name=callout.ordered_by_name)
         )
     if reminder:
-        parts.append(html_text(services, lang, "mobilize-reminder-ask"))
+        parts.append(renderer(services, lang).html("mobilize-reminder-ask"))
     else:
         parts.append(
-            html_text(
-                services,
-                lang,
-                "mobilize-invite-deadline",
-                minutes=_minutes(callout.invite_timeout),
+            renderer(services, lang).html(
+                "mobilize-invite-deadline", minutes=_minutes(callout.invite_timeout)
             )
         )
     if callout.drill:
-        parts.append(html_text(services, lang, "mobilize-invite-drill"))
+        parts.append(renderer(services, lang).html("mobilize-invite-drill"))
     return "\n".join(parts)
 
 
@@ -181,8 +169,8 @@ def invite_markup(services: Services, lang: str, invite_id: int) -> dict[str, An
     return markup_json(
         [
             [
-                (plain_text(services, lang, "mobilize-accept"), button_data("ok", invite_id)),
-                (plain_text(services, lang, "mobilize-decline"), button_data("no", invite_id)),
+                (renderer(services, lang).text("mobilize-accept"), button_data("ok", invite_id)),
+                (renderer(services, lang).text("mobilize-decline"), button_data("no", invite_id)),
             ]
         ]
     )
@@ -193,7 +181,7 @@ def arrival_keyboard(services: Services, lang: str) -> dict[str, Any]:
         "keyboard": [
             [
                 {
-                    "text": plain_text(services, lang, "mobilize-arrival-button"),
+                    "text": renderer(services, lang).text("mobilize-arrival-button"),
                     "request_location": True,
                 }
             ]
@@ -215,9 +203,7 @@ async def render_card(
     tallies = await store.tallies(tx, callout.id)
     by_id = {line.id: line for line in lines}
     parts = [
-        html_text(
-            services,
-            lang,
+        renderer(services, lang).html(
             "mobilize-card-title",
             id=str(callout.id),
             categories=", ".join(line.category for line in lines),
@@ -225,26 +211,20 @@ async def render_card(
         )
     ]
     if callout.drill:
-        parts.append(html_text(services, lang, "mobilize-card-drill"))
+        parts.append(renderer(services, lang).html("mobilize-card-drill"))
     if callout.order_ref:
         parts.append(
-            html_text(
-                services,
-                lang,
-                "mobilize-card-orderer-ref",
-                name=callout.ordered_by_name,
-                ref=callout.order_ref,
+            renderer(services, lang).html(
+                "mobilize-card-orderer-ref", name=callout.ordered_by_name, ref=callout.order_ref
             )
         )
     else:
         parts.append(
-            html_text(services, lang, "mobilize-card-orderer", name=callout.ordered_by_name)
+            renderer(services, lang).html("mobilize-card-orderer", name=callout.ordered_by_name)
         )
     for line in lines:
         tally = tallies.get(line.id, LineTally(quota=line.quota))
-        row = html_text(
-            services,
-            lang,
+        row = renderer(services, lang).html(
             "mobilize-card-line",
             category=line.category,
             quota=tally.quota,
@@ -259,33 +239,28 @@ async def render_card(
         notes: list[str] = []
         if line.reserve_for_line_id is not None and line.reserve_for_line_id in by_id:
             notes.append(
-                html_text(
-                    services,
-                    lang,
-                    "mobilize-card-reserve",
-                    category=by_id[line.reserve_for_line_id].category,
+                renderer(services, lang).html(
+                    "mobilize-card-reserve", category=by_id[line.reserve_for_line_id].category
                 )
             )
         moved = line.requested - line.quota
         widened_to = [other.category for other in lines if other.reserve_for_line_id == line.id]
         if moved > 0 and widened_to:
             notes.append(
-                html_text(
-                    services,
-                    lang,
-                    "mobilize-card-widened",
-                    amount=moved,
-                    reserve=", ".join(widened_to),
+                renderer(services, lang).html(
+                    "mobilize-card-widened", amount=moved, reserve=", ".join(widened_to)
                 )
             )
         if tally.filled:
-            notes.append(html_text(services, lang, "mobilize-card-filled"))
+            notes.append(renderer(services, lang).html("mobilize-card-filled"))
         elif line.shortfall_accepted:
             missing = max(tally.quota - tally.accepted - tally.waiting, 0)
-            notes.append(html_text(services, lang, "mobilize-card-short-accepted", short=missing))
+            notes.append(
+                renderer(services, lang).html("mobilize-card-short-accepted", short=missing)
+            )
         elif line.short_reported > 0:
             notes.append(
-                html_text(services, lang, "mobilize-card-short", short=line.short_reported)
+                renderer(services, lang).html("mobilize-card-short", short=line.short_reported)
             )
         if notes:
             row += " · " + " · ".join(notes)
@@ -297,9 +272,7 @@ async def render_card(
                 lang, await services.delivery.progress(callout.batch_id)
             )
         parts.append(
-            html_text(
-                services,
-                lang,
+            renderer(services, lang).html(
                 "mobilize-card-progress",
                 progress=progress,
                 minutes=elapsed_minutes(callout.created_at, now),
@@ -309,15 +282,15 @@ async def render_card(
             [
                 [
                     (
-                        plain_text(services, lang, "mobilize-remind"),
+                        renderer(services, lang).text("mobilize-remind"),
                         button_data("rem", callout.id),
                     ),
                     (
-                        plain_text(services, lang, "mobilize-complete"),
+                        renderer(services, lang).text("mobilize-complete"),
                         button_data("end", callout.id),
                     ),
                     (
-                        plain_text(services, lang, "mobilize-cancel"),
+                        renderer(services, lang).text("mobilize-cancel"),
                         button_data("stop", callout.id),
                     ),
                 ]
@@ -328,16 +301,14 @@ async def render_card(
     time = format_time(closed, services.settings.zone, lang)
     if callout.status is CalloutStatus.COMPLETED:
         parts.append(
-            html_text(
-                services,
-                lang,
+            renderer(services, lang).html(
                 "mobilize-card-completed",
                 time=time,
                 minutes=elapsed_minutes(callout.created_at, closed),
             )
         )
     else:
-        parts.append(html_text(services, lang, "mobilize-card-cancelled", time=time))
+        parts.append(renderer(services, lang).html("mobilize-card-cancelled", time=time))
     return "\n".join(parts), None
 
 

@@ -34,13 +34,12 @@ from handlers.callout.order import LinePlan, reach_of, reserve_of
 from handlers.callout.render import (
     REMOVE_KEYBOARD,
     arrival_keyboard,
-    html_text,
     lang_of,
-    plain_text,
     refresh_card,
     render_card,
     timeout_of,
 )
+from handlers.kit.text import renderer
 from storage import audit, deadlines, outbox, readiness
 from storage import callouts as store
 from storage.callouts import Callout, Line
@@ -82,9 +81,7 @@ async def launch(
         now=now,
     )
     await store.set_draft_callout(tx, draft_id, callout_id)
-    title = plain_text(
-        services,
-        actor.language,
+    title = renderer(services, actor.language).text(
         "mobilize-batch-title",
         id=str(callout_id),
         categories=", ".join(p.line.category for p in plans),
@@ -200,20 +197,16 @@ async def apply_answer(
         # The toast (or the commander's word) has told them already: the invitation's edit
         # and the arrival prompt queue behind the invitations still owed to others, which
         # share Telegram's 30 a second with them (an everyone call-out took 4x N/30).
-        accepted = html_text(
-            services, lang, "mobilize-accepted", id=str(callout.id), location=callout.location
+        accepted = renderer(services, lang).html(
+            "mobilize-accepted", id=str(callout.id), location=callout.location
         )
         await edit_invite_messages(services, tx, invite, accepted, now, priority=Priority.REMINDER)
         await outbox.enqueue(
             tx,
             OutgoingMessage(
                 chat_id=invite.chat_id,
-                text=html_text(
-                    services,
-                    lang,
-                    "mobilize-arrival-prompt",
-                    id=str(callout.id),
-                    location=callout.location,
+                text=renderer(services, lang).html(
+                    "mobilize-arrival-prompt", id=str(callout.id), location=callout.location
                 ),
                 priority=Priority.REMINDER,
                 dedup_key=f"co:arr:{invite.id}",
@@ -267,7 +260,9 @@ async def decline_for_not_ready(
         tx,
         target_key=store.invite_key(invite.id),
         chat_id=invite.chat_id,
-        text=html_text(services, lang, "mobilize-declined-not-ready", id=str(result.callout.id)),
+        text=renderer(services, lang).html(
+            "mobilize-declined-not-ready", id=str(result.callout.id)
+        ),
         reply_markup=None,
         now=services.clock.now(),
         priority=Priority.CALLOUT,
@@ -295,11 +290,11 @@ async def close_callout(
             target = InviteState.CANCELLED if cancelled else InviteState.STOOD_DOWN
             await store.transition(tx, invite.id, OPEN_STATES, target, now)
             key = "mobilize-invite-cancelled" if cancelled else "mobilize-invite-closed"
-            text = html_text(services, lang, key, id=str(callout.id), category=category)
+            text = renderer(services, lang).html(key, id=str(callout.id), category=category)
             await edit_invite_messages(services, tx, invite, text, now)
         elif invite.state is InviteState.NO_ANSWER:
-            text = html_text(
-                services, lang, "mobilize-invite-closed", id=str(callout.id), category=category
+            text = renderer(services, lang).html(
+                "mobilize-invite-closed", id=str(callout.id), category=category
             )
             await edit_invite_messages(services, tx, invite, text, now)
         elif invite.state is InviteState.ACCEPTED and invite.released_at is None:
@@ -312,7 +307,7 @@ async def close_callout(
                 tx,
                 OutgoingMessage(
                     chat_id=invite.chat_id,
-                    text=html_text(services, lang, key, id=str(callout.id)),
+                    text=renderer(services, lang).html(key, id=str(callout.id)),
                     priority=Priority.CALLOUT,
                     dedup_key=f"co:end:{invite.id}",
                     reply_markup=REMOVE_KEYBOARD,
