@@ -32,7 +32,6 @@ def build_application(
     # database through services, which opens it in post_init.
     services._scheduler = Scheduler(lambda: services.db, services.clock)
     services._delivery = Delivery(settings, lambda: services.db, services.catalog, services.clock)
-    services._scheduler.after_commit(services._delivery.wake)
     processor = InboxUpdateProcessor(1024, lambda: services.db)
     # Direct replies and the outbox drainer share one budget of Telegram's limits.
     bot: ExtBot[None] = build_bot(settings, SharedRateLimiter(services._delivery.limits))
@@ -95,6 +94,7 @@ async def _tell_ops_of_inbox(
 async def _start_services(app: SiagaApp) -> None:
     services = services_of(app)
     services._db = await Database.open(services.settings.db_path)
+    services._db.on_commit(services.after_commit)
     await services.delivery.start()
     await services.scheduler.start()
     from handlers.dashboard import start_web

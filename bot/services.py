@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Catalog
 from bot.taps import TapLane
-from storage.db import Database, Transaction
+from storage.db import Database, Effects, Transaction
 from storage.personnel import CommandScope, Person
 
 if TYPE_CHECKING:
@@ -44,10 +44,13 @@ class Services:
             raise RuntimeError("delivery starts in post_init; it is not running yet")
         return self._delivery
 
-    def wake_delivery(self) -> None:
-        """Call after a commit that queued messages, so they go out now, not at the next poll."""
-        if self._delivery is not None:
+    def after_commit(self, effects: Effects) -> None:
+        """Told by the database after every commit that queued messages or armed deadlines
+        (`storage.db.Effects`): they go out, or fire, now rather than at the next poll."""
+        if effects.enqueued and self._delivery is not None:
             self._delivery.wake()
+        if effects.scheduled and self._scheduler is not None:
+            self._scheduler.wake()
 
     async def stale_after(self, db: Database | Transaction | None = None) -> timedelta:
         """How long SIAP stays fresh now: shorter in jam rawan (its windows or the switch)."""

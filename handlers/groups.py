@@ -297,7 +297,6 @@ async def _pin(app: SiagaApp, services: Services, chat_id: int, key: str, messag
                 ),
                 now,
             )
-    services.wake_delivery()
 
 
 # -- unreachable groups ------------------------------------------------------------------------
@@ -314,7 +313,6 @@ async def on_unreachable(
         if group is None:
             return
         await _drop_unreachable(services, tx, group, services.clock.now())
-    services.wake_delivery()
 
 
 async def _drop_unreachable(
@@ -473,7 +471,6 @@ async def posko_command(update: Update, context: SiagaContext) -> None:
             # The first status goes out now; the timer then keeps the schedule.
             await deadlines.schedule(tx, BROADCAST_KIND, chat.id, now)
         registered = await groups.active_group(tx, chat.id)
-    services.scheduler.wake()
     label = scope_label(services, actor.language, scope)
     if not fresh or registered is None:
         await reply(update, context, "posko-rescoped", scope=label)
@@ -569,8 +566,6 @@ async def _apply_setting(context: SiagaContext, group: CommandGroup, action: str
             actor_person_id=actor.person.id if actor.person else None,
             subject=f"chat:{group.chat_id}",
         )
-    services.wake_delivery()
-    services.scheduler.wake()
     pinner = _pinner(services)
     if pinner is not None:
         pinner.kick()
@@ -662,7 +657,6 @@ async def on_my_chat_member(update: Update, context: SiagaContext) -> None:
                 now,
                 title=chat.title or group.title or str(chat.id),
             )
-        services.wake_delivery()
         return
     if old in gone and new not in gone:
         async with services.db.transaction() as tx:
@@ -676,7 +670,6 @@ async def on_my_chat_member(update: Update, context: SiagaContext) -> None:
                 ),
                 now,
             )
-        services.wake_delivery()
 
 
 async def on_migrate(update: Update, context: SiagaContext) -> None:
@@ -692,7 +685,6 @@ async def on_migrate(update: Update, context: SiagaContext) -> None:
             return
         await deadlines.cancel(tx, BROADCAST_KIND, old)
         await deadlines.schedule(tx, BROADCAST_KIND, new, now)
-    services.scheduler.wake()
 
 
 # -- /jamrawan -----------------------------------------------------------------------------------
@@ -740,7 +732,6 @@ async def jamrawan_command(update: Update, context: SiagaContext) -> None:
         if jam_rawan_active(values, now, False):
             # A window that holds the present opens now.
             await jam_rawan_began(services, tx, now)
-    services.scheduler.wake()
     shown = await _windows_text(context)
     await reply(
         update, context, "jr-windows-set" if windows_text else "jr-windows-reset", windows=shown
@@ -808,7 +799,6 @@ async def _switch(update: Update, context: SiagaContext, on: bool) -> str:
             await reschedule_all(tx, now)
             if on:
                 await jam_rawan_began(services, tx, now)
-    services.scheduler.wake()
     settings = services.settings
     if on:
         key = "jr-turned-on" if changed else "jr-already-on"

@@ -212,8 +212,6 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
 
 
 def _after_change(context: SiagaContext, synced: list[int]) -> None:
-    context.services.scheduler.wake()
-    context.services.wake_delivery()
     apel_service.cards(context.services).request_many(context.application, synced)
 
 
@@ -452,7 +450,6 @@ async def _set_until(update: Update, context: SiagaContext, person: Person, code
     if not changed or state is None:
         await query.answer(context.label("readiness-until-not-applicable"), show_alert=True)
         return
-    services.scheduler.wake()
     await query.answer(context.label("readiness-until-saved"))
     key = "readiness-until-set" if until else "readiness-until-open"
     body = context.t(

@@ -207,7 +207,6 @@ async def on_nrp(update: Update, context: SiagaContext, _argument: str, text: st
                 ),
                 now,
             )
-    services.wake_delivery()
     key = "register-approval-sent" if approvers else "register-no-approver"
     await reply(update, context, key, name=person.display_name)
 
@@ -307,7 +306,6 @@ async def on_decision(update: Update, context: SiagaContext) -> None:
                 reply_markup=None,
                 now=now,
             )
-    services.wake_delivery()
     await query.answer(context.label(outcome_key + "-short"))
     if approve:
         await menus.refresh_for_user(context, request.telegram_user_id)

@@ -98,7 +98,6 @@ async def _change_role(
             details=details,
         )
         await _tell_person(context, tx, person, told[0], **told[1])
-    services.wake_delivery()
     await reply(update, context, replied[0], name=person.display_name, **replied[1])
     if person.telegram_user_id is not None:
         await menus.refresh_for_user(context, person.telegram_user_id)

@@ -397,7 +397,6 @@ async def on_names(update: Update, context: SiagaContext) -> None:
                 ),
                 now,
             )
-    services.wake_delivery()
     await query.answer(context.label("sts-names-sent"))
 
 

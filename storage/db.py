@@ -121,6 +121,25 @@ def _many(sql: str, rows: list[tuple[Any, ...]], conn: sqlite3.Connection) -> No
     conn.executemany(sql, rows)
 
 
+@dataclass
+class Effects:
+    """What a transaction left for the background workers, told to them when it commits.
+
+    The storage functions that write outbox and deadline rows record it here, so a feature
+    cannot forget to wake delivery or the scheduler (a forgotten wake used to hide behind the
+    idle poll: seconds late, only under load).
+    """
+
+    enqueued: int = 0  # outbox rows written (messages, edits, documents)
+    scheduled: int = 0  # deadline rows armed
+
+    def __bool__(self) -> bool:
+        return bool(self.enqueued or self.scheduled)
+
+
+CommitListener = Callable[[Effects], None]
+
+
 class Database(_Reads):
     """One connection shared by every coroutine.
 
@@ -133,6 +152,7 @@ class Database(_Reads):
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._commit_listeners: list[CommitListener] = []
 
     @classmethod
     async def open(
@@ -176,13 +196,19 @@ class Database(_Reads):
                 await tx.executescript_in_tx(migration.sql)
                 await tx.execute(f"PRAGMA user_version = {migration.version}")
 
+    def on_commit(self, listener: CommitListener) -> None:
+        """Call `listener` after every commit that left work for the background workers
+        (`Effects`): delivery and the scheduler are woken here, never by hand."""
+        self._commit_listeners.append(listener)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """`BEGIN IMMEDIATE … COMMIT`, serialized; rolls back on any exception."""
         async with self._write_lock:
+            tx = Transaction(self.conn)
             try:
                 await self._run_to_end("BEGIN IMMEDIATE")
-                yield Transaction(self.conn)
+                yield tx
                 await self._run_to_end("COMMIT")
             except BaseException:
                 # SQLite may have rolled back by itself (SQLITE_FULL, SQLITE_IOERR, a failed
@@ -191,6 +217,9 @@ class Database(_Reads):
                 if self.conn.in_transaction:
                     await self._run_to_end("ROLLBACK")
                 raise
+        if tx.effects:
+            for listener in self._commit_listeners:
+                listener(tx.effects)
 
     async def _run_to_end(self, statement: str) -> None:
         """Finish a statement even when the caller is cancelled meanwhile, then let the
@@ -213,6 +242,7 @@ class Transaction(_Reads):
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        self.effects = Effects()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement; returns lastrowid (0 when none)."""

@@ -77,13 +77,15 @@ async def schedule_many(
     """`schedule` for many refs of one kind in one statement (a burst of taps re-arms
     thousands of readiness rechecks)."""
     body = json.dumps(payload or {}, ensure_ascii=False)
+    rows = [(kind, str(ref), to_db(due_at), body) for ref, due_at in due]
     await tx.executemany(
         "INSERT INTO deadlines (kind, ref, due_at, payload) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(kind, ref) DO UPDATE SET due_at = excluded.due_at,"
         " payload = excluded.payload, state = 'pending', attempts = 0, last_error = NULL,"
         " fired_at = NULL",
-        [(kind, str(ref), to_db(due_at), body) for ref, due_at in due],
+        rows,
     )
+    tx.effects.scheduled += len(rows)
 
 
 async def cancel(tx: Transaction, kind: str, ref: str | int) -> bool:

@@ -88,6 +88,7 @@ async def enqueue(tx: Transaction, message: OutgoingMessage, now: datetime) -> b
             to_db(now),
         ),
     )
+    tx.effects.enqueued += inserted
     return inserted > 0
 
 
@@ -108,6 +109,7 @@ async def enqueue_document(
         " VALUES ('document', ?, ?, ?, ?, 'HTML', ?, ?, ?, ?)",
         (dedup_key, chat_id, int(priority), caption, file_name, content, to_db(now), to_db(now)),
     )
+    tx.effects.enqueued += inserted
     return inserted > 0
 
 
@@ -175,6 +177,7 @@ async def enqueue_edits(tx: Transaction, edits: Sequence[Edit], now: datetime) -
             for e in edits
         ],
     )
+    tx.effects.enqueued += len(edits)
 
 
 async def cancel(tx: Transaction, dedup_key: str) -> bool:

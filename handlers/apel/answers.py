@@ -124,7 +124,6 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
                 reply_markup=markup_json(rows),
                 now=now,
             )
-        services.wake_delivery()
         await query.answer(
             context.label("rollcall-pick-reason-short", kind=rc.kind)
             if data.action == "n"
@@ -193,8 +192,6 @@ async def _record(
     if updated is None:
         await query.answer(context.label("rollcall-answer-same"))
         return
-    services.wake_delivery()
-    services.scheduler.wake()
     cards(services).request_many(context.application, [rc.id, *synced])
     await query.answer(answer_toast(services, tap))
 
@@ -247,7 +244,6 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
                 reply_markup=markup_json(rows),
                 now=now,
             )
-    services.wake_delivery()
     if not changed:
         await reply(update, context, "rollcall-reason-not-lainnya")
         return
@@ -343,7 +339,6 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
                     radius=format_distance(rc.point.radius_m, lang),
                 )
             )
-    services.wake_delivery()
     for rc in rollcalls:
         cards(services).request(context.application, rc.id)
     await message.reply_html("\n".join(lines), reply_markup=ReplyKeyboardRemove())
@@ -376,7 +371,6 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
             sequence = await store.note_manual_reminder(tx, rc.id, now)
             count = await send_reminders(services, tx, rc, f"m{sequence}", now)
             await refresh_card(services, tx, rc)
-        services.wake_delivery()
         key = "rollcall-reminded" if count else "rollcall-reminded-none"
         await query.answer(
             context.label(key, count=format_number(count, lang)), show_alert=not count
@@ -406,8 +400,6 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
                     subject=f"rollcall:{rc.id}",
                     details={"minutes": minutes},
                 )
-        services.wake_delivery()
-        services.scheduler.wake()
         await query.answer(
             context.label("rollcall-extended", time=renderer(services, lang).when(closes_at, now))
         )
@@ -415,7 +407,6 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
     if data.action == "cls":
         async with services.db.transaction() as tx:
             await close_rollcall(services, tx, rc.id, f"user:{actor.user_id}")
-        services.wake_delivery()
         await query.answer(context.label("rollcall-closed-now", kind=rc.kind))
         return
     await query.answer(context.label("button-invalid"), show_alert=True)

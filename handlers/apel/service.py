@@ -225,8 +225,6 @@ async def open_rollcall(
                 tx, draft_id, state="opened", awaiting_location=False, rollcall_id=rc_id
             )
         await inbox.settle_processing(tx)
-    services.wake_delivery()
-    services.scheduler.wake()
     return rc, len(called)
 
 
@@ -346,7 +344,6 @@ def register_timers(services: Services) -> None:
             rc = await store.get(tx, int(parts[1]))
             if rc is not None and rc.is_open:
                 await refresh_card(services, tx, rc)
-        services.wake_delivery()
 
     services.scheduler.on(CLOSE_KIND, on_close)
     services.scheduler.on(REMIND_KIND, on_remind)

@@ -106,8 +106,6 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
     left += [tap for (tap, _), (u, _) in zip(taken, results, strict=True) if u is None]
     done = [(tap, a) for (tap, a), (u, _) in zip(taken, results, strict=True) if u]
     if done:
-        services.wake_delivery()
-        services.scheduler.wake()
         for rc_id in {a.rc.id for _, a in done}:
             cards(services).request(app, rc_id)
         await asyncio.gather(

@@ -83,7 +83,6 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
         )
         if counted:
             await refresh_card(services, tx, callout.id)
-    services.wake_delivery()
     lang = context.actor.language
     cid = str(callout.id)
     if verdict.status is ArrivalStatus.OUTSIDE:

@@ -131,8 +131,6 @@ async def _on_send(
             show_alert=True,
         )
         return
-    services.wake_delivery()
-    services.scheduler.wake()
     await query.answer(context.label("mobilize-sent-short"))
     await edit_query_message(update, context.t("mobilize-sent", id=str(callout_id)))
 
@@ -196,8 +194,6 @@ async def _on_answer(
         result = await apply_answer(
             services, tx, invite.id, answer, by_user_id=context.actor.user_id, proxy=False
         )
-    services.wake_delivery()
-    services.scheduler.wake()
     if result is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
@@ -380,8 +376,6 @@ async def _on_proxy(
                 ),
                 now,
             )
-    services.wake_delivery()
-    services.scheduler.wake()
     if result is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
@@ -443,7 +437,6 @@ async def _on_remind(
     async with services.db.transaction() as tx:
         current = await store.get(tx, callout.id)
         count = await remind_open(services, tx, current) if current and current.is_active else 0
-    services.wake_delivery()
     key = "mobilize-reminded" if count else "mobilize-remind-none"
     await query.answer(context.label(key, count=count), show_alert=True)
 
@@ -493,7 +486,6 @@ async def _on_close(
     status = CalloutStatus.COMPLETED if data.action == "endy" else CalloutStatus.CANCELLED
     async with services.db.transaction() as tx:
         closed = await close_callout(services, tx, callout.id, status, context.actor)
-    services.wake_delivery()
     cid = str(callout.id)
     if not closed:
         await query.answer(context.label("mobilize-already-closed", id=cid), show_alert=True)
@@ -533,8 +525,6 @@ async def _on_short(
             key, args = await widen_line(services, tx, line.id, context.actor)
         else:
             key, args = await accept_shortfall(services, tx, line.id, context.actor)
-    services.wake_delivery()
-    services.scheduler.wake()
     await query.answer(context.label(key, **args), show_alert=key != "mobilize-short-widened")
 
 

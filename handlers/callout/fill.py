@@ -436,9 +436,6 @@ def unreachable_hook(services: Services) -> Any:
         if invite_id is None:
             return
         async with services.db.transaction() as tx:
-            changed = await mark_unreachable(services, tx, invite_id, "blocked")
-        if changed:
-            services.wake_delivery()
-            services.scheduler.wake()
+            await mark_unreachable(services, tx, invite_id, "blocked")
 
     return on_unreachable

@@ -47,7 +47,6 @@ class LiveCard:
             self._pending.discard(ref)
         async with services.db.transaction() as tx:
             await self._redraw(services, tx, ref)
-        services.wake_delivery()
 
 
 def live_card(services: Services, name: str, redraw: Redraw, debounce_s: float) -> LiveCard:
