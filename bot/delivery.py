@@ -57,7 +57,7 @@ from bot.config import Settings
 from bot.i18n import Catalog, format_number
 from storage import outbox, users
 from storage.db import Database, Transaction
-from storage.outbox import OutboxRow, OutgoingMessage, Priority, UnreachableEntry
+from storage.outbox import OutboxRow, OutgoingMessage, Priority, RowState, UnreachableEntry
 
 log = logging.getLogger(__name__)
 
@@ -974,7 +974,11 @@ class Delivery:
         key: str | None = None
         if latest is not None and latest[1] < NOTICE_MAX_PEOPLE:
             state = await outbox.row_state(tx, latest[0])
-            if state is not None and state[1] == "pending" and state[0] not in self._inflight:
+            if (
+                state is not None
+                and state.state is RowState.PENDING
+                and state.id not in self._inflight
+            ):
                 key = latest[0]
         existing = key is not None
         if key is None:
@@ -1007,7 +1011,7 @@ class Delivery:
         state = await outbox.row_state(tx, key)
         if state is not None:
             delay = timedelta(seconds=self.settings.unreachable_notice_delay_s)
-            await outbox.defer(tx, state[0], self._wall_now() + delay, "collecting")
+            await outbox.defer(tx, state.id, self._wall_now() + delay, "collecting")
 
 
 async def _guarded(awaitable: Awaitable[None], what: str) -> None:

@@ -63,9 +63,9 @@ from handlers.status import (
 )
 from storage import audit, deadlines, groups, outbox, personnel, readiness, users
 from storage.db import Transaction
-from storage.deadlines import Deadline
+from storage.deadlines import Deadline, DeadlineState
 from storage.groups import CommandGroup
-from storage.outbox import OutgoingMessage, Priority
+from storage.outbox import OutgoingMessage, Priority, RowState
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +175,10 @@ async def _still_editable(tx: Transaction, target_key: str) -> bool:
     """The status message exists (or is on its way) and its last edit did not fail: a
     message someone deleted fails its edit, and then a new one is started."""
     sent = await outbox.row_state(tx, target_key)
-    if sent is None or sent[1] in ("failed", "cancelled"):
+    if sent is None or sent.state in (RowState.FAILED, RowState.CANCELLED):
         return False
     edit = await outbox.row_state(tx, f"edit:{target_key}")
-    return edit is None or edit[1] != "failed"
+    return edit is None or edit.state is not RowState.FAILED
 
 
 async def on_broadcast(services: Services, tx: Transaction, deadline: Deadline) -> None:
@@ -264,7 +264,7 @@ async def _pin_sent_messages(app: SiagaApp) -> None:
             message_id = await outbox.sent_message_id(services.db, key)
             if message_id is None:
                 state = await outbox.row_state(services.db, key)
-                left += state is not None and state[1] == "pending"
+                left += state is not None and state.state is RowState.PENDING
                 continue
             await _pin(app, services, chat_id, key, message_id)
         if not left or loop.time() > give_up:
@@ -849,7 +849,7 @@ async def watch_windows(services: Services, tx: Transaction) -> None:
     while the bot was down is left to fire (it asks, then arms the next one itself)."""
     now = services.clock.now()
     row = await deadlines.get(tx, WINDOW_KIND, WINDOW_REF)
-    if row is not None and row.state == "pending" and row.due_at <= now:
+    if row is not None and row.state is DeadlineState.PENDING and row.due_at <= now:
         return
     await arm_window_start(services, tx, now)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import from_db, to_db
-from bot.domain.apel import Answer, LocationState, Scope, ScopeKind, TallyRow
+from bot.domain.apel import Answer, LocationState, RollCallKind, Scope, ScopeKind, TallyRow
 from storage.db import Database, Transaction
 
 DB = Database | Transaction
@@ -30,7 +30,7 @@ class AssemblyPoint:
 @dataclass(frozen=True)
 class RollCall:
     id: int
-    kind: str  # 'apel' or 'cek'
+    kind: RollCallKind
     scope: Scope
     title: str | None
     opened_by_user: int
@@ -116,7 +116,7 @@ class ReportRow:
 @dataclass(frozen=True)
 class Draft:
     id: int
-    kind: str
+    kind: RollCallKind
     user_id: int
     chat_id: int
     options: list[Scope]
@@ -150,7 +150,7 @@ def _point(lat: Any, lon: Any, radius: Any) -> AssemblyPoint | None:
 def _rollcall(row: sqlite3.Row) -> RollCall:
     return RollCall(
         id=row["id"],
-        kind=row["kind"],
+        kind=RollCallKind(row["kind"]),
         scope=Scope(ScopeKind(row["scope_kind"]), row["scope_value"]),
         title=row["title"],
         opened_by_user=row["opened_by_user"],
@@ -194,7 +194,7 @@ def _target(row: sqlite3.Row) -> Target:
 async def create(
     tx: Transaction,
     *,
-    kind: str,
+    kind: RollCallKind,
     scope: Scope,
     title: str | None,
     opened_by_user: int,
@@ -684,7 +684,7 @@ def _draft(row: sqlite3.Row) -> Draft:
     scope = Scope(ScopeKind(row["scope_kind"]), row["scope_value"]) if row["scope_kind"] else None
     return Draft(
         id=row["id"],
-        kind=row["kind"],
+        kind=RollCallKind(row["kind"]),
         user_id=row["user_id"],
         chat_id=row["chat_id"],
         options=options,
@@ -702,7 +702,7 @@ def _draft(row: sqlite3.Row) -> Draft:
 async def create_draft(
     tx: Transaction,
     *,
-    kind: str,
+    kind: RollCallKind,
     user_id: int,
     chat_id: int,
     options: Sequence[Scope],

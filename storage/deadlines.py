@@ -12,12 +12,20 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from bot.clock import from_db, to_db
 from storage.db import Database, Transaction
 
 _COLUMNS = "id, kind, ref, due_at, payload, state, attempts, last_error, fired_at"
+
+
+class DeadlineState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"  # its handler committed
+    FAILED = "failed"  # out of attempts
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class Deadline:
     ref: str
     due_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
-    state: str = "pending"
+    state: DeadlineState = DeadlineState.PENDING
     attempts: int = 0
     last_error: str | None = None
     fired_at: datetime | None = None
@@ -40,7 +48,7 @@ def _deadline(row: sqlite3.Row) -> Deadline:
         ref=row["ref"],
         due_at=from_db(row["due_at"]),
         payload=json.loads(row["payload"]) if row["payload"] else {},
-        state=row["state"],
+        state=DeadlineState(row["state"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
         fired_at=from_db(row["fired_at"]) if row["fired_at"] else None,

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from bot.clock import from_db, to_db
@@ -348,10 +348,23 @@ async def set_pending_text(tx: Transaction, dedup_key: str, text: str) -> bool:
     return changed > 0
 
 
-async def row_state(db: Database | Transaction, dedup_key: str) -> tuple[int, str] | None:
-    """(row id, state) of the row with this dedup key."""
+class RowState(StrEnum):
+    PENDING = "pending"  # waiting for its turn (or for its target, an edit)
+    SENT = "sent"
+    FAILED = "failed"  # gave up: blocked, deleted, or out of attempts
+    CANCELLED = "cancelled"  # withdrawn before it went out
+
+
+@dataclass(frozen=True)
+class RowStatus:
+    id: int
+    state: RowState
+
+
+async def row_state(db: Database | Transaction, dedup_key: str) -> RowStatus | None:
+    """The row with this dedup key: its id and where it stands."""
     row = await db.fetchone("SELECT id, state FROM outbox WHERE dedup_key = ?", (dedup_key,))
-    return (int(row[0]), str(row[1])) if row else None
+    return RowStatus(int(row[0]), RowState(row[1])) if row else None
 
 
 # -- unreachable people ----------------------------------------------------------------------

@@ -30,6 +30,13 @@ _MINUTES = re.compile(r"^(\d{1,6})(m|mnt|menit|min)?$", re.IGNORECASE)
 _NUMBERISH = re.compile(r"^[-+]?\d")
 
 
+class RollCallKind(StrEnum):
+    """One engine, two uses: a roll call (`/apel`) or a readiness check (`/cekkesiapan`)."""
+
+    APEL = "apel"
+    CEK = "cek"
+
+
 class ScopeKind(StrEnum):
     ALL = "all"
     CATEGORY = "category"

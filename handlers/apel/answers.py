@@ -16,6 +16,7 @@ from bot.domain.apel import (
     REASON_TEXT_MAX,
     Answer,
     LocationState,
+    RollCallKind,
     extension_allowed,
 )
 from bot.domain.drafts import APEL_DRAFT_LIFETIME, expired
@@ -113,7 +114,7 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
                 services, rc, lang, now, status_lines(services, rc, target, lang, now)
             )
             rows = answer_rows(services, rc, lang, src)
-            if rc.kind == "cek" and target.answer == Answer.NO:
+            if rc.kind is RollCallKind.CEK and target.answer == Answer.NO:
                 rows += until_rows(services, lang)
         async with services.db.transaction() as tx:
             await outbox.enqueue_edit(
@@ -168,7 +169,7 @@ async def _record(
                 )
             elif (
                 answer is Answer.NO
-                and rc.kind == "cek"
+                and rc.kind is RollCallKind.CEK
                 and await readiness.declare_not_ready(
                     tx, target.person_id, now, reason=reason or "lainnya", source=f"cek:{rc.id}"
                 )
@@ -216,7 +217,7 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
     async with services.db.transaction() as tx:
         changed = await store.set_reason_text(tx, rc.id, person.id, reason_text, now)
         await users.set_pending_input(tx, actor.user_id, None, now)
-        if changed and rc.kind == "cek":
+        if changed and rc.kind is RollCallKind.CEK:
             await readiness.declare_not_ready(
                 tx,
                 person.id,
@@ -228,7 +229,7 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
         updated = await store.target(tx, rc.id, person.id)
         if changed and updated is not None:
             rows = answer_rows(services, rc, actor.language, "p")
-            if rc.kind == "cek":
+            if rc.kind is RollCallKind.CEK:
                 rows += until_rows(services, actor.language)
             await outbox.enqueue_edit(
                 tx,

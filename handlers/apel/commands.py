@@ -18,6 +18,7 @@ from bot.domain.apel import (
     RADIUS_CHOICES,
     TITLE_MAX,
     ParseError,
+    RollCallKind,
     Scope,
     ScopeKind,
     parse_apel_args,
@@ -39,15 +40,15 @@ from storage.personnel import Person
 
 
 async def apel_command(update: Update, context: SiagaContext) -> None:
-    await rollcall_command(update, context, "apel")
+    await rollcall_command(update, context, RollCallKind.APEL)
 
 
 async def cekkesiapan_command(update: Update, context: SiagaContext) -> None:
     """A readiness check for a scope: the same engine, kind "cek"."""
-    await rollcall_command(update, context, "cek")
+    await rollcall_command(update, context, RollCallKind.CEK)
 
 
-async def rollcall_command(update: Update, context: SiagaContext, kind: str) -> None:
+async def rollcall_command(update: Update, context: SiagaContext, kind: RollCallKind) -> None:
     """`/apel` and `/cekkesiapan`: open at once with arguments, else guide with buttons."""
     if not context.actor.is_commander:
         await reply(update, context, "error-commander-only")
@@ -137,7 +138,12 @@ async def _scope_options(services: Services, actor: Actor) -> list[Scope]:
 
 
 async def start_draft(
-    update: Update, context: SiagaContext, kind: str, *, minutes: int | None, title: str | None
+    update: Update,
+    context: SiagaContext,
+    kind: RollCallKind,
+    *,
+    minutes: int | None,
+    title: str | None,
 ) -> None:
     services = context.services
     actor = context.actor
@@ -218,7 +224,7 @@ async def _draft_summary(
         ]
     ]
     extras: list[Button] = []
-    if draft.kind == "apel":
+    if draft.kind is RollCallKind.APEL:
         extras.append(
             (context.label("apel-button-point"), callback_data.encode(NS, "dpt", draft.id))
         )
@@ -320,7 +326,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         await query.answer(context.label("apel-draft-gone"), show_alert=True)
         return
     if action == "dpt":
-        if not is_private(update) or draft.kind != "apel":
+        if not is_private(update) or draft.kind is not RollCallKind.APEL:
             await query.answer(context.label("apel-draft-point-private"), show_alert=True)
             return
         async with services.db.transaction() as tx:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.domain.apel import RollCallKind
+
 NS = "ap"
 CLOSE_KIND = "apel.close"
 REMIND_KIND = "apel.remind"
@@ -13,7 +15,8 @@ PROGRESS_KIND = "apel.progress"
 PROGRESS_EVERY = timedelta(seconds=5)
 REASON_INPUT = "apreason"
 TITLE_INPUT = "aptitle"
-COMMANDS = {"apel": "apel", "cek": "cekkesiapan"}
+# The command that opens each kind, for hints that name it.
+COMMANDS = {RollCallKind.APEL: "apel", RollCallKind.CEK: "cekkesiapan"}
 # Which message a person tapped: the prompt, an automatic (t…) or a manual (m…) reminder.
 SOURCE = re.compile(r"^(p|t\d{1,5}|m\d{1,5})$")
 # Answers arrive in bursts; the card is redrawn once per this many seconds, not per tap.

@@ -11,6 +11,7 @@ from bot.domain.apel import (
     EXTEND_CHOICES,
     Answer,
     LocationState,
+    RollCallKind,
     Scope,
     build_tally,
 )
@@ -208,7 +209,7 @@ async def render_card(services: Services, db: Transaction, rc: RollCall, now: da
                 called=format_number(cat.called, lang),
             )
         )
-        if rc.point is not None and rc.kind == "apel":
+        if rc.point is not None and rc.kind is RollCallKind.APEL:
             lines.append(
                 renderer(services, lang).html(
                     "rollcall-card-yes-location",

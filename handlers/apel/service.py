@@ -11,6 +11,7 @@ from typing import Any
 from bot.domain.apel import (
     Answer,
     ParseError,
+    RollCallKind,
     Scope,
     ScopeKind,
     reminder_schedule,
@@ -83,7 +84,7 @@ async def resolve_people(
 
 @dataclass(frozen=True)
 class Opening:
-    kind: str
+    kind: RollCallKind
     scope: Scope
     minutes: int
     title: str | None
@@ -111,7 +112,9 @@ async def open_rollcall(
     now = services.clock.now()
     opener_id = actor.person.id if actor.person else None
     states = (
-        await readiness.for_people(db, [p.id for p in people]) if opening.kind == "cek" else {}
+        await readiness.for_people(db, [p.id for p in people])
+        if opening.kind is RollCallKind.CEK
+        else {}
     )
     targets: list[NewTarget] = []
     for person in people:
@@ -383,7 +386,9 @@ async def write_answers(
                 t.answer,
                 t.reason,
                 awaiting_location=(
-                    t.answer is Answer.YES and t.rc.point is not None and t.rc.kind == "apel"
+                    t.answer is Answer.YES
+                    and t.rc.point is not None
+                    and t.rc.kind is RollCallKind.APEL
                 ),
             )
             for t in taps
@@ -420,7 +425,7 @@ async def enqueue_answer_edits(
     edits = []
     for tap, updated in written:
         rows = answer_rows(services, tap.rc, tap.lang, key_source(tap.key))
-        if tap.rc.kind == "cek" and tap.answer is Answer.NO:
+        if tap.rc.kind is RollCallKind.CEK and tap.answer is Answer.NO:
             rows += until_rows(services, tap.lang)
         text = prompt_text(
             services, tap.rc, tap.lang, now, status_lines(services, tap.rc, updated, tap.lang, now)

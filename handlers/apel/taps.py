@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot.domain import callback_data
 from bot.domain.apel import (
     Answer,
+    RollCallKind,
 )
 from bot.domain.readiness import REASONS
 from bot.services import Services, SiagaApp
@@ -77,7 +78,7 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
             rc is None
             or target is None
             or not target.called
-            or rc.kind != "apel"
+            or rc.kind is not RollCallKind.APEL
             or rc.point is not None
             or not rc.accepts_answers(now)
             or (target.answer == answer.value and target.reason == reason)

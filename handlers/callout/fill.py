@@ -37,8 +37,8 @@ from storage import callouts as store
 from storage import deadlines, outbox, personnel
 from storage.callouts import Callout, Invite, Line
 from storage.db import Transaction
-from storage.deadlines import Deadline
-from storage.outbox import OutgoingMessage, Priority
+from storage.deadlines import Deadline, DeadlineState
+from storage.outbox import OutgoingMessage, Priority, RowState
 from storage.personnel import Person
 
 
@@ -107,7 +107,7 @@ async def fill_all(services: Services, tx: Transaction, callout_id: int) -> None
 async def arm_tick(tx: Transaction, callout: Callout, now: datetime, delay: timedelta) -> None:
     current = await deadlines.get(tx, TICK_DEADLINE, callout.id)
     due = now + delay
-    if current is not None and current.state == "pending" and current.due_at <= due:
+    if current is not None and current.state is DeadlineState.PENDING and current.due_at <= due:
         return
     await deadlines.schedule(tx, TICK_DEADLINE, callout.id, due)
 
@@ -128,7 +128,7 @@ async def edit_invite_messages(
         if await outbox.cancel(tx, key):
             continue
         state = await outbox.row_state(tx, key)
-        if state is None or state[1] != "sent":
+        if state is None or state.state is not RowState.SENT:
             continue
         await outbox.enqueue_edit(
             tx,
