@@ -21,7 +21,7 @@ import time
 from common import EVERYONE_ORDER, Bench, BotProcess, N, bench, machine, poll, run_main
 
 from bot.domain.callout import InviteState
-from bot.simulator import SimPerson
+from bot.rehearsal.simulator import SimPerson
 from storage import callouts as callout_store
 
 LIMIT_MB = 150

@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.clock import SystemClock  # noqa: E402
-from bot.fake_telegram import FakeTelegram, SentMessage, SimUser  # noqa: E402
-from bot.simulator import (  # noqa: E402
+from bot.rehearsal.fake_telegram import FakeTelegram, SentMessage, SimUser  # noqa: E402
+from bot.rehearsal.simulator import (  # noqa: E402
     ADMIN_ID,
     SimPerson,
     Watcher,

@@ -3,8 +3,8 @@
     /work/venv/bin/python bench/delivery_bench.py            # everything, ~6 minutes
     /work/venv/bin/python bench/delivery_bench.py --quick    # N=600, for a smoke run
 
-The fake runs in its own process (`python -m bot.fake_telegram`), so the engine's numbers are
-not flattered or hurt by sharing one event loop with the server. Cases:
+The fake runs in its own process (`python -m bot.rehearsal.fake_telegram`), so the engine's
+numbers are not flattered or hurt by sharing one event loop with the server. Cases:
 
   (a) default limits (30/s overall, 1/s per chat), no added latency:  time / (N / 30)
   (b) the same with 80 ms injected on every request:                  time / (N / 30)
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.delivery import Delivery  # noqa: E402
+from bot.delivery.drainer import Delivery  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -81,7 +81,7 @@ class Result:
 
 
 class FakeProcess:
-    """`python -m bot.fake_telegram` in a child process, for one case."""
+    """`python -m bot.rehearsal.fake_telegram` in a child process, for one case."""
 
     def __init__(self, *, latency_ms: float, rate_limits: bool) -> None:
         self.latency_ms = latency_ms
@@ -90,7 +90,14 @@ class FakeProcess:
         self.base_url = ""
 
     async def __aenter__(self) -> FakeProcess:
-        args = [sys.executable, "-m", "bot.fake_telegram", "--port", "0", "--no-spec-check"]
+        args = [
+            sys.executable,
+            "-m",
+            "bot.rehearsal.fake_telegram",
+            "--port",
+            "0",
+            "--no-spec-check",
+        ]
         args += ["--latency-ms", str(self.latency_ms)]
         if self.rate_limits:
             args.append("--rate-limits")

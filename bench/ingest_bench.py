@@ -29,7 +29,7 @@ from common import (
 )
 
 from bot.domain.apel import Answer
-from bot.simulator import SimPerson
+from bot.rehearsal.simulator import SimPerson
 from storage import apel as apel_store
 
 TARGET_S = 2.0

@@ -21,7 +21,7 @@ import time
 
 from common import N, bench, machine, open_rollcall, run_main, spread
 
-from bot.simulator import ROLLCALL, SimPerson, person_rng
+from bot.rehearsal.simulator import ROLLCALL, SimPerson, person_rng
 from storage import apel as apel_store
 
 

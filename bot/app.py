@@ -9,12 +9,12 @@ from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.delivery import Delivery, SharedRateLimiter
+from bot.delivery.drainer import Delivery, SharedRateLimiter
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
 from bot.services import Services, SiagaApp, SiagaContext
-from bot.telegram_bot import build_bot
-from bot.updates import InboxUpdateProcessor, InboxUpdater
+from bot.transport.bot import build_bot
+from bot.transport.inbox import InboxUpdateProcessor, InboxUpdater
 from storage.db import Database, storage_problem
 
 log = logging.getLogger(__name__)
@@ -40,14 +40,14 @@ def build_application(
         .bot(bot)
         .context_types(ContextTypes(context=SiagaContext))
         # A slow send must never hold up someone else's button answer; an update's inbox row
-        # is deleted once it has been processed (bot/updates.py).
+        # is deleted once it has been processed (bot/transport/inbox.py).
         .concurrent_updates(processor)
         .post_init(_start_services)
         .post_shutdown(_stop_services)
     )
     app = builder.build()
     # Updates are committed to the inbox before getUpdates acknowledges them; taps that a
-    # feature answers a batch at a time skip PTB's update objects (bot/taps.py).
+    # feature answers a batch at a time skip PTB's update objects (bot/transport/taps.py).
     app.updater = InboxUpdater(
         app.bot,
         app.update_queue,

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=16, ge=1, le=512)
     paid_broadcast: bool = False
     paid_rate_per_s: float = Field(default=1000.0, gt=0, le=1000)
-    # Delivery engine details (bot/delivery.py).
+    # Delivery engine details (bot/delivery/drainer.py).
     group_burst: int = Field(default=1, ge=1, description="messages a group may get at once")
     delivery_timeout_s: float = Field(default=15.0, gt=0)
     delivery_max_attempts: int = Field(default=30, ge=1)

@@ -16,8 +16,8 @@ from telegram import Update
 from bot.app import build_application, services_of
 from bot.config import Settings
 from bot.services import SiagaApp
-from bot.updates import InboxUpdater
-from bot.webhook import WebhookReceiver
+from bot.transport.inbox import InboxUpdater
+from bot.transport.webhook import WebhookReceiver
 
 
 async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:

@@ -11,12 +11,12 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Catalog
-from bot.taps import TapLane
+from bot.transport.taps import TapLane
 from storage.db import Database, Effects, Transaction
 from storage.personnel import CommandScope, Person
 
 if TYPE_CHECKING:
-    from bot.delivery import Delivery
+    from bot.delivery.drainer import Delivery
     from bot.scheduler import Scheduler
 
 
@@ -28,7 +28,7 @@ class Services:
     _db: Database | None = None
     _delivery: Delivery | None = None
     _scheduler: Scheduler | None = None
-    # Features route the buttons they answer a batch at a time here (bot/taps.py).
+    # Features route the buttons they answer a batch at a time here (bot/transport/taps.py).
     taps: TapLane = field(default_factory=TapLane)
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -14,7 +14,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
 from bot.domain.status import DateRange, ScopeError, parse_date_range
-from bot.exports import (
+from bot.i18n import format_moment, format_number
+from bot.reports.exports import (
     FORMATS,
     ExportError,
     ExportKind,
@@ -24,7 +25,6 @@ from bot.exports import (
     parse_export_args,
     write,
 )
-from bot.i18n import format_moment, format_number
 from bot.services import SiagaApp, SiagaContext
 from handlers.common import Button, command_args, inline_keyboard, is_private, reply
 from handlers.status import actor_scope

@@ -73,8 +73,8 @@ def flood_gate(services: Services) -> FloodGate:
 
 
 def admit_tap(services: Services, user_id: int) -> bool:
-    """For taps handled a batch at a time (bot/taps.py): counted and True unless the sender
-    is flooding; then False, and the tap goes through `gate`, which answers it."""
+    """For taps handled a batch at a time (bot/transport/taps.py): counted and True unless the
+    sender is flooding; then False, and the tap goes through `gate`, which answers it."""
     flood = flood_gate(services)
     return flood.has_room(user_id) and flood.admit(user_id) is Verdict.ALLOW
 

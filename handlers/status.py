@@ -16,7 +16,6 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.charts import Chart, ChartLabels, readiness_chart
 from bot.domain import callback_data
 from bot.domain.readiness import REASONS, Effective, effective
 from bot.domain.status import (
@@ -38,6 +37,7 @@ from bot.domain.status import (
     strength_report,
 )
 from bot.i18n import format_moment, format_number, format_time
+from bot.reports.charts import Chart, ChartLabels, readiness_chart
 from bot.services import Actor, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.dashboard.buttons import with_dashboard

@@ -1,4 +1,4 @@
-"""Raw updates committed before Telegram is told they arrived (`bot.updates`).
+"""Raw updates committed before Telegram is told they arrived (`bot.transport.inbox`).
 
 `getUpdates` acknowledges everything below the next request's offset. Committing the updates
 first, and deleting each one only after it was processed, means a crash re-processes an update
@@ -20,7 +20,7 @@ from storage.db import Database, Transaction
 
 _LAST_KEY = "inbox.last_update_id"
 
-# The update whose handler is running in this task (set by `bot.updates` around each one).
+# The update whose handler is running in this task (set by `bot.transport.inbox` around each one).
 processing: ContextVar[int | None] = ContextVar("siaga_inbox_processing", default=None)
 
 

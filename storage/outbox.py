@@ -1,8 +1,8 @@
 """The outbox: every proactive message and live-message edit is a row before it is sent.
 
 Rows are written in the caller's transaction, next to the decision that caused them, so a
-crash after commit still delivers and a rollback sends nothing. The drainer (`bot.delivery`)
-reads due rows in priority order and marks them sent.
+crash after commit still delivers and a rollback sends nothing. The drainer
+(`bot.delivery.drainer`) reads due rows in priority order and marks them sent.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ async def batch_progress(db: Database | Transaction, batch_id: int) -> BatchProg
     return BatchProgress(sent + failed + pending, sent, failed, pending)
 
 
-# -- the drainer's side (bot.delivery) -------------------------------------------------------
+# -- the drainer's side (bot.delivery.drainer) ----------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from bot.clock import FakeClock
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.fake_telegram import FakeTelegram
+    from bot.rehearsal.fake_telegram import FakeTelegram
     from tests.harness import BotHarness
 
 
@@ -35,7 +35,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
-    from bot.fake_telegram import FakeTelegram
+    from bot.rehearsal.fake_telegram import FakeTelegram
 
     server = FakeTelegram()
     await server.start()

@@ -17,7 +17,7 @@ import signal
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.delivery import Delivery
+from bot.delivery.drainer import Delivery
 from bot.i18n import Catalog
 from storage.db import Database
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.fake_telegram import FakeTelegram
+from bot.rehearsal.fake_telegram import FakeTelegram
 from storage import outbox
 from storage.db import Database
 from storage.outbox import OutgoingMessage, Priority
@@ -136,8 +136,8 @@ def build_inbox_app(
     limiter) without the feature handlers, so these tests depend on the delivery pieces only."""
     from telegram.ext import ApplicationBuilder
 
-    from bot.delivery import SharedRateLimiter
-    from bot.updates import InboxUpdateProcessor, InboxUpdater
+    from bot.delivery.drainer import SharedRateLimiter
+    from bot.transport.inbox import InboxUpdateProcessor, InboxUpdater
 
     app = (
         ApplicationBuilder()

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.domain.apel import Scope
 from bot.domain.callout import Order, OrderLine
 from bot.domain.roster import RosterRow
-from bot.fake_telegram import FakeTelegram
+from bot.rehearsal.fake_telegram import FakeTelegram
 from bot.runner import start_app, stop_app
 from bot.services import Services, SiagaApp
 from examples import CATEGORIES

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.domain.readiness import State
-from bot.fake_telegram.models import SentMessage
+from bot.rehearsal.fake_telegram.models import SentMessage
 from storage import apel as store
 from storage import personnel, readiness
 from tests.harness import (

@@ -44,7 +44,7 @@ from fluent.syntax import FluentParser, ast
 
 from bot.clock import FakeClock
 from bot.domain.status import StatusScope
-from bot.fake_telegram import FakeTelegram, SentMessage, SimGroup, SimUser
+from bot.rehearsal.fake_telegram import FakeTelegram, SentMessage, SimGroup, SimUser
 from locales import ftl_files
 from storage import groups, personnel, readiness
 from storage.db import Database

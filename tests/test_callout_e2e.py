@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.callout import InviteState
 from bot.domain.readiness import State
-from bot.fake_telegram import SentMessage, SimUser
+from bot.rehearsal.fake_telegram import SentMessage, SimUser
 from storage import audit, personnel, readiness
 from storage import callouts as store
 from tests.harness import FAST_DELIVERY, BotHarness, Member, person_of

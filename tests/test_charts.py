@@ -6,9 +6,9 @@ import io
 
 from PIL import Image
 
-from bot.charts import PNG_MAGIC, ChartLabels, chart_bars, readiness_chart
-from bot.domain.demo_roster import DEFAULT_CATEGORIES
 from bot.domain.status import CategoryCounts
+from bot.rehearsal.demo_roster import DEFAULT_CATEGORIES
+from bot.reports.charts import PNG_MAGIC, ChartLabels, chart_bars, readiness_chart
 
 # The founding case's seven categories and their target strengths.
 SEED = list(DEFAULT_CATEGORIES)

@@ -44,8 +44,8 @@ from pydantic import SecretStr
 from bot.clock import FakeClock, to_db
 from bot.config import Settings
 from bot.domain.apel import Answer
-from bot.fake_telegram import FakeTelegram, SimUser
-from bot.fake_telegram.models import RecordedRequest
+from bot.rehearsal.fake_telegram import FakeTelegram, SimUser
+from bot.rehearsal.fake_telegram.models import RecordedRequest
 from storage import apel as store
 from storage import audit, inbox, personnel
 from storage.db import Database

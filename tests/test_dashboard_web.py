@@ -19,7 +19,7 @@ import pytest
 
 from bot.domain.dashboard import init_data_for
 from bot.domain.status import StatusScope
-from bot.fake_telegram import SimGroup
+from bot.rehearsal.fake_telegram import SimGroup
 from handlers.dashboard import server_of
 from handlers.dashboard.web import DashboardServer
 from storage import groups, personnel, readiness

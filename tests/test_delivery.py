@@ -16,9 +16,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.delivery import Delivery, render_progress
-from bot.fake_telegram import NOT_MODIFIED, FakeTelegram
+from bot.delivery.drainer import Delivery, render_progress
 from bot.i18n import Catalog
+from bot.rehearsal.fake_telegram import NOT_MODIFIED, FakeTelegram
 from storage import outbox
 from storage.db import Database
 from storage.outbox import OutgoingMessage, Priority
@@ -113,7 +113,7 @@ async def test_a_batch_goes_out_at_the_limit_without_429s_and_reports_progress(
 
 
 def test_progress_reads_the_indonesian_way() -> None:
-    from bot.delivery import DeliveryProgress
+    from bot.delivery.drainer import DeliveryProgress
 
     progress = DeliveryProgress(3294, 2100, 0, 1194, 39.8)
     assert render_progress(CATALOG, "id", progress) == "Terkirim 2.100 / 3.294 · selesai ±40 dtk"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.delivery import RateLimits
-from bot.fake_telegram import FakeTelegram
+from bot.delivery.drainer import RateLimits
+from bot.rehearsal.fake_telegram import FakeTelegram
 from storage import inbox, outbox
 from storage.db import Database
 from tests.delivery_support import (

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.demo_roster import (
+from bot.domain.roster import OFFICER_RANKS, parse_roster
+from bot.rehearsal.demo_roster import (
     DEFAULT_CATEGORIES,
     UNITS,
     generate_demo_roster,
     scale_counts,
     write_roster_csv,
 )
-from bot.domain.roster import OFFICER_RANKS, parse_roster
 
 CODES = [code for code, _ in DEFAULT_CATEGORIES]
 

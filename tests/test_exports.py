@@ -17,7 +17,8 @@ from bot.clock import to_db
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import InviteState
 from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
-from bot.exports import (
+from bot.i18n import Catalog
+from bot.reports.exports import (
     ExportError,
     ExportKind,
     ExportRequest,
@@ -27,7 +28,6 @@ from bot.exports import (
     to_csv,
     to_xlsx,
 )
-from bot.i18n import Catalog
 from storage import apel, audit, callouts, readiness
 from storage.apel import NewTarget
 from storage.db import Database
@@ -298,7 +298,7 @@ def test_file_names(fmt: str) -> None:
 def test_the_command_line_writes_exports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.__main__ import main
+    from bot.cli.main import main
 
     path = tmp_path / "siaga.db"
 

@@ -58,15 +58,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.fake_telegram import (
+from bot.rehearsal.fake_telegram import (
     DEFAULT_TOKEN,
     NOT_MODIFIED,
     BotApiSpec,
     FakeTelegram,
     load_spec,
 )
-from bot.fake_telegram.distill_spec import DEFAULT_SOURCE, SCHEMA_FILE, build
-from bot.fake_telegram.entities import EntityParseError, parse_html
+from bot.rehearsal.fake_telegram.distill_spec import DEFAULT_SOURCE, SCHEMA_FILE, build
+from bot.rehearsal.fake_telegram.entities import EntityParseError, parse_html
 
 TOKEN = DEFAULT_TOKEN
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -622,11 +622,13 @@ def test_spec_loading_is_optional(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 def test_the_bundled_schema_is_package_data_with_its_source_and_licence() -> None:
     # Read the way a wheel install reads it, never from a path beside the source tree.
-    text = (resources.files("bot.fake_telegram") / "bot_api_schema.json").read_text("utf-8")
+    text = (resources.files("bot.rehearsal.fake_telegram") / "bot_api_schema.json").read_text(
+        "utf-8"
+    )
     schema = json.loads(text)
     assert "PaulSonOfLars/telegram-bot-api-spec" in schema["source"]
     assert schema["license"][0] == "MIT License"
-    assert "\"description\":" not in text, "the schema keeps no prose"
+    assert '"description":' not in text, "the schema keeps no prose"
     assert {"sendMessage", "getUpdates", "answerCallbackQuery"} <= schema["methods"].keys()
     assert load_spec() is not None
     assert FakeTelegram().check_spec
@@ -637,7 +639,7 @@ def test_the_committed_schema_is_what_the_distiller_makes() -> None:
     if not (DEFAULT_SOURCE / "api.json").is_file():
         pytest.skip(f"the public spec is not at {DEFAULT_SOURCE} (a fresh clone)")
     assert SCHEMA_FILE.read_text("utf-8") == build(DEFAULT_SOURCE), (
-        "bot_api_schema.json is stale: run python -m bot.fake_telegram.distill_spec"
+        "bot_api_schema.json is stale: run python -m bot.rehearsal.fake_telegram.distill_spec"
     )
 
 
@@ -824,7 +826,7 @@ async def test_standalone_server_and_control_api() -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.fake_telegram",
+        "bot.rehearsal.fake_telegram",
         "--port",
         "0",
         "--latency-ms",
@@ -858,7 +860,7 @@ async def test_standalone_server_and_control_api() -> None:
 
 def test_records_are_small_and_json_decoded() -> None:
     # The benchmark keeps every record; make sure a record does not drag its request along.
-    from bot.fake_telegram import RecordedRequest
+    from bot.rehearsal.fake_telegram import RecordedRequest
 
     rec = RecordedRequest("sendMessage", {"chat_id": 1}, 0.0)
     assert not hasattr(rec, "__dict__")

@@ -1,10 +1,10 @@
 """Fuzzing: every command parser and the callback-data decoder, then the real bot.
 
-Part 1 feeds each pure parser in `bot/domain/` (and the export arguments in `bot/exports.py`)
-10,000 generated inputs: a mix of the words a commander would type (category codes, units,
-numbers, options) and arbitrary Unicode (other scripts' digits, emoji, control characters,
-very long words). No exception may escape; the result is a parsed value or the parser's typed
-error, and what is parsed obeys the parser's own limits.
+Part 1 feeds each pure parser in `bot/domain/` (and the export arguments in
+`bot/reports/exports.py`) 10,000 generated inputs: a mix of the words a commander would type
+(category codes, units, numbers, options) and arbitrary Unicode (other scripts' digits, emoji,
+control characters, very long words). No exception may escape; the result is a parsed value or
+the parser's typed error, and what is parsed obeys the parser's own limits.
 
 Part 2 sends a few hundred random texts, commands and forged button data from linked and
 unlinked people through the fake Bot API: each one is answered (a message or a callback
@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from bot.commands import COMMANDS
 from bot.domain import apel, callback_data, callout, readiness, roles, roster, status
 from bot.domain.phone import mask_phone, normalize_phone
-from bot.exports import ExportError, ExportKind, ExportRequest, parse_export_args
-from bot.fake_telegram import SENDING_METHODS, FakeTelegram, SimGroup, SimUser
+from bot.rehearsal.fake_telegram import SENDING_METHODS, FakeTelegram, SimGroup, SimUser
+from bot.reports.exports import ExportError, ExportKind, ExportRequest, parse_export_args
 from storage import personnel
 from storage import readiness as readiness_store
 from storage.db import Database

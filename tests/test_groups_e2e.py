@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.fake_telegram import SimGroup
-from bot.fake_telegram.models import SentMessage
+from bot.rehearsal.fake_telegram import SimGroup
+from bot.rehearsal.fake_telegram.models import SentMessage
 from storage import audit, deadlines, groups, personnel, readiness
 from storage.db import Database
 from tests.harness import (

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.operations import backup_database, run_checks
 from bot.config import Settings
-from bot.fake_telegram import FakeTelegram
-from bot.operations import backup_database, run_checks
+from bot.rehearsal.fake_telegram import FakeTelegram
 from storage.db import Database
 from tests.harness import TOKEN
 

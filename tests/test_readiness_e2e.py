@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.readiness import Readiness, State
-from bot.fake_telegram.models import SentMessage
+from bot.rehearsal.fake_telegram.models import SentMessage
 from handlers import groups as groups_handlers
 from storage import apel as store
 from storage import deadlines, groups, personnel, readiness

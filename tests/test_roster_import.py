@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.demo_roster import generate_demo_roster, write_roster_csv
 from bot.domain.roster import CategoryFileError, CategoryRow, RosterRow
+from bot.rehearsal.demo_roster import generate_demo_roster, write_roster_csv
 from examples import CATEGORIES
 from storage import audit, personnel
 from storage.categories import all_categories, by_code, import_categories

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.demo_roster import DEFAULT_CATEGORIES
 from bot.domain.readiness import REASONS, Readiness, State
 from bot.domain.status import (
     SHORTFALL_KINDS,
@@ -41,6 +40,7 @@ from bot.domain.status import (
     strength_report,
     total_counts,
 )
+from bot.rehearsal.demo_roster import DEFAULT_CATEGORIES
 
 WIB = ZoneInfo("Asia/Pontianak")
 # The founding case's seven categories and their target strengths.

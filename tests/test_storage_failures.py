@@ -25,7 +25,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain.readiness import State
-from bot.fake_telegram import FakeTelegram
+from bot.rehearsal.fake_telegram import FakeTelegram
 from storage import personnel, readiness
 from storage.db import Database
 from tests.harness import BotHarness, Member

@@ -1,5 +1,5 @@
-"""Taps in a burst: the lane (bot/taps.py) records the plain ones together, the rest go the
-usual way with the usual answers, and one person's updates keep their order."""
+"""Taps in a burst: the lane (bot/transport/taps.py) records the plain ones together, the rest go
+the usual way with the usual answers, and one person's updates keep their order."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.domain.readiness import State
-from bot.fake_telegram import SimUser
-from bot.updates import InboxUpdateProcessor, InboxUpdater
+from bot.rehearsal.fake_telegram import SimUser
+from bot.transport.inbox import InboxUpdateProcessor, InboxUpdater
 from storage import apel as store
 from storage import deadlines, personnel, readiness
 from storage.readiness import RECHECK_DEADLINE

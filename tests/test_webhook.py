@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.webhook import SECRET_HEADER, WebhookReceiver
+from bot.transport.webhook import SECRET_HEADER, WebhookReceiver
 from storage import inbox
 from tests.harness import BotHarness
 

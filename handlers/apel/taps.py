@@ -15,7 +15,7 @@ from bot.domain.apel import (
 )
 from bot.domain.readiness import REASONS
 from bot.services import Services, SiagaApp
-from bot.taps import Tap
+from bot.transport.taps import Tap
 from handlers import gate
 from handlers.apel.service import AnswerTap, cards, enqueue_answer_edits, write_answers
 from handlers.kit.reasons import reason_label
@@ -40,7 +40,7 @@ def answer_toast(services: Services, tap: AnswerTap) -> str:
 
 
 async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
-    """Hadir or a reason tapped on roll-call prompts, a burst at a time (`bot/taps.py`).
+    """Hadir or a reason tapped on roll-call prompts, a burst at a time (`bot/transport/taps.py`).
 
     Takes the plain case only: an active person on the roster, not flooding, answering their
     own prompt of an open apel without an assembly point, with an answer that is new, and

@@ -20,7 +20,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.delivery import DEFAULT_API_BASE, BotApiClient, SharedRateLimiter
+from bot.delivery.drainer import DEFAULT_API_BASE, BotApiClient, SharedRateLimiter
 
 # As many answers in flight as taps can usefully overlap; more only queues in the kernel.
 ANSWER_CONNECTIONS = 64

@@ -1,4 +1,4 @@
-"""Run the fake Bot API standalone: ``python -m bot.fake_telegram --port 8081``."""
+"""Run the fake Bot API standalone: ``python -m bot.rehearsal.fake_telegram --port 8081``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .server import FakeTelegram
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.fake_telegram", description="Fake Telegram Bot API server"
+        prog="python -m bot.rehearsal.fake_telegram", description="Fake Telegram Bot API server"
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")

@@ -12,15 +12,15 @@ it has put them on the in-memory queue; a crash while they wait or run loses the
    `Application.process_update` has finished with it (handlers' errors are handled inside
    it, so "finished" includes "failed and reported").
 
-3. Taps whose buttons a feature handles a batch at a time (`bot/taps.py`, roll-call answers)
-   skip PTB's `Update` objects: polling reads the raw JSON, and the lane takes those taps
+3. Taps whose buttons a feature handles a batch at a time (`bot/transport/taps.py`, roll-call
+   answers) skip PTB's `Update` objects: polling reads the raw JSON, and the lane takes those taps
    straight from it, holding their senders' turn like the processor does.
 
 Processing is therefore at-least-once: an update being processed at a crash runs again after
 the restart. Handlers are written for that already (rule 4: every tap re-reads its rows, a
 second tap does not count twice).
 
-Webhook mode uses `bot/webhook.py`, which hands each update to `accept` as well.
+Webhook mode uses `bot/transport/webhook.py`, which hands each update to `accept` as well.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor, Updater
 
 from bot.clock import Clock, SystemClock
-from bot.delivery import ApiAnswer, BotApiClient
-from bot.taps import Tap, TapLane
+from bot.delivery.drainer import ApiAnswer, BotApiClient
+from bot.transport.taps import Tap, TapLane
 from storage import inbox
 from storage.db import Database
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Bot, Update
 
-from bot.updates import InboxUpdater
+from bot.transport.inbox import InboxUpdater
 
 log = logging.getLogger(__name__)
 

@@ -48,10 +48,10 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain.apel import build_tally
 from bot.domain.callout import CalloutStatus, InviteState, LineTally
-from bot.domain.demo_roster import generate_demo_roster
 from bot.domain.roster import parse_categories_csv
-from bot.fake_telegram import FakeTelegram, RecordedRequest, SentMessage, SimUser
 from bot.i18n import Catalog, format_time
+from bot.rehearsal.demo_roster import generate_demo_roster
+from bot.rehearsal.fake_telegram import FakeTelegram, RecordedRequest, SentMessage, SimUser
 from bot.runner import start_app, stop_app
 from examples import CATEGORIES
 from storage import apel as apel_store

@@ -202,5 +202,5 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> BotApiSpec | None:
 @functools.cache
 def _bundled_spec() -> BotApiSpec:
     # Parsed once a process: the tests start hundreds of fakes.
-    entry = resources.files(__package__ or "bot.fake_telegram") / SCHEMA_RESOURCE
+    entry = resources.files(__package__ or "bot.rehearsal.fake_telegram") / SCHEMA_RESOURCE
     return BotApiSpec(json.loads(entry.read_text("utf-8")), source=f"bundled {SCHEMA_RESOURCE}")

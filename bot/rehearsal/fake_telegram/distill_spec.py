@@ -11,10 +11,11 @@ beside it.
 Run by hand when Telegram publishes a new Bot API version (from the repository root, with the
 spec checked out beside it as ``../shared/bot-api-spec``):
 
-    python -m bot.fake_telegram.distill_spec [--source DIR] [--out FILE]
+    python -m bot.rehearsal.fake_telegram.distill_spec [--source DIR] [--out FILE]
 
-and commit the changed `bot/fake_telegram/bot_api_schema.json`. `tests/test_fake_telegram.py`
-checks that the committed file is what this script makes, whenever the source is present.
+and commit the changed `bot/rehearsal/fake_telegram/bot_api_schema.json`.
+`tests/test_fake_telegram.py` checks that the committed file is what this script makes,
+whenever the source is present.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_FILE = HERE / "bot_api_schema.json"
-# <repo>/bot/fake_telegram -> <repo>/../shared/bot-api-spec
-DEFAULT_SOURCE = HERE.parents[2] / "shared" / "bot-api-spec"
+# <repo>/bot/rehearsal/fake_telegram -> <repo>/../shared/bot-api-spec
+DEFAULT_SOURCE = HERE.parents[3] / "shared" / "bot-api-spec"
 
 
 def _fields(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -52,8 +53,9 @@ def distill(spec: Mapping[str, Any], source_note: str, licence: str) -> dict[str
         types[name] = entry
     return {
         "about": (
-            "Siaga's fake Bot API schema, distilled by bot/fake_telegram/distill_spec.py from "
-            "the machine-readable Telegram Bot API spec: names, fields, types, required; "
+            "Siaga's fake Bot API schema, distilled by "
+            "bot/rehearsal/fake_telegram/distill_spec.py from the machine-readable "
+            "Telegram Bot API spec: names, fields, types, required; "
             "no prose. Do not edit by hand: re-run the script."
         ),
         "source": source_note,
@@ -96,7 +98,7 @@ def build(source: Path) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.fake_telegram.distill_spec",
+        prog="python -m bot.rehearsal.fake_telegram.distill_spec",
         description="Distil the Bot API spec (api.json) into the fake's schema file.",
     )
     parser.add_argument(

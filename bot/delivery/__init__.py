@@ -1,0 +1,1 @@
+"""The outbox drainer: the only place that sends proactive messages, within Telegram's limits."""

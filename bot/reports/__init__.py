@@ -1,0 +1,1 @@
+"""Reports made from the database: CSV/XLSX exports and readiness charts."""
