@@ -9,7 +9,8 @@ from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.delivery.drainer import Delivery, SharedRateLimiter
+from bot.delivery.drainer import Delivery
+from bot.delivery.limits import SharedRateLimiter
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
 from bot.services import Services, SiagaApp, SiagaContext

@@ -136,7 +136,7 @@ def build_inbox_app(
     limiter) without the feature handlers, so these tests depend on the delivery pieces only."""
     from telegram.ext import ApplicationBuilder
 
-    from bot.delivery.drainer import SharedRateLimiter
+    from bot.delivery.limits import SharedRateLimiter
     from bot.transport.inbox import InboxUpdateProcessor, InboxUpdater
 
     app = (

@@ -16,7 +16,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.delivery.drainer import Delivery, render_progress
+from bot.delivery.drainer import Delivery
+from bot.delivery.notices import render_progress
 from bot.i18n import Catalog
 from bot.rehearsal.fake_telegram import NOT_MODIFIED, FakeTelegram
 from storage import outbox
@@ -113,7 +114,7 @@ async def test_a_batch_goes_out_at_the_limit_without_429s_and_reports_progress(
 
 
 def test_progress_reads_the_indonesian_way() -> None:
-    from bot.delivery.drainer import DeliveryProgress
+    from bot.delivery.notices import DeliveryProgress
 
     progress = DeliveryProgress(3294, 2100, 0, 1194, 39.8)
     assert render_progress(CATALOG, "id", progress) == "Terkirim 2.100 / 3.294 · selesai ±40 dtk"

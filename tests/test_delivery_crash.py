@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.delivery.drainer import RateLimits
+from bot.delivery.limits import RateLimits
 from bot.rehearsal.fake_telegram import FakeTelegram
 from storage import inbox, outbox
 from storage.db import Database

@@ -45,413 +45,44 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Any
-
-import aiohttp
-from telegram.error import RetryAfter
-from telegram.ext import BaseRateLimiter
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.i18n import Catalog, format_number
+from bot.delivery.client import (
+    DEFAULT_API_BASE,
+    ApiAnswer,
+    BotApiClient,
+    Outcome,
+    Verdict,
+    classify,
+    unreachable_reason,
+)
+from bot.delivery.limits import RateLimits
+from bot.delivery.notices import (
+    NOTICE_MAX_PEOPLE,
+    DeliveryProgress,
+    render_progress,
+    render_unreachable_notice,
+)
+from bot.i18n import Catalog
 from storage import outbox, users
 from storage.db import Database, Transaction
-from storage.outbox import OutboxRow, OutgoingMessage, Priority, RowState, UnreachableEntry
+from storage.outbox import OutboxRow, OutgoingMessage, Priority, RowState
 
 log = logging.getLogger(__name__)
 
+
 UnreachableCallback = Callable[[int | None, int, str], Awaitable[None]]
 
-DEFAULT_API_BASE = "https://api.telegram.org/bot"
-# People listed in one unreachable notice; more start a new message (Telegram's 4,096 chars).
-NOTICE_MAX_PEOPLE = 25
+
 # Completions looked at to measure the current rate (for ETAs).
 RATE_WINDOW_S = 10.0
+
+
 # With nothing to do, look at the table this often anyway: a caller that forgot `wake()`
 # is late by this much, never forgotten.
 IDLE_POLL_S = 1.0
-
-# Per-chat buckets refill a little slower than the limit: the bot charges a message when it
-# leaves, Telegram when it arrives, and arrival jitter must not turn a full-rate burst into a 429.
-PER_CHAT_MARGIN = 0.95
-
-_UNREACHABLE_400 = ("chat not found", "peer_id_invalid", "user not found", "chat_id is empty")
-
-
-@dataclass(frozen=True)
-class DeliveryProgress:
-    total: int
-    sent: int
-    failed: int
-    pending: int
-    eta_seconds: float | None
-
-    @property
-    def done(self) -> bool:
-        return self.pending == 0
-
-
-# -- pacing ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _ChatBucket:
-    rate: float
-    capacity: float
-    tokens: float
-    updated: float
-    paused_until: float = 0.0
-
-    def refill(self, now: float) -> None:
-        if now > self.updated:
-            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-
-    def wait(self, now: float) -> float:
-        self.refill(now)
-        wait = 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
-        return max(wait, self.paused_until - now)
-
-
-class RateLimits:
-    """Telegram's budget, shared by the drainer and the bot's direct replies.
-
-    Overall: evenly spaced slots at `overall_per_s`. A slot that comes late (the loop was
-    busy, a sleep overshot) may be caught up within `slack`, so the long-run rate stays at
-    the limit, but never more than a few slots' worth of burst.
-    """
-
-    def __init__(
-        self,
-        *,
-        overall_per_s: float,
-        private_per_s: float,
-        private_burst: int,
-        group_per_min: float,
-        group_burst: int = 1,
-    ) -> None:
-        self.overall_per_s = overall_per_s
-        self._interval = 1.0 / overall_per_s
-        self._slack = min(3 * self._interval, 0.1)
-        self._next_slot = 0.0
-        self._paused_until = 0.0
-        self._private = (private_per_s * PER_CHAT_MARGIN, float(private_burst))
-        self._group = (group_per_min / 60.0 * PER_CHAT_MARGIN, float(group_burst))
-        self._chats: dict[int, _ChatBucket] = {}
-        self._recent_429: deque[tuple[float, int]] = deque(maxlen=16)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RateLimits:
-        paid = settings.paid_broadcast
-        overall = settings.paid_rate_per_s if paid else settings.rate_overall_per_s
-        return cls(
-            overall_per_s=overall,
-            private_per_s=settings.rate_private_per_s,
-            private_burst=settings.private_burst,
-            group_per_min=settings.rate_group_per_min,
-            group_burst=settings.group_burst,
-        )
-
-    def reserve(self, now: float) -> float:
-        """Take the next overall slot; returns when it starts (may be `now`)."""
-        start = max(self._next_slot, now - self._slack, self._paused_until)
-        self._next_slot = start + self._interval
-        return start
-
-    def _bucket(self, chat_id: int, now: float) -> _ChatBucket:
-        bucket = self._chats.get(chat_id)
-        if bucket is None:
-            rate, capacity = self._private if chat_id > 0 else self._group
-            bucket = self._chats[chat_id] = _ChatBucket(rate, capacity, capacity, now)
-            if len(self._chats) > 50_000:
-                self._prune(now)
-        return bucket
-
-    def chat_wait(self, chat_id: int, now: float) -> float:
-        """Seconds until `chat_id` may receive the next message (0 when it may now)."""
-        bucket = self._chats.get(chat_id)
-        return 0.0 if bucket is None else bucket.wait(now)
-
-    def take_chat(self, chat_id: int, now: float) -> bool:
-        """Charge one message to the chat; True when the chat was idle (bucket full)."""
-        bucket = self._bucket(chat_id, now)
-        bucket.refill(now)
-        idle = bucket.tokens >= bucket.capacity - 1e-9
-        bucket.tokens -= 1.0
-        return idle
-
-    def blocked_chats(self, now: float, horizon: float) -> list[tuple[int, float]]:
-        """Chats that may not receive anything within `horizon` s, with their wait."""
-        found = []
-        for chat_id, bucket in self._chats.items():
-            wait = bucket.wait(now)
-            if wait > horizon:
-                found.append((chat_id, wait))
-        return found
-
-    def pause_chat(self, chat_id: int, until: float) -> None:
-        bucket = self._bucket(chat_id, until)
-        bucket.paused_until = max(bucket.paused_until, until)
-
-    def pause_all(self, until: float) -> None:
-        self._paused_until = max(self._paused_until, until)
-
-    def flood(self, chat_id: int, retry_after: float, now: float, *, chat_was_idle: bool) -> bool:
-        """A 429 for `chat_id`; returns True when it was taken as the overall limit.
-
-        Telegram does not say which limit was hit. A chat we had left idle, or 429s for
-        several chats within a second, point at the overall budget: pause everything.
-        Otherwise only that chat waits (the limit covers it alone).
-        """
-        until = now + retry_after
-        self.pause_chat(chat_id, until)
-        self._recent_429.append((now, chat_id))
-        others = {c for t, c in self._recent_429 if now - t < 1.0 and c != chat_id}
-        if chat_was_idle or others:
-            self.pause_all(until)
-            return True
-        return False
-
-    def _prune(self, now: float) -> None:
-        for chat_id in [
-            c
-            for c, b in self._chats.items()
-            if b.paused_until <= now and b.tokens + (now - b.updated) * b.rate >= b.capacity
-        ]:
-            del self._chats[chat_id]
-
-
-class SharedRateLimiter(BaseRateLimiter[None]):
-    """PTB's rate limiter seam, drawing from the drainer's `RateLimits`.
-
-    Only calls that put something into a chat are paced; `answerCallbackQuery`, `getUpdates`
-    and the like pass straight through, so a saturated outbox never delays a button answer.
-    A `RetryAfter` pauses the chat (or everything) for the drainer too, and is retried once
-    when short.
-    """
-
-    def __init__(self, limits: RateLimits, *, max_retry_after: float = 5.0) -> None:
-        self.limits = limits
-        self.max_retry_after = max_retry_after
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        chat_id = _paced_chat(endpoint, data)
-        if chat_id is None:
-            return await callback(*args, **kwargs)
-        retried = False
-        while True:
-            chat_was_idle = await self._acquire(chat_id)
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                delay = _seconds(exc.retry_after)
-                self.limits.flood(chat_id, delay, time.monotonic(), chat_was_idle=chat_was_idle)
-                if retried or delay > self.max_retry_after:
-                    raise
-                retried = True
-                await asyncio.sleep(delay)
-
-    async def _acquire(self, chat_id: int) -> bool:
-        limits = self.limits
-        while True:
-            now = time.monotonic()
-            wait = limits.chat_wait(chat_id, now)
-            if wait > 0:
-                await asyncio.sleep(wait)
-                continue
-            start = limits.reserve(now)
-            if start > now:
-                # The chat is charged when the request leaves, not before a long wait for the
-                # overall slot (a pause): charging early lets a burst pile up behind it.
-                await asyncio.sleep(start - now)
-                now = time.monotonic()
-                if limits.chat_wait(chat_id, now) > 0:
-                    continue
-            return limits.take_chat(chat_id, now)
-
-
-def _paced_chat(endpoint: str, data: dict[str, Any]) -> int | None:
-    name = endpoint.lower()
-    if not name.startswith(("send", "edit", "copy", "forward")) or name == "sendchataction":
-        return None
-    try:
-        return int(data.get("chat_id"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def _seconds(value: float | timedelta | int) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-# -- the lean HTTP path -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ApiAnswer:
-    """What one Bot API call came back with; status 0 means no HTTP answer at all."""
-
-    ok: bool
-    status: int
-    message_id: int | None = None
-    description: str = ""
-    retry_after: float | None = None
-    migrate_to: int | None = None
-    result: Any = None
-
-
-class BotApiClient:
-    """One keep-alive connection pool posting JSON to `{base}{token}/{method}`."""
-
-    def __init__(
-        self, base_url: str, token: str, *, timeout_s: float, max_connections: int
-    ) -> None:
-        self._prefix = f"{base_url}{token}/"
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self._max_connections = max_connections
-        self._session: aiohttp.ClientSession | None = None
-
-    @property
-    def started(self) -> bool:
-        return self._session is not None
-
-    async def start(self) -> None:
-        if self._session is None:
-            connector = aiohttp.TCPConnector(
-                limit=self._max_connections, ttl_dns_cache=300, enable_cleanup_closed=True
-            )
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, json_serialize=_dumps
-            )
-
-    async def close(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
-
-    async def call(self, method: str, payload: dict[str, Any]) -> ApiAnswer:
-        return await self._post(method, data=_dumps(payload).encode(), json_body=True)
-
-    async def call_multipart(
-        self, method: str, fields: dict[str, str], file_field: str, file_name: str, data: bytes
-    ) -> ApiAnswer:
-        form = aiohttp.FormData()
-        for key, value in fields.items():
-            form.add_field(key, value)
-        form.add_field(file_field, data, filename=file_name)
-        return await self._post(method, data=form, json_body=False)
-
-    async def _post(self, method: str, *, data: Any, json_body: bool) -> ApiAnswer:
-        if self._session is None:
-            raise RuntimeError("BotApiClient.start() was not called")
-        headers = {"Content-Type": "application/json"} if json_body else None
-        try:
-            async with self._session.post(
-                self._prefix + method, data=data, headers=headers
-            ) as response:
-                status = response.status
-                body = await response.read()
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            return ApiAnswer(False, 0, description=f"network: {type(exc).__name__}: {exc}")
-        return _parse_answer(status, body)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _parse_answer(status: int, body: bytes) -> ApiAnswer:
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return ApiAnswer(False, status, description=f"HTTP {status}: not JSON")
-    if not isinstance(parsed, dict):
-        return ApiAnswer(False, status, description=f"HTTP {status}: unexpected answer")
-    if parsed.get("ok") is True:
-        result = parsed.get("result")
-        message_id = result.get("message_id") if isinstance(result, dict) else None
-        return ApiAnswer(True, status, message_id=message_id, result=result)
-    code = parsed.get("error_code")
-    params = parsed.get("parameters") or {}
-    retry_after = params.get("retry_after") if isinstance(params, dict) else None
-    migrate = params.get("migrate_to_chat_id") if isinstance(params, dict) else None
-    return ApiAnswer(
-        False,
-        int(code) if isinstance(code, int) else status,
-        description=str(parsed.get("description") or ""),
-        retry_after=float(retry_after) if isinstance(retry_after, int | float) else None,
-        migrate_to=int(migrate) if isinstance(migrate, int) else None,
-    )
-
-
-# -- outcomes --------------------------------------------------------------------------------
-
-
-class _Verdict(Enum):
-    SENT = "sent"
-    FLOOD = "flood"
-    MIGRATE = "migrate"
-    TRANSIENT = "transient"
-    UNREACHABLE = "unreachable"
-    FAILED = "failed"
-
-
-@dataclass(slots=True)
-class _Outcome:
-    row: OutboxRow
-    verdict: _Verdict
-    answer: ApiAnswer
-    finished: float  # monotonic
-
-
-def _classify(row: OutboxRow, answer: ApiAnswer) -> _Verdict:
-    if answer.ok:
-        return _Verdict.SENT
-    if answer.retry_after is not None:
-        return _Verdict.FLOOD
-    if answer.migrate_to is not None:
-        return _Verdict.MIGRATE
-    code, desc = answer.status, answer.description.lower()
-    if code == 0 or code >= 500 or code in (401, 404, 409, 420, 429):
-        # No answer, a server fault, or a token/config problem someone will fix: wait.
-        return _Verdict.TRANSIENT
-    if "message is not modified" in desc:
-        return _Verdict.SENT
-    if code == 403 or (code == 400 and any(s in desc for s in _UNREACHABLE_400)):
-        return _Verdict.UNREACHABLE
-    return _Verdict.FAILED
-
-
-def unreachable_reason(description: str) -> str:
-    """A short reason code for the owner's notice from Telegram's description."""
-    desc = description.lower()
-    if "blocked" in desc:
-        return "blocked"
-    if "deactivated" in desc:
-        return "deactivated"
-    if "kicked" in desc or "not a member" in desc:
-        return "kicked"
-    if "not found" in desc or "peer_id_invalid" in desc:
-        return "not-found"
-    return "other"
-
-
-# -- the drainer ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -523,7 +154,7 @@ class Delivery:
         self._awaited_targets: set[str] = set()
         # Rows in flight to a chat we had left idle: a 429 for one of them is the overall limit.
         self._idle_chats: set[int] = set()
-        self._outcomes: list[_Outcome] = []
+        self._outcomes: list[Outcome] = []
         self._permits: asyncio.Semaphore | None = None
         self._event: asyncio.Event | None = None
         self._commit_event: asyncio.Event | None = None
@@ -782,9 +413,9 @@ class Delivery:
             log.exception("building the request for outbox row %d failed", row.id)
             answer = ApiAnswer(False, 0, description=f"client: {type(exc).__name__}: {exc}")
         self.stats.requests += 1
-        verdict = _classify(row, answer)
+        verdict = classify(row, answer)
         now = time.monotonic()
-        if verdict is _Verdict.FLOOD:
+        if verdict is Verdict.FLOOD:
             self.stats.floods += 1
             self.limits.flood(
                 row.chat_id,
@@ -793,7 +424,7 @@ class Delivery:
                 chat_was_idle=row.id in self._idle_chats,
             )
         self._idle_chats.discard(row.id)
-        self._outcomes.append(_Outcome(row, verdict, answer, now))
+        self._outcomes.append(Outcome(row, verdict, answer, now))
         assert self._commit_event is not None
         self._commit_event.set()
 
@@ -878,7 +509,7 @@ class Delivery:
         self._recheck_at = at if self._recheck_at is None else min(self._recheck_at, at)
 
     async def _record(
-        self, batch: list[_Outcome]
+        self, batch: list[Outcome]
     ) -> tuple[list[tuple[int | None, int, str]], bool]:
         now = self.clock.now()
         reread = False
@@ -890,7 +521,7 @@ class Delivery:
         async with self.db.transaction() as tx:
             for outcome in batch:
                 row, verdict, answer = outcome.row, outcome.verdict, outcome.answer
-                if verdict is _Verdict.SENT:
+                if verdict is Verdict.SENT:
                     if row.kind == "edit":
                         if not await outbox.mark_edit_sent(tx, row.id, row.revision, now):
                             reread = True  # a newer revision waits; it goes out next
@@ -901,13 +532,13 @@ class Delivery:
                         reached.append(row.chat_id)
                     stats.sent += 1
                     stats.completions.append(outcome.finished)
-                elif verdict is _Verdict.FLOOD:
+                elif verdict is Verdict.FLOOD:
                     # The whole chat waits (its other rows would only meet the same 429), and
                     # its messages keep their order.
                     retry = wall + timedelta(seconds=answer.retry_after or 1.0)
                     await outbox.defer_chat(tx, row.chat_id, retry, answer.description)
                     self._recheck_in(answer.retry_after or 1.0)
-                elif verdict is _Verdict.MIGRATE:
+                elif verdict is Verdict.MIGRATE:
                     assert answer.migrate_to is not None
                     moved = await outbox.move_chat(tx, row.chat_id, answer.migrate_to)
                     reread = True
@@ -917,9 +548,9 @@ class Delivery:
                         answer.migrate_to,
                         moved,
                     )
-                elif verdict is _Verdict.TRANSIENT:
+                elif verdict is Verdict.TRANSIENT:
                     await self._retry_or_fail(tx, row, answer, wall)
-                elif verdict is _Verdict.UNREACHABLE:
+                elif verdict is Verdict.UNREACHABLE:
                     await self._unreachable(tx, row, answer, now)
                     reread = True  # the owner's notice is a new (or changed) row
                     events.append((row.person_id, row.chat_id, row.dedup_key))
@@ -1019,50 +650,3 @@ async def _guarded(awaitable: Awaitable[None], what: str) -> None:
         await awaitable
     except Exception:
         log.exception("%s failed", what)
-
-
-# -- rendering --------------------------------------------------------------------------------
-
-
-def render_unreachable_notice(
-    catalog: Catalog, lang: str, batch: str, entries: list[UnreachableEntry], total: int
-) -> str:
-    lines = [catalog.html(lang, "delivery-unreachable-title", batch=batch, count=total)]
-    for entry in entries:
-        reason = catalog.text(lang, f"delivery-reason-{entry.reason}")
-        if entry.name:
-            lines.append(
-                catalog.html(
-                    lang,
-                    "delivery-unreachable-person",
-                    name=entry.name,
-                    unit=entry.unit or "-",
-                    phone=entry.phone or "-",
-                    reason=reason,
-                )
-            )
-        else:
-            lines.append(
-                catalog.html(
-                    lang, "delivery-unreachable-chat", chat=str(entry.chat_id), reason=reason
-                )
-            )
-    lines.append(catalog.html(lang, "delivery-unreachable-footer"))
-    return "\n".join(lines)
-
-
-def render_progress(catalog: Catalog, lang: str, progress: DeliveryProgress) -> str:
-    args: dict[str, str | int | float] = {
-        "sent": format_number(progress.sent, lang),
-        "total": format_number(progress.total, lang),
-        "failed": format_number(progress.failed, lang),
-    }
-    if progress.pending == 0 or progress.eta_seconds is None:
-        key = "delivery-progress-done" if progress.failed == 0 else "delivery-progress-done-failed"
-        return catalog.html(lang, key, **args)
-    seconds = max(1, math.ceil(progress.eta_seconds))
-    if seconds < 120:
-        eta = catalog.text(lang, "delivery-eta-seconds", n=seconds)
-    else:
-        eta = catalog.text(lang, "delivery-eta-minutes", n=math.ceil(seconds / 60))
-    return catalog.html(lang, "delivery-progress", eta=eta, **args)

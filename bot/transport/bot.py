@@ -20,7 +20,8 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.delivery.drainer import DEFAULT_API_BASE, BotApiClient, SharedRateLimiter
+from bot.delivery.client import DEFAULT_API_BASE, BotApiClient
+from bot.delivery.limits import SharedRateLimiter
 
 # As many answers in flight as taps can usefully overlap; more only queues in the kernel.
 ANSWER_CONNECTIONS = 64

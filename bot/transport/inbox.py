@@ -37,7 +37,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor, Updater
 
 from bot.clock import Clock, SystemClock
-from bot.delivery.drainer import ApiAnswer, BotApiClient
+from bot.delivery.client import ApiAnswer, BotApiClient
 from bot.transport.taps import Tap, TapLane
 from storage import inbox
 from storage.db import Database
