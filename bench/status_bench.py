@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from common import Bench, bench, machine, poll, run_main, spread
 
-from bot.clock import SystemClock, to_db
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import InviteState, Order, OrderLine
@@ -40,6 +40,7 @@ from storage import apel as apel_store
 from storage import callouts as callout_store
 from storage import readiness
 from storage.apel import NewTarget
+from storage.timestamps import to_db
 
 HISTORY_ROWS = 100_000
 PAST_ROLLCALLS = 9

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import from_db, to_db
 from bot.domain.apel import Answer, LocationState, RollCallKind, Scope, ScopeKind, TallyRow
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 DB = Database | Transaction
 

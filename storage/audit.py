@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import from_db, to_db
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 
 @dataclass(frozen=True)

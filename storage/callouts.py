@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import from_db, to_db
 from bot.domain.callout import (
     CalloutStatus,
     Candidate,
@@ -24,6 +23,7 @@ from bot.domain.callout import (
     tally_of,
 )
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 Db = Database | Transaction
 

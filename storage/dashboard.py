@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import from_db, to_db
 from storage import apel
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 Db = Database | Transaction
 

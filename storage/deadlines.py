@@ -15,8 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.clock import from_db, to_db
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 _COLUMNS = "id, kind, ref, due_at, payload, state, attempts, last_error, fired_at"
 

@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import from_db, to_db
 from bot.domain.status import JamRawanValues, StalenessValues, StatusScope, stale_after
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 Db = Database | Transaction
 

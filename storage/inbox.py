@@ -15,8 +15,8 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_db
 from storage.db import Database, Transaction
+from storage.timestamps import to_db
 
 _LAST_KEY = "inbox.last_update_id"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import to_db
 from storage.db import Database, Transaction
+from storage.timestamps import to_db
 
 
 @dataclass(frozen=True)

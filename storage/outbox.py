@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from bot.clock import from_db, to_db
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 
 class Priority(IntEnum):

@@ -7,10 +7,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from bot.clock import from_db, to_db
 from bot.domain.readiness import Readiness, State
 from storage import deadlines
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 # One deadline row per person: when to look at their readiness again (stale SIAP, ended
 # TIDAK SIAP). Its handler (handlers.readiness) re-arms it when it fires too early.

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import to_db
 from bot.domain.roster import RosterRow, RowError, canonical_row, parse_roster
 from storage import audit
 from storage.categories import all_categories
 from storage.db import Database
+from storage.timestamps import to_db
 
 
 @dataclass(frozen=True)

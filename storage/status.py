@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import from_db, to_db
 from bot.domain.apel import build_tally
 from bot.domain.readiness import Readiness, State
 from bot.domain.status import PersonState, StatusScope
 from storage import apel, callouts
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 Db = Database | Transaction
 

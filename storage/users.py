@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import to_db
 from storage.db import Database, Transaction
+from storage.timestamps import to_db
 
 
 @dataclass(frozen=True)

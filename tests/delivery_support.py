@@ -115,7 +115,7 @@ async def add_person(
     telegram_user_id: int,
     category: str = "BRIMOB",
 ) -> int:
-    from bot.clock import to_db
+    from storage.timestamps import to_db
 
     async with db.transaction() as tx:
         await tx.execute(

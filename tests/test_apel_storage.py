@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import to_db
 from bot.domain.apel import Answer, LocationState, Scope, ScopeKind, build_tally
 from storage import apel as store
 from storage import outbox
 from storage.apel import AssemblyPoint, NewTarget
 from storage.db import Database
 from storage.outbox import OutgoingMessage, Priority
+from storage.timestamps import to_db
 
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import to_db
 from bot.domain.callout import (
     CalloutStatus,
     InviteState,
@@ -18,6 +17,7 @@ from bot.domain.callout import (
 )
 from storage import callouts, outbox, readiness
 from storage.db import Database
+from storage.timestamps import to_db
 from tests.harness import open_callout
 
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)

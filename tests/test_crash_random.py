@@ -41,7 +41,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.clock import FakeClock, to_db
+from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain.apel import Answer
 from bot.rehearsal.fake_telegram import FakeTelegram, SimUser
@@ -50,6 +50,7 @@ from storage import apel as store
 from storage import audit, inbox, personnel
 from storage.db import Database
 from storage.readiness import RECHECK_DEADLINE
+from storage.timestamps import to_db
 from tests import crash_child
 from tests.delivery_support import eventually
 from tests.harness import FAST_DELIVERY, BotHarness, Member, brimob

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from bot.clock import to_db
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import InviteState
 from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
@@ -31,6 +30,7 @@ from bot.reports.exports import (
 from storage import apel, audit, callouts, readiness
 from storage.apel import NewTarget
 from storage.db import Database
+from storage.timestamps import to_db
 from tests.harness import open_apel, open_callout
 
 WIB = ZoneInfo("Asia/Pontianak")

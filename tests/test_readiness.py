@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock, to_db
+from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain.readiness import Effective, State, effective
 from bot.i18n import Catalog
@@ -15,6 +15,7 @@ from bot.services import Services
 from handlers.readiness import recheck, status_text
 from storage import deadlines, personnel, readiness
 from storage.db import Database
+from storage.timestamps import to_db
 
 START = datetime(2024, 2, 14, 1, 0, tzinfo=UTC)  # 08.00 WIB
 STALE = timedelta(hours=12)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import FakeClock, from_db, to_db
+from bot.clock import FakeClock
 from bot.domain.callout import InviteState, Order, OrderLine
 from bot.domain.readiness import Readiness, State
 from bot.domain.roster import RosterRow
@@ -15,6 +15,7 @@ from storage import callouts, personnel, readiness, status
 from storage.categories import import_categories
 from storage.db import Database
 from storage.roster import import_roster
+from storage.timestamps import from_db, to_db
 from tests.harness import EXAMPLE_CATEGORIES
 
 PEOPLE = 7
