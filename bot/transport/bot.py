@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+# Private to PTB: the exact types of the method overridden below. pyproject.toml pins PTB's
+# minor version for this reason.
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import ExtBot
