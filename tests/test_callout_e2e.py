@@ -12,7 +12,8 @@ import pytest
 from bot.domain.callout import InviteState
 from bot.domain.readiness import State
 from bot.rehearsal.fake_telegram import SentMessage, SimUser
-from storage import audit, personnel, readiness
+from bot.transport.inbox import InboxUpdateProcessor
+from storage import audit, inbox, personnel, readiness
 from storage import callouts as store
 from tests.harness import FAST_DELIVERY, BotHarness, Member, person_of
 
@@ -775,3 +776,22 @@ async def test_invitations_still_owed_go_before_the_confirmations_of_those_who_a
     assert accepted.message_id == invited_with.message_id
     assert not accepted.button("Siap berangkat")
     assert arrival.message_id > accepted.message_id
+
+
+async def test_a_typed_order_replayed_after_a_crash_shows_one_confirm_card(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process dies after /mobilize's transaction commits and before the update is marked
+    done: the restart replays what is left in the inbox, and the commander must not get a
+    second confirm card (nor a second draft)."""
+    bot = await prepare(harness, [brimob(n) for n in range(5)])
+    monkeypatch.setattr(InboxUpdateProcessor, "finished", lambda self, update_ids: None)
+    await bot.fake.user(HENDRA.user_id).send("/mobilize BRIMOB 2 Kantor KPU Kalbar")
+    await bot.fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    await bot.restart()
+    await bot.fake.wait_idle(quiet=0.3)
+    cards = [
+        m for m in bot.fake.sent_to(HENDRA.user_id) if "Konfirmasi pengerahan" in (m.text or "")
+    ]
+    assert len(cards) == 1
+    assert await inbox.count(bot.db) == 0

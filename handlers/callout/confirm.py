@@ -21,12 +21,13 @@ from handlers.callout.order import plan_order
 from handlers.callout.render import render_confirm, timeout_of
 from handlers.common import (
     Button,
-    inline_keyboard,
+    markup_json,
     reply,
 )
 from storage import callouts as store
-from storage import categories, personnel, users
+from storage import categories, inbox, outbox, personnel, users
 from storage.callouts import Callout
+from storage.outbox import OutgoingMessage, Priority
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,10 @@ async def show_confirm(
         known = [c.code for c in await categories.all_categories(services.db)]
         await reply_error(update, context, plans, known)
         return
+    text = render_confirm(context, order, plans, timeout_of(services, order))
+    # The draft, its card and the end of the update that asked for it are one transaction:
+    # an order replayed after a crash finds its update done and shows no second card, and a
+    # card is never lost between the commit and a direct reply.
     async with services.db.transaction() as tx:
         if draft_id is None:
             draft_id = await store.create_draft(
@@ -68,14 +73,23 @@ async def show_confirm(
         else:
             await store.update_draft(tx, draft_id, order_to_json(order), now)
         await users.set_pending_input(tx, context.actor.user_id, None, now)
-    text = render_confirm(context, order, plans, timeout_of(services, order))
-    buttons: list[Button] = []
-    if any(plan.quota.quota > 0 for plan in plans):
-        buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
-    buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
-    message = update.effective_message
-    if message is not None:
-        await message.reply_html(text, reply_markup=inline_keyboard([buttons]))
+        buttons: list[Button] = []
+        if any(plan.quota.quota > 0 for plan in plans):
+            buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
+        buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
+        await outbox.enqueue(
+            tx,
+            OutgoingMessage(
+                chat_id=chat.id,
+                text=text,
+                # A commander is waiting for it: ahead of prompts and broadcasts.
+                priority=Priority.CALLOUT,
+                dedup_key=f"co:draft:{draft_id}:confirm:{now.timestamp()}",
+                reply_markup=markup_json([buttons]),
+            ),
+            now,
+        )
+        await inbox.settle_processing(tx)
 
 
 async def names_text(context: SiagaContext, callout: Callout) -> str:
