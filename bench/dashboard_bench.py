@@ -61,7 +61,11 @@ def auth(user_id: int) -> str:
 async def first_paint(page: Page, url: str) -> tuple[float, float]:
     started = time.monotonic()
     await page.goto(url)
-    await page.wait_for_selector("#readiness table", timeout=10_000)
+    try:
+        await page.wait_for_selector("#readiness table", timeout=10_000)
+    except Exception:
+        print("the page shows:", await page.locator("body").inner_text())
+        raise
     shown = time.monotonic() - started
     fcp = await page.evaluate(
         "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime"
@@ -131,6 +135,12 @@ async def main(size: int, viewers: int, rounds: int) -> None:
         await run.fake.wait_idle(10, 1.0)
         print(f"roll call #{rollcall_id} open to {len(run.people)}; a BRIMOB 30 call-out running")
         print(f"machine before the browser cases: {machine()}")
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(base + "/api/snapshot", headers={"Authorization": auth(ADMIN_ID)}) as probe,
+        ):
+            if probe.status != 200:
+                raise RuntimeError(f"the dashboard answered {probe.status}: {await probe.text()}")
 
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(

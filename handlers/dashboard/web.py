@@ -129,7 +129,11 @@ class DashboardServer:
         app.router.add_get(base + "/api/person/{person_id}", self._person)
         app.router.add_get(base + "/static/{name}", self._static)
         # No access log: a screen's link is in its path.
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # Cancel a stream's handler as soon as its page goes away (reloaded, closed): its slot
+        # in the per-viewer stream count is freed at once, not at the next heartbeat.
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.services.settings.web_listen, self.port)
         await site.start()
