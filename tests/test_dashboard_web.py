@@ -373,3 +373,36 @@ async def test_an_english_speaking_commander_reads_english(
     sections = json.loads(body)["sections"]
     assert "Readiness" in sections["readiness"]
     assert "No call-out is running." in sections["callouts"]
+
+
+async def test_live_rekaps_open_the_mini_app(bot: BotHarness) -> None:
+    """The commander's roll-call and call-out rekaps carry the Dasbor button while live."""
+    commander = bot.fake.user(COMMANDER_ID)
+    await commander.send("/apel BRIMOB 30")
+    card = await bot.fake.wait_for_message(
+        COMMANDER_ID, lambda m: any("ap:v1:rem:" in str(b) for b in m.buttons)
+    )
+    button = card.button("🖥 Dasbor")
+    assert button is not None
+    assert button["web_app"]["url"] == "https://siaga.test/dasbor"
+
+    await commander.send("/mobilize BRIMOB 1 Kantor KPU Kalbar")
+    confirm = await bot.fake.wait_for_message(COMMANDER_ID, "Konfirmasi pengerahan")
+    await commander.press("Kirim", message=confirm)
+    rekap = await bot.fake.wait_for_message(
+        COMMANDER_ID, lambda m: any("co:v1:stop:" in str(b) for b in m.buttons)
+    )
+    button = rekap.button("🖥 Dasbor")
+    assert button is not None
+    assert button["web_app"]["url"] == "https://siaga.test/dasbor"
+
+    # Ordered in the posko group: a link there (Telegram allows web_app buttons only in
+    # private chats).
+    group = posko(bot)
+    await commander.send("/apel BRIMOB 30", chat=group)
+    in_group = await bot.fake.wait_for_message(
+        GROUP_ID, lambda m: any("ap:v1:rem:" in str(b) for b in m.buttons)
+    )
+    link = in_group.button("🖥 Dasbor")
+    assert link is not None
+    assert link["url"].endswith("?startapp=dasbor")

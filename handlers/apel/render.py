@@ -21,6 +21,7 @@ from bot.i18n import format_number, format_time
 from bot.services import Actor, Services
 from handlers.apel.keys import NS
 from handlers.common import Button, markup_json
+from handlers.dashboard.buttons import with_dashboard_json
 from handlers.kit.reasons import reason_label
 from handlers.kit.text import renderer
 from storage import apel as store
@@ -301,6 +302,7 @@ async def render_card(services: Services, db: Transaction, rc: RollCall, now: da
                 ],
             ]
         )
+        markup = with_dashboard_json(markup, services, lang, private=rc.card_chat_id > 0)
     return Card("\n".join(line for line in lines).strip(), markup)
 
 

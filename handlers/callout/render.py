@@ -22,6 +22,7 @@ from handlers.callout.order import LinePlan
 from handlers.common import (
     markup_json,
 )
+from handlers.dashboard.buttons import with_dashboard_json
 from handlers.kit.text import renderer
 from storage import callouts as store
 from storage import outbox, users
@@ -296,6 +297,7 @@ async def render_card(
                 ]
             ]
         )
+        markup = with_dashboard_json(markup, services, lang, private=not callout.chat_is_group)
         return "\n".join(parts), markup
     closed = callout.closed_at or now
     time = format_time(closed, services.settings.zone, lang)

@@ -43,14 +43,13 @@ def dashboard_row(services: Services, lang: str, *, private: bool) -> list[dict[
 
 
 def with_dashboard_json(
-    markup: dict[str, Any] | None, services: Services, lang: str, *, private: bool
-) -> dict[str, Any] | None:
+    markup: dict[str, Any], services: Services, lang: str, *, private: bool
+) -> dict[str, Any]:
     """An outbox keyboard (Bot API JSON) with the Dasbor row added last."""
     row = dashboard_row(services, lang, private=private)
     if row is None:
         return markup
-    rows = list((markup or {}).get("inline_keyboard", []))
-    return {"inline_keyboard": [*rows, row]}
+    return {"inline_keyboard": [*markup.get("inline_keyboard", []), row]}
 
 
 def with_dashboard(
