@@ -22,6 +22,7 @@ from bot.domain.status import (
     Window,
     WindowError,
     count_by_category,
+    count_by_category_and_unit,
     fit_lines,
     format_windows,
     is_jam_rawan,
@@ -275,6 +276,24 @@ def test_counts_per_category() -> None:
     assert total.tidak_siap == {"sakit": 1, "cuti": 1}
     with_empty = count_by_category(people, ORDER, NOW, timedelta(hours=12), keep_empty=True)
     assert [r.code for r in with_empty] == ORDER
+
+    # The dashboard's one pass gives the same categories, and the same counts per unit.
+    both, units = count_by_category_and_unit(people, ORDER, NOW, timedelta(hours=12))
+    assert both == rows
+    assert [u.code for u in units] == ["Polres Landak", "Polres Sanggau"]
+    landak, sanggau = units
+    assert (landak.strength, landak.tidak_siap, landak.bertugas, landak.unknown) == (
+        4,
+        {"sakit": 1},
+        1,
+        2,
+    )
+    assert (sanggau.strength, sanggau.siap, sanggau.stale, sanggau.tidak_siap) == (
+        3,
+        1,
+        1,
+        {"cuti": 1},
+    )
 
 
 LABELS = TableLabels("Kat", "Kuat", "Dftr", "Siap", "Blm", "Tdk", "Tgs", "?", "TkJ", "Jumlah")

@@ -30,9 +30,8 @@ from bot.domain.phone import display_phone
 from bot.domain.readiness import effective
 from bot.domain.status import (
     CategoryCounts,
-    PersonState,
     StatusScope,
-    count_by_category,
+    count_by_category_and_unit,
     jam_rawan_active,
     stale_after,
     total_counts,
@@ -118,14 +117,9 @@ async def build_snapshot(
     fresh_for = stale_after(values, now, switch.manual_on)
     people = await status.people_states(db, viewer.scope)
     order = await status.category_order(db)
-    counts = count_by_category(people, order, now, fresh_for, keep_empty=viewer.scope.everything)
-    by_unit: dict[str, list[PersonState]] = {}
-    for person in people:
-        by_unit.setdefault(person.unit, []).append(person)
-    unit_rows = [
-        total_counts(count_by_category(members, order, now, fresh_for), unit)
-        for unit, members in sorted(by_unit.items())
-    ]
+    counts, unit_rows = count_by_category_and_unit(
+        people, order, now, fresh_for, keep_empty=viewer.scope.everything
+    )
     broadcast = await dashboard.last_broadcast(db, chat_id)
     rollcalls = await status.open_rollcalls(db, viewer.scope)
     live = await status.live_callouts(db, viewer.scope)

@@ -60,6 +60,9 @@ HEARTBEAT_S = 15.0
 # How often an open stream re-checks its viewer (a demoted commander, a revoked screen).
 RECHECK_S = 30.0
 MAX_STREAMS_PER_VIEWER = 4
+# A view nobody watches keeps its last snapshot this long: a page opened meanwhile is drawn
+# from it when nothing has changed (or it is under a second old), not rebuilt.
+KEEP_UNWATCHED_S = 120.0
 
 
 def _csp(*, in_telegram: bool) -> str:
@@ -90,8 +93,10 @@ class Feed:
     payload: str = ""
     version: int = 0
     built_at: float = 0.0
+    mark: tuple[int, int] | None = None  # the database's change mark when it was built
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     watchers: int = 0
+    last_watched: float = 0.0
 
 
 class DashboardServer:
@@ -406,12 +411,19 @@ class DashboardServer:
         return feed
 
     async def _current(self, feed: Feed) -> Snapshot:
-        if feed.snapshot is None:
+        """The feed's snapshot, rebuilt only if the data changed since (first paint)."""
+        loop = asyncio.get_running_loop()
+        fresh = feed.snapshot is not None and (
+            loop.time() - feed.built_at < MIN_REBUILD_S
+            or feed.mark == await dashboard.change_mark(self.services.db)
+        )
+        if not fresh:
             await self._rebuild(feed)
         assert feed.snapshot is not None
         return feed.snapshot
 
     async def _rebuild(self, feed: Feed) -> None:
+        feed.mark = await dashboard.change_mark(self.services.db)
         now = self.services.clock.now()
         snapshot = await build_snapshot(
             self.services, self.services.db, feed.viewer, now, chat_id=feed.chat_id
@@ -433,9 +445,13 @@ class DashboardServer:
                 await asyncio.wait_for(self._wake.wait(), POLL_S)
             self._wake.clear()
             watched = [f for f in self._feeds.values() if f.watchers > 0]
-            # Views nobody watches are dropped; they are rebuilt on the next request.
-            for key in [k for k, f in self._feeds.items() if f.watchers <= 0]:
-                del self._feeds[key]
+            for feed in watched:
+                feed.last_watched = loop.time()
+            # Views nobody has watched for a while are dropped (a request rebuilds them).
+            for key, feed in list(self._feeds.items()):
+                idle_since = max(feed.last_watched, feed.built_at)
+                if feed.watchers <= 0 and loop.time() - idle_since > KEEP_UNWATCHED_S:
+                    del self._feeds[key]
             if not watched:
                 continue
             try:
