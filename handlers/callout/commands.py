@@ -39,6 +39,7 @@ from handlers.common import (
     reply,
     require_commander,
 )
+from handlers.dashboard.buttons import with_dashboard
 from storage import callouts as store
 from storage import categories, users
 
@@ -144,11 +145,16 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
         if message is not None:
             keyboard = None
             if markup is not None:
-                keyboard = inline_keyboard(
-                    [
-                        [(b["text"], b["callback_data"]) for b in row]
-                        for row in markup["inline_keyboard"]
-                    ]
+                # The card's own buttons; its Dasbor button is made for the chat asked in.
+                rows = [
+                    [(b["text"], b["callback_data"]) for b in row if "callback_data" in b]
+                    for row in markup["inline_keyboard"]
+                ]
+                keyboard = with_dashboard(
+                    inline_keyboard([row for row in rows if row]),
+                    services,
+                    callout.language,
+                    private=is_private(update),
                 )
             await message.reply_html(text, reply_markup=keyboard)
         return
