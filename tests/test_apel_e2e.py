@@ -133,7 +133,7 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
         COMMANDER_ID,
         "✅ hadir 1",
         "❌ tidak hadir 4 (izin 1, cuti 1, dinas luar 1, lainnya 1)",
-        "⏳ belum menjawab 1",
+        "⏳ belum lapor 1",
     )
     assert [b for b in card.button_texts] == [
         "Ingatkan yang belum",
@@ -159,10 +159,8 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
 
     harness.clock.advance(minutes=10)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
-    assert "belum menjawab (1)" in report.text
-    assert "Bripda Anggota Brimob 6 · Satbrimob · +6281210000006" in report.text or (
-        "Bripda Anggota Brimob 6 · Satbrimob" in report.text
-    )
+    assert "belum lapor (1)" in report.text
+    assert "Bripda Anggota Brimob 6\nSatbrimob · +6281210000006" in report.text
     for i in range(1, 6):
         assert f"Anggota Brimob {i} " not in report.text
     assert "Belum terdaftar di bot" in report.text
@@ -227,12 +225,12 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
     outside = await fake.wait_for_message(1002, "di luar radius")
     assert "2,2 km" in outside.text
     await users[3].share_location(*POINT, forwarded=True)
-    await fake.wait_for_message(1003, "terusan tidak diterima")
+    await fake.wait_for_message(1003, "terusan tidak dapat dipakai")
 
     await card_shows(
         harness,
         COMMANDER_ID,
-        "✅ hadir 3 (📍 1 di titik · 1 di luar radius · 1 belum kirim lokasi)",
+        "✅ hadir 3\n📍 1 di titik · 1 di luar radius\n📍 1 belum kirim lokasi",
     )
     rc = (await store.open_rollcalls(harness.db))[0]
     assert rc.point is not None
@@ -240,15 +238,15 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
 
     # No open roll call asks person 4 for a location: it is refused with an explanation.
     await users[4].share_location(*POINT)
-    await fake.wait_for_message(1004, "tidak sedang ditunggu")
+    await fake.wait_for_message(1004, "Bot sedang tidak menunggu lokasi")
 
     await commander.press("Tutup sekarang")
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
     assert "Hadir di luar radius" in report.text
-    assert "Anggota Brimob 2 · Satbrimob · 2,2 km" in report.text
+    assert "Anggota Brimob 2\nSatbrimob · 2,2 km" in report.text
     # The forwarded location did not count: person 3 is present without a location.
     _, _, unverified = report.text.partition("Hadir tanpa kiriman lokasi (1)")
-    assert "Anggota Brimob 3 · Satbrimob" in unverified
+    assert "Anggota Brimob 3\nSatbrimob" in unverified
 
 
 async def test_restart_keeps_the_deadline_and_the_answers(harness: BotHarness) -> None:
@@ -269,7 +267,7 @@ async def test_restart_keeps_the_deadline_and_the_answers(harness: BotHarness) -
     await answered(harness, cq)
     harness.clock.advance(minutes=15)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
-    assert "belum menjawab (1)" in report.text
+    assert "belum lapor (1)" in report.text
     assert "Anggota Brimob 3" in report.text
     assert "Anggota Brimob 1 " not in report.text
     assert "Anggota Brimob 2 " not in report.text
@@ -301,7 +299,7 @@ async def test_five_hundred_answer_in_the_same_second(harness: BotHarness) -> No
     targets = await store.called_targets(harness.db, rc.id)
     assert len(targets) == 500
     assert all(t.answer == "yes" for t in targets)
-    await card_shows(harness, ADMIN_ID, "✅ hadir 500", "⏳ belum menjawab 0")
+    await card_shows(harness, ADMIN_ID, "✅ hadir 500", "⏳ belum lapor 0")
 
 
 async def called_and_closed_silent(harness: BotHarness, count: int) -> None:
@@ -333,7 +331,7 @@ async def test_a_long_report_comes_as_a_file(harness: BotHarness) -> None:
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
     assert rows[0][0] == "kategori"
     assert len(rows) == 301
-    assert {r[1] for r in rows[1:]} == {"belum menjawab"}
+    assert {r[1] for r in rows[1:]} == {"belum lapor"}
 
 
 async def test_two_roll_calls_at_once_give_two_prompts(harness: BotHarness) -> None:
@@ -371,7 +369,7 @@ async def test_commander_buttons_remind_extend_close(harness: BotHarness) -> Non
     card = await card_shows(harness, COMMANDER_ID, "✅ hadir 1")
 
     cq = await commander.press("Ingatkan yang belum", message=card)
-    assert "1 orang" in (await answered(harness, cq))["text"]
+    assert "1 personel" in (await answered(harness, cq))["text"]
     reminder = await fake.wait_for_message(1002, "Pengingat")
     assert "30 menit lagi" in reminder.text
     cq = await commander.press("Ingatkan yang belum", message=card)
@@ -386,7 +384,7 @@ async def test_commander_buttons_remind_extend_close(harness: BotHarness) -> Non
 
     cq = await commander.press("Perpanjang 10 mnt", message=card)
     assert "20.40 WIB" in (await answered(harness, cq))["text"]
-    await card_shows(harness, COMMANDER_ID, "ditutup 20.40 WIB")
+    await card_shows(harness, COMMANDER_ID, "Ditutup 20.40 WIB")
     rc = (await store.open_rollcalls(harness.db))[0]
     assert rc.closes_at == harness.clock.now() + timedelta(minutes=40)
 
@@ -477,17 +475,17 @@ async def test_unreachable_people_are_listed_apart_and_not_reminded(harness: Bot
     await prompt_of(harness, 1002)
     cq = await fake.user(1001).press("Hadir")
     await answered(harness, cq)
-    await card_shows(harness, COMMANDER_ID, "⏳ belum menjawab 2 (🚫 1 tak terjangkau)")
+    await card_shows(harness, COMMANDER_ID, "⏳ belum lapor 2\n🚫 1 tidak dapat dihubungi")
 
     cq = await commander.press("Ingatkan yang belum")
-    assert "1 orang" in (await answered(harness, cq))["text"]
+    assert "1 personel" in (await answered(harness, cq))["text"]
     await fake.wait_for_message(1002, "Pengingat")
     harness.clock.advance(minutes=30)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
-    silent, _, unreachable = report.text.partition("Tak terjangkau")
+    silent, _, unreachable = report.text.partition("Tidak dapat dihubungi")
     assert "Anggota Brimob 2" in silent
     assert "Anggota Brimob 3" not in silent
-    assert "Anggota Brimob 3 · BRIMOB · Satbrimob · +6281210000003" in unreachable
+    assert "Anggota Brimob 3\nBRIMOB · Satbrimob · +6281210000003" in unreachable
 
 
 async def test_a_report_longer_than_one_message_is_split(harness: BotHarness) -> None:
@@ -500,7 +498,7 @@ async def test_a_report_longer_than_one_message_is_split(harness: BotHarness) ->
     assert len(report) == 2
     assert all(len(p.encode("utf-16-le")) // 2 < 4096 for p in report)
     names = "\n".join(report)
-    assert all(f"Anggota Brimob {i} ·" in names for i in range(1, 121))
+    assert all(f"Anggota Brimob {i}\n" in names for i in range(1, 121))
     assert not any(m.document for m in fake.sent_to(ADMIN_ID))
 
 

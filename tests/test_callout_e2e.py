@@ -237,7 +237,7 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     again = await fake.user(accepters[0].chat_id).press_data(f"co:v1:ok:{accepters[0].id}")
     repeated = await fake.wait_for(lambda: fake.callback_answer(again))
     assert "sudah menyatakan siap" in str(repeated.get("text"))
-    await answer_all(bot, decliners, "Tidak bisa")
+    await answer_all(bot, decliners, "Berhalangan")
     await tap(
         bot,
         fake.user(decliners[0].chat_id),
@@ -255,7 +255,7 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     assert len(pending) == 10
     replacements = [i for i in pending if i not in silent]
     await answer_all(bot, replacements[:4], "Siap berangkat")
-    await card(bot, HENDRA.user_id, callout_id, "✅ 24 diterima", "❌ 5 menolak")
+    await card(bot, HENDRA.user_id, callout_id, "✅ 24 siap berangkat", "❌ 5 berhalangan")
 
     # Silence: at the timeout a reminder and a replacement.
     await advance(bot, 5)
@@ -288,8 +288,8 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     assert kompi1, "someone of Kompi 1 should be among the silent"
     invite, person = kompi1[0]
     report = await fake.wait_for_message(YUDI.user_id, person.display_name)
-    assert "Tidak menjawab" in (report.text or "")
-    assert "tidak menjawab" in (await card(bot, HENDRA.user_id, callout_id)).text  # type: ignore[operator]
+    assert "Belum lapor" in (report.text or "")
+    assert "belum lapor" in (await card(bot, HENDRA.user_id, callout_id)).text  # type: ignore[operator]
 
     # The unit commander answers for him: counted once, audited, the person told.
     yudi = fake.user(YUDI.user_id)
@@ -306,7 +306,7 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     open_now = await invites(bot, callout_id, InviteState.PENDING, InviteState.TIMED_OUT)
     assert open_now
     await tap(bot, fake.user(open_now[0].chat_id), "Siap berangkat")
-    await card(bot, HENDRA.user_id, callout_id, "✅ 30 diterima", "kuota terpenuhi")
+    await card(bot, HENDRA.user_id, callout_id, "✅ 30 siap berangkat", "kuota terpenuhi")
     stood_down = await until(
         lambda: _when_count(invites(bot, callout_id, InviteState.STOOD_DOWN), len(open_now) - 1),
         what="stand-down",
@@ -390,7 +390,9 @@ async def test_multi_category_order(harness: BotHarness) -> None:
     message = await invitation(bot, samapta_invite)
     assert "SAMAPTA" in (message.text or "")
     await tap(bot, bot.fake.user(samapta_invite.chat_id), "Siap berangkat", message)
-    await card(bot, ADMIN_ID, callout_id, "BRIMOB, SAMAPTA", "SAMAPTA kuota 2 · ✅ 1 diterima")
+    await card(
+        bot, ADMIN_ID, callout_id, "BRIMOB, SAMAPTA", "SAMAPTA · kuota 2\n✅ 1 siap berangkat"
+    )
 
 
 async def test_short_line_widens_to_its_reserve_or_accepts_the_shortfall(
@@ -404,7 +406,7 @@ async def test_short_line_widens_to_its_reserve_or_accepts_the_shortfall(
     assert "dapat diperluas ke POH" in (confirm.text or "")
     await tap(bot, admin, "Kirim", confirm)
     callout_id = (await store.recent(bot.db))[0].id
-    notice = await fake.wait_for_message(ADMIN_ID, "kurang 2 orang")
+    notice = await fake.wait_for_message(ADMIN_ID, "kurang 2 personel")
     await tap(bot, admin, "Perluas ke POH", notice)
     await until(lambda: _when_count(invites(bot, callout_id), 8), what="2 from POH")
     lines = await store.lines(bot.db, callout_id)
@@ -418,10 +420,10 @@ async def test_short_line_widens_to_its_reserve_or_accepts_the_shortfall(
     # BRIMOB's commander may not widen to POH (outside his scope); he accepts the shortfall.
     hendra = fake.user(HENDRA.user_id)
     second = await order(bot, HENDRA, "/mobilize BRIMOB 15 Mako Brimob")
-    notice = await fake.wait_for_message(HENDRA.user_id, "kurang 3 orang")
+    notice = await fake.wait_for_message(HENDRA.user_id, "kurang 3 personel")
     assert "tidak berwenang menggerakkan POH" in await tap(bot, hendra, "Perluas ke POH", notice)
-    await tap(bot, hendra, "Terima kekurangan", notice)
-    await card(bot, HENDRA.user_id, second, "kekurangan 3 diterima")
+    await tap(bot, hendra, "Setujui kekurangan", notice)
+    await card(bot, HENDRA.user_id, second, "kekurangan 3 disetujui")
     assert len(await invites(bot, second)) == 12
 
 
@@ -433,7 +435,7 @@ async def test_cancel_tells_everyone_and_releases_the_deployed(harness: BotHarne
     sent = await until(lambda: _when_count(invites(bot, callout_id), 3), what="3 invitations")
     going, waiting = sent[0], sent[1]
     await tap(bot, fake.user(going.chat_id), "Siap berangkat", await invitation(bot, going))
-    live = await card(bot, HENDRA.user_id, callout_id, "✅ 1 diterima")
+    live = await card(bot, HENDRA.user_id, callout_id, "✅ 1 siap berangkat")
     await tap(bot, hendra, "Batalkan", live)
     await tap(bot, hendra, "Ya, batalkan", await shown(bot, HENDRA.user_id, "Ya, batalkan"))
     await card(bot, HENDRA.user_id, callout_id, "DIBATALKAN")
@@ -504,7 +506,7 @@ async def test_restart_keeps_timers_and_answers(harness: BotHarness) -> None:
     assert len(await invites(bot, callout_id, InviteState.ACCEPTED)) == 2
     # An answer after the restart, to the reminder, still counts.
     await tap(bot, fake.user(sent[2].chat_id), "Siap berangkat")
-    await card(bot, HENDRA.user_id, callout_id, "✅ 3 diterima")
+    await card(bot, HENDRA.user_id, callout_id, "✅ 3 siap berangkat")
     await bot.restart()
     await advance(bot, 5)
     await until(
@@ -526,7 +528,7 @@ async def test_drill_is_marked_everywhere_and_kept_out_of_statistics(harness: Bo
     message = await invitation(bot, sent[0])
     assert "LATIHAN" in (message.text or "")
     await tap(bot, fake.user(sent[0].chat_id), "Siap berangkat", message)
-    await card(bot, HENDRA.user_id, drill.id, "LATIHAN", "✅ 1 diterima")
+    await card(bot, HENDRA.user_id, drill.id, "LATIHAN", "✅ 1 siap berangkat")
     real = await order(bot, HENDRA, "/mobilize BRIMOB 1 Kantor KPU")
     await hendra.send("/pengerahan")
     listing = await fake.wait_for_message(HENDRA.user_id, "Pengerahan aktif")
@@ -576,8 +578,8 @@ async def test_order_in_a_command_group_keeps_names_private(harness: BotHarness)
     callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 2 Kantor KPU", chat=group)
     # The blocked person is replaced; the card in the group counts them, names stay private.
     await until(lambda: _when_count(invites(bot, callout_id), 3), what="a replacement")
-    await card(bot, group.id, callout_id, "🚫 1 tak terjangkau")
-    notice = await fake.wait_for_message(HENDRA.user_id, "Tidak terjangkau")
+    await card(bot, group.id, callout_id, "🚫 1 tidak dapat dihubungi")
+    notice = await fake.wait_for_message(HENDRA.user_id, "Tidak dapat dihubungi")
     assert "Brimob 000" in (notice.text or "")
     assert not any("Brimob 000" in (m.text or "") for m in fake.sent_to(group.id))
 
@@ -665,8 +667,8 @@ async def test_a_deactivated_or_blocking_person_is_replaced_and_reported(
     await until(
         lambda: _when_count(invites(bot, callout_id, InviteState.PENDING), 2), what="2 new"
     )
-    await card(bot, HENDRA.user_id, callout_id, "🚫 2 tak terjangkau")
-    await fake.wait_for_message(HENDRA.user_id, "Tidak terjangkau")
+    await card(bot, HENDRA.user_id, callout_id, "🚫 2 tidak dapat dihubungi")
+    await fake.wait_for_message(HENDRA.user_id, "Tidak dapat dihubungi")
 
 
 async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> None:
@@ -686,7 +688,7 @@ async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> N
         assert person.unit == "Kompi 1"
 
     # Ingatkan: a reminder now to everyone who has not answered, not twice in a minute.
-    await tap(bot, fake.user(sent[0].chat_id), "Tidak bisa", await invitation(bot, sent[0]))
+    await tap(bot, fake.user(sent[0].chat_id), "Berhalangan", await invitation(bot, sent[0]))
     await tap(
         bot, fake.user(sent[0].chat_id), "Lainnya", await shown(bot, sent[0].chat_id, "Lainnya")
     )
@@ -695,20 +697,20 @@ async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> N
     declined = await store.get_invite(bot.db, sent[0].id)
     assert declined is not None
     assert declined.decline_text == "Menjaga orang tua di rumah sakit"
-    live = await card(bot, YUDI.user_id, callout_id, "❌ 1 menolak")
-    assert "dikirim ke 1 orang" in await tap(bot, yudi, "Ingatkan", live)
+    live = await card(bot, YUDI.user_id, callout_id, "❌ 1 berhalangan")
+    assert "dikirim ke 1 personel" in await tap(bot, yudi, "Ingatkan", live)
     await fake.wait_for_message(sent[1].chat_id, "PENGINGAT")
-    assert "Baru saja diingatkan" in await tap(bot, yudi, "Ingatkan", live)
+    assert "Pengingat baru saja dikirim" in await tap(bot, yudi, "Ingatkan", live)
 
     # /pengerahan ID: the card, and in a private chat the names.
     await tap(bot, fake.user(sent[1].chat_id), "Siap berangkat")
     await yudi.send(f"/pengerahan {callout_id}")
-    detail = await fake.wait_for_message(YUDI.user_id, "Berangkat")
+    detail = await fake.wait_for_message(YUDI.user_id, "Siap berangkat\n")
     going = await personnel.by_id(bot.db, sent[1].person_id)
     assert going is not None
     assert going.display_name in (detail.text or "")
-    assert "Menolak" in (detail.text or "")
-    assert "🔔 Ingatkan" in detail.button_texts
+    assert "Berhalangan" in (detail.text or "")
+    assert "⏰ Ingatkan" in detail.button_texts
     # No site pin: an arrival is taken as reported.
     await fake.user(sent[1].chat_id).share_location(*FAR)
     await fake.wait_for_message(sent[1].chat_id, "Kedatangan tercatat")
@@ -756,19 +758,21 @@ async def test_invitations_still_owed_go_before_the_confirmations_of_those_who_a
     invited_with = await invitation(bot, first)
     assert await tap(bot, fake.user(first.chat_id), "Siap berangkat", invited_with)
     arrival = await fake.wait_for_message(first.chat_id, "saat Anda sampai")
-    accepted = await fake.wait_for_message(first.chat_id, "BERANGKAT")
+    accepted = await fake.wait_for_message(first.chat_id, "Siap berangkat — PENGERAHAN")
 
     invited = {i.chat_id for i in await invites(bot, callout_id)}
     invitation_times = [
         c.time
         for c in fake.calls("sendMessage")
-        if c.params.get("chat_id") in invited and "Siap berangkat" in str(c.params)
+        if c.params.get("chat_id") in invited
+        and "Siap berangkat" in str(c.params.get("reply_markup"))
     ]
     assert len(invitation_times) == 40
     confirmations = [
         c.time
         for c in fake.calls("sendMessage") + fake.calls("editMessageText")
-        if c.params.get("chat_id") == first.chat_id and "Siap berangkat" not in str(c.params)
+        if c.params.get("chat_id") == first.chat_id
+        and "Siap berangkat" not in str(c.params.get("reply_markup"))
     ]
     assert len(confirmations) == 2
     assert min(confirmations) > max(invitation_times)

@@ -670,7 +670,7 @@ async def check_outcome(bot: CrashingBot, callbacks: list[str]) -> None:
     assert not unanswered, why(f"callback queries never answered: {unanswered}")
     report = next(m for m in fake.sent_to(ADMIN_ID) if "LAPORAN" in (m.text or ""))
     silent = plan.silent_before(4)
-    listed = {u for u in plan.taps if f"Brimob {u - 1000} ·" in (report.text or "")}
+    listed = {u for u in plan.taps if f"Brimob {u - 1000}\n" in (report.text or "")}
     assert listed == silent, why("the report lists other people than the silent ones")
 
     # Every owed message went out: nothing pending, failed or withdrawn, each row reached

@@ -253,8 +253,8 @@ async def test_blocked_and_unknown_people_are_marked_unreachable_and_the_command
     (notice,) = [m for m in fake.history(commander)]
     text = notice.text or ""
     assert "PENGERAHAN #12" in text
-    assert "Bripda Andi Saputra · Sat Brimob · 081234567001 — memblokir bot" in text
-    assert "Briptu Budi Santoso · Polres Sanggau · 081234567002 — belum pernah membuka bot" in text
+    assert "Bripda Andi Saputra · Sat Brimob\n081234567001 — memblokir bot" in text
+    assert "Briptu Budi Santoso · Polres Sanggau\n081234567002 — belum pernah membuka bot" in text
     await asyncio.sleep(0.3)
     assert delivered_per_chat(fake).get(commander) == 1
 

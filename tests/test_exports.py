@@ -133,7 +133,7 @@ async def test_roster_xlsx_reads_back_formatted(db: Database) -> None:
     assert str(budi[header.index("Keterangan")]).startswith("'=HYPERLINK")
     citra = by_nrp["89010345"]
     assert citra[header.index("Terdaftar di bot")] == "tidak"
-    assert citra[header.index("Kesiapan")] == "tanpa jawaban"
+    assert citra[header.index("Kesiapan")] == "belum lapor"
 
 
 async def test_roster_csv_reads_back_and_follows_the_scope(db: Database) -> None:
@@ -182,7 +182,7 @@ async def test_rollcall_results_and_non_responders(db: Database) -> None:
     assert len(by_nrp) == 3
     assert by_nrp["87050123"][header.index("Status")] == "hadir"
     assert by_nrp["87050123"][header.index("Waktu jawab")] == "2024-02-14 20:03"
-    assert by_nrp["88010234"][header.index("Status")] == "belum menjawab"
+    assert by_nrp["88010234"][header.index("Status")] == "belum lapor"
 
     silent = await _table(db, ExportRequest(ExportKind.APEL_NONRESPONDERS, rollcall_id))
     rows = _read_xlsx(to_xlsx(silent, WIB))
@@ -224,8 +224,8 @@ async def test_callout_results_with_times_and_non_responders(db: Database) -> No
     rows = _read_xlsx(to_xlsx(table, WIB))
     header = rows[0]
     by_nrp = {r[0]: r for r in rows[1:]}
-    assert by_nrp["87050123"][header.index("Status")] == "diterima"
-    assert by_nrp["87050123"][header.index("Waktu undangan")] == _wall(20, 0)
+    assert by_nrp["87050123"][header.index("Status")] == "siap berangkat"
+    assert by_nrp["87050123"][header.index("Waktu panggilan")] == _wall(20, 0)
     assert by_nrp["87050123"][header.index("Waktu jawab")] == _wall(20, 2)
     assert by_nrp["75020345"][header.index("Status")] == "menunggu"
     silent = await _table(db, ExportRequest(ExportKind.CALLOUT_NONRESPONDERS, callout_id))
@@ -264,7 +264,7 @@ async def test_audit_log_for_a_date_range(db: Database) -> None:
     assert [r[1] for r in table.rows] == ["role.appointed", "export.roster"]
     empty = DateRange(date(2024, 1, 1), date(2024, 1, 2))
     rows = _read_csv(to_csv(await _table(db, ExportRequest(ExportKind.AUDIT, dates=empty)), WIB))
-    assert rows == [["Waktu", "Tindakan", "ID Telegram pelaku", "Pelaku", "Subjek", "Rincian"]]
+    assert rows == [["Waktu", "Tindakan", "ID Telegram (oleh)", "Oleh", "Subjek", "Rincian"]]
 
 
 def test_date_ranges() -> None:

@@ -181,14 +181,14 @@ async def test_jamrawan_switch_by_a_commander(bot: BotHarness) -> None:
     await register_group(bot)
     commander = bot.fake.user(COMMANDER_ID)
     await commander.send("/jamrawan on")
-    await bot.fake.wait_for_message(COMMANDER_ID, "Jam rawan dinyalakan")
+    await bot.fake.wait_for_message(COMMANDER_ID, "Jam rawan diaktifkan")
     await advance(bot, 15)
     await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="a jam rawan status")
     assert "JAM RAWAN" in (statuses(bot)[-1].text or "")
     await advance(bot, 15)
     await bot.fake.wait_for(lambda: len(statuses(bot)) == 3, what="the next quarter")
     await commander.send("/jamrawan off")
-    await bot.fake.wait_for_message(COMMANDER_ID, "dimatikan")
+    await bot.fake.wait_for_message(COMMANDER_ID, "dinonaktifkan")
     await advance(bot, 15)
     assert len(statuses(bot)) == 3  # back to the hour: 21.00 is the next slot
     await advance(bot, 15)
@@ -236,8 +236,8 @@ async def test_bot_removed_unregisters_and_a_403_tells_an_admin(bot: BotHarness)
     other = await register_group(bot, chat_id=-100600)
     bot.fake.chat_state(other.id).bot_status = "kicked"
     await advance(bot, 60)
-    await bot.fake.wait_for_message(ADMIN_ID, "tidak bisa dikirimi pesan lagi")
-    await bot.fake.wait_for_message(COMMANDER_ID, "tidak bisa dikirimi pesan lagi")
+    await bot.fake.wait_for_message(ADMIN_ID, "tidak dapat dikirimi pesan lagi")
+    await bot.fake.wait_for_message(COMMANDER_ID, "tidak dapat dikirimi pesan lagi")
     assert await groups.active_group(bot.db, -100600) is None
     actions = [e.action for e in await audit.entries(bot.db)]
     assert "posko.kicked" in actions
@@ -265,7 +265,7 @@ async def test_posko_refusals(bot: BotHarness) -> None:
 
     admin = bot.fake.user(ADMIN_ID)
     await admin.send("/jamrawan 18:00-23:59,00:00-6")
-    bad = await bot.fake.wait_for_message(ADMIN_ID, "tidak bisa dibaca")
+    bad = await bot.fake.wait_for_message(ADMIN_ID, "tidak dapat dibaca")
     assert "00:00-6" in (bad.text or "")
     assert "/jamrawan 18:00-23:59,00:00-06:00" in (bad.text or "")
     await commander.send("/jamrawan 18:00-23:59")
@@ -424,7 +424,7 @@ async def test_pinned_mode_without_the_right_to_pin_says_so(bot: BotHarness) -> 
     group = await register_group(bot)  # the bot is a plain member
     commander = bot.fake.user(COMMANDER_ID)
     await commander.send("/posko sematkan", chat=group)
-    await bot.fake.wait_for_message(GROUP_ID, "belum bisa menyematkan")
+    await bot.fake.wait_for_message(GROUP_ID, "belum dapat menyematkan")
     assert not bot.fake.chat_state(GROUP_ID).pinned
     stored = await groups.active_group(bot.db, GROUP_ID)
     assert stored is not None
@@ -505,7 +505,7 @@ async def test_ekspor_non_responders_and_audit_range_by_buttons(bot: BotHarness)
     commander = bot.fake.user(COMMANDER_ID)
     await commander.send("/ekspor")
     menu = await bot.fake.wait_for_message(COMMANDER_ID, "pilih data")
-    await commander.press("Belum menjawab apel", message=menu)
+    await commander.press("Belum lapor apel", message=menu)
     picker = await bot.fake.wait_for_message(COMMANDER_ID, "Pilih apel")
     await commander.press(f"#{rollcall_id}", message=picker)
     formats = await bot.fake.wait_for_message(COMMANDER_ID, "Pilih format")

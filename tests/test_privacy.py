@@ -134,7 +134,7 @@ async def full_scenario(harness: BotHarness) -> None:
 
     invited = await fake.wait_for(invitation, what="an invitation")
     await fake.user(invited).press("Siap berangkat")
-    await fake.wait_for_message(invited, "BERANGKAT")
+    await fake.wait_for_message(invited, "Siap berangkat — PENGERAHAN")
 
     # The status, and the names behind it.
     def names_button(button: dict[str, object]) -> bool:

@@ -54,7 +54,7 @@ def test_a_small_simulation_runs_and_summarizes(capsys: pytest.CaptureFixture[st
     assert measured >= floor
     assert "per menit" not in summary
     answers = re.search(
-        r"hadir (\d+) · tidak hadir (\d+) · tidak menjawab (\d+) \(🚫 (\d+)", summary
+        r"hadir (\d+) · tidak hadir (\d+) · belum lapor (\d+) \(🚫 (\d+)", summary
     )
     assert answers is not None
     yes, no, silent, unreachable = map(int, answers.groups())

@@ -86,7 +86,7 @@ async def test_a_burst_of_answers_is_recorded_together(harness: BotHarness) -> N
     assert [s.state if s else None for s in states] == [State.SIAP] * 30
     rechecks = {d.ref for d in await deadlines.pending(harness.db, RECHECK_DEADLINE)}
     assert {str(p) for p in yes} <= rechecks
-    await card_shows(harness, ADMIN_ID, "✅ hadir 30", "⏳ belum menjawab 0")
+    await card_shows(harness, ADMIN_ID, "✅ hadir 30", "⏳ belum lapor 0")
     # Each prompt is redrawn with the answer and the buttons to change it.
     await fake.wait_for(
         lambda: all("HADIR" in (fake.sent_to(u.id)[0].text or "") for u in present[:3]),

@@ -1,7 +1,7 @@
 ## Roll call (apel) and the readiness check that shares its engine — English.
 ## $kind is "apel" or "cek" (readiness check).
 
-cmd-apel = Open a roll call (apel) for a category, a unit or everyone
+cmd-apel = Open a roll call
 cmd-apel-example = /apel BRIMOB 30
 
 ## Opening
@@ -17,10 +17,10 @@ apel-scope-empty = There are no active personnel in { $value }.
 apel-no-scope = You do not command any unit or category yet. Ask an admin.
 apel-nobody-linked = No one in { $value } has registered with the bot yet, so nobody can be called ({ $unlinked } not registered). Ask them to register with /start.
 apel-opened = ✅ <b>{ $name }</b> opened: { $count } personnel called, { $kind ->
-        [cek] answers due by
-       *[other] closes at
+        [cek] answer deadline
+       *[other] closes
     } { $time }.{ $narrowed }
-    The tally card follows and updates by itself.
+    The rekap follows and keeps itself up to date.
 apel-opened-narrowed = { " " }Only personnel under your command were called.
 apel-opened-short = Opened.
 
@@ -59,7 +59,7 @@ apel-button-minutes = { $minutes } min{ $default ->
 apel-draft-cancelled = Cancelled; nobody was called.
 apel-draft-gone = This draft is no longer valid. Type /apel to start again.
 apel-draft-not-yours = This draft belongs to another commander.
-apel-draft-ask-point = 📍 Send the assembly point: tap the button below for where you are now, or pick another place via 📎 → Location.
+apel-draft-ask-point = 📍 Send the assembly point: tap the button below for where you are now, or pick another place via attach → Location.
 apel-draft-point-button = 📍 My location as the assembly point
 apel-draft-point-private = The assembly point can only be set in a private chat with the bot.
 apel-draft-point-saved = 📍 Assembly point saved.
@@ -75,9 +75,17 @@ rollcall-name = { $kind ->
     } #{ $id } · { $scope }
 rollcall-prompt = <b>{ $name }</b>{ $title }
     { $kind ->
-        [cek] Requested by { $opener } · answer by { $time }
-       *[other] Opened by { $opener } · closes at { $time }
+        [cek] Asked by { $opener }
+       *[other] Opened by { $opener }
     }
+    { $kind ->
+        [cek] Answer by { $time }
+       *[other] Closes { $time }
+    }
+rollcall-when-where = Parade { $time }
+    📍 { $place }
+rollcall-when = Parade { $time }
+rollcall-where = 📍 { $place }
 rollcall-prompt-point = 📍 Assembly point, radius { $radius }: after answering Present, share your location.
 rollcall-question = { $kind ->
         [cek] Are you READY?
@@ -91,7 +99,7 @@ rollcall-no = { $kind ->
         [cek] ❌ Not ready
        *[other] ❌ Absent
     }
-rollcall-back = ↩ Back
+rollcall-back = Back
 rollcall-pick-reason = { $kind ->
         [cek] Why are you not ready?
        *[other] Why are you absent?
@@ -149,10 +157,15 @@ rollcall-location-forwarded = ❌ A forwarded location is not accepted. Tap <b>�
 
 rollcall-card-title = <b>{ $name }</b>{ $title }
 rollcall-card-open = { $kind ->
-        [cek] Requested by { $opener } · answers due by { $time }
-       *[other] Opened by { $opener } · closes at { $time }
+        [cek] Asked by { $opener }
+       *[other] Opened by { $opener }
     }
-rollcall-card-closed = Closed at { $time } · report sent to the commander's private chat.
+    { $kind ->
+        [cek] Answer by { $time }
+       *[other] Closes { $time }
+    }
+rollcall-card-closed = Closed { $time }
+    Report sent to the commander's private chat.
 rollcall-card-point = 📍 Assembly point, radius { $radius }
 rollcall-card-totals = Called { $called } · ✅ { $yes } · ❌ { $no } · ⏳ { $pending }
 rollcall-card-category = <b>{ $category }</b> · called { $called }
@@ -160,19 +173,23 @@ rollcall-card-yes = ✅ { $kind ->
         [cek] ready
        *[other] present
     } { $count }
-rollcall-card-yes-location = ✅ present { $count } (📍 { $inside } at the point · { $outside } outside the radius · { $awaiting } no location yet)
+rollcall-card-yes-location = ✅ present { $count }
+    📍 { $inside } at the point · { $outside } outside
+    📍 { $awaiting } location not sent yet
 rollcall-card-no = ❌ { $kind ->
         [cek] not ready
        *[other] absent
     } { $count }{ $reasons }
-rollcall-card-pending = ⏳ no answer yet { $count }
-rollcall-card-pending-unreachable = ⏳ no answer yet { $count } (🚫 { $unreachable } unreachable)
+rollcall-card-pending = ⏳ not reported { $count }
+rollcall-card-pending-unreachable = ⏳ not reported { $count }
+    🚫 { $unreachable } cannot be reached
 rollcall-card-sent = Sent { $sent }/{ $total }
-rollcall-card-excluded = Not called: { $parts }
+rollcall-card-excluded = Not called:
+    { $parts }
 rollcall-card-excluded-unlinked = { $count } not registered with the bot
 rollcall-card-excluded-bertugas = { $count } deployed
 rollcall-card-excluded-nonaktif = { $count } deactivated
-rollcall-card-hint = This card updates by itself.
+rollcall-card-hint = This rekap keeps itself up to date.
 rollcall-button-remind = Remind those who have not answered
 rollcall-button-extend = Extend { $minutes } min
 rollcall-button-close = Close now
@@ -188,26 +205,54 @@ rollcall-closed-now = Closed. The report is in your private chat.
 ## The closing report (commander's private chat only: it has phone numbers)
 
 rollcall-report-title = <b>REPORT { $name }</b>{ $title }
-rollcall-report-times = Opened { $opened } by { $opener } · closed { $closed }
-rollcall-report-totals = Called { $called } · ✅ { $kind ->
+rollcall-report-times = Opened { $opened } by { $opener }
+    Closed { $closed }
+rollcall-report-line = { $kind ->
+        [cek] Total { $jumlah } · Short { $kurang } · Ready { $hadir }
+       *[other] Total { $jumlah } · Short { $kurang } · Present { $hadir }
+    }
+rollcall-report-whole = <b>Whole roll call</b>
+rollcall-report-keterangan = Details:
+rollcall-report-ket = { $label } ({ $count }): { $names }
+rollcall-report-call = { $label } ({ $count }), call them by phone or radio:
+rollcall-report-name-text = { $name } ({ $text })
+rollcall-ket-sakit = Sick
+rollcall-ket-izin = Excused
+rollcall-ket-cuti = Leave
+rollcall-ket-dik = Training (dik)
+rollcall-ket-dinas-luar = Duty elsewhere (DL)
+rollcall-ket-bko = BKO
+rollcall-ket-lainnya = Other
+rollcall-ket-bertugas = Deployed (call-out)
+rollcall-ket-nonaktif = Inactive
+rollcall-ket-belum-terdaftar = Not registered with the bot
+rollcall-ket-tidak-dapat-dihubungi = 🚫 Cannot be reached
+rollcall-ket-belum-lapor = ⏳ Not reported
+rollcall-report-totals = Called { $called }
+    ✅ { $kind ->
         [cek] ready
        *[other] present
     } { $yes } · ❌ { $kind ->
         [cek] not ready
        *[other] absent
-    } { $no } · ⏳ no answer { $pending } · 🚫 unreachable { $unreachable }
+    } { $no }
+    ⏳ not reported { $pending }
+    🚫 cannot be reached { $unreachable }
 rollcall-report-all-answered = ✅ Everyone called and reachable has answered.
-rollcall-report-category = <b>{ $category }</b> — ⏳ no answer ({ $count }):
-rollcall-report-person = { $n }. { $name } · { $unit } · { $phone }
-rollcall-report-person-category = { $n }. { $name } · { $category } · { $unit } · { $phone }
-rollcall-report-person-distance = { $n }. { $name } · { $unit } · { $distance }
-rollcall-report-unreachable = 🚫 <b>Unreachable / not delivered</b> ({ $count }) — call them by phone or radio:
+rollcall-report-category = <b>{ $category }</b> — ⏳ not reported ({ $count }):
+rollcall-report-person = { $n }. { $name }
+    { $unit } · { $phone }
+rollcall-report-person-category = { $n }. { $name }
+    { $category } · { $unit } · { $phone }
+rollcall-report-person-distance = { $n }. { $name }
+    { $unit } · { $distance }
+rollcall-report-unreachable = 🚫 <b>Cannot be reached</b> ({ $count }): call them by phone or radio.
 rollcall-report-outside = 📍 <b>Present outside the radius</b> ({ $count }):
 rollcall-report-no-location = 📍 <b>Present without a shared location</b> ({ $count }):
 rollcall-report-unlinked = <b>Not registered with the bot</b> ({ $count }), not called:
 rollcall-report-file = The full list ({ $count } people) is in the attached file.
-rollcall-report-status-belum-menjawab = no answer
-rollcall-report-status-tak-terjangkau = unreachable
+rollcall-report-status-belum-menjawab = not reported
+rollcall-report-status-tak-terjangkau = cannot be reached
 rollcall-report-status-belum-terdaftar = not registered
 rollcall-report-status-outside = present outside the radius
 rollcall-report-status-no-location = present, no location

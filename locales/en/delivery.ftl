@@ -1,8 +1,10 @@
 ## Delivery engine: who could not be reached, and how far a batch has got.
 
 # To the commander who owns a batch; a notice lists up to 25 people, then a new one starts.
-delivery-unreachable-title = 🚫 <b>Unreachable</b> · { $batch } ({ $count } people)
-delivery-unreachable-person = • { $name } · { $unit } · { $phone } — { $reason }
+delivery-unreachable-title = 🚫 <b>Cannot be reached</b> ({ $count } personnel)
+    { $batch }
+delivery-unreachable-person = • { $name } · { $unit }
+    { $phone } — { $reason }
 delivery-unreachable-chat = • chat { $chat } — { $reason }
 delivery-unreachable-footer = Reach them by radio or phone.
 

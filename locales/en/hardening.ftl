@@ -5,7 +5,7 @@ flood-slow-down-short = ⏳ Too fast. Wait a few seconds, then try again.
 
 ## The ops chat (SIAGA_OPS_CHAT_ID): what an operator must hear of at once.
 
-ops-error = ⚠️ Siaga error: <code>{ $summary }</code>
+ops-error = Siaga error: <code>{ $summary }</code>
 ops-updates-not-saved = 🚨 Siaga cannot save incoming updates: { $problem ->
         [locked] the database is locked by another process.
         [full] the database or its disk is full. Free some disk space.

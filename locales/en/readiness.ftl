@@ -2,11 +2,11 @@
 
 cmd-siap = Report that you are READY
 cmd-siap-example = /siap
-cmd-tidaksiap = Report that you are NOT READY, with a reason
+cmd-tidaksiap = Report NOT READY, with a reason
 cmd-tidaksiap-example = /tidaksiap sakit
 cmd-kesiapan = See and change your readiness
 cmd-kesiapan-example = /kesiapan
-cmd-cekkesiapan = Ask the personnel under your command to confirm their readiness
+cmd-cekkesiapan = Ask for readiness confirmation
 cmd-cekkesiapan-example = /cekkesiapan BRIMOB 30
 
 ## Reasons (shared with apel)
@@ -14,12 +14,16 @@ cmd-cekkesiapan-example = /cekkesiapan BRIMOB 30
 reason-sakit = sick
 reason-izin = excused
 reason-cuti = on leave
+reason-dik = training (dik)
 reason-dinas-luar = on duty elsewhere
+reason-bko = BKO (other command)
 reason-lainnya = other
 reason-button-sakit = Sick
 reason-button-izin = Excused
 reason-button-cuti = On leave
+reason-button-dik = Training
 reason-button-dinas-luar = Duty elsewhere
+reason-button-bko = BKO
 reason-button-lainnya = Other…
 
 ## Own state
@@ -28,7 +32,8 @@ readiness-title = <b>Your readiness</b> — { $name }
 readiness-state-none = No readiness status yet. Choose below.
 readiness-state-siap = ✅ <b>READY</b> · confirmed { $confirmed }
     Valid until { $until }; then the bot asks you to confirm again.
-readiness-state-stale = ⏳ <b>READY, needs confirming again</b> · last confirmed { $confirmed }
+readiness-state-stale = ⏳ <b>READY, to be reconfirmed</b>
+    Last confirmed { $confirmed }
 readiness-state-tidak-siap = ❌ <b>NOT READY</b> · { $reason }{ $until ->
         [none] { "" }
        *[other] { " " }· until { $until }
@@ -41,7 +46,8 @@ readiness-button-tidak = ❌ Not ready
 readiness-button-still-siap = ✅ Still ready
 readiness-button-still-tidak = ❌ Still not ready
 
-readiness-now-siap = ✅ You are <b>READY</b> · { $time }. The bot will ask you to confirm again { $next }.
+readiness-now-siap = ✅ You are <b>READY</b> · { $time }
+    The bot will ask you again { $next }.
 readiness-toast-siap = ✅ READY recorded.
 readiness-deployed-unchanged = You are DEPLOYED on a call-out; the call-out sets this status, so nothing was changed.
 readiness-pick-reason = Why are you <b>NOT READY</b>?
@@ -56,7 +62,7 @@ readiness-until-saved = Recorded.
 readiness-until-set = ❌ <b>NOT READY</b> ({ $reason }) until { $until }. The bot will ask you to confirm again then.
 readiness-until-open = ❌ <b>NOT READY</b> ({ $reason }), with no end time. Send /siap when you are ready.
 readiness-until-not-applicable = Your status is no longer NOT READY; nothing was changed.
-readiness-unknown-reason = Unknown reason "{ $value }". Choose: sakit, izin, cuti, dinas luar or lainnya. Example: <code>/tidaksiap sakit</code> or <code>/tidaksiap lainnya family matter</code>. Or type just /tidaksiap to choose with buttons.
+readiness-unknown-reason = Unknown reason "{ $value }". Choose: sakit (sick), izin (excused), cuti (leave), dik (training), dinas luar (DL), BKO, or lainnya (other). Example: <code>/tidaksiap sakit</code> or <code>/tidaksiap lainnya family matter</code>. Or type just /tidaksiap to choose with buttons.
 readiness-private-only = Readiness is set in a private chat with the bot.
 readiness-no-person = This account is not linked to a personnel record, so it has no readiness status.
 

@@ -20,7 +20,9 @@ sim-reason-count = { $reason } { $count }
 sim-reason-sakit = sick
 sim-reason-izin = excused
 sim-reason-cuti = on leave
+sim-reason-dik = training
 sim-reason-dinas-luar = on duty elsewhere
+sim-reason-bko = BKO
 sim-reason-lainnya = other
 
 ## Call-out
@@ -28,13 +30,13 @@ sim-reason-lainnya = other
 sim-callout-quota-cut = (small roster: { $category } has only { $strength } people, quota { $requested } lowered to { $quota } so that replacements exist)
 sim-callout-phase = — CALL-OUT { $category } { $quota } —
 sim-callout-sent = call-out #{ $id } sent: { $category } quota { $quota }
-sim-callout-invited = invitations delivered { $count }
+sim-callout-invited = call-outs delivered { $count }
 sim-callout-first-accept = first "ready to go" answer
 sim-callout-lapsed = { $count } did not answer within { $minutes } minutes → reminded and replaced
 sim-callout-filled = quota filled { $accepted }/{ $quota }
-sim-callout-stood-down = { $count } stood down: the quota filled before they answered
+sim-callout-stood-down = { $count } not sent after all: the quota was met before they answered
 sim-callout-first-arrival = first arrival on site (📍 verified)
-sim-callout-progress = accepted { $accepted }/{ $quota } · declined { $declined } · waiting { $waiting } · invited { $invited } · arrived { $arrived }
+sim-callout-progress = ready to go { $accepted }/{ $quota } · unable { $declined } · waiting { $waiting } · called { $invited } · arrived { $arrived }
 sim-callout-all-arrived = everyone who went has arrived ({ $arrived }); the commander presses Done
 sim-callout-time-up = { $minutes } minutes have passed; the commander presses Done
 sim-callout-completed = call-out #{ $id } completed; those deployed are SIAP again

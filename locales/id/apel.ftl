@@ -1,7 +1,7 @@
 ## Apel (roll call) and the readiness check that shares its engine — Indonesian (reference).
 ## $kind is "apel" or "cek" (cek kesiapan).
 
-cmd-apel = Buka apel (absensi) untuk kategori, satuan, atau semua
+cmd-apel = Buka apel
 cmd-apel-example = /apel BRIMOB 30
 
 ## Opening
@@ -17,10 +17,10 @@ apel-scope-empty = Tidak ada personel aktif dalam { $value }.
 apel-no-scope = Anda belum punya wewenang atas satuan atau kategori mana pun. Hubungi admin.
 apel-nobody-linked = Belum ada personel { $value } yang terdaftar di bot, jadi tidak ada yang bisa dipanggil ({ $unlinked } belum terdaftar). Minta mereka mendaftar dengan /start.
 apel-opened = ✅ <b>{ $name }</b> dibuka: { $count } personel dipanggil, { $kind ->
-        [cek] jawab sebelum
+        [cek] batas jawab
        *[other] ditutup
     } { $time }.{ $narrowed }
-    Kartu rekap menyusul dan diperbarui otomatis.
+    Rekap menyusul dan terus diperbarui.
 apel-opened-narrowed = { " " }Hanya personel dalam wewenang Anda yang dipanggil.
 apel-opened-short = Dibuka.
 
@@ -59,7 +59,7 @@ apel-button-minutes = { $minutes } mnt{ $default ->
 apel-draft-cancelled = Dibatalkan; tidak ada yang dipanggil.
 apel-draft-gone = Draf ini sudah tidak berlaku. Ketik /apel untuk mulai lagi.
 apel-draft-not-yours = Draf ini milik komandan lain.
-apel-draft-ask-point = 📍 Kirim lokasi titik kumpul: ketuk tombol di bawah untuk lokasi Anda sekarang, atau pilih tempat lain lewat 📎 → Lokasi.
+apel-draft-ask-point = 📍 Kirim lokasi titik kumpul: ketuk tombol di bawah untuk lokasi Anda sekarang, atau pilih tempat lain lewat lampiran → Lokasi.
 apel-draft-point-button = 📍 Lokasi saya sebagai titik kumpul
 apel-draft-point-private = Titik kumpul hanya bisa diatur di chat pribadi dengan bot.
 apel-draft-point-saved = 📍 Titik kumpul tercatat.
@@ -75,9 +75,17 @@ rollcall-name = { $kind ->
     } #{ $id } · { $scope }
 rollcall-prompt = <b>{ $name }</b>{ $title }
     { $kind ->
-        [cek] Diminta oleh { $opener } · jawab sebelum { $time }
-       *[other] Dibuka oleh { $opener } · ditutup { $time }
+        [cek] Diminta oleh { $opener }
+       *[other] Dibuka oleh { $opener }
     }
+    { $kind ->
+        [cek] Batas jawab { $time }
+       *[other] Ditutup { $time }
+    }
+rollcall-when-where = Apel { $time }
+    📍 { $place }
+rollcall-when = Apel { $time }
+rollcall-where = 📍 { $place }
 rollcall-prompt-point = 📍 Titik kumpul, radius { $radius }: setelah menjawab Hadir, bagikan lokasi Anda.
 rollcall-question = { $kind ->
         [cek] Apakah Anda SIAP?
@@ -91,7 +99,7 @@ rollcall-no = { $kind ->
         [cek] ❌ Tidak siap
        *[other] ❌ Tidak hadir
     }
-rollcall-back = ↩ Kembali
+rollcall-back = Kembali
 rollcall-pick-reason = { $kind ->
         [cek] Pilih alasan tidak siap:
        *[other] Pilih alasan tidak hadir:
@@ -130,9 +138,9 @@ rollcall-closed-text = { $kind ->
 rollcall-not-yours = Tombol ini bukan untuk Anda.
 rollcall-reason-saved = ✅ Alasan tercatat untuk <b>{ $name }</b>: { $reason }
 rollcall-reason-not-lainnya = Jawaban Anda sudah bukan "lainnya"; teks ini tidak dicatat.
-rollcall-reminder = ⏳ <b>Pengingat · { $name }</b>
-    Anda belum menjawab. { $kind ->
-        [cek] Jawab sebelum
+rollcall-reminder = ⏰ <b>Pengingat · { $name }</b>
+    Anda belum lapor. { $kind ->
+        [cek] Batas jawab
        *[other] Apel ditutup
     } { $time } ({ $minutes } menit lagi).
 
@@ -143,16 +151,21 @@ rollcall-location-button = 📍 Bagikan lokasi saya
 rollcall-location-inside = 📍 Lokasi terverifikasi: { $distance } dari titik kumpul. ✅ Tercatat HADIR di <b>{ $name }</b>.
 rollcall-location-outside = 📍 Anda berada { $distance } dari titik kumpul <b>{ $name }</b> (radius { $radius }). Tercatat hadir <b>di luar radius</b>; komandan melihat jaraknya. Kirim lagi setelah tiba.
 rollcall-location-shared = 📍 Lokasi tercatat untuk <b>{ $name }</b>.
-rollcall-location-forwarded = ❌ Lokasi terusan tidak diterima. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim lokasi Anda saat ini.
+rollcall-location-forwarded = ❌ Lokasi terusan tidak dapat dipakai. Ketuk <b>📍 Bagikan lokasi saya</b> untuk mengirim lokasi Anda saat ini.
 
 ## The commander's live card
 
 rollcall-card-title = <b>{ $name }</b>{ $title }
 rollcall-card-open = { $kind ->
-        [cek] Diminta oleh { $opener } · jawab sebelum { $time }
-       *[other] Dibuka oleh { $opener } · ditutup { $time }
+        [cek] Diminta oleh { $opener }
+       *[other] Dibuka oleh { $opener }
     }
-rollcall-card-closed = Ditutup { $time } · laporan dikirim ke chat pribadi komandan.
+    { $kind ->
+        [cek] Batas jawab { $time }
+       *[other] Ditutup { $time }
+    }
+rollcall-card-closed = Ditutup { $time }
+    Laporan dikirim ke chat pribadi komandan.
 rollcall-card-point = 📍 Titik kumpul, radius { $radius }
 rollcall-card-totals = Dipanggil { $called } · ✅ { $yes } · ❌ { $no } · ⏳ { $pending }
 rollcall-card-category = <b>{ $category }</b> · dipanggil { $called }
@@ -160,54 +173,86 @@ rollcall-card-yes = ✅ { $kind ->
         [cek] siap
        *[other] hadir
     } { $count }
-rollcall-card-yes-location = ✅ hadir { $count } (📍 { $inside } di titik · { $outside } di luar radius · { $awaiting } belum kirim lokasi)
+rollcall-card-yes-location = ✅ hadir { $count }
+    📍 { $inside } di titik · { $outside } di luar radius
+    📍 { $awaiting } belum kirim lokasi
 rollcall-card-no = ❌ { $kind ->
         [cek] tidak siap
        *[other] tidak hadir
     } { $count }{ $reasons }
-rollcall-card-pending = ⏳ belum menjawab { $count }
-rollcall-card-pending-unreachable = ⏳ belum menjawab { $count } (🚫 { $unreachable } tak terjangkau)
+rollcall-card-pending = ⏳ belum lapor { $count }
+rollcall-card-pending-unreachable = ⏳ belum lapor { $count }
+    🚫 { $unreachable } tidak dapat dihubungi
 rollcall-card-sent = Terkirim { $sent }/{ $total }
-rollcall-card-excluded = Tidak dipanggil: { $parts }
+rollcall-card-excluded = Tidak dipanggil:
+    { $parts }
 rollcall-card-excluded-unlinked = { $count } belum terdaftar di bot
 rollcall-card-excluded-bertugas = { $count } sedang bertugas
 rollcall-card-excluded-nonaktif = { $count } dinonaktifkan
-rollcall-card-hint = Kartu ini diperbarui otomatis.
+rollcall-card-hint = Rekap ini terus diperbarui.
 rollcall-button-remind = Ingatkan yang belum
 rollcall-button-extend = Perpanjang { $minutes } mnt
 rollcall-button-close = Tutup sekarang
 rollcall-not-owner = Hanya komandan yang membuka ini, atau admin, yang dapat melakukannya.
 rollcall-already-closed = Sudah ditutup.
-rollcall-reminded = Pengingat dikirim ke { $count } orang yang belum menjawab.
-rollcall-reminded-none = Tidak ada yang perlu diingatkan: semua yang dipanggil sudah menjawab atau belum menerima pesan.
-rollcall-remind-too-soon = Pengingat baru saja dikirim. Coba lagi dalam 1 menit.
+rollcall-reminded = Pengingat dikirim ke { $count } personel yang belum lapor.
+rollcall-reminded-none = Tidak ada yang perlu diingatkan: semua yang dipanggil sudah lapor atau belum menerima pesan.
+rollcall-remind-too-soon = Pengingat baru saja dikirim. Mohon tunggu 1 menit sebelum mengingatkan lagi.
 rollcall-extended = Diperpanjang sampai { $time }.
-rollcall-extend-too-long = Tidak bisa diperpanjang: paling lama 24 jam sejak dibuka.
+rollcall-extend-too-long = Tidak dapat diperpanjang: paling lama 24 jam sejak dibuka.
 rollcall-closed-now = Ditutup. Laporan dikirim ke chat pribadi Anda.
 
 ## The closing report (commander's private chat only: it has phone numbers)
 
 rollcall-report-title = <b>LAPORAN { $name }</b>{ $title }
-rollcall-report-times = Dibuka { $opened } oleh { $opener } · ditutup { $closed }
-rollcall-report-totals = Dipanggil { $called } · ✅ { $kind ->
+rollcall-report-times = Dibuka { $opened } oleh { $opener }
+    Ditutup { $closed }
+rollcall-report-line = { $kind ->
+        [cek] Jumlah { $jumlah } · Kurang { $kurang } · Siap { $hadir }
+       *[other] Jumlah { $jumlah } · Kurang { $kurang } · Hadir { $hadir }
+    }
+rollcall-report-whole = <b>Jumlah seluruhnya</b>
+rollcall-report-keterangan = Keterangan:
+rollcall-report-ket = { $label } ({ $count }): { $names }
+rollcall-report-call = { $label } ({ $count }), hubungi lewat telepon atau radio:
+rollcall-report-name-text = { $name } ({ $text })
+rollcall-ket-sakit = Sakit
+rollcall-ket-izin = Izin
+rollcall-ket-cuti = Cuti
+rollcall-ket-dik = Dik
+rollcall-ket-dinas-luar = DL
+rollcall-ket-bko = BKO
+rollcall-ket-lainnya = Lainnya
+rollcall-ket-bertugas = Bertugas (pengerahan)
+rollcall-ket-nonaktif = Nonaktif
+rollcall-ket-belum-terdaftar = Belum terdaftar di bot
+rollcall-ket-tidak-dapat-dihubungi = 🚫 Tidak dapat dihubungi
+rollcall-ket-belum-lapor = ⏳ Belum lapor
+rollcall-report-totals = Dipanggil { $called }
+    ✅ { $kind ->
         [cek] siap
        *[other] hadir
     } { $yes } · ❌ { $kind ->
         [cek] tidak siap
        *[other] tidak hadir
-    } { $no } · ⏳ belum menjawab { $pending } · 🚫 tak terjangkau { $unreachable }
-rollcall-report-all-answered = ✅ Semua yang dipanggil dan terjangkau sudah menjawab.
-rollcall-report-category = <b>{ $category }</b> — ⏳ belum menjawab ({ $count }):
-rollcall-report-person = { $n }. { $name } · { $unit } · { $phone }
-rollcall-report-person-category = { $n }. { $name } · { $category } · { $unit } · { $phone }
-rollcall-report-person-distance = { $n }. { $name } · { $unit } · { $distance }
-rollcall-report-unreachable = 🚫 <b>Tak terjangkau / belum terkirim</b> ({ $count }) — hubungi lewat telepon atau radio:
+    } { $no }
+    ⏳ belum lapor { $pending }
+    🚫 tidak dapat dihubungi { $unreachable }
+rollcall-report-all-answered = ✅ Semua yang dipanggil dan dapat dihubungi sudah lapor.
+rollcall-report-category = <b>{ $category }</b> — ⏳ belum lapor ({ $count }):
+rollcall-report-person = { $n }. { $name }
+    { $unit } · { $phone }
+rollcall-report-person-category = { $n }. { $name }
+    { $category } · { $unit } · { $phone }
+rollcall-report-person-distance = { $n }. { $name }
+    { $unit } · { $distance }
+rollcall-report-unreachable = 🚫 <b>Tidak dapat dihubungi</b> ({ $count }): hubungi lewat telepon atau radio.
 rollcall-report-outside = 📍 <b>Hadir di luar radius</b> ({ $count }):
 rollcall-report-no-location = 📍 <b>Hadir tanpa kiriman lokasi</b> ({ $count }):
 rollcall-report-unlinked = <b>Belum terdaftar di bot</b> ({ $count }), tidak dipanggil:
-rollcall-report-file = Daftar lengkap ({ $count } orang) ada di file terlampir.
-rollcall-report-status-belum-menjawab = belum menjawab
-rollcall-report-status-tak-terjangkau = tak terjangkau
-rollcall-report-status-belum-terdaftar = belum terdaftar
+rollcall-report-file = Daftar lengkap ({ $count } personel) ada di file terlampir.
+rollcall-report-status-belum-menjawab = belum lapor
+rollcall-report-status-tak-terjangkau = tidak dapat dihubungi
+rollcall-report-status-belum-terdaftar = belum terdaftar di bot
 rollcall-report-status-outside = hadir di luar radius
 rollcall-report-status-no-location = hadir tanpa lokasi

@@ -5,7 +5,7 @@ flood-slow-down-short = ⏳ Terlalu cepat. Tunggu beberapa detik, lalu coba lagi
 
 ## The ops chat (SIAGA_OPS_CHAT_ID): what an operator must hear of at once.
 
-ops-error = ⚠️ Kesalahan Siaga: <code>{ $summary }</code>
+ops-error = Kesalahan Siaga: <code>{ $summary }</code>
 ops-updates-not-saved = 🚨 Siaga tidak dapat menyimpan pesan masuk: { $problem ->
         [locked] basis data dikunci proses lain.
         [full] basis data atau disknya penuh. Kosongkan ruang disk.
