@@ -18,7 +18,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.domain import callback_data
 from bot.domain.apel import REASON_TEXT_MAX, UNTIL_CHOICES, Answer, until_for
 from bot.domain.readiness import (
-    REASONS,
     Effective,
     Readiness,
     ReasonError,
@@ -27,6 +26,7 @@ from bot.domain.readiness import (
     parse_not_ready,
     stale_at,
 )
+from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.i18n import format_moment, format_time
 from bot.services import Services, SiagaApp, SiagaContext
 from handlers.apel import service as apel_service
@@ -135,9 +135,7 @@ def reason_rows(services: Services, lang: str) -> list[list[Button]]:
         )
 
     return [
-        [button("sakit"), button("izin")],
-        [button("cuti"), button("dinas_luar")],
-        [button("lainnya")],
+        *([button(reason) for reason in row] for row in BUTTON_ROWS),
         [(services.catalog.text(lang, "rollcall-back"), callback_data.encode(NS, "back"))],
     ]
 

@@ -17,7 +17,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
-from bot.domain.readiness import REASONS, Effective, effective
+from bot.domain.readiness import Effective, effective
+from bot.domain.reasons import REASONS
 from bot.domain.status import (
     SHORTFALL_KINDS,
     CategoryCounts,

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.commands import COMMANDS
-from bot.domain import apel, callback_data, callout, readiness, roles, roster, status
+from bot.domain import apel, callback_data, callout, readiness, reasons, roles, roster, status
 from bot.domain.phone import mask_phone, normalize_phone
 from bot.rehearsal.fake_telegram import SENDING_METHODS, FakeTelegram, SimGroup, SimUser
 from bot.reports.exports import ExportError, ExportKind, ExportRequest, parse_export_args
@@ -301,7 +301,7 @@ def check_not_ready(arguments: list[str]) -> None:
     parsed = readiness.parse_not_ready(arguments)
     assert isinstance(parsed, readiness.NotReadyRequest | readiness.ReasonError)
     if isinstance(parsed, readiness.NotReadyRequest):
-        assert parsed.reason is None or parsed.reason in readiness.REASONS
+        assert parsed.reason is None or parsed.reason in reasons.REASONS
         assert parsed.reason_text is None or 0 < len(parsed.reason_text) <= 200
 
 

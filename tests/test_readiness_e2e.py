@@ -118,6 +118,14 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
     assert state.reason == "dinas_luar"
     assert state.until is None
 
+    # The one reason list: education (dik) and BKO are reasons of their own.
+    await andi.send("/tidaksiap pendidikan Setukpa")
+    await fake.wait_for_message(ANDI, "dik (pendidikan): Setukpa")
+    assert (await state_of(harness, pid)).reason == "dik"
+    await andi.send("/tidaksiap BKO Polres Sanggau")
+    await fake.wait_for_message(ANDI, "BKO: Polres Sanggau")
+    assert (await state_of(harness, pid)).reason == "bko"
+
     await andi.send("/tidaksiap lainnya")
     await fake.wait_for_message(ANDI, "Ketik alasan singkat")
     await andi.send("mengantar keluarga ke rumah sakit")
@@ -131,7 +139,7 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
     assert "TIDAK SIAP" in view.text
     await andi.press("Tidak siap", message=view)
     await edited_to(harness, view, "Pilih alasan", what="the reasons")
-    await andi.press("↩ Kembali", message=fake.message(ANDI, view.message_id))
+    await andi.press("Kembali", message=fake.message(ANDI, view.message_id))
     await edited_to(harness, view, "Kesiapan Anda", what="back to the view")
     await andi.press("✅ Siap", message=fake.message(ANDI, view.message_id))
     await edited_to(harness, view, "✅ SIAP", what="SIAP")
@@ -202,7 +210,7 @@ async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: Bot
     await fake.wait_for_message(1002, "sampai 17 Feb 2024 20.00 WIB")
 
     card = await card_shows(
-        harness, COMMANDER_ID, "✅ siap 1", "❌ tidak siap 1 (cuti 1)", "⏳ belum menjawab 1"
+        harness, COMMANDER_ID, "✅ siap 1", "❌ tidak siap 1 (cuti 1)", "⏳ belum lapor 1"
     )
     assert "1 sedang bertugas" in card.text
     one = await readiness.get(harness.db, await person_id(harness, brimob(1).nrp))

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.readiness import REASONS, Readiness, State
+from bot.domain.readiness import Readiness, State
+from bot.domain.reasons import REASONS
 from bot.domain.status import (
     SHORTFALL_KINDS,
     CategoryCounts,

@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.reasons import REASONS as REASONS  # the one list, for the roll call's buttons
+from bot.domain.reasons import known
+
 # An apel longer than a day is a typo, not an order.
 MAX_MINUTES = 24 * 60
 TITLE_MAX = 80
@@ -200,7 +203,7 @@ class CategoryTally:
                 self.yes_awaiting_location += row.count
         elif row.answer == Answer.NO:
             self.no += row.count
-            reason = row.reason or "lainnya"
+            reason = known(row.reason)
             self.no_by_reason[reason] = self.no_by_reason.get(reason, 0) + row.count
         else:
             self.no_answer += row.count

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.reasons import WORDS
+
 
 class State(StrEnum):
     SIAP = "SIAP"
@@ -21,9 +23,6 @@ class Effective(StrEnum):
     TIDAK_SIAP = "tidak_siap"
     BERTUGAS = "bertugas"
     UNKNOWN = "unknown"  # never answered, or a TIDAK SIAP whose end time has passed
-
-
-REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
 
 
 @dataclass(frozen=True)
@@ -72,27 +71,13 @@ class ReasonError:
     value: str
 
 
-_REASON_WORDS = {
-    "sakit": "sakit",
-    "izin": "izin",
-    "ijin": "izin",
-    "cuti": "cuti",
-    "dinas": "dinas_luar",
-    "dinas_luar": "dinas_luar",
-    "dinasluar": "dinas_luar",
-    "dl": "dinas_luar",
-    "lainnya": "lainnya",
-    "lain": "lainnya",
-}
-
-
 def parse_not_ready(args: list[str], text_max: int = 200) -> NotReadyRequest | ReasonError:
-    """`/tidaksiap [sakit|izin|cuti|dinas luar|lainnya [teks]]`; no argument asks."""
+    """`/tidaksiap [sakit|izin|cuti|dik|dinas luar|bko|lainnya [teks]]`; no argument asks."""
     words = [w for w in args if w.strip()]
     if not words:
         return NotReadyRequest(None)
     head = words[0].lower()
-    reason = _REASON_WORDS.get(head)
+    reason = WORDS.get(head)
     rest = words[1:]
     if reason == "dinas_luar" and head == "dinas" and rest and rest[0].lower() == "luar":
         rest = rest[1:]

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.readiness import REASONS, Effective, Readiness, effective
+from bot.domain.readiness import Effective, Readiness, effective
+from bot.domain.reasons import REASONS, known
 
 # ---------------------------------------------------------------------------------------------
 # Scope: which people a status, a report or a command group covers.
@@ -367,8 +368,7 @@ class CategoryCounts:
 
 
 def _reason_of(readiness: Readiness | None) -> str:
-    reason = readiness.reason if readiness is not None else None
-    return reason if reason in REASONS else "lainnya"
+    return known(readiness.reason if readiness is not None else None)
 
 
 @dataclass
