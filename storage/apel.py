@@ -46,6 +46,8 @@ class RollCall:
     batch_id: int | None
     manual_reminders: int
     last_manual_reminder_at: datetime | None
+    place: str | None = None  # the assembly place by name ("Lapangan Mapolda")
+    assembles_at: datetime | None = None  # the time of the apel itself (not the deadline)
 
     @property
     def is_open(self) -> bool:
@@ -128,12 +130,15 @@ class Draft:
     state: str  # draft / opened / cancelled
     rollcall_id: int | None
     created_at: datetime
+    place: str | None = None
+    assembles_at: datetime | None = None
 
 
 _RC_COLUMNS = (
     "id, kind, scope_kind, scope_value, title, opened_by_user, opened_by_person,"
     " opened_by_name, card_chat_id, language, opened_at, closes_at, state, closed_at,"
-    " point_lat, point_lon, radius_m, batch_id, manual_reminders, last_manual_reminder_at"
+    " point_lat, point_lon, radius_m, batch_id, manual_reminders, last_manual_reminder_at,"
+    " place, assembles_at"
 )
 _T_COLUMNS = (
     "rollcall_id, person_id, chat_id, category_code, excluded, answer, reason, reason_text,"
@@ -168,6 +173,8 @@ def _rollcall(row: sqlite3.Row) -> RollCall:
         last_manual_reminder_at=(
             from_db(row["last_manual_reminder_at"]) if row["last_manual_reminder_at"] else None
         ),
+        place=row["place"],
+        assembles_at=from_db(row["assembles_at"]) if row["assembles_at"] else None,
     )
 
 
@@ -206,12 +213,14 @@ async def create(
     closes_at: datetime,
     point: AssemblyPoint | None = None,
     batch_id: int | None = None,
+    place: str | None = None,
+    assembles_at: datetime | None = None,
 ) -> int:
     return await tx.execute(
         "INSERT INTO rollcalls (kind, scope_kind, scope_value, title, opened_by_user,"
         " opened_by_person, opened_by_name, card_chat_id, language, opened_at, closes_at,"
-        " point_lat, point_lon, radius_m, batch_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " point_lat, point_lon, radius_m, batch_id, place, assembles_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             kind,
             scope.kind.value,
@@ -228,6 +237,8 @@ async def create(
             point.longitude if point else None,
             point.radius_m if point else None,
             batch_id,
+            place,
+            to_db(assembles_at) if assembles_at else None,
         ),
     )
 
@@ -675,7 +686,7 @@ async def known_categories(db: DB) -> list[str]:
 
 _D_COLUMNS = (
     "id, kind, user_id, chat_id, options, scope_kind, scope_value, minutes, title, point_lat,"
-    " point_lon, radius_m, awaiting_location, state, rollcall_id, created_at"
+    " point_lon, radius_m, awaiting_location, state, rollcall_id, created_at, place, assembles_at"
 )
 
 
@@ -696,6 +707,8 @@ def _draft(row: sqlite3.Row) -> Draft:
         state=row["state"],
         rollcall_id=row["rollcall_id"],
         created_at=from_db(row["created_at"]),
+        place=row["place"],
+        assembles_at=from_db(row["assembles_at"]) if row["assembles_at"] else None,
     )
 
 
@@ -710,10 +723,13 @@ async def create_draft(
     minutes: int | None,
     title: str | None,
     now: datetime,
+    place: str | None = None,
+    assembles_at: datetime | None = None,
 ) -> int:
     return await tx.execute(
         "INSERT INTO rollcall_drafts (kind, user_id, chat_id, options, scope_kind, scope_value,"
-        " minutes, title, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " minutes, title, created_at, place, assembles_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             kind,
             user_id,
@@ -724,6 +740,8 @@ async def create_draft(
             minutes,
             title,
             to_db(now),
+            place,
+            to_db(assembles_at) if assembles_at else None,
         ),
     )
 
@@ -744,6 +762,8 @@ async def update_draft(
     awaiting_location: bool | None = None,
     state: str | None = None,
     rollcall_id: int | None = None,
+    place: str | None = None,
+    assembles_at: datetime | None = None,
 ) -> None:
     """Set the given fields; the others keep their value."""
     sets: list[str] = []
@@ -769,6 +789,12 @@ async def update_draft(
     if rollcall_id is not None:
         sets.append("rollcall_id = ?")
         params.append(rollcall_id)
+    if place is not None:
+        sets.append("place = ?")
+        params.append(place)
+    if assembles_at is not None:
+        sets.append("assembles_at = ?")
+        params.append(to_db(assembles_at))
     if not sets:
         return
     await tx.execute(

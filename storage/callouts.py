@@ -153,6 +153,10 @@ class Callout:
     ordered_by_user_id: int
     ordered_by_person_id: int | None
     ordered_by_name: str
+    ordered_by_position: str | None
+    task: str | None
+    assembly: str | None
+    report_to: str | None
     chat_id: int
     chat_is_group: bool
     language: str
@@ -181,7 +185,8 @@ class Callout:
 
 _CALLOUT_COLUMNS = (
     "id, status, drill, location, latitude, longitude, radius_m, order_ref, ordered_by_user_id,"
-    " ordered_by_person_id, ordered_by_name, chat_id, chat_is_group, language,"
+    " ordered_by_person_id, ordered_by_name, ordered_by_position, task, assembly, report_to,"
+    " chat_id, chat_is_group, language,"
     " invite_timeout_s, batch_id, created_at, closed_at, closed_by_user_id, last_reminder_at"
 )
 
@@ -199,6 +204,10 @@ def _callout(row: sqlite3.Row) -> Callout:
         ordered_by_user_id=row["ordered_by_user_id"],
         ordered_by_person_id=row["ordered_by_person_id"],
         ordered_by_name=row["ordered_by_name"],
+        ordered_by_position=row["ordered_by_position"],
+        task=row["task"],
+        assembly=row["assembly"],
+        report_to=row["report_to"],
         chat_id=row["chat_id"],
         chat_is_group=bool(row["chat_is_group"]),
         language=row["language"],
@@ -225,12 +234,14 @@ async def create(
     language: str,
     invite_timeout: timedelta,
     now: datetime,
+    ordered_by_position: str | None = None,
 ) -> int:
     return await tx.execute(
         "INSERT INTO callouts (draft_id, drill, location, latitude, longitude, radius_m,"
-        " order_ref, ordered_by_user_id, ordered_by_person_id, ordered_by_name, chat_id,"
+        " order_ref, ordered_by_user_id, ordered_by_person_id, ordered_by_name,"
+        " ordered_by_position, task, assembly, report_to, chat_id,"
         " chat_is_group, language, invite_timeout_s, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             draft_id,
             int(order.drill),
@@ -242,6 +253,10 @@ async def create(
             ordered_by_user_id,
             ordered_by_person_id,
             ordered_by_name,
+            ordered_by_position,
+            order.task,
+            order.assembly,
+            order.report_to,
             chat_id,
             int(chat_is_group),
             language,

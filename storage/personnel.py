@@ -26,6 +26,7 @@ class Person:
     role: str
     active: bool
     telegram_user_id: int | None
+    position: str | None = None  # jabatan, e.g. "Dansat Brimob" (the roster's optional column)
 
     @property
     def display_name(self) -> str:
@@ -48,7 +49,9 @@ class CommandScope:
         return person.unit in self.units or person.category_code in self.categories
 
 
-_COLUMNS = "id, nrp, name, rank, category_code, unit, phone, role, active, telegram_user_id"
+_COLUMNS = (
+    "id, nrp, name, rank, category_code, unit, phone, role, active, telegram_user_id, position"
+)
 
 
 def _person(row: sqlite3.Row) -> Person:
@@ -63,6 +66,7 @@ def _person(row: sqlite3.Row) -> Person:
         role=row["role"],
         active=bool(row["active"]),
         telegram_user_id=row["telegram_user_id"],
+        position=row["position"],
     )
 
 

@@ -34,7 +34,7 @@ class ImportResult:
         return self.added + self.updated + self.unchanged + self.reactivated
 
 
-_FIELDS = ("name", "rank", "category_code", "unit", "phone", "role")
+_FIELDS = ("name", "rank", "category_code", "unit", "phone", "role", "position")
 
 
 async def import_roster(
@@ -65,7 +65,7 @@ async def import_roster(
         existing = {
             r["nrp"]: r
             for r in await tx.fetchall(
-                "SELECT id, nrp, name, rank, category_code, unit, phone, role, active"
+                "SELECT id, nrp, name, rank, category_code, unit, phone, role, position, active"
                 " FROM personnel"
             )
         }
@@ -76,11 +76,13 @@ async def import_roster(
             old = existing.get(row.nrp)
             if old is None:
                 fields = (row.name, row.rank, row.category, row.unit, row.phone, row.role)
-                inserts.append((row.nrp, *fields, stamp, stamp))
+                inserts.append((row.nrp, *fields, row.position or None, stamp, stamp))
                 added += 1
                 continue
             role = row.role if update_roles else old["role"]
-            new = (row.name, row.rank, row.category, row.unit, row.phone, role)
+            # An empty jabatan cell (or no such column) says nothing: the post on record stays.
+            position = row.position or old["position"]
+            new = (row.name, row.rank, row.category, row.unit, row.phone, role, position)
             same = new == tuple(old[f] for f in _FIELDS)
             if same and old["active"]:
                 unchanged += 1
@@ -97,12 +99,12 @@ async def import_roster(
 
         await tx.executemany(
             "INSERT INTO personnel (nrp, name, rank, category_code, unit, phone, role,"
-            " active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            " position, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             inserts,
         )
         await tx.executemany(
             "UPDATE personnel SET name = ?, rank = ?, category_code = ?, unit = ?, phone = ?,"
-            " role = ?, active = 1, updated_at = ? WHERE id = ?",
+            " role = ?, position = ?, active = 1, updated_at = ? WHERE id = ?",
             updates,
         )
         await tx.executemany("UPDATE personnel SET active = 0, updated_at = ? WHERE id = ?", gone)

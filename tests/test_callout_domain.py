@@ -425,3 +425,34 @@ def test_no_answer_goes_to_own_unit_commanders_first() -> None:
     assert no_answer_recipients("Polres A", covering) == ["unit"]
     assert no_answer_recipients("Polres C", covering) == ["category", "unit"]
     assert no_answer_recipients("Polres A", []) == []
+
+
+def test_order_fields_after_the_location_are_read_by_name() -> None:
+    order = parse_order(
+        "BRIMOB 30 Kantor KPU Kalbar, Pontianak sprin:Sprin/45/II/2024; tugas: BKO Polres"
+        " Sanggau;kumpul:Mako Brimob\nLapor ke: Iptu Dedi 0812-3456-7890",
+        ["BRIMOB"],
+    )
+    assert isinstance(order, Order)
+    assert order.location == "Kantor KPU Kalbar, Pontianak"
+    assert order.ref == "Sprin/45/II/2024"
+    assert (order.task, order.assembly, order.report_to) == (
+        "BKO Polres Sanggau",
+        "Mako Brimob",
+        "Iptu Dedi 0812-3456-7890",
+    )
+    assert order_from_json(order_to_json(order)) == order
+
+
+def test_a_bad_order_field_is_refused_with_what_was_wrong() -> None:
+    unknown = parse_order("BRIMOB 30 Kantor KPU; radio: 7", ["BRIMOB"])
+    assert unknown == OrderError("field-unknown", {"value": "radio: 7"})
+    empty = parse_order("BRIMOB 30 Kantor KPU; kumpul:  ", ["BRIMOB"])
+    assert empty == OrderError("field-empty", {"field": "kumpul"})
+    long = parse_order("BRIMOB 30 Kantor KPU; lapor: " + "x" * 101, ["BRIMOB"])
+    assert isinstance(long, OrderError)
+    assert long.key == "field-too-long"
+    plain = parse_order("BRIMOB 30 Kantor KPU", ["BRIMOB"])
+    assert isinstance(plain, Order)
+    assert plain.task is None
+    assert plain.report_to is None

@@ -294,3 +294,39 @@ async def test_who_may_be_invited_looks_invites_up_by_person(db: Database) -> No
     steps = [str(row[3]) for row in plan]
     assert any("callout_invites_person" in step for step in steps), steps
     assert not any(step.startswith("SCAN") for step in steps), steps
+
+
+async def test_the_order_fields_are_kept_with_the_call_out(db: Database) -> None:
+    await seed(db, 1)
+    order = Order(
+        (OrderLine("BRIMOB", 1),),
+        "Kantor KPU Kalbar",
+        ref="Sprin/45/II/2024",
+        task="BKO Polres Sanggau",
+        assembly="Mako Brimob",
+        report_to="Iptu Dedi 0812-3456-7890",
+    )
+    async with db.transaction() as tx:
+        callout_id = await callouts.create(
+            tx,
+            draft_id=None,
+            order=order,
+            radius_m=None,
+            ordered_by_user_id=2001,
+            ordered_by_person_id=None,
+            ordered_by_name="AKBP Hendra Wijaya",
+            ordered_by_position="Dansat Brimob",
+            chat_id=2001,
+            chat_is_group=False,
+            language="id",
+            invite_timeout=timedelta(minutes=5),
+            now=NOW,
+        )
+    callout = await callouts.get(db, callout_id)
+    assert callout is not None
+    assert (callout.task, callout.assembly, callout.report_to) == (
+        "BKO Polres Sanggau",
+        "Mako Brimob",
+        "Iptu Dedi 0812-3456-7890",
+    )
+    assert callout.ordered_by_position == "Dansat Brimob"

@@ -280,3 +280,24 @@ async def test_bad_categories_change_nothing(db: Database) -> None:
     brimob = await by_code(db, "BRIMOB")
     assert brimob is not None
     assert brimob.target_strength == 180
+
+
+async def test_the_optional_jabatan_column_is_kept_and_an_empty_cell_keeps_it(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "jabatan.csv"
+    path.write_text(
+        HEADER.replace("\n", ",jabatan\n") + YOHANES.replace("\n", ",Dansat  Brimob\n")
+    )
+    await load(db, path)
+    yohanes = await personnel.by_nrp(db, "75030045")
+    assert yohanes is not None
+    assert yohanes.position == "Dansat Brimob"
+    # A later file without the column says nothing about posts: the one on record stays.
+    await load(db, roster_file(tmp_path, YOHANES, ANDI), at=NOW + timedelta(days=1))
+    again = await personnel.by_nrp(db, "75030045")
+    assert again is not None
+    assert again.position == "Dansat Brimob"
+    andi = await personnel.by_nrp(db, "87050123")
+    assert andi is not None
+    assert andi.position is None

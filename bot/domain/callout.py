@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, expired
+from bot.domain.order_fields import CALLOUT_FIELDS, FieldError, split_fields
 
 MAX_LOCATION_CHARS = 200
 MAX_REF_CHARS = 60
@@ -67,6 +68,11 @@ class Order:
     timeout_minutes: int | None = None
     latitude: float | None = None
     longitude: float | None = None
+    # Optional order fields (bot/domain/order_fields.py): the task or BKO, where to assemble,
+    # whom to report to. What a member needs to act, shown on the invitation.
+    task: str | None = None
+    assembly: str | None = None
+    report_to: str | None = None
 
     @property
     def categories(self) -> list[str]:
@@ -86,11 +92,15 @@ class OrderError:
 
 
 def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
-    """`KATEGORI JUMLAH [KATEGORI JUMLAH …] [options] LOKASI… [options]`.
+    """`KATEGORI JUMLAH [KATEGORI JUMLAH …] [options] LOKASI… [options][; field: value …]`.
 
     Options (`latihan`, `sprin:REF`, `batas:MENIT`) are read right after the quotas and at
     the end, never from the middle: a place may well be called "Lapangan Latihan Brimob".
     """
+    split = split_fields(text, CALLOUT_FIELDS)
+    if isinstance(split, FieldError):
+        return OrderError(split.key, split.args)
+    text, fields = split
     known = {c.upper(): c for c in categories}
     tokens = text.split()
     if not tokens:
@@ -146,6 +156,9 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
         ref=options["ref"],
         drill=bool(options["drill"]),
         timeout_minutes=options["timeout"],
+        task=fields.get("task"),
+        assembly=fields.get("assembly"),
+        report_to=fields.get("report_to"),
     )
 
 
@@ -222,6 +235,9 @@ def order_to_json(order: Order) -> dict[str, Any]:
         "timeout": order.timeout_minutes,
         "lat": order.latitude,
         "lon": order.longitude,
+        "task": order.task,
+        "assembly": order.assembly,
+        "report_to": order.report_to,
     }
 
 
@@ -234,6 +250,9 @@ def order_from_json(data: Mapping[str, Any]) -> Order:
         timeout_minutes=data.get("timeout"),
         latitude=data.get("lat"),
         longitude=data.get("lon"),
+        task=data.get("task"),
+        assembly=data.get("assembly"),
+        report_to=data.get("report_to"),
     )
 
 

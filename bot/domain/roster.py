@@ -62,6 +62,7 @@ class RosterRow:
     unit: str
     phone: str
     role: str = DEFAULT_ROLE
+    position: str = ""  # jabatan (optional column), e.g. "Dansat Brimob"
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ _ROSTER_HEADERS = {
     "phone": "phone",
     "peran": "role",
     "role": "role",
+    "jabatan": "position",
+    "position": "position",
 }
 # A title block ("DAFTAR PERSONEL PAM PEMILU 2024") may sit above the headers.
 _HEADER_SEARCH_ROWS = 10
@@ -475,8 +478,16 @@ def _check_row(
         unit=unit,
         phone=phone or raw_phone,
         role=role or raw_role,
+        position=_position(cell("position")),
     )
     return row, errors
+
+
+POSITION_MAX_CHARS = 60
+
+
+def _position(text: str) -> str:
+    return " ".join(text.split())[:POSITION_MAX_CHARS]
 
 
 def canonical_row(row: RosterRow) -> RosterRow:
@@ -499,6 +510,7 @@ def canonical_row(row: RosterRow) -> RosterRow:
         unit=" ".join(row.unit.split()),
         phone=phone,
         role=role,
+        position=_position(row.position),
     )
 
 
