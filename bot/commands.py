@@ -19,6 +19,8 @@ class CommandSpec:
     private: bool = True
     group: bool = False
     aliases: tuple[str, ...] = ()
+    # The full syntax, shown by `/bantuan NAME` after the example (None: the example says it).
+    usage_key: str | None = None
 
     @property
     def description_key(self) -> str:
@@ -38,17 +40,23 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("siap", "anggota"),
     CommandSpec("tidaksiap", "anggota"),
     CommandSpec("kesiapan", "anggota"),
-    CommandSpec("mobilize", "komandan", group=True, aliases=("gerakkan",)),
+    CommandSpec(
+        "mobilize",
+        "komandan",
+        group=True,
+        aliases=("gerakkan",),
+        usage_key="mobilize-error-usage",
+    ),
     CommandSpec("pengerahan", "komandan", group=True),
     CommandSpec("apel", "komandan", group=True),
     CommandSpec("cekkesiapan", "komandan", group=True),
     CommandSpec("status", "komandan", group=True),
     CommandSpec("laporan", "komandan", group=True),
     CommandSpec("dasbor", "komandan", group=True),
-    CommandSpec("ekspor", "komandan"),
-    CommandSpec("posko", "komandan", private=False, group=True),
-    CommandSpec("jamrawan", "komandan", group=True),
-    CommandSpec("angkat", "admin"),
+    CommandSpec("ekspor", "komandan", usage_key="eks-usage"),
+    CommandSpec("posko", "komandan", private=False, group=True, usage_key="posko-usage"),
+    CommandSpec("jamrawan", "komandan", group=True, usage_key="jr-usage"),
+    CommandSpec("angkat", "admin", usage_key="roles-usage-angkat"),
     CommandSpec("copot", "admin"),
     CommandSpec("lepas", "admin"),
     CommandSpec("bantuan", "stranger", group=True, aliases=("help",)),
@@ -58,3 +66,9 @@ COMMANDS: list[CommandSpec] = [
 
 def commands_for(role: str, *, in_group: bool = False) -> list[CommandSpec]:
     return [c for c in COMMANDS if c.allowed_for(role) and (c.group if in_group else c.private)]
+
+
+def find(name: str, specs: list[CommandSpec]) -> CommandSpec | None:
+    """The command called `name` (or one of its aliases, with or without the slash)."""
+    wanted = name.lstrip("/").split("@", 1)[0].lower()
+    return next((c for c in specs if wanted == c.name or wanted in c.aliases), None)

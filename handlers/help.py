@@ -1,28 +1,47 @@
-"""/bantuan (/help): what the asker can do, one example each; the unknown-command hint."""
+"""/bantuan (/help): what the asker can do, one short line each, and `/bantuan NAME` for one
+command's example and syntax (a commander's list stays short enough to read on a phone);
+the unknown-command hint."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.commands import commands_for
+from bot.commands import CommandSpec, commands_for, find
 from bot.services import SiagaApp, SiagaContext
 from handlers.common import is_private, reply
 
 
 def render_help(context: SiagaContext, *, in_group: bool) -> str:
+    specs = commands_for(context.actor.role, in_group=in_group)
     lines = [context.t("help-title-" + context.actor.role)]
-    for spec in commands_for(context.actor.role, in_group=in_group):
+    for spec in specs:
         lines.append(
             context.t(
-                "help-line",
-                command=spec.name,
-                description=context.label(spec.description_key),
-                example=context.label(spec.example_key),
+                "help-line", command=spec.name, description=context.label(spec.description_key)
             )
         )
     if context.actor.role == "stranger":
         lines.append(context.t("help-stranger-footer"))
+    else:
+        # The example names the first command of the asker's own role: what they came for.
+        own = [s.name for s in specs if s.min_role == context.actor.role] or ["bantuan"]
+        example = own[0]
+        lines += ["", context.t("help-footer", command=example)]
+    return "\n".join(lines)
+
+
+def render_detail(context: SiagaContext, spec: CommandSpec) -> str:
+    lines = [
+        context.t(
+            "help-detail",
+            command=spec.name,
+            description=context.label(spec.description_key),
+            example=context.label(spec.example_key),
+        )
+    ]
+    if spec.usage_key is not None:
+        lines.append(context.t(spec.usage_key))
     return "\n".join(lines)
 
 
@@ -30,7 +49,15 @@ async def help_command(update: Update, context: SiagaContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_html(render_help(context, in_group=not is_private(update)))
+    in_group = not is_private(update)
+    if not context.args:
+        await message.reply_html(render_help(context, in_group=in_group))
+        return
+    spec = find(context.args[0], commands_for(context.actor.role, in_group=in_group))
+    if spec is None:
+        await reply(update, context, "help-unknown", value=context.args[0][:30])
+        return
+    await message.reply_html(render_detail(context, spec))
 
 
 async def unknown_command(update: Update, context: SiagaContext) -> None:

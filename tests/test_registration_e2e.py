@@ -188,7 +188,7 @@ async def test_help_differs_per_role(bot: BotHarness) -> None:
     await admin.send("/bantuan")
     admin_help = await bot.fake.wait_for_message(ADMIN_ID, "perintah untuk admin")
     assert "/angkat" in admin_help.text
-    assert "Contoh" in admin_help.text
+    assert "/bantuan angkat" in admin_help.text
 
 
 async def test_admin_appoints_and_dismisses_a_commander(bot: BotHarness) -> None:
@@ -220,7 +220,7 @@ async def test_admin_appoints_and_dismisses_a_commander(bot: BotHarness) -> None
     await bot.fake.wait_for_message(1001, "hanya untuk admin")
 
     await admin.send("/copot 87050123")
-    await bot.fake.wait_for_message(ADMIN_ID, "kembali menjadi anggota")
+    await bot.fake.wait_for_message(ADMIN_ID, "di Siaga dicabut; kini anggota")
     person = await personnel.by_nrp(bot.db, ANDI.nrp)
     assert person is not None
     assert person.role == "anggota"
@@ -235,7 +235,7 @@ async def test_admin_releases_a_link_so_the_person_can_register_again(bot: BotHa
     await bot.fake.wait_for_message(1001, "Terdaftar")
     admin = bot.fake.user(ADMIN_ID, first_name="Admin")
     await admin.send("/lepas 87050123")
-    await bot.fake.wait_for_message(ADMIN_ID, "dilepas")
+    await bot.fake.wait_for_message(ADMIN_ID, "tidak lagi terhubung dengan NRP")
     new_phone = bot.fake.user(1011, first_name="Andi")
     await new_phone.share_contact(phone=ANDI.phone)
     await bot.fake.wait_for_message(1011, "Terdaftar")
