@@ -53,9 +53,7 @@ def test_a_small_simulation_runs_and_summarizes(capsys: pytest.CaptureFixture[st
     measured, floor = (float(g.replace(",", ".")) for g in timing.groups())
     assert measured >= floor
     assert "per menit" not in summary
-    answers = re.search(
-        r"hadir (\d+) · tidak hadir (\d+) · belum lapor (\d+) \(🚫 (\d+)", summary
-    )
+    answers = re.search(r"hadir (\d+) · tidak hadir (\d+) · belum lapor (\d+) \(🚫 (\d+)", summary)
     assert answers is not None
     yes, no, silent, unreachable = map(int, answers.groups())
     # Everyone called is accounted for; most answer, some stay silent (the behaviour model).
