@@ -174,11 +174,24 @@ def _renderings(catalog: Catalog, lang: str) -> Iterator[tuple[str, str]]:
         variables, selectors = _shape(message)
         base = {v: ARGS.get(v, _COUNT) for v in variables}
         names = sorted(selectors)
-        for choice in itertools.product(*(selectors[n] for n in names)):
+        for choice in itertools.product(*(_choices(selectors[n]) for n in names)):
             args = dict(base)
-            for name, value in zip(names, choice, strict=True):
-                args[name] = int(value) if value.isdigit() else value
+            args.update(zip(names, choice, strict=True))
             yield message.id.name, catalog.html(lang, message.id.name, **args)
+
+
+# A plural category is reached with a number: Fluent matches the string "other" against
+# numeric keys ([0]) before it falls back to the default variant.
+_PLURAL_NUMBER = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 5, "other": 3294}
+
+
+def _choices(keys: list[str]) -> list[str | int]:
+    """The argument values that pick each variant of a selector."""
+    numeric = any(k.isdigit() for k in keys)
+    return [
+        int(k) if k.isdigit() else _PLURAL_NUMBER[k] if numeric and k in _PLURAL_NUMBER else k
+        for k in keys
+    ]
 
 
 def _visible(text: str) -> str:
@@ -283,6 +296,8 @@ def test_the_checks_catch_what_they_are_for() -> None:
     assert _fit_problems("k", " · ".join(["Dipanggil 3.294"] * 4))
     assert not _fit_problems("k", "\n".join(["Dipanggil 3.294"] * 4))
     assert _fit_problems("k", "x" * 4097)
+    assert _choices(["0", "other"]) == [0, 3294]
+    assert _choices(["cek", "other"]) == ["cek", "other"]
     assert _fit_problems("eks-caption", "x" * 1025)
     assert not _fit_problems("eks-caption", "x" * 1024)
     for stray in ("⚠️", "🔔", "✖️", "\u2795", "↩", "🇮🇩", "📊", "⚡"):

@@ -321,7 +321,7 @@ async def test_the_big_screen_shows_counts_only_and_stops_when_revoked(
     assert outside.asked == []  # the TV page asks nothing of anyone else
 
     await commander.send("/dasbor cabut", chat=group)
-    await bot.fake.wait_for_message(GROUP_ID, "dimatikan")
+    await bot.fake.wait_for_message(GROUP_ID, "dicabut")
     await page.reload()
     await expect(page.locator("h1")).to_contain_text("sudah tidak berlaku")
     assert "BRIMOB" not in await page.locator("body").inner_text()

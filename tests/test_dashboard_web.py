@@ -282,7 +282,7 @@ async def test_the_big_screen_shows_counts_only_until_revoked(
     assert (await get(http, bot, "/api/person/1", screen))[0] == 403
 
     await bot.fake.user(COMMANDER_ID).send("/dasbor cabut", chat=group)
-    await bot.fake.wait_for_message(GROUP_ID, "tautan layar dimatikan")
+    await bot.fake.wait_for_message(GROUP_ID, "tautan layar dicabut")
     status, page = await get(http, bot, path, {})
     assert status == 403
     assert "sudah tidak berlaku" in page
@@ -323,14 +323,14 @@ async def test_status_and_menu_open_the_mini_app(bot: BotHarness) -> None:
     commander = bot.fake.user(COMMANDER_ID)
     await commander.send("/status")
     answer = await bot.fake.wait_for_message(COMMANDER_ID, "STATUS SIAGA")
-    button = answer.button("🖥 Dasbor")
+    button = answer.button("Dasbor")
     assert button is not None
     assert button["web_app"]["url"] == "https://siaga.test/dasbor"
     # In a group Telegram allows no web_app button: a link to the bot's Mini App instead.
     group = posko(bot)
     await commander.send("/status", chat=group)
     in_group = await bot.fake.wait_for_message(GROUP_ID, "STATUS SIAGA")
-    link = in_group.button("🖥 Dasbor")
+    link = in_group.button("Dasbor")
     assert link is not None
     assert link["url"].endswith("?startapp=dasbor")
     # The commander's menu button opens it too.
@@ -346,7 +346,7 @@ async def test_without_a_web_url_the_bot_works_as_before(harness: BotHarness) ->
     commander = harness.fake.user(COMMANDER_ID)
     await commander.send("/status")
     answer = await harness.fake.wait_for_message(COMMANDER_ID, "STATUS SIAGA")
-    assert answer.button("🖥 Dasbor") is None
+    assert answer.button("Dasbor") is None
     assert harness.fake.menu_buttons == {}
     await commander.send("/dasbor")
     await harness.fake.wait_for_message(COMMANDER_ID, "belum diaktifkan")

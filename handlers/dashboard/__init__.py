@@ -3,7 +3,7 @@
 - `web.py`: the aiohttp server (pages, authentication, live updates)
 - `views.py`: what the pages show, rendered as HTML on the server
 - `dasbor.py`: /dasbor (the Mini App button; big-screen links in a posko group)
-- `buttons.py`: the `🖥 Dasbor` button other features add to /status and their rekaps, and
+- `buttons.py`: the `Dasbor` button other features add to /status and their rekaps, and
   the commanders' menu button
 
 Off unless `SIAGA_WEB_URL` is set: then the server starts with the bot and stops with it.

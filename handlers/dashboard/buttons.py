@@ -1,4 +1,4 @@
-"""The `🖥 Dasbor` button other features put on their messages, and commanders' menu button.
+"""The `Dasbor` button other features put on their messages, and commanders' menu button.
 
 One call each: `dashboard_row(services, lang, private=…)` gives a keyboard row (Bot API JSON,
 for the outbox) or None when the dashboard is off; `with_dashboard(markup, …)` appends it to

@@ -1,6 +1,6 @@
 """/dasbor: the Mini App button in a private chat; in a posko group, big-screen links.
 
-- `/dasbor` (private, commanders): a `🖥 Dasbor` button that opens the Mini App.
+- `/dasbor` (private, commanders): a `Dasbor` button that opens the Mini App.
 - `/dasbor layar [12 | 12j | 3 hari]` (a registered group, a commander whose command holds
   the group's scope): a signed link for the posko's TV, counts only, valid 24 h by default.
 - `/dasbor cabut` (same people, same place): every link of that group stops working.

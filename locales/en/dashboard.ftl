@@ -3,30 +3,30 @@
 cmd-dasbor = Posko dashboard: a live picture in Telegram and on the big screen
 cmd-dasbor-example = /dasbor layar 12
 
-dsb-button = 🖥 Dashboard
+dsb-button = Dashboard
 dsb-menu-button = Dashboard
 dsb-open = Posko dashboard: readiness, running roll calls and call-outs, updated live.
 dsb-off = The dashboard is not switched on on this server. Ask the Polda's IT officer to set <code>SIAGA_WEB_URL</code>.
 dsb-group-usage = In a posko group:
     <code>/dasbor layar</code> — a link for the big screen (counts only, valid 24 hours)
     <code>/dasbor layar 12</code> — valid 12 hours (7 days at most)
-    <code>/dasbor cabut</code> — switch off every screen link of this group
+    <code>/dasbor cabut</code> — revoke every screen link of this group
     Your own dashboard: open the private chat with the bot and type /dasbor.
 dsb-screen-in-group = Big-screen links are made in a posko group: type <code>/dasbor layar</code> there.
 dsb-validity-invalid = "{ $value }" is not a validity I know. Example: <code>/dasbor layar 12</code> (hours) or <code>/dasbor layar 3 hari</code>; 7 days at most.
-dsb-screen-link = 🖥 Big-screen link for the posko (counts only, no names):
+dsb-screen-link = Big-screen link for the posko (counts only, no names):
     { $url }
-    Valid until { $until }. Switch it off with <code>/dasbor cabut</code>.
-dsb-screen-open = 🖥 Open the screen
+    Valid until { $until }. Revoke it with <code>/dasbor cabut</code>.
+dsb-screen-open = Open the screen
 dsb-revoked = { $count ->
     [0] No screen link of this group is still valid.
-   *[other] ✅ { $count } screen links switched off. Screens showing them stop updating.
+   *[other] ✅ { $count } screen links revoked. Screens showing them stop updating.
 }
 
 dsb-page-title = Siaga dashboard
 dsb-screen-title = Siaga posko screen
 dsb-loading = Loading the dashboard…
-dsb-reopen = The dashboard session has ended. Close it and open it again from the 🖥 Dashboard button in the chat.
+dsb-reopen = The dashboard session has ended. Close it and open it again from the Dashboard button in the chat.
 dsb-refused = The dashboard is for registered commanders only.
 dsb-offline = Connection lost, trying again…
 dsb-screen-ended = This screen link is no longer valid.

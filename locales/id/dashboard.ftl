@@ -3,30 +3,29 @@
 cmd-dasbor = Dasbor posko: gambaran langsung di Telegram dan di layar besar
 cmd-dasbor-example = /dasbor layar 12
 
-dsb-button = 🖥 Dasbor
+dsb-button = Dasbor
 dsb-menu-button = Dasbor
 dsb-open = Dasbor posko: kesiapan, apel dan pengerahan yang berjalan, diperbarui langsung.
 dsb-off = Dasbor belum diaktifkan di server ini. Minta petugas TI Polda mengisi <code>SIAGA_WEB_URL</code>.
 dsb-group-usage = Di grup posko:
     <code>/dasbor layar</code> — tautan untuk layar besar (hanya angka, berlaku 24 jam)
     <code>/dasbor layar 12</code> — berlaku 12 jam (paling lama 7 hari)
-    <code>/dasbor cabut</code> — matikan semua tautan layar grup ini
-    Dasbor pribadi: buka chat dengan bot, ketik /dasbor.
+    <code>/dasbor cabut</code> — cabut semua tautan layar grup ini
 dsb-screen-in-group = Tautan layar besar dibuat di grup posko: ketik <code>/dasbor layar</code> di grup itu.
 dsb-validity-invalid = "{ $value }" bukan masa berlaku yang dikenal. Contoh: <code>/dasbor layar 12</code> (jam) atau <code>/dasbor layar 3 hari</code>; paling lama 7 hari.
-dsb-screen-link = 🖥 Tautan layar besar posko (hanya angka, tanpa nama):
+dsb-screen-link = Tautan layar besar posko (hanya angka, tanpa nama):
     { $url }
-    Berlaku sampai { $until }. Matikan dengan <code>/dasbor cabut</code>.
-dsb-screen-open = 🖥 Buka layar
+    Berlaku sampai { $until }. Cabut dengan <code>/dasbor cabut</code>.
+dsb-screen-open = Buka layar
 dsb-revoked = { $count ->
     [0] Tidak ada tautan layar yang masih berlaku di grup ini.
-   *[other] ✅ { $count } tautan layar dimatikan. Layar yang membukanya berhenti diperbarui.
+   *[other] ✅ { $count } tautan layar dicabut. Layar yang membukanya berhenti diperbarui.
 }
 
 dsb-page-title = Dasbor Siaga
 dsb-screen-title = Layar Posko Siaga
 dsb-loading = Memuat dasbor…
-dsb-reopen = Sesi dasbor berakhir. Tutup, lalu buka lagi dari tombol 🖥 Dasbor di chat.
+dsb-reopen = Sesi dasbor berakhir. Tutup, lalu buka lagi dari tombol Dasbor di chat.
 dsb-refused = Dasbor hanya untuk komandan yang terdaftar.
 dsb-offline = Koneksi terputus, mencoba lagi…
 dsb-screen-ended = Tautan layar ini sudah tidak berlaku.
