@@ -107,7 +107,11 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
     assert "HADIR tercatat" in (await answered(harness, cq))["text"]
     # Person 2 first says sick, then changes their mind to excused.
     await users[2].press("Tidak hadir", message=prompts[2])
-    await fake.wait_for_message(1002, "Pilih alasan")
+    asked = await fake.wait_for_message(1002, "Pilih alasan")
+    # The one reason list of roll calls, readiness and call-outs.
+    assert asked.button_texts == [
+        "Sakit", "Izin", "Cuti", "Dik", "Dinas luar", "BKO", "Lainnya…", "Kembali",
+    ]  # fmt: skip
     await users[2].press("Sakit")
     await fake.wait_for_message(1002, "(sakit)")
     await users[2].press("Tidak hadir")

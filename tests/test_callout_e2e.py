@@ -689,9 +689,18 @@ async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> N
 
     # Ingatkan: a reminder now to everyone who has not answered, not twice in a minute.
     await tap(bot, fake.user(sent[0].chat_id), "Berhalangan", await invitation(bot, sent[0]))
-    await tap(
-        bot, fake.user(sent[0].chat_id), "Lainnya", await shown(bot, sent[0].chat_id, "Lainnya")
-    )
+    reasons = await shown(bot, sent[0].chat_id, "Lainnya")
+    # The one reason list of roll calls, readiness and call-outs.
+    assert reasons.button_texts == [
+        "Sakit",
+        "Izin",
+        "Cuti",
+        "Dik",
+        "Dinas luar",
+        "BKO",
+        "Lainnya…",
+    ]
+    await tap(bot, fake.user(sent[0].chat_id), "Lainnya", reasons)
     await fake.user(sent[0].chat_id).send("Menjaga orang tua di rumah sakit")
     await fake.wait_for_message(sent[0].chat_id, "Menjaga orang tua")
     declined = await store.get_invite(bot.db, sent[0].id)

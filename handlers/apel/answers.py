@@ -21,7 +21,7 @@ from bot.domain.apel import (
 )
 from bot.domain.drafts import APEL_DRAFT_LIFETIME, expired
 from bot.domain.geo import ArrivalStatus, format_distance, judge_arrival
-from bot.domain.readiness import REASONS
+from bot.domain.reasons import REASONS
 from bot.domain.reminders import remind_allowed
 from bot.i18n import format_number
 from bot.services import SiagaContext

@@ -16,7 +16,7 @@ from bot.domain.apel import (
     build_tally,
 )
 from bot.domain.geo import format_distance
-from bot.domain.readiness import REASONS
+from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.i18n import format_number, format_time
 from bot.services import Actor, Services
 from handlers.apel.keys import NS
@@ -94,9 +94,7 @@ def reason_rows(services: Services, rc: RollCall, lang: str, src: str) -> list[l
         )
 
     return [
-        [button("sakit"), button("izin")],
-        [button("cuti"), button("dinas_luar")],
-        [button("lainnya")],
+        *([button(reason) for reason in row] for row in BUTTON_ROWS),
         [
             (
                 renderer(services, lang).text("rollcall-back"),

@@ -13,7 +13,7 @@ from bot.domain.apel import (
     Answer,
     RollCallKind,
 )
-from bot.domain.readiness import REASONS
+from bot.domain.reasons import REASONS
 from bot.services import Services, SiagaApp
 from bot.transport.taps import Tap
 from handlers import gate

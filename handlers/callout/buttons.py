@@ -19,7 +19,7 @@ from bot.domain.callout import (
     order_from_json,
 )
 from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, DraftVerdict, judge_draft
-from bot.domain.readiness import REASONS
+from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.domain.reminders import remind_allowed
 from bot.services import Services, SiagaContext
 from handlers.callout.commands import on_more, on_pick_category, on_pick_count
@@ -240,11 +240,19 @@ _REFUSALS = {
 
 
 def _reason_keyboard(context: SiagaContext, invite_id: int) -> Any:
-    buttons = [
-        (context.label("mobilize-reason-" + reason), button_data("why", invite_id, reason))
-        for reason in REASONS
-    ]
-    return inline_keyboard([buttons[0:2], buttons[2:4], buttons[4:]])
+    return inline_keyboard(
+        [
+            [
+                (_reason_button(context, reason), button_data("why", invite_id, reason))
+                for reason in row
+            ]
+            for row in BUTTON_ROWS
+        ]
+    )
+
+
+def _reason_button(context: SiagaContext, reason: str) -> str:
+    return context.label("reason-button-" + reason.replace("_", "-"))
 
 
 async def _on_reason(
@@ -276,7 +284,7 @@ async def _on_reason(
         context.t(
             "mobilize-reason-recorded",
             id=str(invite.callout_id),
-            reason=context.label("mobilize-reason-" + reason),
+            reason=_reason_button(context, reason),
         ),
     )
 

@@ -1,4 +1,4 @@
-"""The one reason list (`bot.domain.readiness.REASONS`) as people read it."""
+"""The one reason list (`bot.domain.reasons.REASONS`) as people read it."""
 
 from __future__ import annotations
 

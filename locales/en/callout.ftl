@@ -116,13 +116,6 @@ mobilize-late = Thank you for being ready. The quota of CALL-OUT #{ $id } is alr
 mobilize-late-short = The quota is already met. Thank you.
 mobilize-declined-ask = ❌ Recorded: you are unable to join CALL-OUT #{ $id }. What is the reason?
 mobilize-declined-short = Recorded: unable.
-mobilize-reason-sakit = Sick
-mobilize-reason-izin = Excused
-mobilize-reason-cuti = On leave
-mobilize-reason-dik = Training
-mobilize-reason-dinas_luar = Duty elsewhere
-mobilize-reason-bko = BKO
-mobilize-reason-lainnya = Other…
 mobilize-reason-recorded = ❌ Unable to join CALL-OUT #{ $id } — { $reason }. Thank you.
     Your status is now NOT READY; send /siap when you are ready again.
 mobilize-reason-ask-text = Type a short reason (at most 200 characters):

@@ -116,13 +116,6 @@ mobilize-late = Terima kasih atas kesiapan Anda. Kuota PENGERAHAN #{ $id } sudah
 mobilize-late-short = Kuota sudah terpenuhi. Terima kasih.
 mobilize-declined-ask = ❌ Tercatat: Anda berhalangan ikut PENGERAHAN #{ $id }. Apa alasannya?
 mobilize-declined-short = Tercatat: berhalangan.
-mobilize-reason-sakit = Sakit
-mobilize-reason-izin = Izin
-mobilize-reason-cuti = Cuti
-mobilize-reason-dik = Dik
-mobilize-reason-dinas_luar = Dinas luar
-mobilize-reason-bko = BKO
-mobilize-reason-lainnya = Lainnya…
 mobilize-reason-recorded = ❌ Berhalangan ikut PENGERAHAN #{ $id } — { $reason }. Terima kasih.
     Status Anda sekarang TIDAK SIAP; kirim /siap bila sudah siap kembali.
 mobilize-reason-ask-text = Tulis alasan singkat Anda (paling banyak 200 karakter):
