@@ -348,13 +348,14 @@ def test_every_message_the_call_out_code_names_exists_in_both_languages() -> Non
     import re
     from pathlib import Path
 
+    from bot.domain.reasons import REASONS
     from bot.i18n import Catalog
 
     root = Path(__file__).resolve().parent.parent
     package = root / "handlers" / "callout"
     source = "".join(path.read_text("utf-8") for path in sorted(package.rglob("*.py")))
     used = set(re.findall(r'"((?:mobilize|cmd)-[a-z0-9_-]+[a-z0-9_])"', source))
-    dynamic = {f"mobilize-reason-{r}" for r in ("sakit", "izin", "cuti", "dinas_luar", "lainnya")}
+    dynamic = {f"reason-button-{r.replace('_', '-')}" for r in REASONS}
     keys = {
         "usage",
         "unknown-category",
@@ -369,6 +370,9 @@ def test_every_message_the_call_out_code_names_exists_in_both_languages() -> Non
         "ref-too-long",
         "timeout-invalid",
         "out-of-scope",
+        "field-unknown",
+        "field-empty",
+        "field-too-long",
     }
     dynamic |= {f"mobilize-error-{k}" for k in keys}
     catalog = Catalog.load()
