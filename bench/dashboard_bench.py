@@ -176,10 +176,11 @@ async def main(size: int, viewers: int, rounds: int) -> None:
             before = sum(events)
             await press_everyone(run, rollcall_id, run.people[TAPS:])
             await asyncio.sleep(3)
-            print(
-                f"snapshot events the {viewers} viewers received during the burst and 3 s"
-                f" after: {sum(events) - before} ({(sum(events) - before) / viewers:.1f} each)"
-            )
+            if viewers:
+                print(
+                    f"snapshot events the {viewers} viewers received during the burst and 3 s"
+                    f" after: {sum(events) - before} ({(sum(events) - before) / viewers:.1f} each)"
+                )
         print(f"machine at the end: {machine()}")
 
 
