@@ -16,11 +16,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.delivery.drainer import Delivery
+from bot.delivery.drainer import FOLLOW_UP_KIND, Delivery
 from bot.delivery.notices import render_progress
 from bot.i18n import Catalog
 from bot.rehearsal.fake_telegram import NOT_MODIFIED, FakeTelegram
-from storage import outbox
+from storage import deadlines, outbox
 from storage.db import Database
 from storage.outbox import OutgoingMessage, Priority
 from tests.delivery_support import (
@@ -505,3 +505,32 @@ async def test_retries_fall_due_in_real_time_even_with_a_frozen_clock_ahead(
     )
     assert row is not None
     assert row[1].startswith("2035-01-01T07:00")  # recorded in the injected clock's time
+
+
+async def test_an_unreachable_follow_up_left_by_a_crash_runs_at_the_next_start(
+    tmp_path: Path, fake: FakeTelegram, db: Database, clock: FakeClock
+) -> None:
+    """The 403 was committed with its follow-up row, then the process died before the
+    callbacks ran (a call-out would never replace the person): the next start runs them."""
+    async with db.transaction() as tx:
+        payload = {"person_id": 5, "chat_id": 501, "dedup_key": "co:inv:9"}
+        await deadlines.schedule(tx, FOLLOW_UP_KIND, 77, clock.now(), payload)
+    events: list[tuple[int | None, int, str]] = []
+
+    async def replace(person_id: int | None, chat_id: int, dedup_key: str) -> None:
+        events.append((person_id, chat_id, dedup_key))
+
+    delivery = Delivery(settings_for(tmp_path, fake), db, CATALOG, clock)
+    delivery.on_unreachable(replace)
+    await delivery.start()
+    try:
+        await eventually(
+            lambda: _no_follow_up_left(db), what="the follow-up done after the restart"
+        )
+    finally:
+        await delivery.stop()
+    assert events == [(5, 501, "co:inv:9")]
+
+
+async def _no_follow_up_left(db: Database) -> bool:
+    return await deadlines.pending(db, FOLLOW_UP_KIND) == []

@@ -26,7 +26,9 @@ How it works, and why:
   except `migrate_to_chat_id` (retried at the new chat) and `message is not modified` (an
   edit that is already there: success). 403 and `chat not found`: the person is marked
   unreachable, the batch owner is told (name, unit, phone, one notice listing several people),
-  and `on_unreachable` callbacks run after the commit.
+  and the `on_unreachable` callbacks follow. That follow-up is a row (a `delivery.unreachable`
+  deadline) written in the transaction that decided it and closed once the callbacks ran: a
+  crash in between leaves the row, and the next start runs them.
 - **Edits** of one live message coalesce in the table (`enqueue_edit`); a newer revision
   arriving while an older one is in flight is sent once more afterwards; consecutive edits of
   one message are at least `edit_interval_s` apart.
@@ -66,8 +68,9 @@ from bot.delivery.notices import (
     render_unreachable_notice,
 )
 from bot.i18n import Catalog
-from storage import outbox, users
+from storage import deadlines, outbox, users
 from storage.db import Database, Transaction
+from storage.deadlines import Deadline
 from storage.outbox import OutboxRow, OutgoingMessage, Priority, RowState
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,9 @@ RATE_WINDOW_S = 10.0
 # With nothing to do, look at the table this often anyway: a caller that forgot `wake()`
 # is late by this much, never forgotten.
 IDLE_POLL_S = 1.0
+# What follows an unreachable recipient, as a row in the deciding transaction (no scheduler
+# handler: delivery itself runs and closes these).
+FOLLOW_UP_KIND = "delivery.unreachable"
 
 
 @dataclass
@@ -181,8 +187,9 @@ class Delivery:
 
     def on_unreachable(self, callback: UnreachableCallback) -> None:
         """`await callback(person_id, chat_id, dedup_key)` after a 403/`chat not found` is
-        committed (e.g. a call-out replaces the person). Runs once per failed row, after the
-        commit; a crash in between skips it, so keep a deadline as the backstop."""
+        committed (e.g. a call-out replaces the person). At least once per failed row, after
+        the commit, and again after a crash that came before they all ran: callbacks must be
+        idempotent (they re-read their rows)."""
         self._unreachable_callbacks.append(callback)
 
     async def start(self) -> None:
@@ -197,6 +204,9 @@ class Delivery:
         await self.client.start()
         self._committer = asyncio.create_task(self._commit_loop(), name="siaga-delivery-commit")
         self._dispatcher = asyncio.create_task(self._dispatch_loop(), name="siaga-delivery")
+        # Follow-ups decided before a crash and not finished: they run now.
+        for follow_up in await deadlines.pending(self.db, FOLLOW_UP_KIND):
+            self._spawn(self._follow_up(follow_up))
 
     async def stop(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Stop taking rows, let requests in flight finish (up to `timeout`), record them."""
@@ -498,9 +508,8 @@ class Delivery:
                 self._dirty = True
             assert self._event is not None
             self._event.set()
-            for event in events:
-                for callback in self._unreachable_callbacks:
-                    self._spawn(_guarded(callback(*event), "on_unreachable callback"))
+            for follow_up in events:
+                self._spawn(self._follow_up(follow_up))
             if self._stopping and not self._outcomes and all(t.done() for t in self._tasks):
                 return
 
@@ -508,13 +517,25 @@ class Delivery:
         at = time.monotonic() + seconds
         self._recheck_at = at if self._recheck_at is None else min(self._recheck_at, at)
 
-    async def _record(
-        self, batch: list[Outcome]
-    ) -> tuple[list[tuple[int | None, int, str]], bool]:
+    async def _follow_up(self, follow_up: Deadline) -> None:
+        """The `on_unreachable` callbacks for one failed row, then its follow-up row closed."""
+        payload = follow_up.payload
+        person_id = payload.get("person_id")
+        event = (
+            int(person_id) if person_id is not None else None,
+            int(payload["chat_id"]),
+            str(payload["dedup_key"]),
+        )
+        for callback in self._unreachable_callbacks:
+            await _guarded(callback(*event), "on_unreachable callback")
+        async with self.db.transaction() as tx:
+            await deadlines.mark_done(tx, follow_up.id, self.clock.now())
+
+    async def _record(self, batch: list[Outcome]) -> tuple[list[Deadline], bool]:
         now = self.clock.now()
         reread = False
         wall = self._wall_now()
-        events: list[tuple[int | None, int, str]] = []
+        events: list[Deadline] = []
         sent: list[tuple[int, int | None]] = []
         reached: list[int] = []
         stats = self.stats
@@ -553,7 +574,13 @@ class Delivery:
                 elif verdict is Verdict.UNREACHABLE:
                     await self._unreachable(tx, row, answer, now)
                     reread = True  # the owner's notice is a new (or changed) row
-                    events.append((row.person_id, row.chat_id, row.dedup_key))
+                    payload = {
+                        "person_id": row.person_id,
+                        "chat_id": row.chat_id,
+                        "dedup_key": row.dedup_key,
+                    }
+                    follow_up = await deadlines.schedule(tx, FOLLOW_UP_KIND, row.id, now, payload)
+                    events.append(Deadline(follow_up, FOLLOW_UP_KIND, str(row.id), now, payload))
                     stats.failed += 1
                     stats.unreachable += 1
                     stats.completions.append(outcome.finished)
