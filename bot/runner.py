@@ -15,9 +15,11 @@ from telegram import Update
 
 from bot.app import build_application, services_of
 from bot.config import Settings
-from bot.services import SiagaApp
+from bot.services import PartKey, SiagaApp
 from bot.transport.inbox import InboxUpdater
 from bot.transport.webhook import WebhookReceiver
+
+WEBHOOK = PartKey[WebhookReceiver]("webhook")
 
 
 async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
@@ -35,7 +37,7 @@ async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
             port=settings.webhook_port,
             secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
         )
-        services_of(app).extras["webhook"] = receiver
+        services_of(app).extras[WEBHOOK] = receiver
         await receiver.start(settings.webhook_url)
     elif app.updater is not None:
         await app.updater.start_polling(
@@ -44,8 +46,8 @@ async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
 
 
 async def stop_app(app: SiagaApp) -> None:
-    receiver = services_of(app).extras.pop("webhook", None)
-    if isinstance(receiver, WebhookReceiver):
+    receiver = services_of(app).extras.pop(WEBHOOK)
+    if receiver is not None:
         await receiver.stop()
     if app.updater is not None and app.updater.running:
         await app.updater.stop()

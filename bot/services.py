@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -20,6 +20,41 @@ if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PartKey(Generic[T]):
+    """Names one part a feature keeps for the application's lifetime; the part's type travels
+    with its name, so `services.extras[key]` is typed where it is read."""
+
+    name: str
+
+
+class Parts:
+    """The parts features build for one application (a flood gate, a card refresher, the
+    webhook receiver, routing tables), typed by their `PartKey`. Per application, never
+    process-global: two applications in one process (tests, the simulator) share nothing."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, object] = {}
+
+    def get(self, key: PartKey[T]) -> T | None:
+        return cast("T | None", self._parts.get(key.name))
+
+    def __getitem__(self, key: PartKey[T]) -> T:
+        return cast("T", self._parts[key.name])
+
+    def __setitem__(self, key: PartKey[T], part: T) -> None:
+        self._parts[key.name] = part
+
+    def pop(self, key: PartKey[T]) -> T | None:
+        return cast("T | None", self._parts.pop(key.name, None))
+
+    def setdefault(self, key: PartKey[T], part: T) -> T:
+        return cast("T", self._parts.setdefault(key.name, part))
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -30,7 +65,7 @@ class Services:
     _scheduler: Scheduler | None = None
     # Features route the buttons they answer a batch at a time here (bot/transport/taps.py).
     taps: TapLane = field(default_factory=TapLane)
-    extras: dict[str, Any] = field(default_factory=dict)
+    extras: Parts = field(default_factory=Parts)
 
     @property
     def db(self) -> Database:

@@ -311,4 +311,4 @@ async def on_range_text(update: Update, context: SiagaContext, _argument: str, t
 def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler("ekspor", ekspor_command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ex:v1:"))
-    expects(RANGE_INPUT, on_range_text)
+    expects(app, RANGE_INPUT, on_range_text)

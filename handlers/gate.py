@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.callback_data import decode
-from bot.services import Actor, Services, SiagaApp, SiagaContext
+from bot.services import Actor, PartKey, Services, SiagaApp, SiagaContext
 from bot.throttle import FloodGate, Verdict
 from handlers.common import reply
 from storage import personnel, users
@@ -22,7 +22,7 @@ OPEN_CALLBACK_NAMESPACES = frozenset({"lang"})
 OPEN_INPUTS = frozenset({"nrp"})
 
 GATE_GROUP = -1
-FLOOD_KEY = "gate.flood"
+FLOOD_KEY = PartKey[FloodGate]("gate.flood")
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ async def gate(update: Update, context: SiagaContext) -> None:
 def flood_gate(services: Services) -> FloodGate:
     """The per-user token bucket, built on first use; tests may put their own in extras."""
     found = services.extras.get(FLOOD_KEY)
-    if not isinstance(found, FloodGate):
+    if found is None:
         settings = services.settings
         found = services.extras[FLOOD_KEY] = FloodGate(
             settings.flood_updates, settings.flood_window_s

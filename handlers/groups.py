@@ -49,7 +49,7 @@ from bot.domain.status import (
     slot_key,
     slot_start,
 )
-from bot.services import Services, SiagaApp, SiagaContext
+from bot.services import PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.status import (
     actor_scope,
@@ -243,9 +243,11 @@ class Pinner:
         )
 
 
+PINNER = PartKey[Pinner]("posko.pinner")
+
+
 def _pinner(services: Services) -> Pinner | None:
-    pinner = services.extras.get("posko.pinner")
-    return pinner if isinstance(pinner, Pinner) else None
+    return services.extras.get(PINNER)
 
 
 async def _pin_sent_messages(app: SiagaApp) -> None:
@@ -885,7 +887,7 @@ def register(app: SiagaApp) -> None:
         await watch_windows(services, tx)
 
     pinner = Pinner(app)
-    services.extras["posko.pinner"] = pinner
+    services.extras[PINNER] = pinner
     services.scheduler.on(BROADCAST_KIND, broadcast)
     services.scheduler.on(WINDOW_KIND, window_start)
     services.scheduler.at_start(at_start)

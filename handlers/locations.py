@@ -13,16 +13,18 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.domain.geo import valid_coordinates
-from bot.services import SiagaApp, SiagaContext
+from bot.services import PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import is_private, reply
 
 LocationClaim = Callable[[Update, SiagaContext], Awaitable[bool]]
-_CLAIMS: dict[str, LocationClaim] = {}
+# This application's claims, in registration order (never process-global).
+CLAIMS = PartKey[dict[str, LocationClaim]]("locations.claims")
 
 
-def claims(name: str, claim: LocationClaim) -> None:
+def claims(app: SiagaApp, name: str, claim: LocationClaim) -> None:
     """`claim(update, context)` handles a location it recognises and returns True."""
-    _CLAIMS[name] = claim
+    services: Services = app.bot_data["services"]
+    services.extras.setdefault(CLAIMS, {})[name] = claim
 
 
 async def on_location(update: Update, context: SiagaContext) -> None:
@@ -33,7 +35,7 @@ async def on_location(update: Update, context: SiagaContext) -> None:
     if not valid_coordinates(location.latitude, location.longitude):
         await reply(update, context, "location-invalid")
         return
-    for claim in _CLAIMS.values():
+    for claim in context.services.extras.setdefault(CLAIMS, {}).values():
         if await claim(update, context):
             return
     if is_private(update):

@@ -533,4 +533,4 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler("tidaksiap", tidaksiap_command))
     app.add_handler(CommandHandler("kesiapan", kesiapan_command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rd:v1:"))
-    expects(REASON_INPUT, on_reason_text)
+    expects(app, REASON_INPUT, on_reason_text)

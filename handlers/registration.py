@@ -315,4 +315,4 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler(["start", "daftar"], start))
     app.add_handler(MessageHandler(filters.CONTACT & filters.ChatType.PRIVATE, on_contact))
     app.add_handler(CallbackQueryHandler(on_decision, pattern=r"^reg:v1:(ok|no):"))
-    expects(NRP_INPUT, on_nrp)
+    expects(app, NRP_INPUT, on_nrp)

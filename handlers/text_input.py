@@ -11,17 +11,19 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.services import SiagaApp, SiagaContext
+from bot.services import PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import reply
 from storage import users
 
 InputHandler = Callable[[Update, SiagaContext, str, str], Awaitable[None]]
-_ROUTES: dict[str, InputHandler] = {}
+# This application's routes (never process-global: each application registers its own).
+ROUTES = PartKey[dict[str, InputHandler]]("text_input.routes")
 
 
-def expects(kind: str, handler: InputHandler) -> None:
+def expects(app: SiagaApp, kind: str, handler: InputHandler) -> None:
     """`handler(update, context, argument, text)` answers pending inputs `kind[:argument]`."""
-    _ROUTES[kind] = handler
+    services: Services = app.bot_data["services"]
+    services.extras.setdefault(ROUTES, {})[kind] = handler
 
 
 async def on_text(update: Update, context: SiagaContext) -> None:
@@ -32,7 +34,7 @@ async def on_text(update: Update, context: SiagaContext) -> None:
     pending = account.pending_input if account else None
     if pending:
         kind, _, argument = pending.partition(":")
-        handler = _ROUTES.get(kind)
+        handler = context.services.extras.setdefault(ROUTES, {}).get(kind)
         if handler is not None:
             await handler(update, context, argument, message.text.strip())
             return

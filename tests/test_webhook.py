@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from bot.runner import WEBHOOK
 from bot.transport.webhook import SECRET_HEADER, WebhookReceiver
 from storage import inbox
 from tests.harness import BotHarness
@@ -32,7 +33,7 @@ async def webhook_bot(harness: BotHarness) -> tuple[BotHarness, str]:
     await harness.start(
         webhook_url="http://127.0.0.1:0/telegram", webhook_port=0, webhook_secret=SECRET
     )
-    receiver = harness.services.extras["webhook"]
+    receiver = harness.services.extras[WEBHOOK]
     assert isinstance(receiver, WebhookReceiver)
     return harness, f"http://127.0.0.1:{receiver.port}/telegram"
 

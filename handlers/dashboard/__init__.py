@@ -11,7 +11,7 @@ Off unless `SIAGA_WEB_URL` is set: then the server starts with the bot and stops
 
 from __future__ import annotations
 
-from bot.services import Services, SiagaApp
+from bot.services import PartKey, Services, SiagaApp
 from handlers.common import command
 from handlers.dashboard.buttons import (
     USERNAME_KEY,
@@ -21,7 +21,7 @@ from handlers.dashboard.buttons import (
 )
 from handlers.dashboard.web import DashboardServer
 
-SERVER_KEY = "dashboard.server"
+SERVER_KEY = PartKey[DashboardServer]("dashboard.server")
 
 __all__ = [
     "register",
@@ -35,8 +35,7 @@ __all__ = [
 
 
 def server_of(services: Services) -> DashboardServer | None:
-    found = services.extras.get(SERVER_KEY)
-    return found if isinstance(found, DashboardServer) else None
+    return services.extras.get(SERVER_KEY)
 
 
 async def start_web(app: SiagaApp, services: Services) -> None:
@@ -50,8 +49,8 @@ async def start_web(app: SiagaApp, services: Services) -> None:
 
 
 async def stop_web(services: Services) -> None:
-    server = services.extras.pop(SERVER_KEY, None)
-    if isinstance(server, DashboardServer):
+    server = services.extras.pop(SERVER_KEY)
+    if server is not None:
         await server.stop()
 
 

@@ -22,11 +22,11 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot.services import Services
+from bot.services import PartKey, Services
 
 log = logging.getLogger(__name__)
 
-USERNAME_KEY = "dashboard.bot_username"
+USERNAME_KEY = PartKey[str]("dashboard.bot_username")
 
 
 def dashboard_row(services: Services, lang: str, *, private: bool) -> list[dict[str, Any]] | None:

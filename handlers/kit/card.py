@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.services import Services
+from bot.services import PartKey, Services
 from storage.db import Transaction
 
 # Redraws one card inside a transaction (enqueues the edit); does nothing for a closed one.
@@ -51,8 +51,8 @@ class LiveCard:
 
 def live_card(services: Services, name: str, redraw: Redraw, debounce_s: float) -> LiveCard:
     """The application's one `LiveCard` for feature `name` (made on first use)."""
-    key = f"{name}.cards"
+    key = PartKey[LiveCard](f"{name}.cards")
     found = services.extras.get(key)
-    if not isinstance(found, LiveCard):
+    if found is None:
         found = services.extras[key] = LiveCard(name, redraw, debounce_s)
     return found
