@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain.apel import Answer, LocationState, RollCallKind, Scope, ScopeKind, TallyRow
+from bot.domain.apel import (
+    Answer,
+    LocationState,
+    MessageKey,
+    MessageKind,
+    RollCallKind,
+    Scope,
+    ScopeKind,
+    TallyRow,
+)
 from storage.db import Database, Transaction
 from storage.timestamps import from_db, to_db
 
@@ -59,14 +68,14 @@ class RollCall:
 
     @property
     def card_key(self) -> str:
-        return f"ap:{self.id}:card"
+        return str(MessageKey(self.id, MessageKind.CARD))
 
     def prompt_key(self, person_id: int) -> str:
         return prompt_key(self.id, person_id)
 
 
 def prompt_key(rollcall_id: int, person_id: int) -> str:
-    return f"ap:{rollcall_id}:p:{person_id}"
+    return str(MessageKey(rollcall_id, MessageKind.PROMPT, person_id))
 
 
 @dataclass(frozen=True)
@@ -648,8 +657,8 @@ async def pending_person_messages(db: DB, rollcall_id: int) -> list[str]:
     """Prompts, reminders and location requests still queued: withdrawn at close, since a
     question about a closed roll call is noise."""
     keys: list[str] = []
-    for part in ("p", "rem", "loc"):
-        low = f"ap:{rollcall_id}:{part}:"
+    for kind in (MessageKind.PROMPT, MessageKind.REMINDER, MessageKind.LOCATION):
+        low = MessageKey.prefix(rollcall_id, kind)
         # ';' follows ':' in ASCII: a key range the unique index on dedup_key answers.
         high = low[:-1] + ";"
         rows = await db.fetchall(

@@ -12,6 +12,8 @@ import pytest
 from bot.domain.apel import (
     MAX_MINUTES,
     ApelRequest,
+    MessageKey,
+    MessageKind,
     ParseError,
     ReportPerson,
     Scope,
@@ -253,3 +255,19 @@ def test_not_ready_arguments(args: list[str], expected: NotReadyRequest) -> None
 
 def test_unknown_not_ready_reason() -> None:
     assert parse_not_ready(["malas", "saja"]) == ReasonError("malas saja")
+
+
+def test_message_keys_are_built_and_read_back_by_one_pair() -> None:
+    keys = {
+        "ap:12:card": MessageKey(12, MessageKind.CARD),
+        "ap:12:p:7": MessageKey(12, MessageKind.PROMPT, 7),
+        "ap:12:rem:7:t5": MessageKey(12, MessageKind.REMINDER, 7, "t5"),
+        "ap:12:loc:7:3": MessageKey(12, MessageKind.LOCATION, 7, "3"),
+        "ap:12:report:csv": MessageKey(12, MessageKind.REPORT, tag="csv"),
+    }
+    for text, key in keys.items():
+        assert str(key) == text
+        assert MessageKey.parse(text) == key
+    for foreign in ("co:inv:5", "ap:x:card", "ap:12:zz:1", "ap:12:p:x", "ap:12:card:1", "ap"):
+        assert MessageKey.parse(foreign) is None
+    assert MessageKey.prefix(12, MessageKind.REMINDER) == "ap:12:rem:"

@@ -40,6 +40,66 @@ class RollCallKind(StrEnum):
     CEK = "cek"
 
 
+class MessageKind(StrEnum):
+    """What a roll call's outbox message is; the middle word of its key."""
+
+    CARD = "card"
+    PROMPT = "p"
+    REMINDER = "rem"
+    LOCATION = "loc"
+    REPORT = "report"
+
+
+@dataclass(frozen=True)
+class MessageKey:
+    """The outbox key of one roll-call message, built and read back in one place:
+    `ap:<id>:card`, `ap:<id>:p:<person>`, `ap:<id>:rem:<person>:<tag>` (t5, m2),
+    `ap:<id>:loc:<person>:<revision>`, `ap:<id>:report:<part>`."""
+
+    rollcall_id: int
+    kind: MessageKind
+    person_id: int | None = None
+    tag: str | None = None
+
+    def __str__(self) -> str:
+        parts = [KEY_PREFIX, str(self.rollcall_id), self.kind.value]
+        if self.kind is MessageKind.REPORT:
+            parts.append(self.tag or "")
+        elif self.kind is not MessageKind.CARD:
+            parts.append(str(self.person_id))
+            if self.tag is not None:
+                parts.append(self.tag)
+        return ":".join(parts)
+
+    @classmethod
+    def parse(cls, key: str) -> MessageKey | None:
+        """The key's parts; None for another feature's key or a malformed one."""
+        parts = key.split(":")
+        if len(parts) < 3 or parts[0] != KEY_PREFIX or not parts[1].isdigit():
+            return None
+        try:
+            kind = MessageKind(parts[2])
+        except ValueError:
+            return None
+        rollcall_id = int(parts[1])
+        if kind is MessageKind.CARD:
+            return cls(rollcall_id, kind) if len(parts) == 3 else None
+        if kind is MessageKind.REPORT:
+            return cls(rollcall_id, kind, tag=parts[3]) if len(parts) == 4 else None
+        if len(parts) < 4 or not parts[3].isdigit():
+            return None
+        tag = parts[4] if len(parts) > 4 else None
+        return cls(rollcall_id, kind, int(parts[3]), tag)
+
+    @classmethod
+    def prefix(cls, rollcall_id: int, kind: MessageKind) -> str:
+        """`ap:<id>:<kind>:`: every key of this kind for one roll call starts with it."""
+        return f"{KEY_PREFIX}:{rollcall_id}:{kind.value}:"
+
+
+KEY_PREFIX = "ap"
+
+
 class ScopeKind(StrEnum):
     ALL = "all"
     CATEGORY = "category"

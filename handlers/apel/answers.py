@@ -16,6 +16,8 @@ from bot.domain.apel import (
     REASON_TEXT_MAX,
     Answer,
     LocationState,
+    MessageKey,
+    MessageKind,
     RollCallKind,
     extension_allowed,
 )
@@ -58,7 +60,7 @@ from storage.apel import RollCall, Target
 async def _message_key(context: SiagaContext, rc: RollCall, person_id: int, src: str) -> str:
     """The outbox key of the message the person tapped: their prompt or one reminder."""
     if src != "p":
-        key = f"ap:{rc.id}:rem:{person_id}:{src}"
+        key = str(MessageKey(rc.id, MessageKind.REMINDER, person_id, src))
         if await outbox.sent_message_id(context.services.db, key) is not None:
             return key
     return rc.prompt_key(person_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.domain.apel import RollCallKind
+from bot.domain.apel import MessageKey, MessageKind, RollCallKind
 
 NS = "ap"
 CLOSE_KIND = "apel.close"
@@ -25,5 +25,7 @@ CARD_DEBOUNCE_S = 0.5
 
 def key_source(key: str) -> str:
     """Back from an outbox key to the button source tag it was built from."""
-    parts = key.split(":")
-    return parts[4] if len(parts) > 4 and parts[2] == "rem" else "p"
+    parsed = MessageKey.parse(key)
+    if parsed is not None and parsed.kind is MessageKind.REMINDER and parsed.tag:
+        return parsed.tag
+    return "p"

@@ -8,6 +8,8 @@ from datetime import datetime
 from bot.domain.apel import (
     MAX_REPORT_MESSAGES,
     LocationState,
+    MessageKey,
+    MessageKind,
     ReportPerson,
     build_tally,
     report_csv,
@@ -128,7 +130,7 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
                     chat_id=chat_id,
                     text=text,
                     priority=Priority.BROADCAST,
-                    dedup_key=f"ap:{rc.id}:report:{i}",
+                    dedup_key=str(MessageKey(rc.id, MessageKind.REPORT, tag=str(i))),
                 ),
                 now,
             )
@@ -167,6 +169,6 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
         file_name=f"{rc.kind}-{rc.id}-laporan.csv",
         content=content,
         caption=caption,
-        dedup_key=f"ap:{rc.id}:report:csv",
+        dedup_key=str(MessageKey(rc.id, MessageKind.REPORT, tag="csv")),
         now=now,
     )

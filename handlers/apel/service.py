@@ -10,6 +10,8 @@ from typing import Any
 
 from bot.domain.apel import (
     Answer,
+    MessageKey,
+    MessageKind,
     ParseError,
     RollCallKind,
     Scope,
@@ -22,7 +24,6 @@ from bot.services import Actor, Services
 from handlers.apel.keys import (
     CARD_DEBOUNCE_S,
     CLOSE_KIND,
-    NS,
     PROGRESS_EVERY,
     PROGRESS_KIND,
     REASON_INPUT,
@@ -277,7 +278,7 @@ async def send_reminders(
                 chat_id=chat_id,
                 text=text,
                 priority=Priority.REMINDER,
-                dedup_key=f"ap:{rc.id}:rem:{person_id}:{tag}",
+                dedup_key=str(MessageKey(rc.id, MessageKind.REMINDER, person_id, tag)),
                 reply_markup=markup,
                 person_id=person_id,
                 batch_id=rc.batch_id,
@@ -340,11 +341,11 @@ def register_timers(services: Services) -> None:
             )
 
     async def on_unreachable(person_id: int | None, chat_id: int, dedup_key: str) -> None:
-        parts = dedup_key.split(":")
-        if len(parts) < 4 or parts[0] != NS or not parts[1].isdigit():
+        key = MessageKey.parse(dedup_key)
+        if key is None or key.kind is MessageKind.CARD:
             return
         async with services.db.transaction() as tx:
-            rc = await store.get(tx, int(parts[1]))
+            rc = await store.get(tx, key.rollcall_id)
             if rc is not None and rc.is_open:
                 await refresh_card(services, tx, rc)
 
@@ -512,7 +513,9 @@ async def ask_location(
                 radius=format_distance(rc.point.radius_m, lang),
             ),
             priority=Priority.REMINDER,
-            dedup_key=f"ap:{rc.id}:loc:{target.person_id}:{target.revision}",
+            dedup_key=str(
+                MessageKey(rc.id, MessageKind.LOCATION, target.person_id, str(target.revision))
+            ),
             reply_markup=keyboard,
             person_id=target.person_id,
         ),
