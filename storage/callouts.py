@@ -16,6 +16,8 @@ from typing import Any
 from bot.domain.callout import (
     CalloutStatus,
     Candidate,
+    InviteKey,
+    InviteMessage,
     InviteState,
     LineTally,
     Order,
@@ -557,19 +559,17 @@ class Invite:
         return invite_key(self.id)
 
     def reminder_key(self, number: int) -> str:
-        return f"{invite_key(self.id)}:rem:{number}"
+        return str(InviteKey(InviteMessage.INVITATION, self.id, ("rem", str(number))))
 
 
 def invite_key(invite_id: int) -> str:
-    return f"co:inv:{invite_id}"
+    return str(InviteKey(InviteMessage.INVITATION, invite_id))
 
 
 def invite_id_of_key(dedup_key: str) -> int | None:
     """The invite a message was about (`co:inv:12`, `co:inv:12:rem:1`), else None."""
-    parts = dedup_key.split(":")
-    if len(parts) >= 3 and parts[0] == "co" and parts[1] == "inv" and parts[2].isdigit():
-        return int(parts[2])
-    return None
+    key = InviteKey.parse(dedup_key)
+    return key.invite_id if key is not None and key.kind is InviteMessage.INVITATION else None
 
 
 _INVITE_COLUMNS = (

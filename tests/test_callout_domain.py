@@ -12,6 +12,8 @@ from bot.domain.callout import (
     Answer,
     Availability,
     Candidate,
+    InviteKey,
+    InviteMessage,
     InviteState,
     LineTally,
     Order,
@@ -460,3 +462,17 @@ def test_a_bad_order_field_is_refused_with_what_was_wrong() -> None:
     assert isinstance(plain, Order)
     assert plain.task is None
     assert plain.report_to is None
+
+
+def test_invite_keys_are_built_and_read_back_by_one_pair() -> None:
+    keys = {
+        "co:inv:12": InviteKey(InviteMessage.INVITATION, 12),
+        "co:inv:12:rem:1": InviteKey(InviteMessage.INVITATION, 12, ("rem", "1")),
+        "co:arr:12": InviteKey(InviteMessage.ARRIVAL, 12),
+        "co:noans:12:5001": InviteKey(InviteMessage.NO_ANSWER, 12, ("5001",)),
+    }
+    for text, key in keys.items():
+        assert str(key) == text
+        assert InviteKey.parse(text) == key
+    for foreign in ("ap:12:card", "co:12:card", "co:zz:12", "co:inv:x", "co"):
+        assert InviteKey.parse(foreign) is None

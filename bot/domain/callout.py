@@ -27,6 +27,42 @@ REF_PREFIXES = ("sprin:", "ref:")
 TIMEOUT_PREFIXES = ("batas:", "timeout:")
 
 
+class InviteMessage(StrEnum):
+    """What a message about one invitation is; the second word of its outbox key."""
+
+    INVITATION = "inv"  # the invitation itself (stand-downs edit it); reminders follow it
+    ARRIVAL = "arr"  # the arrival prompt after Siap berangkat
+    STAND_DOWN = "end"
+    PROXY = "proxy"  # told that a commander answered for them
+    DEACTIVATED = "deact"
+    NO_ANSWER = "noans"  # to one of the silent person's commanders
+
+
+@dataclass(frozen=True)
+class InviteKey:
+    """The outbox key of a message about one invitation, built and read back in one place:
+    `co:<kind>:<invite>` then `tail` (`rem:<n>` for a reminder, the commander's chat for a
+    no-answer report)."""
+
+    kind: InviteMessage
+    invite_id: int
+    tail: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return ":".join(["co", self.kind.value, str(self.invite_id), *self.tail])
+
+    @classmethod
+    def parse(cls, key: str) -> InviteKey | None:
+        parts = key.split(":")
+        if len(parts) < 3 or parts[0] != "co" or not parts[2].isdigit():
+            return None
+        try:
+            kind = InviteMessage(parts[1])
+        except ValueError:
+            return None
+        return cls(kind, int(parts[2]), tuple(parts[3:]))
+
+
 class InviteState(StrEnum):
     PENDING = "pending"  # invited, within the first timeout
     ACCEPTED = "accepted"

@@ -12,6 +12,8 @@ from bot.domain import callback_data
 from bot.domain.callout import (
     Answer,
     CalloutStatus,
+    InviteKey,
+    InviteMessage,
     InviteState,
     OrderError,
     Verdict,
@@ -379,7 +381,7 @@ async def _on_proxy(
                         location=result.callout.location,
                     ),
                     priority=Priority.CALLOUT,
-                    dedup_key=f"co:proxy:{invite.id}",
+                    dedup_key=str(InviteKey(InviteMessage.PROXY, invite.id)),
                     person_id=person.id,
                 ),
                 now,

@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.domain.callout import (
     OPEN_STATES,
+    InviteKey,
+    InviteMessage,
     InviteState,
     LineTally,
     TimeoutAction,
@@ -291,7 +293,7 @@ async def on_invite_deadline(services: Services, tx: Transaction, deadline: Dead
                         services, await lang_of(tx, services, callout.ordered_by_user_id)
                     ).html("mobilize-deactivated", id=str(callout.id), name=person.display_name),
                     priority=Priority.REMINDER,
-                    dedup_key=f"co:deact:{invite.id}",
+                    dedup_key=str(InviteKey(InviteMessage.DEACTIVATED, invite.id)),
                 ),
                 now,
             )
@@ -376,7 +378,7 @@ async def _report_no_answer(
                     location=callout.location,
                 ),
                 priority=Priority.REMINDER,
-                dedup_key=f"co:noans:{invite.id}:{chat_id}",
+                dedup_key=str(InviteKey(InviteMessage.NO_ANSWER, invite.id, (str(chat_id),))),
                 reply_markup=markup_json(
                     [
                         [

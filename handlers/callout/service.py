@@ -10,6 +10,8 @@ from bot.domain.callout import (
     OPEN_STATES,
     Answer,
     CalloutStatus,
+    InviteKey,
+    InviteMessage,
     InviteState,
     LineTally,
     Order,
@@ -209,7 +211,7 @@ async def apply_answer(
                     "mobilize-arrival-prompt", id=str(callout.id), location=callout.location
                 ),
                 priority=Priority.REMINDER,
-                dedup_key=f"co:arr:{invite.id}",
+                dedup_key=str(InviteKey(InviteMessage.ARRIVAL, invite.id)),
                 reply_markup=arrival_keyboard(services, lang),
                 person_id=invite.person_id,
             ),
@@ -302,14 +304,14 @@ async def close_callout(
             await readiness.release_deployed(tx, invite.person_id, callout.id, now)
             key = "mobilize-cancelled-person" if cancelled else "mobilize-released"
             # Withdraw an arrival prompt not yet sent; the message below clears its keyboard.
-            await outbox.cancel(tx, f"co:arr:{invite.id}")
+            await outbox.cancel(tx, str(InviteKey(InviteMessage.ARRIVAL, invite.id)))
             await outbox.enqueue(
                 tx,
                 OutgoingMessage(
                     chat_id=invite.chat_id,
                     text=renderer(services, lang).html(key, id=str(callout.id)),
                     priority=Priority.CALLOUT,
-                    dedup_key=f"co:end:{invite.id}",
+                    dedup_key=str(InviteKey(InviteMessage.STAND_DOWN, invite.id)),
                     reply_markup=REMOVE_KEYBOARD,
                     person_id=invite.person_id,
                 ),
