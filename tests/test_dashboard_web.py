@@ -382,7 +382,7 @@ async def test_live_rekaps_open_the_mini_app(bot: BotHarness) -> None:
     card = await bot.fake.wait_for_message(
         COMMANDER_ID, lambda m: any("ap:v1:rem:" in str(b) for b in m.buttons)
     )
-    button = card.button("🖥 Dasbor")
+    button = card.button("Dasbor")
     assert button is not None
     assert button["web_app"]["url"] == "https://siaga.test/dasbor"
 
@@ -392,7 +392,7 @@ async def test_live_rekaps_open_the_mini_app(bot: BotHarness) -> None:
     rekap = await bot.fake.wait_for_message(
         COMMANDER_ID, lambda m: any("co:v1:stop:" in str(b) for b in m.buttons)
     )
-    button = rekap.button("🖥 Dasbor")
+    button = rekap.button("Dasbor")
     assert button is not None
     assert button["web_app"]["url"] == "https://siaga.test/dasbor"
 
@@ -403,6 +403,6 @@ async def test_live_rekaps_open_the_mini_app(bot: BotHarness) -> None:
     in_group = await bot.fake.wait_for_message(
         GROUP_ID, lambda m: any("ap:v1:rem:" in str(b) for b in m.buttons)
     )
-    link = in_group.button("🖥 Dasbor")
+    link = in_group.button("Dasbor")
     assert link is not None
     assert link["url"].endswith("?startapp=dasbor")
