@@ -48,7 +48,7 @@ COMMANDS: list[CommandSpec] = [
         usage_key="mobilize-error-usage",
     ),
     CommandSpec("pengerahan", "komandan", group=True),
-    CommandSpec("apel", "komandan", group=True),
+    CommandSpec("apel", "komandan", group=True, usage_key="apel-usage"),
     CommandSpec("cekkesiapan", "komandan", group=True),
     CommandSpec("status", "komandan", group=True),
     CommandSpec("laporan", "komandan", group=True),

@@ -163,12 +163,17 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
 
     harness.clock.advance(minutes=10)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
-    assert "belum lapor (1)" in report.text
-    assert "Bripda Anggota Brimob 6\nSatbrimob · +6281210000006" in report.text
-    for i in range(1, 6):
-        assert f"Anggota Brimob {i} " not in report.text
-    assert "Belum terdaftar di bot" in report.text
-    assert "Anggota Brimob 7" in report.text
+    # The service's apel report: Jumlah / Kurang / Hadir, Keterangan by reason with names,
+    # then whom to call.
+    assert "BRIMOB\nJumlah 7 · Kurang 6 · Hadir 1\nKeterangan:\n" in report.text
+    assert "Izin (1): Bripda Anggota Brimob 2\n" in report.text
+    assert "Cuti (1): Bripda Anggota Brimob 3\n" in report.text
+    assert "DL (1): Bripda Anggota Brimob 4\n" in report.text
+    assert "Lainnya (1): Bripda Anggota Brimob 5 (urusan keluarga)\n" in report.text
+    assert "Belum terdaftar di bot (1): Bripda Anggota Brimob 7\n" in report.text
+    assert "Belum lapor (1), hubungi lewat telepon atau radio:" in report.text
+    assert report.text.endswith("1. Bripda Anggota Brimob 6\nSatbrimob · +6281210000006")
+    assert "Anggota Brimob 1" not in report.text
     await card_shows(harness, COMMANDER_ID, "Ditutup")
 
     # A late tap is answered politely and changes nothing.
@@ -271,7 +276,7 @@ async def test_restart_keeps_the_deadline_and_the_answers(harness: BotHarness) -
     await answered(harness, cq)
     harness.clock.advance(minutes=15)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
-    assert "belum lapor (1)" in report.text
+    assert "Belum lapor (1)" in report.text
     assert "Anggota Brimob 3" in report.text
     assert "Anggota Brimob 1 " not in report.text
     assert "Anggota Brimob 2 " not in report.text
@@ -335,7 +340,7 @@ async def test_a_long_report_comes_as_a_file(harness: BotHarness) -> None:
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
     assert rows[0][0] == "kategori"
     assert len(rows) == 301
-    assert {r[1] for r in rows[1:]} == {"belum lapor"}
+    assert {r[1] for r in rows[1:]} == {"Belum lapor"}
 
 
 async def test_two_roll_calls_at_once_give_two_prompts(harness: BotHarness) -> None:
@@ -388,7 +393,7 @@ async def test_commander_buttons_remind_extend_close(harness: BotHarness) -> Non
 
     cq = await commander.press("Perpanjang 10 mnt", message=card)
     assert "20.40 WIB" in (await answered(harness, cq))["text"]
-    await card_shows(harness, COMMANDER_ID, "Ditutup 20.40 WIB")
+    await card_shows(harness, COMMANDER_ID, "Batas jawab 20.40 WIB")
     rc = (await store.open_rollcalls(harness.db))[0]
     assert rc.closes_at == harness.clock.now() + timedelta(minutes=40)
 
@@ -486,10 +491,11 @@ async def test_unreachable_people_are_listed_apart_and_not_reminded(harness: Bot
     await fake.wait_for_message(1002, "Pengingat")
     harness.clock.advance(minutes=30)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
-    silent, _, unreachable = report.text.partition("Tidak dapat dihubungi")
+    unreachable, _, silent = report.text.partition("Belum lapor (")
     assert "Anggota Brimob 2" in silent
     assert "Anggota Brimob 3" not in silent
-    assert "Anggota Brimob 3\nBRIMOB · Satbrimob · +6281210000003" in unreachable
+    assert "Tidak dapat dihubungi (1)" in unreachable
+    assert "Anggota Brimob 3\nSatbrimob · +6281210000003" in unreachable
 
 
 async def test_a_report_longer_than_one_message_is_split(harness: BotHarness) -> None:
@@ -623,3 +629,36 @@ async def test_a_unit_commander_calls_only_their_own_and_unlinked_scopes_are_ref
     refused = await fake.wait_for_message(2002, "tidak ada yang bisa dipanggil")
     assert "LIONG" in refused.text
     assert len(await store.open_rollcalls(harness.db)) == 1
+
+
+async def test_place_and_time_of_the_apel_and_the_one_reason_list_in_the_report(
+    harness: BotHarness,
+) -> None:
+    members = [KOMANDAN, *(brimob(i) for i in range(1, 5)), poh(1)]
+    await start(harness, members)
+    fake = harness.fake
+    admin = fake.user(ADMIN_ID, first_name="Admin")
+    await admin.send("/apel semua 30 Apel siaga\ntempat: Lapangan Mapolda; pukul: 07.30")
+    await fake.wait_for_message(ADMIN_ID, "dibuka")
+    prompt = await prompt_of(harness, 1001)
+    # The apel's own time and place, apart from the answer deadline.
+    assert "Apel 15 Feb 2024 07.30 WIB\n📍 Lapangan Mapolda" in prompt.text
+    assert "Batas jawab 20.30 WIB" in prompt.text
+    await card_shows(harness, ADMIN_ID, "📍 Lapangan Mapolda")
+    await fake.user(1001).press("Hadir", message=prompt)
+    for i, reason in ((2, "Dik"), (3, "BKO")):
+        await fake.user(1000 + i).press("Tidak hadir", message=await prompt_of(harness, 1000 + i))
+        await fake.wait_for_message(1000 + i, "Pilih alasan")
+        await fake.user(1000 + i).press(reason)
+    await card_shows(harness, ADMIN_ID, "✅ hadir 1", "❌ tidak hadir 2")
+    harness.clock.advance(minutes=30)
+    report = await fake.wait_for_message(ADMIN_ID, "LAPORAN")
+    assert "Jumlah seluruhnya\nJumlah 6 · Kurang 5 · Hadir 1" in report.text
+    assert "BRIMOB\nJumlah 5 · Kurang 4 · Hadir 1\nKeterangan:\n" in report.text
+    assert "Dik (1): Bripda Anggota Brimob 2\nBKO (1): Bripda Anggota Brimob 3\n" in report.text
+    assert "POH\nJumlah 1 · Kurang 1 · Hadir 0" in report.text
+
+    await admin.send("/apel semua 30; tempat:")
+    await fake.wait_for_message(ADMIN_ID, "Keterangan tempat: kosong")
+    await admin.send("/apel semua 30; pukul: pagi")
+    await fake.wait_for_message(ADMIN_ID, 'Jam "pagi" tidak dikenal')

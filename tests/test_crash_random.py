@@ -29,6 +29,7 @@ os.environ["PTB_TIMEDELTA"] = "1"
 import asyncio
 import multiprocessing
 import random
+import re
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -670,7 +671,11 @@ async def check_outcome(bot: CrashingBot, callbacks: list[str]) -> None:
     assert not unanswered, why(f"callback queries never answered: {unanswered}")
     report = next(m for m in fake.sent_to(ADMIN_ID) if "LAPORAN" in (m.text or ""))
     silent = plan.silent_before(4)
-    listed = {u for u in plan.taps if f"Brimob {u - 1000}\n" in (report.text or "")}
+    listed = {
+        u
+        for u in plan.taps
+        if re.search(rf"^\d+\. .*Brimob {u - 1000}$", report.text or "", flags=re.M)
+    }
     assert listed == silent, why("the report lists other people than the silent ones")
 
     # Every owed message went out: nothing pending, failed or withdrawn, each row reached

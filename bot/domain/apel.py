@@ -9,11 +9,12 @@ import csv
 import io
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.order_fields import ROLLCALL_FIELDS, FieldError, parse_clock, split_fields
 from bot.domain.reasons import REASONS as REASONS  # the one list, for the roll call's buttons
 from bot.domain.reasons import known
 
@@ -122,6 +123,8 @@ class ApelRequest:
     scope: Scope | None  # None: ask with buttons
     minutes: int
     title: str | None = None
+    place: str | None = None  # the assembly place by name (`; tempat: Lapangan Mapolda`)
+    assembles_at: datetime | None = None  # the apel itself (`; pukul: 07.30`), UTC
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,33 @@ def parse_apel_args(
     if isinstance(minutes, ParseError):
         return minutes
     return ApelRequest(scope, minutes, _title(rest[1:]))
+
+
+def parse_apel_text(
+    text: str,
+    categories: Collection[str],
+    units: Collection[str],
+    default_minutes: int,
+    now: datetime,
+    zone: ZoneInfo,
+) -> ApelRequest | ParseError:
+    """`/apel`'s text after the command: `[KATEGORI|SATUAN|semua] [menit] [judul…]` and, each
+    after a `;` or on its own line, `tempat: …` (the assembly place by name) and `pukul: 07.30`
+    (the time of the apel itself, apart from the answer deadline)."""
+    split = split_fields(text, ROLLCALL_FIELDS)
+    if isinstance(split, FieldError):
+        return ParseError("apel-" + split.key, dict(split.args))
+    head, fields = split
+    request = parse_apel_args(head.split(), categories, units, default_minutes)
+    if isinstance(request, ParseError):
+        return request
+    assembles_at = None
+    if "time" in fields:
+        clock = parse_clock(fields["time"], now, zone)
+        if isinstance(clock, FieldError):
+            return ParseError("apel-" + clock.key, dict(clock.args))
+        assembles_at = clock.astimezone(UTC)
+    return replace(request, place=fields.get("place"), assembles_at=assembles_at)
 
 
 def _title(tokens: Sequence[str]) -> str | None:

@@ -21,7 +21,7 @@ from bot.domain.apel import (
     RollCallKind,
     Scope,
     ScopeKind,
-    parse_apel_args,
+    parse_apel_text,
 )
 from bot.domain.drafts import APEL_DRAFT_LIFETIME, DraftVerdict, judge_draft
 from bot.domain.geo import format_distance
@@ -60,7 +60,18 @@ async def rollcall_command(update: Update, context: SiagaContext, kind: RollCall
     args = [a for a in (context.args or []) if a.strip()]
     categories = await store.known_categories(services.db)
     units = await personnel.units(services.db)
-    parsed = parse_apel_args(args, categories, units, services.settings.apel_default_minutes)
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    # The order as typed, line breaks and all (they separate its fields), minus the command.
+    body = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    parsed = parse_apel_text(
+        body,
+        categories,
+        units,
+        services.settings.apel_default_minutes,
+        services.clock.now(),
+        services.settings.zone,
+    )
     if isinstance(parsed, ParseError):
         await reply(update, context, parsed.key, command=COMMANDS[kind], **parsed.args)
         return
@@ -82,6 +93,8 @@ async def rollcall_command(update: Update, context: SiagaContext, kind: RollCall
         point=None,
         card_chat_id=chat.id,
         opener_name=actor_name(update, context.actor),
+        place=parsed.place,
+        assembles_at=parsed.assembles_at,
     )
     await _open_and_confirm(update, context, opening, people, narrowed)
 

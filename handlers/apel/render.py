@@ -44,6 +44,18 @@ def title_suffix(rc: RollCall) -> str:
     return f" — {rc.title}" if rc.title else ""
 
 
+def assembly_lines(services: Services, lang: str, rc: RollCall, now: datetime) -> list[str]:
+    """The apel's own time and its place by name, apart from the answer deadline."""
+    r = renderer(services, lang)
+    if rc.assembles_at is not None and rc.place:
+        return [r.html("rollcall-when-where", time=r.when(rc.assembles_at, now), place=rc.place)]
+    if rc.assembles_at is not None:
+        return [r.html("rollcall-when", time=r.when(rc.assembles_at, now))]
+    if rc.place:
+        return [r.html("rollcall-where", place=rc.place)]
+    return []
+
+
 def prompt_text(
     services: Services, rc: RollCall, lang: str, now: datetime, status: list[str] | None = None
 ) -> str:
@@ -55,7 +67,8 @@ def prompt_text(
             title=title_suffix(rc),
             opener=rc.opened_by_name,
             time=renderer(services, lang).when(rc.closes_at, now),
-        )
+        ),
+        *assembly_lines(services, lang, rc, now),
     ]
     if rc.point is not None:
         lines.append(
@@ -164,7 +177,8 @@ async def render_card(services: Services, db: Transaction, rc: RollCall, now: da
     lines = [
         renderer(services, lang).html(
             "rollcall-card-title", name=rollcall_name(services, lang, rc), title=title_suffix(rc)
-        )
+        ),
+        *assembly_lines(services, lang, rc, now),
     ]
     if rc.is_open:
         lines.append(

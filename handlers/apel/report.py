@@ -1,8 +1,10 @@
-"""The closing report: who came, who did not and why, sent to the opener in sections."""
+"""The closing report in the service's apel format (bot/domain/apel_report.py): per category
+Jumlah / Kurang / Hadir and Keterangan by reason with the names, then whom to call (silent or
+unreachable, with phone numbers); sent to the opener's private chat, as a file when long."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.apel import (
@@ -11,115 +13,149 @@ from bot.domain.apel import (
     MessageKey,
     MessageKind,
     ReportPerson,
-    build_tally,
     report_csv,
     split_messages,
+    utf16_len,
 )
+from bot.domain.apel_report import NOT_ANSWERED, ApelReport, Line, build_report
 from bot.domain.geo import format_distance
-from bot.i18n import format_number
+from bot.domain.reasons import OTHER
 from bot.services import Services
-from handlers.apel.render import rollcall_name, title_suffix
-from handlers.kit.text import renderer
+from handlers.apel.render import assembly_lines, rollcall_name, title_suffix
+from handlers.kit.text import Renderer, renderer
 from storage import apel as store
 from storage import outbox
 from storage.apel import ReportRow, RollCall
 from storage.db import Transaction
 from storage.outbox import OutgoingMessage, Priority
 
+CAPTION_LIMIT = 1024
 
-def _person_name(row: ReportRow) -> str:
+
+def _name(row: ReportRow) -> str:
     return f"{row.rank} {row.name}"
 
 
-def _with_phone(row: ReportRow, lang: str) -> tuple[str, dict[str, str]]:
-    return "rollcall-report-person", {"phone": row.phone}
+def ket_label(r: Renderer, keterangan: str) -> str:
+    """`Sakit`, `DL`, `Belum lapor`…: the report's word for why someone is missing."""
+    return r.text("rollcall-ket-" + keterangan.replace("_", "-"))
 
 
-def _with_category(row: ReportRow, lang: str) -> tuple[str, dict[str, str]]:
-    return "rollcall-report-person-category", {"category": row.category, "phone": row.phone}
+def _named(r: Renderer, row: ReportRow) -> str:
+    """A name in a Keterangan line; `lainnya` carries what the person wrote."""
+    if row.status == "no" and row.reason == OTHER and row.reason_text:
+        return r.text("rollcall-report-name-text", name=_name(row), text=row.reason_text)
+    return _name(row)
 
 
-def _with_distance(row: ReportRow, lang: str) -> tuple[str, dict[str, str]]:
-    return "rollcall-report-person-distance", {
-        "distance": format_distance(row.distance_m or 0.0, lang)
-    }
+def _to_call(r: Renderer, rows: Sequence[ReportRow]) -> list[str]:
+    """Numbered, two short lines a person: the name, then unit and phone."""
+    return [
+        r.html("rollcall-report-person", n=str(i), name=_name(row), unit=row.unit, phone=row.phone)
+        for i, row in enumerate(rows, start=1)
+    ]
 
 
-def _report_section(
-    services: Services,
-    lang: str,
-    heading: str,
-    rows: Sequence[ReportRow],
-    line: Callable[[ReportRow, str], tuple[str, dict[str, str]]],
-    **heading_args: str,
-) -> list[str]:
-    """One list of the report: nothing when empty, else a blank line, the heading with the
-    count, and a numbered line a person (`line` picks its message and what it adds)."""
-    if not rows:
-        return []
+def _line_text(r: Renderer, rc: RollCall, line: Line[ReportRow]) -> str:
+    return r.html(
+        "rollcall-report-line",
+        kind=rc.kind,
+        jumlah=r.number(line.jumlah),
+        kurang=r.number(line.kurang),
+        hadir=r.number(line.hadir),
+    )
+
+
+def _category(r: Renderer, rc: RollCall, line: Line[ReportRow]) -> list[str]:
     texts = [
         "",
-        renderer(services, lang).html(
-            heading, count=format_number(len(rows), lang), **heading_args
-        ),
+        r.html("rollcall-report-category", category=line.category),
+        _line_text(r, rc, line),
     ]
-    for i, row in enumerate(rows, start=1):
-        key, args = line(row, lang)
+    explained = [(k, people) for k, people in line.keterangan if k not in NOT_ANSWERED]
+    if explained:
+        texts.append(r.html("rollcall-report-keterangan"))
+    for keterangan, people in explained:
         texts.append(
-            renderer(services, lang).html(
-                key, n=str(i), name=_person_name(row), unit=row.unit, **args
+            r.html(
+                "rollcall-report-ket",
+                label=ket_label(r, keterangan),
+                count=r.number(len(people)),
+                names=", ".join(_named(r, p) for p in people),
             )
         )
+    for keterangan, people in line.keterangan:
+        if keterangan in NOT_ANSWERED:
+            texts.append(
+                r.html(
+                    "rollcall-report-call",
+                    ket=keterangan,
+                    label=ket_label(r, keterangan),
+                    count=r.number(len(people)),
+                )
+            )
+            texts += _to_call(r, people)
+    return texts
+
+
+def _header(
+    services: Services, r: Renderer, rc: RollCall, report: ApelReport[ReportRow], now: datetime
+) -> list[str]:
+    header = [
+        r.html(
+            "rollcall-report-title",
+            name=rollcall_name(services, r.lang, rc),
+            title=title_suffix(rc),
+        ),
+        *assembly_lines(services, r.lang, rc, now),
+        r.html(
+            "rollcall-report-times",
+            opened=r.when(rc.opened_at, now),
+            opener=rc.opened_by_name,
+            closed=r.when(rc.closed_at or now, now),
+        ),
+    ]
+    if len(report.categories) != 1:
+        header += ["", r.html("rollcall-report-whole"), _line_text(r, rc, report.total)]
+    return header
+
+
+def _location_notes(r: Renderer, rows: Sequence[ReportRow]) -> list[str]:
+    """Present, but not where the assembly point is, or never said where they were."""
+    outside = [p for p in rows if p.status == "yes" and p.location_state == LocationState.OUTSIDE]
+    unverified = [
+        p for p in rows if p.status == "yes" and p.location_state == LocationState.AWAITING
+    ]
+    texts: list[str] = []
+    if outside:
+        texts += ["", r.html("rollcall-report-outside", count=r.number(len(outside)))]
+        texts += [
+            r.html(
+                "rollcall-report-person-distance",
+                n=str(i),
+                name=_name(p),
+                unit=p.unit,
+                distance=format_distance(p.distance_m or 0.0, r.lang),
+            )
+            for i, p in enumerate(outside, start=1)
+        ]
+    if unverified:
+        texts += ["", r.html("rollcall-report-no-location", count=r.number(len(unverified)))]
+        texts += _to_call(r, unverified)
     return texts
 
 
 async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now: datetime) -> None:
-    lang = rc.language
+    r = renderer(services, rc.language)
     rows = await store.report_rows(tx, rc.id)
-    tally = build_tally(await store.tally_rows(tx, rc.id))
-    total = tally.total
-    header = [
-        renderer(services, lang).html(
-            "rollcall-report-title", name=rollcall_name(services, lang, rc), title=title_suffix(rc)
-        ),
-        renderer(services, lang).html(
-            "rollcall-report-times",
-            opened=renderer(services, lang).when(rc.opened_at, now),
-            opener=rc.opened_by_name,
-            closed=renderer(services, lang).when(rc.closed_at or now, now),
-        ),
-        renderer(services, lang).html(
-            "rollcall-report-totals",
-            kind=rc.kind,
-            called=format_number(total.called, lang),
-            yes=format_number(total.yes, lang),
-            no=format_number(total.no, lang),
-            pending=format_number(total.no_answer - total.unreachable, lang),
-            unreachable=format_number(total.unreachable, lang),
-        ),
-    ]
-    silent = [r for r in rows if r.status == "belum_menjawab"]
-    unreachable = [r for r in rows if r.status == "tak_terjangkau"]
-    unlinked = [r for r in rows if r.status == "belum_terdaftar"]
-    outside = [r for r in rows if r.status == "yes" and r.location_state == LocationState.OUTSIDE]
-    # Said Hadir at an assembly point but never shared where they were.
-    unverified = [
-        r for r in rows if r.status == "yes" and r.location_state == LocationState.AWAITING
-    ]
+    report = build_report(rows)
+    header = _header(services, r, rc, report, now)
     body: list[str] = []
-    if not silent:
-        body += ["", renderer(services, lang).html("rollcall-report-all-answered")]
-    for category in sorted({r.category for r in silent}):
-        people = [r for r in silent if r.category == category]
-        body += _report_section(
-            services, lang, "rollcall-report-category", people, _with_phone, category=category
-        )
-    body += _report_section(
-        services, lang, "rollcall-report-unreachable", unreachable, _with_category
-    )
-    body += _report_section(services, lang, "rollcall-report-outside", outside, _with_distance)
-    body += _report_section(services, lang, "rollcall-report-no-location", unverified, _with_phone)
-    body += _report_section(services, lang, "rollcall-report-unlinked", unlinked, _with_category)
+    for line in report.categories:
+        body += _category(r, rc, line)
+    if report.all_answered:
+        body += ["", r.html("rollcall-report-all-answered")]
+    body += _location_notes(r, rows)
     parts = split_messages([*header, *body])
     chat_id = rc.opened_by_user
     if len(parts) <= MAX_REPORT_MESSAGES:
@@ -135,34 +171,39 @@ async def enqueue_report(services: Services, tx: Transaction, rc: RollCall, now:
                 now,
             )
         return
-    listed = [
-        *((r, "belum-menjawab") for r in silent),
-        *((r, "tak-terjangkau") for r in unreachable),
-        *((r, "outside") for r in outside),
-        *((r, "no-location") for r in unverified),
-        *((r, "belum-terdaftar") for r in unlinked),
+    # Too long to read in a chat: everyone missing in a file, in the report's order, and the
+    # numbers per category as its caption (as many as fit).
+    missing = [
+        (p, keterangan)
+        for line in report.categories
+        for keterangan, people in line.keterangan
+        for p in people
     ]
     content = report_csv(
         ReportPerson(
-            category=r.category,
-            status=renderer(services, lang).text("rollcall-report-status-" + status),
-            rank=r.rank,
-            name=r.name,
-            nrp=r.nrp,
-            unit=r.unit,
-            phone=r.phone,
-            detail=format_distance(r.distance_m, lang) if r.distance_m is not None else "",
+            category=p.category,
+            status=ket_label(r, keterangan),
+            rank=p.rank,
+            name=p.name,
+            nrp=p.nrp,
+            unit=p.unit,
+            phone=p.phone,
+            detail=p.reason_text or "",
         )
-        for r, status in listed
+        for p, keterangan in missing
     )
-    caption = "\n".join(
-        [
-            *header,
-            renderer(services, lang).html(
-                "rollcall-report-file", count=format_number(len(listed), lang)
-            ),
-        ]
-    )
+    file_line = r.html("rollcall-report-file", count=r.number(len(missing)))
+    per_category = [
+        text
+        for line in report.categories
+        for text in (
+            r.html("rollcall-report-category", category=line.category),
+            _line_text(r, rc, line),
+        )
+    ]
+    caption = "\n".join([*header, *per_category, file_line])
+    if utf16_len(caption) > CAPTION_LIMIT:
+        caption = "\n".join([*header, file_line])
     await outbox.enqueue_document(
         tx,
         chat_id=chat_id,

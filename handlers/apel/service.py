@@ -92,6 +92,8 @@ class Opening:
     point: AssemblyPoint | None
     card_chat_id: int
     opener_name: str
+    place: str | None = None
+    assembles_at: datetime | None = None
 
 
 async def open_rollcall(
@@ -159,6 +161,8 @@ async def open_rollcall(
             opened_at=now,
             closes_at=closes_at,
             point=opening.point,
+            place=opening.place,
+            assembles_at=opening.assembles_at,
         )
         draft_rc = await store.get(tx, rc_id)
         assert draft_rc is not None

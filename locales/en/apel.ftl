@@ -12,6 +12,13 @@ apel-unknown-scope = Unknown category or unit "{ $value }". Categories: { $categ
 apel-minutes-invalid = Duration "{ $value }" is not a number of minutes. Put the minutes after the category, e.g. <code>/{ $command } BRIMOB 30</code>
 apel-minutes-not-positive = Duration "{ $value }" is not valid: it must be more than 0 minutes. Example: <code>/{ $command } BRIMOB 30</code>
 apel-minutes-too-long = Duration "{ $value }" is too long: at most { $max } minutes (24 hours). Example: <code>/{ $command } BRIMOB 30</code>
+apel-field-unknown = Unknown detail "{ $value }". After a <code>;</code> write <code>tempat:</code> (place) or <code>pukul:</code> (time). Example: <code>/apel semua 30 Apel siaga; tempat: Lapangan Mapolda; pukul: 07.30</code>
+apel-field-empty = The detail <code>{ $field }:</code> is empty. Write it after the colon, e.g. <code>; tempat: Lapangan Mapolda</code>
+apel-field-too-long = The detail <code>{ $field }:</code> is too long ({ $length } characters, at most { $max }).
+apel-field-time-invalid = The time "{ $value }" is not valid. Write hours and minutes, e.g. <code>; pukul: 07.30</code>
+apel-usage = Format: <code>/apel [CATEGORY|UNIT|semua] [MINUTES] [TITLE]</code>
+    More, each after a <code>;</code>: <code>tempat:</code> (the assembly place), <code>pukul:</code> (the parade's time, not the answer deadline).
+    Example: <code>/apel semua 30 Apel siaga; tempat: Lapangan Mapolda; pukul: 07.30</code>
 apel-scope-forbidden = ❌ { $value } is outside your command; nobody was called. You command: { $scope }.
 apel-scope-empty = There are no active personnel in { $value }.
 apel-no-scope = You do not command any unit or category yet. Ask an admin.
@@ -78,10 +85,7 @@ rollcall-prompt = <b>{ $name }</b>{ $title }
         [cek] Asked by { $opener }
        *[other] Opened by { $opener }
     }
-    { $kind ->
-        [cek] Answer by { $time }
-       *[other] Closes { $time }
-    }
+    Answer by { $time }
 rollcall-when-where = Parade { $time }
     📍 { $place }
 rollcall-when = Parade { $time }
@@ -138,11 +142,8 @@ rollcall-closed-text = { $kind ->
 rollcall-not-yours = This button is not for you.
 rollcall-reason-saved = ✅ Reason recorded for <b>{ $name }</b>: { $reason }
 rollcall-reason-not-lainnya = Your answer is no longer "other"; this text was not recorded.
-rollcall-reminder = ⏳ <b>Reminder · { $name }</b>
-    You have not answered yet. { $kind ->
-        [cek] Answer by
-       *[other] The roll call closes at
-    } { $time } ({ $minutes } minutes left).
+rollcall-reminder = ⏰ <b>Reminder · { $name }</b>
+    You have not reported yet. Answer before { $time } ({ $minutes } minutes left); otherwise you are recorded as not reported.
 
 ## Location at an assembly point
 
@@ -160,10 +161,7 @@ rollcall-card-open = { $kind ->
         [cek] Asked by { $opener }
        *[other] Opened by { $opener }
     }
-    { $kind ->
-        [cek] Answer by { $time }
-       *[other] Closes { $time }
-    }
+    Answer by { $time }
 rollcall-card-closed = Closed { $time }
     Report sent to the commander's private chat.
 rollcall-card-point = 📍 Assembly point, radius { $radius }
@@ -214,7 +212,10 @@ rollcall-report-line = { $kind ->
 rollcall-report-whole = <b>Whole roll call</b>
 rollcall-report-keterangan = Details:
 rollcall-report-ket = { $label } ({ $count }): { $names }
-rollcall-report-call = { $label } ({ $count }), call them by phone or radio:
+rollcall-report-call = { $ket ->
+        [tidak_dapat_dihubungi] 🚫
+       *[other] ⏳
+    } <b>{ $label }</b> ({ $count }), call them by phone or radio:
 rollcall-report-name-text = { $name } ({ $text })
 rollcall-ket-sakit = Sick
 rollcall-ket-izin = Excused
@@ -226,33 +227,14 @@ rollcall-ket-lainnya = Other
 rollcall-ket-bertugas = Deployed (call-out)
 rollcall-ket-nonaktif = Inactive
 rollcall-ket-belum-terdaftar = Not registered with the bot
-rollcall-ket-tidak-dapat-dihubungi = 🚫 Cannot be reached
-rollcall-ket-belum-lapor = ⏳ Not reported
-rollcall-report-totals = Called { $called }
-    ✅ { $kind ->
-        [cek] ready
-       *[other] present
-    } { $yes } · ❌ { $kind ->
-        [cek] not ready
-       *[other] absent
-    } { $no }
-    ⏳ not reported { $pending }
-    🚫 cannot be reached { $unreachable }
+rollcall-ket-tidak-dapat-dihubungi = Cannot be reached
+rollcall-ket-belum-lapor = Not reported
 rollcall-report-all-answered = ✅ Everyone called and reachable has answered.
-rollcall-report-category = <b>{ $category }</b> — ⏳ not reported ({ $count }):
+rollcall-report-category = <b>{ $category }</b>
 rollcall-report-person = { $n }. { $name }
     { $unit } · { $phone }
-rollcall-report-person-category = { $n }. { $name }
-    { $category } · { $unit } · { $phone }
 rollcall-report-person-distance = { $n }. { $name }
     { $unit } · { $distance }
-rollcall-report-unreachable = 🚫 <b>Cannot be reached</b> ({ $count }): call them by phone or radio.
 rollcall-report-outside = 📍 <b>Present outside the radius</b> ({ $count }):
 rollcall-report-no-location = 📍 <b>Present without a shared location</b> ({ $count }):
-rollcall-report-unlinked = <b>Not registered with the bot</b> ({ $count }), not called:
 rollcall-report-file = The full list ({ $count } people) is in the attached file.
-rollcall-report-status-belum-menjawab = not reported
-rollcall-report-status-tak-terjangkau = cannot be reached
-rollcall-report-status-belum-terdaftar = not registered
-rollcall-report-status-outside = present outside the radius
-rollcall-report-status-no-location = present, no location

@@ -12,6 +12,13 @@ apel-unknown-scope = Kategori atau satuan "{ $value }" tidak dikenal. Kategori y
 apel-minutes-invalid = Durasi "{ $value }" bukan jumlah menit. Tulis angka menit setelah kategori, contoh: <code>/{ $command } BRIMOB 30</code>
 apel-minutes-not-positive = Durasi "{ $value }" tidak berlaku: harus lebih dari 0 menit. Contoh: <code>/{ $command } BRIMOB 30</code>
 apel-minutes-too-long = Durasi "{ $value }" terlalu lama: paling lama { $max } menit (24 jam). Contoh: <code>/{ $command } BRIMOB 30</code>
+apel-field-unknown = Keterangan "{ $value }" tidak dikenal. Tulis setelah <code>;</code> salah satu dari <code>tempat:</code> atau <code>pukul:</code>. Contoh: <code>/apel semua 30 Apel siaga; tempat: Lapangan Mapolda; pukul: 07.30</code>
+apel-field-empty = Keterangan <code>{ $field }:</code> kosong. Tulis isinya setelah titik dua, contoh: <code>; tempat: Lapangan Mapolda</code>
+apel-field-too-long = Keterangan <code>{ $field }:</code> terlalu panjang ({ $length } karakter, paling banyak { $max }).
+apel-field-time-invalid = Jam "{ $value }" tidak dikenal. Tulis jam dan menit, contoh: <code>; pukul: 07.30</code>
+apel-usage = Format: <code>/apel [KATEGORI|SATUAN|semua] [MENIT] [JUDUL]</code>
+    Keterangan tambahan, masing-masing setelah <code>;</code>: <code>tempat:</code> (nama titik kumpul), <code>pukul:</code> (jam apel, bukan batas jawab).
+    Contoh: <code>/apel semua 30 Apel siaga; tempat: Lapangan Mapolda; pukul: 07.30</code>
 apel-scope-forbidden = ❌ { $value } di luar wewenang Anda; tidak ada yang dipanggil. Wewenang Anda: { $scope }.
 apel-scope-empty = Tidak ada personel aktif dalam { $value }.
 apel-no-scope = Anda belum punya wewenang atas satuan atau kategori mana pun. Hubungi admin.
@@ -78,10 +85,7 @@ rollcall-prompt = <b>{ $name }</b>{ $title }
         [cek] Diminta oleh { $opener }
        *[other] Dibuka oleh { $opener }
     }
-    { $kind ->
-        [cek] Batas jawab { $time }
-       *[other] Ditutup { $time }
-    }
+    Batas jawab { $time }
 rollcall-when-where = Apel { $time }
     📍 { $place }
 rollcall-when = Apel { $time }
@@ -139,10 +143,7 @@ rollcall-not-yours = Tombol ini bukan untuk Anda.
 rollcall-reason-saved = ✅ Alasan tercatat untuk <b>{ $name }</b>: { $reason }
 rollcall-reason-not-lainnya = Jawaban Anda sudah bukan "lainnya"; teks ini tidak dicatat.
 rollcall-reminder = ⏰ <b>Pengingat · { $name }</b>
-    Anda belum lapor. { $kind ->
-        [cek] Batas jawab
-       *[other] Apel ditutup
-    } { $time } ({ $minutes } menit lagi).
+    Anda belum lapor. Jawab sebelum { $time } ({ $minutes } menit lagi); bila tidak, Anda tercatat belum lapor.
 
 ## Location at an assembly point
 
@@ -160,10 +161,7 @@ rollcall-card-open = { $kind ->
         [cek] Diminta oleh { $opener }
        *[other] Dibuka oleh { $opener }
     }
-    { $kind ->
-        [cek] Batas jawab { $time }
-       *[other] Ditutup { $time }
-    }
+    Batas jawab { $time }
 rollcall-card-closed = Ditutup { $time }
     Laporan dikirim ke chat pribadi komandan.
 rollcall-card-point = 📍 Titik kumpul, radius { $radius }
@@ -214,7 +212,10 @@ rollcall-report-line = { $kind ->
 rollcall-report-whole = <b>Jumlah seluruhnya</b>
 rollcall-report-keterangan = Keterangan:
 rollcall-report-ket = { $label } ({ $count }): { $names }
-rollcall-report-call = { $label } ({ $count }), hubungi lewat telepon atau radio:
+rollcall-report-call = { $ket ->
+        [tidak_dapat_dihubungi] 🚫
+       *[other] ⏳
+    } <b>{ $label }</b> ({ $count }), hubungi lewat telepon atau radio:
 rollcall-report-name-text = { $name } ({ $text })
 rollcall-ket-sakit = Sakit
 rollcall-ket-izin = Izin
@@ -226,33 +227,14 @@ rollcall-ket-lainnya = Lainnya
 rollcall-ket-bertugas = Bertugas (pengerahan)
 rollcall-ket-nonaktif = Nonaktif
 rollcall-ket-belum-terdaftar = Belum terdaftar di bot
-rollcall-ket-tidak-dapat-dihubungi = 🚫 Tidak dapat dihubungi
-rollcall-ket-belum-lapor = ⏳ Belum lapor
-rollcall-report-totals = Dipanggil { $called }
-    ✅ { $kind ->
-        [cek] siap
-       *[other] hadir
-    } { $yes } · ❌ { $kind ->
-        [cek] tidak siap
-       *[other] tidak hadir
-    } { $no }
-    ⏳ belum lapor { $pending }
-    🚫 tidak dapat dihubungi { $unreachable }
+rollcall-ket-tidak-dapat-dihubungi = Tidak dapat dihubungi
+rollcall-ket-belum-lapor = Belum lapor
 rollcall-report-all-answered = ✅ Semua yang dipanggil dan dapat dihubungi sudah lapor.
-rollcall-report-category = <b>{ $category }</b> — ⏳ belum lapor ({ $count }):
+rollcall-report-category = <b>{ $category }</b>
 rollcall-report-person = { $n }. { $name }
     { $unit } · { $phone }
-rollcall-report-person-category = { $n }. { $name }
-    { $category } · { $unit } · { $phone }
 rollcall-report-person-distance = { $n }. { $name }
     { $unit } · { $distance }
-rollcall-report-unreachable = 🚫 <b>Tidak dapat dihubungi</b> ({ $count }): hubungi lewat telepon atau radio.
 rollcall-report-outside = 📍 <b>Hadir di luar radius</b> ({ $count }):
 rollcall-report-no-location = 📍 <b>Hadir tanpa kiriman lokasi</b> ({ $count }):
-rollcall-report-unlinked = <b>Belum terdaftar di bot</b> ({ $count }), tidak dipanggil:
 rollcall-report-file = Daftar lengkap ({ $count } personel) ada di file terlampir.
-rollcall-report-status-belum-menjawab = belum lapor
-rollcall-report-status-tak-terjangkau = tidak dapat dihubungi
-rollcall-report-status-belum-terdaftar = belum terdaftar di bot
-rollcall-report-status-outside = hadir di luar radius
-rollcall-report-status-no-location = hadir tanpa lokasi
