@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -808,3 +809,37 @@ async def test_a_typed_order_replayed_after_a_crash_shows_one_confirm_card(
     ]
     assert len(cards) == 1
     assert await inbox.count(bot.db) == 0
+
+
+async def test_the_invitation_carries_what_a_member_needs_to_act(harness: BotHarness) -> None:
+    bot = await prepare(harness, small_roster())
+    # The orderer's post comes from the roster's jabatan column.
+    async with bot.db.transaction() as tx:
+        await tx.execute(
+            "UPDATE personnel SET position = 'Dansat Brimob' WHERE nrp = ?", (HENDRA.nrp,)
+        )
+    callout_id = await order(
+        bot,
+        HENDRA,
+        "/mobilize BRIMOB 2 Kantor KPU Kalbar sprin:Sprin/45/II/2024\ntugas: BKO Polres"
+        " Sanggau\nkumpul: Mako Brimob; lapor: Iptu Dedi 0812-3456-7890",
+    )
+    first, *_ = await until(lambda: _when_count(invites(bot, callout_id), 2), what="invites")
+    text = (await invitation(bot, first)).text or ""
+    for part in (
+        "Dibutuhkan 2 personel",
+        "Lokasi: Kantor KPU Kalbar",
+        "Tugas: BKO Polres Sanggau",
+        "Kumpul di: Mako Brimob",
+        "Lapor ke: Iptu Dedi 0812-3456-7890",
+        "Atas perintah: AKBP Hendra Wijaya (Dansat Brimob)",
+        "Sprin: Sprin/45/II/2024",
+    ):
+        assert part in text, part
+    # The reminder says by when, and what happens without an answer.
+    bot.clock.advance(minutes=5)
+    reminder = await bot.fake.wait_for_message(first.chat_id, "PENGINGAT")
+    assert re.search(
+        r"Mohon jawab sebelum \d\d\.\d\d WIB; bila tidak, Anda diganti", reminder.text or ""
+    )
+    assert "Tugas: BKO Polres Sanggau" in (reminder.text or "")

@@ -59,7 +59,7 @@ async def _invite(
         tx,
         OutgoingMessage(
             chat_id=chat_id,
-            text=render_invite(services, lang, callout, line.category),
+            text=render_invite(services, lang, callout, line),
             priority=Priority.CALLOUT,
             dedup_key=store.invite_key(invite_id),
             reply_markup=invite_markup(services, lang, invite_id),
@@ -331,7 +331,9 @@ async def send_reminder(
         tx,
         OutgoingMessage(
             chat_id=invite.chat_id,
-            text=render_invite(services, lang, callout, line.category, reminder=True),
+            text=render_invite(
+                services, lang, callout, line, reminder_until=now + callout.invite_timeout
+            ),
             priority=Priority.REMINDER,
             dedup_key=invite.reminder_key(number),
             reply_markup=invite_markup(services, lang, invite.id),

@@ -23,10 +23,10 @@ from handlers.common import (
     markup_json,
 )
 from handlers.dashboard.buttons import with_dashboard_json
-from handlers.kit.text import renderer
+from handlers.kit.text import Renderer, renderer
 from storage import callouts as store
 from storage import outbox, users
-from storage.callouts import Callout
+from storage.callouts import Callout, Line
 from storage.db import Database, Transaction
 from storage.outbox import Priority
 
@@ -70,6 +70,9 @@ def render_confirm(
         parts.append(t("mobilize-confirm-no-site"))
     if order.ref:
         parts.append(t("mobilize-confirm-ref", ref=order.ref))
+    parts += order_fields(
+        renderer(services, context.actor.language), order.task, order.assembly, order.report_to
+    )
     parts.append(t("mobilize-confirm-timeout", minutes=_minutes(timeout)))
     for plan in plans:
         snap = plan.snap
@@ -129,32 +132,61 @@ def timeout_of(services: Services, order: Order) -> timedelta:
     return timedelta(minutes=services.settings.invite_timeout_minutes)
 
 
+def order_fields(
+    r: Renderer, task: str | None, assembly: str | None, report_to: str | None
+) -> list[str]:
+    """What a member needs to act, when the order gave it: task/BKO, where to assemble, whom
+    to report to (the invitation and the confirm card show the same lines)."""
+    fields = (
+        ("mobilize-invite-task", "task", task),
+        ("mobilize-invite-assembly", "assembly", assembly),
+        ("mobilize-invite-report-to", "report_to", report_to),
+    )
+    return [r.html(key, **{name: value}) for key, name, value in fields if value]
+
+
 def render_invite(
-    services: Services, lang: str, callout: Callout, category: str, *, reminder: bool = False
+    services: Services,
+    lang: str,
+    callout: Callout,
+    line: Line,
+    *,
+    reminder_until: datetime | None = None,
 ) -> str:
+    """The invitation, or with `reminder_until` the reminder: answer before then, or be
+    replaced (and the commander told)."""
+    r = renderer(services, lang)
+    reminder = reminder_until is not None
     parts: list[str] = []
     if callout.drill:
-        parts.append(renderer(services, lang).html("mobilize-invite-drill"))
+        parts.append(r.html("mobilize-invite-drill"))
     title = "mobilize-reminder-title" if reminder else "mobilize-invite-title"
-    parts.append(renderer(services, lang).html(title, id=str(callout.id), category=category))
-    parts.append(
-        renderer(services, lang).html("mobilize-invite-location", location=callout.location)
-    )
+    parts.append(r.html(title, id=str(callout.id), category=line.category))
+    parts.append(r.html("mobilize-invite-needed", quota=r.number(line.quota)))
+    parts.append(r.html("mobilize-invite-location", location=callout.location))
     url = _map_url(callout)
     if url:
-        parts.append(renderer(services, lang).html("mobilize-invite-map", url=url))
-    if callout.order_ref:
+        parts.append(r.html("mobilize-invite-map", url=url))
+    parts += order_fields(r, callout.task, callout.assembly, callout.report_to)
+    if callout.ordered_by_position:
         parts.append(
-            renderer(services, lang).html(
-                "mobilize-invite-orderer-ref", name=callout.ordered_by_name, ref=callout.order_ref
+            r.html(
+                "mobilize-invite-orderer-post",
+                name=callout.ordered_by_name,
+                position=callout.ordered_by_position,
             )
         )
     else:
+        parts.append(r.html("mobilize-invite-orderer", name=callout.ordered_by_name))
+    if callout.order_ref:
+        parts.append(r.html("mobilize-invite-ref", ref=callout.order_ref))
+    if reminder_until is not None:
         parts.append(
-            renderer(services, lang).html("mobilize-invite-orderer", name=callout.ordered_by_name)
+            r.html(
+                "mobilize-reminder-ask",
+                time=format_time(reminder_until, services.settings.zone, lang),
+            )
         )
-    if reminder:
-        parts.append(renderer(services, lang).html("mobilize-reminder-ask"))
     else:
         parts.append(
             renderer(services, lang).html(

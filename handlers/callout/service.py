@@ -76,6 +76,7 @@ async def launch(
         ordered_by_user_id=actor.user_id,
         ordered_by_person_id=actor.person.id if actor.person else None,
         ordered_by_name=orderer_name,
+        ordered_by_position=actor.person.position if actor.person else None,
         chat_id=chat_id,
         chat_is_group=chat_is_group,
         language=actor.language,

@@ -90,15 +90,13 @@ mobilize-invite-task = Task: { $task }
 mobilize-invite-assembly = Assemble at: { $assembly }
 mobilize-invite-report-to = Report to: { $report_to }
 mobilize-invite-orderer = Ordered by: { $name }
-mobilize-invite-orderer-ref = Ordered by: { $name }
-    { $ref }
 mobilize-invite-orderer-post = Ordered by: { $name } ({ $position })
 mobilize-invite-ref = Order: { $ref }
 mobilize-invite-deadline = Please answer within { $minutes } minutes.
 mobilize-accept = ✅ Ready to go
 mobilize-decline = ❌ Unable
 mobilize-reminder-title = ⏰ <b>REMINDER — CALL-OUT #{ $id } — { $category }</b>
-mobilize-reminder-ask = You have not answered yet. Please answer now.
+mobilize-reminder-ask = Please answer before { $time }; otherwise you are replaced and your commander is told.
 mobilize-invite-stood-down = <b>CALL-OUT #{ $id } — { $category }</b>
     ✅ The quota is met; you are not sent after all. Thank you. Your status stays READY.
 mobilize-invite-cancelled = <b>CALL-OUT #{ $id } — { $category } CANCELLED.</b> You do not need to go. Your status stays READY.

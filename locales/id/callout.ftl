@@ -90,15 +90,13 @@ mobilize-invite-task = Tugas: { $task }
 mobilize-invite-assembly = Kumpul di: { $assembly }
 mobilize-invite-report-to = Lapor ke: { $report_to }
 mobilize-invite-orderer = Atas perintah: { $name }
-mobilize-invite-orderer-ref = Atas perintah: { $name }
-    { $ref }
 mobilize-invite-orderer-post = Atas perintah: { $name } ({ $position })
 mobilize-invite-ref = Sprin: { $ref }
 mobilize-invite-deadline = Mohon jawab dalam { $minutes } menit.
 mobilize-accept = ✅ Siap berangkat
 mobilize-decline = ❌ Berhalangan
 mobilize-reminder-title = ⏰ <b>PENGINGAT — PENGERAHAN #{ $id } — { $category }</b>
-mobilize-reminder-ask = Panggilan ini belum Anda jawab. Mohon jawab sekarang.
+mobilize-reminder-ask = Mohon jawab sebelum { $time }; bila tidak, Anda diganti dan komandan Anda diberi tahu.
 mobilize-invite-stood-down = <b>PENGERAHAN #{ $id } — { $category }</b>
     ✅ Kuota sudah terpenuhi; Anda tidak jadi diberangkatkan. Terima kasih. Status Anda tetap SIAP.
 mobilize-invite-cancelled = <b>PENGERAHAN #{ $id } — { $category } DIBATALKAN.</b> Anda tidak perlu berangkat. Status Anda tetap SIAP.
