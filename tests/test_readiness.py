@@ -9,7 +9,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.domain.apel_report import KETERANGAN
 from bot.domain.readiness import Effective, State, effective
+from bot.domain.reasons import REASONS
 from bot.i18n import Catalog
 from bot.services import Services
 from handlers.readiness import recheck, status_text
@@ -219,14 +221,11 @@ def test_every_apel_and_readiness_key_exists_in_both_languages() -> None:
         keys.update(literal.findall(path.read_text("utf-8")))
     prefixes = {k for k in keys if k.endswith("-")}
     keys -= prefixes
-    reasons = ("sakit", "izin", "cuti", "dinas-luar", "lainnya")
+    reasons = [r.replace("_", "-") for r in REASONS]
     keys |= {f"reason-{r}" for r in reasons} | {f"reason-button-{r}" for r in reasons}
     keys |= {f"readiness-until-{c}" for c in ("today", "tomorrow", "3d", "none")}
     keys |= {f"rollcall-card-excluded-{k}" for k in ("unlinked", "bertugas", "nonaktif")}
-    keys |= {
-        f"rollcall-report-status-{s}"
-        for s in ("belum-menjawab", "tak-terjangkau", "outside", "no-location", "belum-terdaftar")
-    }
+    keys |= {f"rollcall-ket-{k.replace('_', '-')}" for k in KETERANGAN}
     keys |= {
         f"cmd-{c}{x}"
         for c in ("apel", "cekkesiapan", "siap", "tidaksiap", "kesiapan")
