@@ -115,6 +115,7 @@ async def _stop_services(app: SiagaApp) -> None:
         await services._scheduler.stop()
     if services._delivery is not None:
         await services._delivery.stop()
+    await services.charts.close()
     if services._db is not None:
         await services._db.close()
         services._db = None

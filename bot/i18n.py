@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -87,3 +88,19 @@ def format_number(value: int, lang: str) -> str:
     """Thousands with a dot in Indonesian (`3.294`), a comma in English."""
     grouped = f"{value:,}"
     return grouped.replace(",", ".") if lang == "id" else grouped
+
+
+# Telegram's limits count the text a person sees (tags parsed away) in UTF-16 code units.
+CAPTION_LIMIT = 1024
+_TAG = re.compile(r"<[^>]*>")
+
+
+def shown_length(html_text: str) -> int:
+    """How long Telegram reckons an HTML message or caption: tags parsed away, entities
+    unescaped, emoji outside the BMP counted twice."""
+    shown = html.unescape(_TAG.sub("", html_text))
+    return len(shown.encode("utf-16-le")) // 2
+
+
+def fits_caption(html_text: str) -> bool:
+    return shown_length(html_text) <= CAPTION_LIMIT

@@ -49,16 +49,18 @@ from bot.domain.status import (
     slot_key,
     slot_start,
 )
+from bot.i18n import fits_caption
+from bot.reports.charts import chart_digest
 from bot.services import PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.status import (
     actor_scope,
     build_status,
-    chart_caption,
+    draw_chart,
     outside_of,
     parse_typed_scope,
+    queue_chart_if_changed,
     refusal_args,
-    render_chart,
     scope_label,
 )
 from storage import audit, deadlines, groups, outbox, personnel, readiness, users
@@ -106,10 +108,17 @@ async def publish(
     *,
     force: bool = False,
 ) -> bool:
-    """Queue this slot's status for a group (and its chart); False when the slot was sent.
+    """Queue this slot's status for a group; False when the slot was sent already.
+
+    A group takes 20 messages a minute and reads them on a phone: one message per broadcast.
+    New-message mode sends the chart with the status as its caption when the status fits
+    (1,024 characters); when it does not, the status goes as text and the chart only when it
+    shows something other than the group's last one. Pinned mode edits its one message and
+    adds the chart on the normal-interval slots, again only when it changed.
 
     `force` starts a new pinned status message even if this slot was broadcast already (the
-    group just switched to pinned mode and should see its message now).
+    group switched to pinned mode and has no status message to take up again); it posts the
+    status alone.
     """
     settings = services.settings
     values = await groups.effective_values(tx, settings)
@@ -125,50 +134,67 @@ async def publish(
         services, tx, group.language, group.scope, now, chat_id=group.chat_id
     )
     key = slot_key(group.chat_id, slot)
+    with_chart = group.chart and bool(view.counts)
     if group.pinned:
-        target = group.status_key
-        if target is not None and not force and await _still_editable(tx, target):
-            await outbox.enqueue_edit(
-                tx,
-                target_key=target,
-                chat_id=group.chat_id,
-                text=view.text,
-                reply_markup=None,
-                now=now,
-                priority=Priority.BROADCAST,
-            )
-        else:
-            key = f"{key}:pin:{int(now.timestamp())}"
-            await outbox.enqueue(
-                tx, OutgoingMessage(group.chat_id, view.text, Priority.BROADCAST, key), now
-            )
-            await groups.set_status_message(tx, group.chat_id, key)
-            pinner = _pinner(services)
-            if pinner is not None:
-                pinner.want()
-    else:
-        await outbox.enqueue(
-            tx, OutgoingMessage(group.chat_id, view.text, Priority.BROADCAST, key), now
+        await _pinned_status(services, tx, group, view.text, key, now, new=force)
+        # The chart comes with the normal-interval slots only, so a dense jam rawan schedule
+        # edits one message instead of filling the group with pictures.
+        normal = interval_for(
+            False, settings.broadcast_interval_minutes, settings.jam_rawan_interval_minutes
         )
-    # Pinned mode: the chart comes with the normal-interval slots only, so a dense jam rawan
-    # schedule edits one message instead of filling the group with pictures.
-    normal = interval_for(
-        False, settings.broadcast_interval_minutes, settings.jam_rawan_interval_minutes
+        if with_chart and not force and slot == slot_start(now, normal, settings.zone):
+            await queue_chart_if_changed(services, tx, group, view, f"{key}:chart", now)
+        return True
+    if with_chart and fits_caption(view.text):
+        chart = await draw_chart(services, group.language, view)
+        await outbox.enqueue_photo(
+            tx, chat_id=group.chat_id, png=chart.png, caption=view.text, dedup_key=key, now=now
+        )
+        await groups.set_chart_digest(tx, group.chat_id, chart_digest(chart.bars))
+        return True
+    await outbox.enqueue(
+        tx, OutgoingMessage(group.chat_id, view.text, Priority.BROADCAST, key), now
     )
-    on_grid = slot == slot_start(now, normal, settings.zone)
-    if group.chart and view.counts and (not group.pinned or on_grid or force):
-        # Drawing takes a moment of CPU: off the event loop, so other chats keep moving.
-        chart = await asyncio.to_thread(render_chart, services, group.language, view)
-        await outbox.enqueue_document(
-            tx,
-            chat_id=group.chat_id,
-            file_name=f"status-{now.astimezone(settings.zone):%Y%m%d-%H%M}.png",
-            content=chart.png,
-            caption=chart_caption(services, group.language, now),
-            dedup_key=f"{key}:chart",
-            now=now,
-        )
+    if with_chart:
+        await queue_chart_if_changed(services, tx, group, view, f"{key}:chart", now)
     return True
+
+
+async def _pinned_status(
+    services: Services,
+    tx: Transaction,
+    group: CommandGroup,
+    text: str,
+    key: str,
+    now: datetime,
+    *,
+    new: bool,
+) -> None:
+    """Edit the group's status message; post (and pin) a new one when there is none that can
+    be edited, or when `new` and there is none at all."""
+    target = group.status_key
+    if target is not None and await _still_editable(tx, target):
+        await outbox.enqueue_edit(
+            tx,
+            target_key=target,
+            chat_id=group.chat_id,
+            text=text,
+            reply_markup=None,
+            now=now,
+            priority=Priority.BROADCAST,
+        )
+        if group.pin_state != "no" or not new:
+            return
+        # Taken up again after a switch: pin it (again) if it is not pinned.
+    else:
+        target = f"{key}:pin:{int(now.timestamp())}"
+        await outbox.enqueue(
+            tx, OutgoingMessage(group.chat_id, text, Priority.BROADCAST, target), now
+        )
+        await groups.set_status_message(tx, group.chat_id, target)
+    pinner = _pinner(services)
+    if pinner is not None:
+        pinner.want()
 
 
 async def _still_editable(tx: Transaction, target_key: str) -> bool:

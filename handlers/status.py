@@ -8,7 +8,6 @@ name ever appears in it; names go to a commander's private chat on request.
 
 from __future__ import annotations
 
-import asyncio
 import html
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +37,7 @@ from bot.domain.status import (
     strength_report,
 )
 from bot.i18n import format_moment, format_number, format_time
-from bot.reports.charts import Chart, ChartLabels, readiness_chart
+from bot.reports.charts import Chart, ChartLabels, chart_bars, chart_digest
 from bot.services import Actor, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.dashboard.buttons import with_dashboard
@@ -209,17 +208,18 @@ async def build_status(
     return StatusView(text, counts, rawan, now)
 
 
-def chart_labels(services: Services, lang: str, now: datetime) -> ChartLabels:
+def chart_labels(services: Services, lang: str) -> ChartLabels:
+    """The chart's words. No time in the picture (the caption has it): the same counts then
+    make the same picture, which the worker draws once."""
     catalog = services.catalog
-    moment = format_moment(now, services.settings.zone, lang)
     return ChartLabels(
-        title=catalog.text(lang, "sts-chart-title", time=moment),
-        segments={
-            "siap": catalog.text(lang, "sts-chart-siap"),
-            "stale": catalog.text(lang, "sts-chart-stale"),
-            "tidak_siap": catalog.text(lang, "sts-chart-tidak-siap"),
-            "bertugas": catalog.text(lang, "sts-chart-bertugas"),
-        },
+        title=catalog.text(lang, "sts-chart-title"),
+        segments=(
+            ("siap", catalog.text(lang, "sts-chart-siap")),
+            ("stale", catalog.text(lang, "sts-chart-stale")),
+            ("tidak_siap", catalog.text(lang, "sts-chart-tidak-siap")),
+            ("bertugas", catalog.text(lang, "sts-chart-bertugas")),
+        ),
         rest=catalog.text(lang, "sts-chart-rest"),
         axis=catalog.text(lang, "sts-chart-axis"),
         # Fluent fills the words; str.format fills the numbers per bar.
@@ -228,13 +228,57 @@ def chart_labels(services: Services, lang: str, now: datetime) -> ChartLabels:
     )
 
 
-def render_chart(services: Services, lang: str, view: StatusView) -> Chart:
-    return readiness_chart(view.counts, chart_labels(services, lang, view.now))
+async def draw_chart(services: Services, lang: str, view: StatusView) -> Chart:
+    """The readiness chart of a status, drawn in the chart worker (never on the event loop)."""
+    return await services.charts.draw(view.counts, chart_labels(services, lang))
 
 
 def chart_caption(services: Services, lang: str, now: datetime) -> str:
     moment = format_moment(now, services.settings.zone, lang)
     return services.catalog.html(lang, "sts-chart-caption", time=moment)
+
+
+async def queue_chart_if_changed(
+    services: Services,
+    tx: Transaction,
+    group: CommandGroup,
+    view: StatusView,
+    key: str,
+    now: datetime,
+) -> bool:
+    """Queue the chart as a photo of its own unless the group's last one showed the same:
+    a group takes 20 messages a minute, and an unchanged picture tells it nothing."""
+    if not chart_changed(group, view):
+        return False
+    chart = await draw_chart(services, group.language, view)
+    await queue_chart(services, tx, group, chart, key, now, Priority.BROADCAST)
+    return True
+
+
+def chart_changed(group: CommandGroup, view: StatusView) -> bool:
+    return chart_digest(chart_bars(view.counts)) != group.chart_digest
+
+
+async def queue_chart(
+    services: Services,
+    tx: Transaction,
+    group: CommandGroup,
+    chart: Chart,
+    key: str,
+    now: datetime,
+    priority: Priority,
+) -> None:
+    """The chart as a photo with its short caption, remembered as the group's last one."""
+    await outbox.enqueue_photo(
+        tx,
+        chat_id=group.chat_id,
+        png=chart.png,
+        caption=chart_caption(services, group.language, now),
+        dedup_key=key,
+        now=now,
+        priority=priority,
+    )
+    await groups.set_chart_digest(tx, group.chat_id, chart_digest(chart.bars))
 
 
 # -- /status -----------------------------------------------------------------------------------
@@ -341,9 +385,21 @@ async def status_command(update: Update, context: SiagaContext) -> None:
         view.text,
         reply_markup=with_dashboard(keyboard, services, lang, private=group is None),
     )
-    if with_chart and view.counts:
-        chart = await asyncio.to_thread(render_chart, services, lang, view)
+    if not with_chart or not view.counts:
+        return
+    if group is None:
+        chart = await draw_chart(services, lang, view)
         await message.reply_photo(chart.png, caption=chart_caption(services, lang, now))
+        return
+    # In a group the text answers the question; the chart follows only when it shows what the
+    # group has not seen yet, through the outbox (behind the answer, within the group's
+    # budget). Drawn before the transaction: the database is not held while it is drawn.
+    if not chart_changed(group, view):
+        return
+    chart = await draw_chart(services, lang, view)
+    async with services.db.transaction() as tx:
+        key = f"sts:chart:{chat.id}:{message.message_id}"
+        await queue_chart(services, tx, group, chart, key, now, Priority.REMINDER)
 
 
 # -- names, privately --------------------------------------------------------------------------

@@ -30,6 +30,8 @@ class CommandGroup:
     registered_by_user: int
     registered_by_person: int | None
     registered_at: datetime
+    # Which chart the group was last sent (`chart_digest` of its bars; None: none yet).
+    chart_digest: str | None = None
 
     @property
     def pinned(self) -> bool:
@@ -38,7 +40,7 @@ class CommandGroup:
 
 _COLUMNS = (
     "chat_id, title, everything, language, mode, chart, active, status_key, pin_state,"
-    " last_slot, registered_by_user, registered_by_person, registered_at"
+    " last_slot, registered_by_user, registered_by_person, registered_at, chart_digest"
 )
 
 
@@ -69,6 +71,7 @@ async def _group(db: Db, row: sqlite3.Row) -> CommandGroup:
         registered_by_user=row["registered_by_user"],
         registered_by_person=row["registered_by_person"],
         registered_at=from_db(row["registered_at"]),
+        chart_digest=row["chart_digest"],
     )
 
 
@@ -147,12 +150,12 @@ async def unregister(tx: Transaction, chat_id: int, reason: str, now: datetime) 
 
 
 async def set_mode(tx: Transaction, chat_id: int, mode: str, now: datetime) -> None:
-    """Switching mode starts a fresh status message (pinned) or forgets it (new)."""
+    """The pinned status message is kept across a switch: switching back to pinned edits it
+    again instead of posting another one."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     await tx.execute(
-        "UPDATE command_groups SET mode = ?, status_key = NULL, pin_state = 'no',"
-        " last_slot = NULL, updated_at = ? WHERE chat_id = ?",
+        "UPDATE command_groups SET mode = ?, last_slot = NULL, updated_at = ? WHERE chat_id = ?",
         (mode, to_db(now), chat_id),
     )
 
@@ -161,6 +164,12 @@ async def set_chart(tx: Transaction, chat_id: int, on: bool, now: datetime) -> N
     await tx.execute(
         "UPDATE command_groups SET chart = ?, updated_at = ? WHERE chat_id = ?",
         (int(on), to_db(now), chat_id),
+    )
+
+
+async def set_chart_digest(tx: Transaction, chat_id: int, digest: str) -> None:
+    await tx.execute(
+        "UPDATE command_groups SET chart_digest = ? WHERE chat_id = ?", (digest, chat_id)
     )
 
 

@@ -103,11 +103,54 @@ async def enqueue_document(
     now: datetime,
     priority: Priority = Priority.BROADCAST,
 ) -> bool:
+    return await _enqueue_file(
+        tx, "document", chat_id, file_name, content, caption, dedup_key, now, priority
+    )
+
+
+async def enqueue_photo(
+    tx: Transaction,
+    *,
+    chat_id: int,
+    png: bytes,
+    caption: str,
+    dedup_key: str,
+    now: datetime,
+    priority: Priority = Priority.BROADCAST,
+) -> bool:
+    """A picture shown in the chat, with an HTML caption (Telegram: at most 1,024 characters
+    of text once the tags are parsed)."""
+    return await _enqueue_file(
+        tx, "photo", chat_id, "chart.png", png, caption, dedup_key, now, priority
+    )
+
+
+async def _enqueue_file(
+    tx: Transaction,
+    kind: str,
+    chat_id: int,
+    file_name: str,
+    content: bytes,
+    caption: str,
+    dedup_key: str,
+    now: datetime,
+    priority: Priority,
+) -> bool:
     inserted = await tx.execute_rowcount(
         "INSERT OR IGNORE INTO outbox (kind, dedup_key, chat_id, priority, text, parse_mode,"
         " file_name, file_bytes, next_attempt_at, created_at)"
-        " VALUES ('document', ?, ?, ?, ?, 'HTML', ?, ?, ?, ?)",
-        (dedup_key, chat_id, int(priority), caption, file_name, content, to_db(now), to_db(now)),
+        " VALUES (?, ?, ?, ?, ?, 'HTML', ?, ?, ?, ?)",
+        (
+            kind,
+            dedup_key,
+            chat_id,
+            int(priority),
+            caption,
+            file_name,
+            content,
+            to_db(now),
+            to_db(now),
+        ),
     )
     tx.effects.enqueued += inserted
     return inserted > 0
@@ -270,13 +313,14 @@ async def next_attempt_after(db: Database | Transaction, now: datetime) -> datet
     return from_db(row[0]) if row and row[0] else None
 
 
-async def document_bytes(db: Database | Transaction, row_id: int) -> bytes:
+async def file_bytes(db: Database | Transaction, row_id: int) -> bytes:
+    """The content of a document or photo row."""
     row = await db.fetchone("SELECT file_bytes FROM outbox WHERE id = ?", (row_id,))
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
 async def mark_sent(tx: Transaction, rows: list[tuple[int, int | None]], now: datetime) -> None:
-    """(row id, message_id) pairs of sends and documents that Telegram accepted.
+    """(row id, message_id) pairs of sends, documents and photos that Telegram accepted.
 
     A row cancelled while its request was in flight is recorded as sent all the same: it was.
     """

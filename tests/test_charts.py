@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import io
+import os
 
 from PIL import Image
 
 from bot.domain.status import CategoryCounts
 from bot.rehearsal.demo_roster import DEFAULT_CATEGORIES
-from bot.reports.charts import PNG_MAGIC, ChartLabels, chart_bars, readiness_chart
+from bot.reports.charts import PNG_MAGIC, ChartLabels, ChartWorker, chart_bars, readiness_chart
 
 # The founding case's seven categories and their target strengths.
 SEED = list(DEFAULT_CATEGORIES)
 LABELS = ChartLabels(
     title="Kesiapan per kategori · 14 Feb 2024 20.00 WIB",
-    segments={
-        "siap": "Siap",
-        "stale": "Belum konfirmasi",
-        "tidak_siap": "Tidak siap",
-        "bertugas": "Bertugas",
-    },
+    segments=(
+        ("siap", "Siap"),
+        ("stale", "Belum konfirmasi"),
+        ("tidak_siap", "Tidak siap"),
+        ("bertugas", "Bertugas"),
+    ),
     rest="Tanpa jawaban",
     axis="% dari kekuatan",
     bar_label="siap {siap}/{strength}",
@@ -87,3 +88,35 @@ def test_an_empty_category_and_no_categories_still_draw() -> None:
     assert chart.bars[0].rest == 0
     assert readiness_chart([], LABELS).png.startswith(PNG_MAGIC)
     assert chart_bars([]) == ()
+
+
+async def test_the_worker_draws_in_another_process_once_per_picture() -> None:
+    worker = ChartWorker()
+    try:
+        first = await worker.draw(_rows(), LABELS)
+        assert first.png.startswith(PNG_MAGIC)
+        assert first.bars == chart_bars(_rows())
+        assert worker._pool is not None
+        pids = {p.pid for p in worker._pool._processes.values()}
+        assert pids
+        assert os.getpid() not in pids  # drawn in another process
+        again = await worker.draw(_rows(), LABELS)
+        assert again.png is first.png  # the same counts: not drawn again
+        other = await worker.draw(_rows()[:2], LABELS)
+        assert other.png != first.png
+    finally:
+        await worker.close()
+
+
+async def test_a_worker_that_died_is_replaced() -> None:
+    worker = ChartWorker()
+    try:
+        await worker.draw(_rows()[:1], LABELS)
+        assert worker._pool is not None
+        for process in list(worker._pool._processes.values()):
+            process.kill()
+            process.join()
+        chart = await worker.draw(_rows()[:3], LABELS)
+        assert chart.png.startswith(PNG_MAGIC)
+    finally:
+        await worker.close()

@@ -411,6 +411,50 @@ async def test_documents_go_through_the_outbox(
     assert call.files["document"].file_name == "laporan.csv"
 
 
+async def test_photos_go_through_the_outbox_with_their_caption(
+    engine: Engine, fake: FakeTelegram, db: Database, clock: FakeClock
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    fake.group(chat_id=-500)
+    async with db.transaction() as tx:
+        await outbox.enqueue_photo(
+            tx,
+            chat_id=-500,
+            png=png,
+            caption="<b>STATUS SIAGA</b> · 20.00 WIB",
+            dedup_key="status:1",
+            now=clock.now(),
+        )
+    await engine.start()
+    await eventually(lambda: outbox.sent_message_id(db, "status:1"), what="photo sent")
+    (call,) = fake.calls("sendPhoto")
+    assert call.files is not None
+    assert call.files["photo"].data == png
+    assert call.params["caption"] == "<b>STATUS SIAGA</b> · 20.00 WIB"
+    (sent,) = fake.sent_to(-500)
+    assert sent.kind == "photo"
+    assert sent.text == "STATUS SIAGA · 20.00 WIB"
+
+
+async def test_a_chat_whose_reply_waits_its_turn_gets_nothing_else_meanwhile(
+    engine: Engine, fake: FakeTelegram, db: Database, clock: FakeClock
+) -> None:
+    group, other = -500, 900
+    fake.group(chat_id=group)
+    delivery = await engine.start()
+    with delivery.limits.reply_turn(group):
+        async with db.transaction() as tx:
+            for n, chat in enumerate([group, group, other]):
+                message = OutgoingMessage(chat, f"siaran {n}", Priority.BROADCAST, f"b:{n}")
+                await outbox.enqueue(tx, message, clock.now())
+        delivery.wake()
+        await eventually(lambda: outbox.sent_message_id(db, "b:2"), what="the other chat")
+        await asyncio.sleep(0.2)
+        # The group's budget is the waiting reply's: the drainer leaves the group alone.
+        assert fake.sent_to(group) == []
+    await eventually(lambda: len(fake.sent_to(group)) == 2, what="the group's messages")
+
+
 async def test_buttons_are_answered_within_a_second_while_the_outbox_is_saturated(
     engine: Engine, fake: FakeTelegram, db: Database, clock: FakeClock
 ) -> None:

@@ -69,7 +69,7 @@ def statuses(bot: BotHarness, chat_id: int = GROUP_ID) -> list[SentMessage]:
 
 
 def charts(bot: BotHarness, chat_id: int = GROUP_ID) -> list[SentMessage]:
-    return [m for m in bot.fake.sent_to(chat_id) if m.kind == "document"]
+    return [m for m in bot.fake.sent_to(chat_id) if m.kind == "photo"]
 
 
 async def register_group(
@@ -127,9 +127,10 @@ async def test_register_then_broadcast_every_hour_for_the_scope(bot: BotHarness)
     assert row.split()[1:6] == ["7", "7", "3", "0", "1"]
     assert "Sakit" in (first.text or "")
     assert "Pengerahan aktif: tidak ada" in (first.text or "")
-    await bot.fake.wait_for(lambda: len(charts(bot)) >= 1, what="the chart")
-    assert charts(bot)[0].document is not None
-    assert charts(bot)[0].document.data.startswith(b"\x89PNG")
+    # One message: the chart, with the status as its caption.
+    assert charts(bot) == [first]
+    assert first.photo is not None
+    assert first.photo.data.startswith(b"\x89PNG")
 
     await advance(bot, 30)
     assert len(statuses(bot)) == 1
@@ -171,7 +172,8 @@ async def test_jam_rawan_is_denser_and_a_restart_sends_no_slot_twice(
     await bot.fake.wait_idle(quiet=0.3)
     assert len(statuses(bot)) == 4
     keys = await bot.db.fetchall(
-        "SELECT dedup_key FROM outbox WHERE chat_id = ? AND kind = 'send'", (GROUP_ID,)
+        "SELECT dedup_key FROM outbox WHERE chat_id = ? AND kind IN ('send', 'photo')",
+        (GROUP_ID,),
     )
     status_keys = [k[0] for k in keys if str(k[0]).startswith("status:")]
     assert len(status_keys) == len(set(status_keys)) == 4
@@ -333,7 +335,7 @@ async def test_ekspor_roster_with_buttons_and_refusals(bot: BotHarness) -> None:
     commander = bot.fake.user(COMMANDER_ID)
     await commander.send("/ekspor", chat=group)
     await bot.fake.wait_for_message(GROUP_ID, "hanya dikirim di chat pribadi")
-    assert not any(m.kind == "document" and "personel" in str(m.document) for m in charts(bot))
+    assert not any(m.kind == "document" for m in bot.fake.sent_to(GROUP_ID))
 
     await commander.send("/ekspor")
     menu = await bot.fake.wait_for_message(COMMANDER_ID, "pilih data")

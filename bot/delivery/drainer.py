@@ -9,7 +9,9 @@ How it works, and why:
 - **Pacing** (`RateLimits`): one overall slot schedule (evenly spaced at the overall limit,
   absolute times so sleeping late does not drift) and a token bucket per chat (private: rate
   + small burst; group: per-minute rate). Direct replies sent by PTB draw from the same
-  budget through `SharedRateLimiter`.
+  budget through `SharedRateLimiter`, and go first: while a reply waits for its chat's next
+  message the drainer sends nothing else there, so a question asked in a busy group (20 a
+  minute) is answered before the broadcasts and card edits queued for it.
 - **Several requests in flight** (`max_in_flight`), so a 80 ms round trip does not cap the
   rate. The hot path is one `aiohttp.ClientSession` posting JSON straight to the Bot API and
   reading only `ok`, `result.message_id`, `error_code`, `description`, `parameters`;
@@ -338,7 +340,9 @@ class Delivery:
             wait = limits.chat_wait(row.chat_id, now)
             if row.kind == "edit" and row.target_key:
                 wait = max(wait, self._edit_ready.get(row.target_key, 0.0) - now)
-            if row.dedup_key in self._held:
+            if row.dedup_key in self._held or limits.reply_waiting(row.chat_id):
+                # Held back: an older text of this notice, or the chat's next message is a
+                # reply someone is waiting for. Looked at again shortly.
                 wait = max(wait, 0.05)
             if wait <= 0:
                 return i, 0.0
@@ -460,7 +464,8 @@ class Delivery:
             if row.reply_markup:
                 payload["reply_markup"] = json.loads(row.reply_markup)
             return await self.client.call("editMessageText", payload)
-        content = await outbox.document_bytes(self.db, row.id)
+        # A document or a photo: the file goes up with the request, the text is its caption.
+        content = await outbox.file_bytes(self.db, row.id)
         fields = {"chat_id": str(row.chat_id)}
         if row.text:
             fields["caption"] = row.text
@@ -468,8 +473,11 @@ class Delivery:
                 fields["parse_mode"] = row.parse_mode
         if paid:
             fields["allow_paid_broadcast"] = "true"
+        method, field_name = (
+            ("sendPhoto", "photo") if row.kind == "photo" else ("sendDocument", "document")
+        )
         return await self.client.call_multipart(
-            "sendDocument", fields, "document", row.file_name or "file", content
+            method, fields, field_name, row.file_name or "file", content
         )
 
     # -- recording outcomes ---------------------------------------------------------------

@@ -4,9 +4,10 @@ limiter through which PTB's direct replies draw from the same budget."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -66,6 +67,9 @@ class RateLimits:
         self._group = (group_per_min / 60.0 * PER_CHAT_MARGIN, float(group_burst))
         self._chats: dict[int, _ChatBucket] = {}
         self._recent_429: deque[tuple[float, int]] = deque(maxlen=16)
+        # Direct replies waiting for their chat's next message, per chat: the drainer leaves
+        # those chats alone meanwhile, so an answer goes ahead of broadcasts and card edits.
+        self._replies_waiting: dict[int, int] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -106,6 +110,23 @@ class RateLimits:
         idle = bucket.tokens >= bucket.capacity - 1e-9
         bucket.tokens -= 1.0
         return idle
+
+    def reply_waiting(self, chat_id: int) -> bool:
+        return chat_id in self._replies_waiting
+
+    @contextlib.contextmanager
+    def reply_turn(self, chat_id: int) -> Iterator[None]:
+        """A direct reply to `chat_id` is waiting for its turn (see `reply_waiting`)."""
+        waiting = self._replies_waiting
+        waiting[chat_id] = waiting.get(chat_id, 0) + 1
+        try:
+            yield
+        finally:
+            left = waiting[chat_id] - 1
+            if left:
+                waiting[chat_id] = left
+            else:
+                del waiting[chat_id]
 
     def blocked_chats(self, now: float, horizon: float) -> list[tuple[int, float]]:
         """Chats that may not receive anything within `horizon` s, with their wait."""
@@ -181,7 +202,8 @@ class SharedRateLimiter(BaseRateLimiter[None]):
             return await callback(*args, **kwargs)
         retried = False
         while True:
-            chat_was_idle = await self._acquire(chat_id)
+            with self.limits.reply_turn(chat_id):
+                chat_was_idle = await self._acquire(chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

@@ -4,13 +4,25 @@ against strength, as a PNG a phone shows legibly.
 Bars are shares of each category's strength (0-100 %), so a category of 61 is as readable
 as one of 1,833; every bar is labelled with its counts (`siap 270/291`). Colours come with
 hatching and a legend, never colour alone. Rendering uses `matplotlib.figure.Figure` with the
-Agg canvas directly: no pyplot, no global backend state, safe from any thread.
+Agg canvas directly: no pyplot, no global backend state.
+
+The bot draws through `ChartWorker`, in a process of its own: matplotlib holds the interpreter
+for most of the ~120 ms a chart takes, and on a thread that stalled every other update (a
+`/status` waiting behind someone else's chart). The worker also keeps matplotlib's ~45 MB out
+of the bot's memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
+import logging
+import multiprocessing
+from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from bot.domain.status import CategoryCounts
@@ -24,6 +36,11 @@ _COLOURS = {
 }
 _HATCHES = {"siap": "", "stale": "//", "tidak_siap": "xx", "bertugas": ".."}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# Pictures kept by the worker: the same bars with the same labels (several groups of one
+# scope, a /status right after a broadcast) are drawn once.
+CACHED_CHARTS = 16
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,7 @@ class ChartBar:
 @dataclass(frozen=True)
 class ChartLabels:
     title: str
-    segments: dict[str, str]  # SEGMENTS → legend text
+    segments: tuple[tuple[str, str], ...]  # (segment of SEGMENTS, legend text): hashable
     rest: str  # legend text for the unanswered part
     axis: str  # "% of strength"
     bar_label: str  # e.g. "siap {siap}/{strength}" (str.format fields)
@@ -68,6 +85,14 @@ def chart_bars(rows: Sequence[CategoryCounts]) -> tuple[ChartBar, ...]:
     return tuple(
         ChartBar(r.code, r.strength, r.siap, r.stale, r.tidak_siap_total, r.bertugas) for r in rows
     )
+
+
+def chart_digest(bars: Sequence[ChartBar]) -> str:
+    """A short fingerprint of what a chart shows: equal digests, an equal picture."""
+    text = ";".join(
+        f"{b.category}:{b.strength}:{b.siap}:{b.stale}:{b.tidak_siap}:{b.bertugas}" for b in bars
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def readiness_chart(rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
@@ -98,7 +123,7 @@ def render_png(bars: Sequence[ChartBar], labels: ChartLabels) -> bytes:
             hatch=_HATCHES[segment],
             edgecolor="white",
             linewidth=0.6,
-            label=labels.segments.get(segment, segment),
+            label=dict(labels.segments).get(segment, segment),
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     rest = [_share(bar.rest, bar.strength) for bar in bars]
@@ -145,3 +170,57 @@ def _share(value: int, strength: int) -> float:
 
 def _thousands(value: int, sep: str) -> str:
     return f"{value:,}".replace(",", sep)
+
+
+class ChartWorker:
+    """Draws charts in one worker process, started on the first chart and kept.
+
+    A process, not a thread: see the module's docstring. `spawn`, not `fork`: the bot has
+    threads (aiosqlite's), and a forked child could inherit a lock held by one of them. A
+    worker that died is replaced, and the chart drawn again, once.
+    """
+
+    def __init__(self, cache_size: int = CACHED_CHARTS) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._cache: OrderedDict[tuple[tuple[ChartBar, ...], ChartLabels], bytes] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def draw(self, rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
+        bars = chart_bars(rows)
+        key = (bars, labels)
+        png = self._cache.get(key)
+        if png is None:
+            png = await self._render(bars, labels)
+            self._cache[key] = png
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return Chart(png, bars, labels.title)
+
+    async def _render(self, bars: tuple[ChartBar, ...], labels: ChartLabels) -> bytes:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor(), render_png, bars, labels)
+        except BrokenProcessPool:
+            log.warning("the chart worker died; starting another")
+            self._discard()
+        return await loop.run_in_executor(self._executor(), render_png, bars, labels)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    def _discard(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def close(self) -> None:
+        """Stop the worker (waits for a chart being drawn, off the event loop)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)

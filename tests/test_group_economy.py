@@ -1,0 +1,110 @@
+"""A command group takes ~20 messages a minute: it is never flooded, and a question asked in
+it is answered before what the bot was going to post there anyway.
+
+The real bot on the fake Bot API; the injected clock stands still unless a test moves it.
+Pacing is real time (Telegram's limits are), so the busy-group test uses a faster group rate
+than Telegram's to keep the backlog short; the order is what it checks, not the rate.
+`tests/test_delivery.py` checks the drainer's side alone (a chat whose reply waits gets
+nothing else meanwhile).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.fake_telegram.server import RecordedRequest
+from storage import outbox
+from storage.outbox import OutgoingMessage, Priority
+from tests.harness import COMMANDER_ID, FAST_DELIVERY, BotHarness
+from tests.test_groups_e2e import GROUP_ID, charts, register_group, seed, statuses
+
+FAST: dict[str, Any] = {**FAST_DELIVERY, "group_burst": 100}
+SENDS = ("sendmessage", "sendphoto", "senddocument", "editmessagetext", "editmessagecaption")
+
+
+def to_group(bot: BotHarness, since: int = 0) -> list[RecordedRequest]:
+    """What the bot asked Telegram to put into the group, in the order the fake got it."""
+    return [
+        r
+        for r in bot.fake.requests[since:]
+        if r.method.lower() in SENDS and r.params.get("chat_id") == GROUP_ID
+    ]
+
+
+async def test_one_message_per_broadcast_and_settings_post_nothing_new(
+    harness: BotHarness,
+) -> None:
+    await seed(harness)
+    await harness.start(**FAST)
+    bot = harness
+    group = await register_group(bot, admin_bot=True)
+    commander = bot.fake.user(COMMANDER_ID)
+    # The first broadcast is one message: the chart with the status as its caption.
+    assert len(charts(bot)) == len(statuses(bot)) == 1
+    assert charts(bot)[0].photo is not None
+    bot.clock.advance(minutes=60)
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="the 21.00 status")
+    await bot.fake.wait_idle(quiet=0.2)
+    assert len(charts(bot)) == 2  # again one message, not a status and a chart
+
+    await commander.send("/posko", chat=group)
+    card = await bot.fake.wait_for_message(GROUP_ID, "Pesan status:")
+    await bot.fake.wait_idle(quiet=0.2)
+    mark = len(bot.fake.requests)
+    before = len(bot.fake.sent_to(GROUP_ID))
+    # Pinned: the status appears once, as the message later edited in place...
+    await commander.press("tersemat", message=card, chat=group)
+    state = bot.fake.chat_state(GROUP_ID)
+    await bot.fake.wait_for(lambda: state.pinned, what="the pinned status")
+    await bot.fake.wait_idle(quiet=0.2)
+    assert len(bot.fake.sent_to(GROUP_ID)) == before + 1, [
+        (r.method, str(r.params)[:150]) for r in to_group(bot, mark)
+    ]
+    pinned = bot.fake.message(GROUP_ID, state.pinned[-1])
+    # ...and switching back and forth, or the chart off and on, posts nothing more.
+    for label in ("Pesan baru", "tersemat", "Tanpa grafik", "Sertakan grafik"):
+        await commander.press(label, message=card, chat=group)
+        await bot.fake.wait_idle(quiet=0.2)
+    assert len(bot.fake.sent_to(GROUP_ID)) == before + 1
+    new_messages = [r for r in to_group(bot, mark) if r.method.lower().startswith("send")]
+    assert len(new_messages) == 1
+    # Back in pinned mode the next slot edits that same message.
+    bot.clock.advance(minutes=60)
+    await bot.fake.wait_for(lambda: "22.00" in (pinned.text or ""), what="the 22.00 edit")
+    await bot.fake.wait_idle(quiet=0.2)
+    # Nor a chart: it would show what the group was last sent.
+    assert len(bot.fake.sent_to(GROUP_ID)) == before + 1
+
+
+async def test_a_command_in_a_busy_group_is_answered_first(harness: BotHarness) -> None:
+    await seed(harness)
+    # One message a second to a group (Telegram: one in three): a backlog of six drains in
+    # ~6 s, and the bot has a second to handle the command before the next one could go.
+    await harness.start(**{**FAST, "rate_group_per_min": 60, "group_burst": 1})
+    bot = harness
+    group = await register_group(bot)
+    await bot.fake.wait_idle(quiet=1.0)  # the group's budget full again
+    now = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        for n in range(6):
+            # What a busy evening queues for a group: broadcasts, card edits.
+            await outbox.enqueue(
+                tx,
+                OutgoingMessage(GROUP_ID, f"antrean {n}", Priority.BROADCAST, f"test:queue:{n}"),
+                now,
+            )
+    mark = len(bot.fake.requests)
+    await bot.fake.wait_for(lambda: len(to_group(bot, mark)) >= 1, what="the backlog draining")
+    commander = bot.fake.user(COMMANDER_ID)
+    asked = len(bot.fake.requests)
+    await commander.send("/status", chat=group)
+    await bot.fake.wait_for_message(GROUP_ID, lambda m: bool(m.button("Rincian nama")))
+    await bot.fake.wait_for(lambda: len(to_group(bot, mark)) >= 7, what="the backlog", timeout=15)
+    order = [
+        str(r.params.get("text") or r.params.get("caption") or "") for r in to_group(bot, asked)
+    ]
+    answer = next(i for i, text in enumerate(order) if "STATUS SIAGA" in text)
+    # Between the question and its answer at most the one queued message that was already
+    # on its way; the rest of the backlog waits for the answer.
+    assert answer <= 1, order
+    assert sum(text.startswith("antrean") for text in order[answer:]) >= 3, order
