@@ -96,6 +96,7 @@ async def _start_services(app: SiagaApp) -> None:
     services = services_of(app)
     services._db = await Database.open(services.settings.db_path)
     services._db.on_commit(services.after_commit)
+    services.charts.warm()
     await services.delivery.start()
     await services.scheduler.start()
     from handlers.dashboard import start_web
@@ -115,7 +116,6 @@ async def _stop_services(app: SiagaApp) -> None:
         await services._scheduler.stop()
     if services._delivery is not None:
         await services._delivery.stop()
-    await services.charts.close()
     if services._db is not None:
         await services._db.close()
         services._db = None

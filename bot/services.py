@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Catalog
-from bot.reports.charts import ChartWorker
+from bot.reports.charts import ChartWorker, shared_worker
 from bot.transport.taps import TapLane
 from storage.db import Database, Effects, Transaction
 from storage.personnel import CommandScope, Person
@@ -67,8 +67,8 @@ class Services:
     # Features route the buttons they answer a batch at a time here (bot/transport/taps.py).
     taps: TapLane = field(default_factory=TapLane)
     extras: Parts = field(default_factory=Parts)
-    # Charts are drawn in a worker process (bot/reports/charts.py), started by the first one.
-    charts: ChartWorker = field(default_factory=ChartWorker)
+    # Charts are drawn in a worker process (bot/reports/charts.py), one for the whole process.
+    charts: ChartWorker = field(default_factory=shared_worker)
 
     @property
     def db(self) -> Database:

@@ -173,17 +173,23 @@ def _thousands(value: int, sep: str) -> str:
 
 
 class ChartWorker:
-    """Draws charts in one worker process, started on the first chart and kept.
+    """Draws charts in one worker process, started on first use and kept.
 
     A process, not a thread: see the module's docstring. `spawn`, not `fork`: the bot has
     threads (aiosqlite's), and a forked child could inherit a lock held by one of them. A
-    worker that died is replaced, and the chart drawn again, once.
+    worker that died is replaced, and the chart drawn again, once. The bot uses one worker
+    for the life of the process (`shared_worker`); it ends with the process.
     """
 
     def __init__(self, cache_size: int = CACHED_CHARTS) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._cache: OrderedDict[tuple[tuple[ChartBar, ...], ChartLabels], bytes] = OrderedDict()
         self._cache_size = cache_size
+
+    def warm(self) -> None:
+        """Start the worker and load matplotlib there now (~1-2 s), not when the first
+        status is waiting for its chart."""
+        self._executor().submit(_load_matplotlib)
 
     async def draw(self, rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
         bars = chart_bars(rows)
@@ -224,3 +230,20 @@ class ChartWorker:
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+def _load_matplotlib() -> None:
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+
+_SHARED: ChartWorker | None = None
+
+
+def shared_worker() -> ChartWorker:
+    """The process's chart worker. Shared, not one per application: an application that is
+    stopped and built again (a restart in the tests) finds matplotlib loaded already. The
+    executor's own exit hook stops the worker when the process ends."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = ChartWorker()
+    return _SHARED
