@@ -9,6 +9,7 @@ name ever appears in it; names go to a commander's private chat on request.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,24 +18,26 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
 from bot.domain.readiness import Effective, effective
-from bot.domain.reasons import REASONS
 from bot.domain.status import (
     SHORTFALL_KINDS,
     CategoryCounts,
     ReportLabels,
+    ReportRow,
     ScopeError,
     StatusScope,
     TableLabels,
+    chain_lines,
     count_by_category,
     fit_lines,
     jam_rawan_active,
     parse_scope,
-    reasons_table,
+    reason_totals,
     report_block,
     split_chunks,
     stale_after,
     status_table,
     strength_report,
+    total_counts,
 )
 from bot.i18n import format_moment, format_number, format_time
 from bot.reports.charts import Chart, ChartLabels, chart_bars, chart_digest
@@ -122,7 +125,7 @@ async def build_status(
 
     head = t("sts-title", time=format_moment(now, zone, lang))
     if rawan:
-        head += " · " + t("sts-jam-rawan")
+        head += "\n" + t("sts-jam-rawan")
     parts = [head]
     if not scope.everything:
         parts.append(t("sts-scope", scope=scope_label(services, lang, scope)))
@@ -130,30 +133,31 @@ async def build_status(
         labels = TableLabels(
             *(
                 catalog.text(lang, f"sts-col-{c}")
-                for c in (
-                    "category",
-                    "strength",
-                    "linked",
-                    "siap",
-                    "stale",
-                    "tidak-siap",
-                    "bertugas",
-                    "unknown",
-                    "unreachable",
-                    "total",
-                )
+                for c in ("category", "strength", "siap", "tidak-siap", "bertugas", "total")
             )
         )
-        parts.append(f"<pre>{html.escape(status_table(counts, labels, fmt))}</pre>")
-        reasons = reasons_table(
-            counts,
-            labels.category,
-            {r: catalog.text(lang, f"sts-reason-{r.replace('_', '-')}") for r in REASONS},
-            labels.total,
-            fmt,
-        )
+        # A phone shows 32 monospace characters: the table holds what is read at a glance,
+        # the rest of the counts follow as lines (per category: the chart and /ekspor).
+        lines = [f"<pre>{html.escape(status_table(counts, labels, fmt))}</pre>"]
+        total = total_counts(counts)
+        if total.linked < total.strength:
+            lines.append(
+                t("sts-count-linked", linked=fmt(total.linked), strength=fmt(total.strength))
+            )
+        for key, count in (
+            ("sts-count-stale", total.stale),
+            ("sts-count-unknown", total.unknown),
+            ("sts-count-unreachable", total.unreachable),
+        ):
+            if count:
+                lines.append(t(key, count=fmt(count)))
+        parts.append("\n".join(lines))
+        reasons = []
+        for reason, count in reason_totals(counts):
+            label = catalog.html(lang, "sts-reason-" + reason.replace("_", "-"))
+            reasons.append(f"{label} {fmt(count)}")
         if reasons:
-            parts.append(t("sts-reasons-title") + f"\n<pre>{html.escape(reasons)}</pre>")
+            parts.append("\n".join([t("sts-reasons-title"), *chain_lines(reasons)]))
     else:
         parts.append(t("sts-empty"))
     legend = t("sts-legend")
@@ -533,7 +537,6 @@ async def build_report(
         jumlah=catalog.text(lang, "lap-col-jumlah"),
         siap=catalog.text(lang, "lap-col-siap"),
         kurang=catalog.text(lang, "lap-col-kurang"),
-        keterangan=catalog.text(lang, "lap-col-keterangan"),
         kinds={k: catalog.text(lang, f"lap-kind-{k.replace('_', '-')}") for k in SHORTFALL_KINDS},
     )
     head = catalog.html(lang, "lap-title", time=format_moment(now, services.settings.zone, lang))
@@ -541,14 +544,16 @@ async def build_report(
         head += "\n" + catalog.html(lang, "lap-scope", scope=scope_label(services, lang, scope))
     if not report.units:
         return [head + "\n\n" + catalog.html(lang, "lap-empty")]
+
+    def block(title: str, rows: Sequence[ReportRow], total: ReportRow) -> str:
+        shown = report_block(rows, total, labels, fmt)
+        notes = [html.escape(note) for note in shown.notes]
+        return "\n".join([title, f"<pre>{html.escape(shown.table)}</pre>", *notes])
+
     blocks = [head]
     for unit in report.units:
-        table = report_block(unit.rows, unit.total, labels, fmt)
-        blocks.append(
-            catalog.html(lang, "lap-unit", unit=unit.unit) + f"\n<pre>{html.escape(table)}</pre>"
-        )
-    whole = report_block(report.categories, report.total, labels, fmt)
-    blocks.append(catalog.html(lang, "lap-whole") + f"\n<pre>{html.escape(whole)}</pre>")
+        blocks.append(block(catalog.html(lang, "lap-unit", unit=unit.unit), unit.rows, unit.total))
+    blocks.append(block(catalog.html(lang, "lap-whole"), report.categories, report.total))
     blocks.append(catalog.html(lang, "lap-legend"))
     return split_chunks(blocks, MESSAGE_LIMIT)
 

@@ -98,6 +98,17 @@ async def advance(bot: BotHarness, minutes: float) -> None:
     await bot.fake.wait_idle(quiet=0.2)
 
 
+def assert_fits_a_phone(html_text: str) -> None:
+    """UX.md: a monospace line at most 32 characters, a line chained with `·` at most 60."""
+    for block in re.findall(r"<pre>(.*?)</pre>", html_text, re.S):
+        for line in block.split("\n"):
+            assert len(line) <= 32, line
+    plain = re.sub(r"<[^>]+>", "", re.sub(r"<pre>.*?</pre>", "", html_text, flags=re.S))
+    for line in plain.split("\n"):
+        if "·" in line:
+            assert len(line) <= 60, line
+
+
 def assert_no_personal_data(bot: BotHarness, chat_ids: Sequence[int]) -> None:
     """No phone number and no NRP in anything the bot put into these groups."""
     secrets = {m.nrp for m in MEMBERS} | {m.phone for m in MEMBERS}
@@ -119,12 +130,14 @@ async def test_register_then_broadcast_every_hour_for_the_scope(bot: BotHarness)
     first = statuses(bot)[0]
     # The commander of Satbrimob: the group covers his unit, BRIMOB people only.
     table = re.search(r"Kat .*?Jumlah[^\n]*", first.text or "", re.S)
+    assert_fits_a_phone(bot.fake.calls("sendPhoto")[0].params["caption"])
     assert table is not None
     assert "BRIMOB" in table.group(0)
     assert "POH" not in table.group(0)
     row = next(line for line in table.group(0).split("\n") if line.startswith("BRIMOB"))
-    # kekuatan 7 (6 + the commander), terdaftar 7, siap 3, tidak siap 1 (sakit).
-    assert row.split()[1:6] == ["7", "7", "3", "0", "1"]
+    # kekuatan 7 (6 + the commander), siap 3, tidak siap 1 (sakit), bertugas 0.
+    assert row.split()[1:5] == ["7", "3", "1", "0"]
+    assert "3 belum lapor" in (first.text or "")
     assert "Sakit" in (first.text or "")
     assert "Pengerahan aktif: tidak ada" in (first.text or "")
     # One message: the chart, with the status as its caption.
@@ -287,6 +300,10 @@ async def test_status_in_private_and_names_only_privately(bot: BotHarness) -> No
     await commander.send("/status")
     answer = await bot.fake.wait_for_message(COMMANDER_ID, "STATUS SIAGA")
     assert "BRIMOB" in (answer.text or "")
+    (asked,) = [
+        r for r in bot.fake.calls("sendMessage") if "STATUS SIAGA" in str(r.params.get("text"))
+    ]
+    assert_fits_a_phone(asked.params["text"])
     await bot.fake.wait_for(
         lambda: any(m.kind == "photo" for m in bot.fake.sent_to(COMMANDER_ID)), what="a chart"
     )
@@ -313,6 +330,7 @@ async def test_laporan_rolls_up_to_the_roster(bot: BotHarness) -> None:
     await admin.send("/laporan")
     report = await bot.fake.wait_for_message(ADMIN_ID, "LAPORAN KEKUATAN PERSONEL")
     text = report.text or ""
+    assert_fits_a_phone(bot.fake.calls("sendMessage")[-1].params["text"])
     assert "Satbrimob" in text
     assert "Polresta Pontianak" in text
     whole = text.split("Jumlah seluruhnya", 1)[1]

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from bot.domain.readiness import Readiness, State
 from bot.domain.reasons import REASONS
 from bot.domain.status import (
+    CHAIN_WIDTH,
+    PHONE_WIDTH,
     SHORTFALL_KINDS,
     CategoryCounts,
     JamRawanValues,
@@ -22,6 +24,7 @@ from bot.domain.status import (
     TableLabels,
     Window,
     WindowError,
+    chain_lines,
     count_by_category,
     count_by_category_and_unit,
     fit_lines,
@@ -32,7 +35,7 @@ from bot.domain.status import (
     parse_scope,
     parse_windows,
     plan_broadcast,
-    reasons_table,
+    reason_totals,
     report_block,
     slot_key,
     slot_start,
@@ -297,10 +300,10 @@ def test_counts_per_category() -> None:
     )
 
 
-LABELS = TableLabels("Kat", "Kuat", "Dftr", "Siap", "Blm", "Tdk", "Tgs", "?", "TkJ", "Jumlah")
+LABELS = TableLabels("Kat", "Kuat", "Siap", "Tdk", "Tgs", "Jumlah")
 
 
-def test_status_table_for_the_seed_fits_and_uses_indonesian_numbers() -> None:
+def test_status_table_for_the_seed_fits_a_phone_and_uses_indonesian_numbers() -> None:
     rows = [
         CategoryCounts(
             code,
@@ -318,17 +321,35 @@ def test_status_table_for_the_seed_fits_and_uses_indonesian_numbers() -> None:
     table = status_table(rows, LABELS)
     lines = table.split("\n")
     assert len(lines) == 1 + 7 + 1
-    assert lines[0].split() == ["Kat", "Kuat", "Dftr", "Siap", "Blm", "Tdk", "Tgs", "?", "TkJ"]
-    assert lines[-1].split()[:2] == ["Jumlah", "3.294"]
-    assert lines[-1].split()[3] == "2.632"
+    assert lines[0].split() == ["Kat", "Kuat", "Siap", "Tdk", "Tgs"]
+    assert lines[-1].split() == ["Jumlah", "3.294", "2.632", "28", "21"]
     assert len({len(line) for line in lines[1:]}) == 1  # right-aligned columns
-    assert len(table) < 1500
-    reasons = reasons_table(
-        rows, "Kat", {"sakit": "Skt", "izin": "Izn", "dinas_luar": "DL"}, "Jml"
+    assert max(len(line) for line in lines) <= PHONE_WIDTH
+    assert reason_totals(rows) == [("sakit", 7), ("izin", 14), ("dinas_luar", 7)]
+    assert reason_totals([CategoryCounts("POH", 3)]) == []
+
+
+def test_the_widest_counts_still_fit_and_long_codes_get_their_own_line() -> None:
+    big = CategoryCounts(
+        "SAMAPTA", strength=9999, siap=9999, tidak_siap={"sakit": 9999}, bertugas=9999
     )
-    assert reasons.split("\n")[0].split() == ["Kat", "Skt", "Izn", "DL"]
-    assert reasons.split("\n")[-1].split() == ["Jml", "7", "14", "7"]
-    assert reasons_table([CategoryCounts("POH", 3)], "Kat", {}, "Jml") == ""
+    lines = status_table([big], LABELS).split("\n")
+    assert max(len(line) for line in lines) <= PHONE_WIDTH
+    long_code = CategoryCounts("SATBRIMOBDA POLDA", strength=1833, siap=1500, bertugas=300)
+    lines = status_table([long_code, big], LABELS).split("\n")
+    assert max(len(line) for line in lines) <= PHONE_WIDTH
+    assert lines[0] == "Kat"
+    assert lines[2] == "SATBRIMOBDA POLDA"
+    assert lines[3].split() == ["1.833", "1.500", "0", "300"]
+
+
+def test_chain_lines_break_before_sixty_characters() -> None:
+    items = [f"Sakit {n:,}".replace(",", ".") for n in range(1000, 1012)]
+    lines = chain_lines(items)
+    assert all(len(line) <= CHAIN_WIDTH for line in lines)
+    assert " · ".join(lines) == " · ".join(items)
+    assert chain_lines([]) == []
+    assert chain_lines(["x" * 70, "y"]) == ["x" * 70, "y"]
 
 
 def test_fit_lines_keeps_what_fits_and_counts_the_rest() -> None:
@@ -346,7 +367,6 @@ REPORT_LABELS = ReportLabels(
     "Jml",
     "Siap",
     "Krg",
-    "Keterangan",
     {
         "bertugas": "tugas",
         "sakit": "sakit",
@@ -406,7 +426,7 @@ def test_report_rolls_up_to_the_roster(entries: list[tuple[str, str, str]]) -> N
         assert next(c for c in report.categories if c.label == code).jumlah == in_units
 
 
-def test_report_block_lists_keterangan() -> None:
+def test_report_block_lists_keterangan_below_a_phone_wide_table() -> None:
     people = [
         _person(1, "BRIMOB", "Polres Sanggau", "siap"),
         _person(2, "BRIMOB", "Polres Sanggau", "sakit"),
@@ -415,12 +435,17 @@ def test_report_block_lists_keterangan() -> None:
     ]
     report = strength_report(people, ORDER, NOW, timedelta(hours=12), "Jumlah")
     assert [r.label for r in report.units[0].rows] == ["POH", "BRIMOB"]
-    text = report_block(report.units[0].rows, report.units[0].total, REPORT_LABELS, str)
-    lines = text.split("\n")
-    assert lines[0].split()[:4] == ["Kategori", "Jml", "Siap", "Krg"]
-    assert lines[2].endswith("tugas 1, sakit 1")
+    block = report_block(report.units[0].rows, report.units[0].total, REPORT_LABELS, str)
+    lines = block.table.split("\n")
+    assert lines[0].split() == ["Kategori", "Jml", "Siap", "Krg"]
+    assert lines[2].split() == ["BRIMOB", "3", "1", "2"]
     assert lines[3].startswith("Jumlah")
-    assert lines[3].endswith("tugas 1, sakit 1, blm konf 1")
+    assert max(len(line) for line in lines) <= PHONE_WIDTH
+    assert block.notes == (
+        "POH: blm konf 1",
+        "BRIMOB: tugas 1 · sakit 1",
+        "Jumlah: tugas 1 · sakit 1 · blm konf 1",
+    )
 
 
 def test_split_chunks_respects_the_limit() -> None:

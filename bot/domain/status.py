@@ -492,20 +492,23 @@ def group_thousands(value: int, sep: str = ".") -> str:
     return f"{value:,}".replace(",", sep)
 
 
+# A phone is 360 pixels wide: a monospace line (<pre>) shows at most this many characters,
+# and a plain line of data joined with " · " reads at most this long (UX.md).
+PHONE_WIDTH = 32
+CHAIN_WIDTH = 60
+CHAIN_SEP = " · "
+
+
 @dataclass(frozen=True)
 class TableLabels:
-    """Column headers, short enough for a phone: e.g. Kat / Kuat / Dftr / Siap / Blm / Tdk /
-    Tgs / ? / TkJ, and the total row's label."""
+    """Column headers short enough for a phone (Kat / Kuat / Siap / Tdk / Tgs) and the total
+    row's label. What else a status counts goes below the table as lines of its own."""
 
     category: str
     strength: str
-    linked: str
     siap: str
-    stale: str
     tidak_siap: str
     bertugas: str
-    unknown: str
-    unreachable: str
     total: str
 
 
@@ -521,62 +524,59 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+def phone_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], width: int = PHONE_WIDTH
+) -> list[str]:
+    """`_table`, or when the names make it wider than `width`, each name on a line of its own
+    above its numbers: categories are data, and another Polda's codes may be long."""
+    lines = _table(header, rows)
+    if max(len(line) for line in lines) <= width:
+        return lines
+    numbers = _table(["", *header[1:]], [["", *row[1:]] for row in rows])
+    stacked = []
+    for row, line in zip([header, *rows], numbers, strict=True):
+        stacked += [row[0][:width], line]
+    return stacked
+
+
 def status_table(
     rows: Sequence[CategoryCounts], labels: TableLabels, fmt: NumberFormat = group_thousands
 ) -> str:
-    """Per category kekuatan / terdaftar / siap / belum konfirmasi / tidak siap / bertugas /
-    no answer / tak terjangkau, and the total row. Plain text: escape it for HTML."""
-    header = [
-        labels.category,
-        labels.strength,
-        labels.linked,
-        labels.siap,
-        labels.stale,
-        labels.tidak_siap,
-        labels.bertugas,
-        labels.unknown,
-        labels.unreachable,
-    ]
+    """Per category kekuatan / siap / tidak siap / bertugas, and the total row: 31 characters
+    wide for seven-letter codes and four-digit counts. Plain text: escape it for HTML."""
+    header = [labels.category, labels.strength, labels.siap, labels.tidak_siap, labels.bertugas]
 
     def cells(row: CategoryCounts, name: str) -> list[str]:
-        values = [
-            row.strength,
-            row.linked,
-            row.siap,
-            row.stale,
-            row.tidak_siap_total,
-            row.bertugas,
-            row.unknown,
-            row.unreachable,
-        ]
+        values = [row.strength, row.siap, row.tidak_siap_total, row.bertugas]
         return [name, *(fmt(v) for v in values)]
 
     body = [cells(r, r.code) for r in rows]
     body.append(cells(total_counts(rows), labels.total))
-    return "\n".join(_table(header, body))
+    return "\n".join(phone_table(header, body))
 
 
-def reasons_table(
-    rows: Sequence[CategoryCounts],
-    category_label: str,
-    reason_labels: Mapping[str, str],
-    total_label: str,
-    fmt: NumberFormat = group_thousands,
-) -> str:
-    """Tidak siap per reason and category; only categories with someone not ready.
+def reason_totals(rows: Iterable[CategoryCounts]) -> list[tuple[str, int]]:
+    """Tidak siap per reason over all `rows`, in the reason list's order, zeros left out.
+    (Per category, per person: the names message and the exports.)"""
+    total = total_counts(rows)
+    return [(r, total.tidak_siap[r]) for r in REASONS if total.tidak_siap.get(r)]
 
-    Empty text when nobody is tidak siap.
-    """
-    with_reasons = [r for r in rows if r.tidak_siap_total]
-    if not with_reasons:
-        return ""
-    reasons = [r for r in REASONS if any(row.tidak_siap.get(r) for row in with_reasons)]
-    header = [category_label, *(reason_labels.get(r, r) for r in reasons)]
-    body = [[row.code, *(fmt(row.tidak_siap.get(r, 0)) for r in reasons)] for row in with_reasons]
-    if len(with_reasons) > 1:
-        total = total_counts(with_reasons)
-        body.append([total_label, *(fmt(total.tidak_siap.get(r, 0)) for r in reasons)])
-    return "\n".join(_table(header, body))
+
+def chain_lines(items: Sequence[str], width: int = CHAIN_WIDTH) -> list[str]:
+    """Items joined with " · ", broken into lines of at most `width` characters (an item
+    longer than that stands on its own line)."""
+    lines: list[str] = []
+    current = ""
+    for item in items:
+        candidate = f"{current}{CHAIN_SEP}{item}" if current else item
+        if current and len(candidate) > width:
+            lines.append(current)
+            current = item
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
 
 
 def fit_lines(lines: Sequence[str], budget: int, more: Callable[[int], str]) -> list[str]:
@@ -704,41 +704,32 @@ class ReportLabels:
     jumlah: str
     siap: str
     kurang: str
-    keterangan: str
     kinds: Mapping[str, str]  # SHORTFALL_KINDS → short word (sakit, izin, DL, tugas, …)
 
 
-def _keterangan(row: ReportRow, labels: ReportLabels, fmt: NumberFormat) -> str:
-    return ", ".join(f"{labels.kinds.get(k, k)} {fmt(n)}" for k, n in row.keterangan.items())
+@dataclass(frozen=True)
+class ReportBlock:
+    """One table of the report: `table` is monospace (jumlah / siap / kurang per row, then
+    the total), `notes` the keterangan of each row that has any, as plain lines
+    (`BRIMOB: tugas 30 · sakit 6`), broken to stay within a phone's width."""
+
+    table: str
+    notes: tuple[str, ...]
 
 
 def report_block(
     rows: Sequence[ReportRow], total: ReportRow | None, labels: ReportLabels, fmt: NumberFormat
-) -> str:
-    """One table: per row jumlah / siap / kurang and the keterangan, then the total row."""
-    header = [labels.category, labels.jumlah, labels.siap, labels.kurang, labels.keterangan]
-    body = [
-        [r.label, fmt(r.jumlah), fmt(r.siap), fmt(r.kurang), _keterangan(r, labels, fmt)]
-        for r in rows
-    ]
-    if total is not None:
-        body.append(
-            [
-                total.label,
-                fmt(total.jumlah),
-                fmt(total.siap),
-                fmt(total.kurang),
-                _keterangan(total, labels, fmt),
-            ]
-        )
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(4)]
-    lines = []
-    for row in [header, *body]:
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:4], widths[1:], strict=True)
-        ]
-        lines.append((" ".join(cells) + "  " + row[4]).rstrip())
-    return "\n".join(lines)
+) -> ReportBlock:
+    header = [labels.category, labels.jumlah, labels.siap, labels.kurang]
+    shown = [*rows, total] if total is not None else list(rows)
+    body = [[r.label, fmt(r.jumlah), fmt(r.siap), fmt(r.kurang)] for r in shown]
+    notes: list[str] = []
+    for row in shown:
+        if row.keterangan:
+            items = [f"{labels.kinds.get(k, k)} {fmt(n)}" for k, n in row.keterangan.items()]
+            items[0] = f"{row.label}: {items[0]}"
+            notes += chain_lines(items)
+    return ReportBlock("\n".join(phone_table(header, body)), tuple(notes))
 
 
 def split_chunks(blocks: Sequence[str], limit: int) -> list[str]:

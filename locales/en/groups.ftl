@@ -63,18 +63,15 @@ sts-jam-rawan = <b>VULNERABLE HOURS</b>
 sts-scope = Scope: { $scope }
 sts-col-category = Cat
 sts-col-strength = Str
-sts-col-linked = Reg
 sts-col-siap = Rdy
-sts-col-stale = Rcf
 sts-col-tidak-siap = NRdy
 sts-col-bertugas = Dep
-sts-col-unknown = ?
-sts-col-unreachable = Unr
 sts-col-total = Total
-sts-legend = <i>Str strength · Reg registered with the bot
-    Rcf to be reconfirmed · NRdy not ready
-    Dep deployed · ? not reported
-    Unr cannot be reached</i>
+sts-legend = <i>Str strength · NRdy not ready · Dep deployed</i>
+sts-count-stale = ⏳ { $count } to be reconfirmed
+sts-count-unknown = { $count } not reported
+sts-count-unreachable = 🚫 { $count } cannot be reached
+sts-count-linked = { $linked } of { $strength } registered with the bot
 sts-reasons-title = ❌ Not ready by reason:
 sts-reason-sakit = Sick
 sts-reason-izin = Exc
@@ -130,7 +127,6 @@ lap-col-category = Category
 lap-col-jumlah = Tot
 lap-col-siap = Rdy
 lap-col-kurang = Short
-lap-col-keterangan = Notes
 lap-total = Total
 lap-kind-bertugas = deployed
 lap-kind-sakit = sick

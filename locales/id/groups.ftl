@@ -63,18 +63,15 @@ sts-jam-rawan = <b>JAM RAWAN</b>
 sts-scope = Cakupan: { $scope }
 sts-col-category = Kat
 sts-col-strength = Kuat
-sts-col-linked = Dftr
 sts-col-siap = Siap
-sts-col-stale = Ulg
 sts-col-tidak-siap = Tdk
 sts-col-bertugas = Tgs
-sts-col-unknown = ?
-sts-col-unreachable = TDH
 sts-col-total = Jumlah
-sts-legend = <i>Kuat kekuatan · Dftr terdaftar di bot
-    Ulg perlu konfirmasi ulang · Tdk tidak siap
-    Tgs bertugas · ? belum lapor
-    TDH tidak dapat dihubungi</i>
+sts-legend = <i>Kuat kekuatan · Tdk tidak siap · Tgs bertugas</i>
+sts-count-stale = ⏳ { $count } perlu konfirmasi ulang
+sts-count-unknown = { $count } belum lapor
+sts-count-unreachable = 🚫 { $count } tidak dapat dihubungi
+sts-count-linked = { $linked } dari { $strength } terdaftar di bot
 sts-reasons-title = ❌ Tidak siap per alasan:
 sts-reason-sakit = Sakit
 sts-reason-izin = Izin
@@ -130,7 +127,6 @@ lap-col-category = Kategori
 lap-col-jumlah = Jml
 lap-col-siap = Siap
 lap-col-kurang = Krg
-lap-col-keterangan = Keterangan
 lap-total = Jumlah
 lap-kind-bertugas = tugas
 lap-kind-sakit = sakit
