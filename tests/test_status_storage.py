@@ -137,3 +137,56 @@ async def test_every_view_reads_readiness_as_storage_does(db: Database) -> None:
     entries = await status.roster_entries(db, everyone)
     by_nrp = {e.nrp: e.readiness for e in entries}
     assert [by_nrp[f"8801{i:04d}"] for i in range(PEOPLE)] == [expected[pid] for pid in ids]
+
+
+async def test_the_counts_version_moves_with_what_the_counts_are_made_of(db: Database) -> None:
+    now = FakeClock().now()
+    ids, _drill = await _world(db, now)
+    before = await status.counts_version(db)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO audit_log (at, action, subject, details) VALUES (?, 'x', 'y', '{}')",
+            (to_db(now),),
+        )
+    assert await status.counts_version(db) == before  # nothing counted changed
+    async with db.transaction() as tx:
+        await readiness.set_ready(tx, ids[0], now, source="test")
+    after = await status.counts_version(db)
+    assert after != before
+    # A change rolled back leaves no version a later, different change could meet again.
+    try:
+        async with db.transaction() as tx:
+            await readiness.set_ready(tx, ids[3], now, source="test")
+            rolled_back = await status.counts_version(tx)
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert await status.counts_version(db) == after
+    async with db.transaction() as tx:
+        await readiness.set_ready(tx, ids[4], now, source="test")
+    assert await status.counts_version(db) not in (after, rolled_back)
+
+
+async def test_status_counts_are_kept_until_a_row_or_time_changes_them(db: Database) -> None:
+    from handlers.status import CountsCache
+
+    now = FakeClock().now()
+    ids, _drill = await _world(db, now)
+    cache = CountsCache()
+    everyone = StatusScope.whole()
+    fresh_for = timedelta(hours=12)
+    first = await cache.counts(db, everyone, now, fresh_for)
+    brimob = next(c for c in first if c.code == "BRIMOB")
+    # Siap: the fresh one and the one back from a call-out; stale: the old one, the drill's.
+    assert (brimob.siap, brimob.stale, brimob.unknown) == (2, 2, 1)
+    assert await cache.counts(db, everyone, now + timedelta(minutes=1), fresh_for) is first
+    # A row changes: counted again.
+    async with db.transaction() as tx:
+        await readiness.set_ready(tx, ids[0], now, source="test")
+    second = await cache.counts(db, everyone, now + timedelta(minutes=1), fresh_for)
+    assert next(c for c in second if c.code == "BRIMOB").siap == 3
+    # Time alone: the SIAP confirmed 3 minutes before `now` goes stale 12 hours later.
+    later = now - timedelta(minutes=3) + fresh_for
+    third = await cache.counts(db, everyone, later, fresh_for)
+    assert third is not second
+    assert next(c for c in third if c.code == "BRIMOB").stale == 3

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.readiness import Effective, Readiness, effective
+from bot.domain.readiness import Effective, Readiness, effective, stale_at
 from bot.domain.reasons import REASONS, known
 
 # ---------------------------------------------------------------------------------------------
@@ -460,6 +460,16 @@ def _category_rows(
         for code in order
         if (keep_empty and code in category_order) or code in tallies
     ]
+
+
+def counts_change_at(
+    people: Iterable[PersonState], now: datetime, stale_after: timedelta
+) -> datetime | None:
+    """The first moment after `now` at which time alone changes someone's effective state
+    (a SIAP going stale, a TIDAK SIAP running out): counts made at `now` hold until then,
+    unless the rows change. None: never."""
+    changes = (stale_at(p.readiness, stale_after) for p in people if p.readiness is not None)
+    return min((at for at in changes if at is not None and at > now), default=None)
 
 
 def total_counts(rows: Iterable[CategoryCounts], code: str = "") -> CategoryCounts:
