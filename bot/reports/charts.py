@@ -189,7 +189,8 @@ class ChartWorker:
     def warm(self) -> None:
         """Start the worker and load matplotlib there now (~1-2 s), not when the first
         status is waiting for its chart."""
-        self._executor().submit(_load_matplotlib)
+        if _may_start_processes():
+            self._executor().submit(_load_matplotlib)
 
     async def draw(self, rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
         bars = chart_bars(rows)
@@ -205,6 +206,10 @@ class ChartWorker:
         return Chart(png, bars, labels.title)
 
     async def _render(self, bars: tuple[ChartBar, ...], labels: ChartLabels) -> bytes:
+        if not _may_start_processes():
+            # A daemonic process (the crash tests run the bot in one) may not have children:
+            # a thread, as before the worker, rather than no chart.
+            return await asyncio.to_thread(render_png, bars, labels)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor(), render_png, bars, labels)
@@ -230,6 +235,10 @@ class ChartWorker:
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+def _may_start_processes() -> bool:
+    return not multiprocessing.current_process().daemon
 
 
 def _load_matplotlib() -> None:
