@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.fake_telegram.server import RecordedRequest
+from bot.rehearsal.fake_telegram import RecordedRequest, SentMessage, SimGroup, SimUser
 from storage import outbox
 from storage.outbox import OutgoingMessage, Priority
 from tests.harness import COMMANDER_ID, FAST_DELIVERY, BotHarness
@@ -31,6 +31,17 @@ def to_group(bot: BotHarness, since: int = 0) -> list[RecordedRequest]:
     ]
 
 
+async def tap(
+    bot: BotHarness, user: SimUser, label: str, card: SentMessage, group: SimGroup
+) -> None:
+    """Press a settings button and wait until the bot has answered it and gone quiet."""
+    query = await user.press(label, message=card, chat=group)
+    await bot.fake.wait_for(
+        lambda: bot.fake.callback_answer(query) is not None, what=label, timeout=15
+    )
+    await bot.fake.wait_idle(quiet=0.2)
+
+
 async def test_one_message_per_broadcast_and_settings_post_nothing_new(
     harness: BotHarness,
 ) -> None:
@@ -43,7 +54,7 @@ async def test_one_message_per_broadcast_and_settings_post_nothing_new(
     assert len(charts(bot)) == len(statuses(bot)) == 1
     assert charts(bot)[0].photo is not None
     bot.clock.advance(minutes=60)
-    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="the 21.00 status")
+    await bot.fake.wait_for(lambda: len(statuses(bot)) == 2, what="the 21.00 status", timeout=15)
     await bot.fake.wait_idle(quiet=0.2)
     assert len(charts(bot)) == 2  # again one message, not a status and a chart
 
@@ -53,9 +64,9 @@ async def test_one_message_per_broadcast_and_settings_post_nothing_new(
     mark = len(bot.fake.requests)
     before = len(bot.fake.sent_to(GROUP_ID))
     # Pinned: the status appears once, as the message later edited in place...
-    await commander.press("tersemat", message=card, chat=group)
+    await tap(bot, commander, "tersemat", card, group)
     state = bot.fake.chat_state(GROUP_ID)
-    await bot.fake.wait_for(lambda: state.pinned, what="the pinned status")
+    await bot.fake.wait_for(lambda: state.pinned, what="the pinned status", timeout=15)
     await bot.fake.wait_idle(quiet=0.2)
     assert len(bot.fake.sent_to(GROUP_ID)) == before + 1, [
         (r.method, str(r.params)[:150]) for r in to_group(bot, mark)
@@ -63,14 +74,15 @@ async def test_one_message_per_broadcast_and_settings_post_nothing_new(
     pinned = bot.fake.message(GROUP_ID, state.pinned[-1])
     # ...and switching back and forth, or the chart off and on, posts nothing more.
     for label in ("Pesan baru", "tersemat", "Tanpa grafik", "Sertakan grafik"):
-        await commander.press(label, message=card, chat=group)
-        await bot.fake.wait_idle(quiet=0.2)
+        await tap(bot, commander, label, card, group)
     assert len(bot.fake.sent_to(GROUP_ID)) == before + 1
     new_messages = [r for r in to_group(bot, mark) if r.method.lower().startswith("send")]
     assert len(new_messages) == 1
     # Back in pinned mode the next slot edits that same message.
     bot.clock.advance(minutes=60)
-    await bot.fake.wait_for(lambda: "22.00" in (pinned.text or ""), what="the 22.00 edit")
+    await bot.fake.wait_for(
+        lambda: "22.00" in (pinned.text or ""), what="the 22.00 edit", timeout=15
+    )
     await bot.fake.wait_idle(quiet=0.2)
     # Nor a chart: it would show what the group was last sent.
     assert len(bot.fake.sent_to(GROUP_ID)) == before + 1
