@@ -90,7 +90,7 @@ def _readiness(row: sqlite3.Row, drills: set[int]) -> Readiness | None:
 
 async def counts_version(db: Db) -> int:
     """Changes with every change to what `people_states` and `category_order` read
-    (triggers, migration 0010): equal versions, equal rows. Read it before the rows: a change
+    (triggers, migration 0011): equal versions, equal rows. Read it before the rows: a change
     in between then only makes the version look older than the rows, never newer."""
     row = await db.fetchone("SELECT version FROM status_version WHERE id = 1")
     return int(row[0]) if row else 0
