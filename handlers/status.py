@@ -43,7 +43,7 @@ from bot.domain.status import (
 )
 from bot.i18n import format_moment, format_number, format_time
 from bot.reports.charts import Chart, ChartLabels, chart_bars, chart_digest
-from bot.services import Actor, Services, SiagaApp, SiagaContext
+from bot.services import Actor, PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.dashboard.buttons import with_dashboard
 from storage import groups, outbox, status
@@ -115,11 +115,11 @@ class CountsCache:
         return counts
 
 
+COUNTS = PartKey[CountsCache]("status.counts")
+
+
 def counts_cache(services: Services) -> CountsCache:
-    cache = services.extras.get("status.counts")
-    if not isinstance(cache, CountsCache):
-        cache = services.extras["status.counts"] = CountsCache()
-    return cache
+    return services.extras.setdefault(COUNTS, CountsCache())
 
 
 def actor_scope(actor: Actor) -> StatusScope:
