@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -160,13 +159,17 @@ class Settings(BaseSettings):
     @field_validator("db_path")
     @classmethod
     def _check_db_path(cls, value: Path) -> Path:
+        # Whether the file may be written is the command's business, not the configuration's:
+        # check, export and backup work on a read-only database (storage/db.py says why not
+        # when a command needs to write).
         folder = value.parent if str(value.parent) else Path(".")
         if not folder.exists():
-            raise ValueError(f"folder {folder} does not exist")
+            raise ValueError(
+                f"folder {folder} does not exist: create it (mkdir -p {folder}) or correct"
+                " SIAGA_DB_PATH"
+            )
         if value.is_dir():
             raise ValueError(f"{value} is a folder; expected a database file path")
-        if not os.access(folder, os.W_OK) or (value.exists() and not os.access(value, os.W_OK)):
-            raise ValueError(f"{value} is not writable")
         return value
 
     @model_validator(mode="after")

@@ -9,21 +9,80 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Update
+from telegram.error import NetworkError
 
 from bot.app import build_application, services_of
 from bot.config import Settings
 from bot.services import PartKey, SiagaApp
 from bot.transport.inbox import InboxUpdater
 from bot.transport.webhook import WebhookReceiver
+from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 WEBHOOK = PartKey[WebhookReceiver]("webhook")
 
 
-async def start_app(app: SiagaApp, *, poll_timeout: int = 30) -> None:
-    await app.initialize()
+@dataclass(frozen=True)
+class StartRetry:
+    """Waiting for Telegram at start: a network blip (or a server booting before its network)
+    must not kill the bot, nor fill the log. Backoff doubles up to `max_delay`; one log line
+    per `log_every` seconds at most."""
+
+    first_delay: float = 1.0
+    max_delay: float = 60.0
+    log_every: float = 60.0
+
+
+async def initialize_when_reachable(
+    app: SiagaApp,
+    retry: StartRetry,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    """`app.initialize()` (which asks Telegram getMe), retried while Telegram cannot be
+    reached. A refused token is not retried: it raises InvalidToken at once."""
+    delay = retry.first_delay
+    next_log = float("-inf")
+    failures = 0
+    while True:
+        try:
+            await app.initialize()
+        except NetworkError as exc:
+            failures += 1
+            now = monotonic()
+            if now >= next_log:
+                log.warning(
+                    "Telegram cannot be reached (%s); retrying until it can, attempt %d",
+                    exc,
+                    failures,
+                )
+                next_log = now + retry.log_every
+            await sleep(delay)
+            delay = min(delay * 2, retry.max_delay)
+            continue
+        if failures:
+            log.info("Telegram reached after %d failed attempts; starting", failures)
+        return
+
+
+async def start_app(
+    app: SiagaApp,
+    *,
+    poll_timeout: int = 30,
+    retry: StartRetry = StartRetry(),
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    await initialize_when_reachable(app, retry, sleep=sleep, monotonic=monotonic)
     # post_init only runs by itself inside run_polling/run_webhook.
     if app.post_init is not None:
         await app.post_init(app)
@@ -65,7 +124,21 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await start_app(app)
+    # The database first: a file that cannot be used is said at once, not after Telegram
+    # has been waited for (the services open it again in post_init).
+    await (await Database.open(settings.db_path)).close()
+    starting = asyncio.ensure_future(start_app(app))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        # SIGTERM while Telegram was still being waited for: stop now, not at systemd's
+        # SIGKILL. Nothing had started yet.
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        return
+    stopping.cancel()
+    starting.result()
     # What is loaded by now (PTB, handlers, catalogs, matplotlib) lives as long as the process:
     # freezing it keeps every later full collection from walking ~200,000 objects, which
     # stalled the event loop ~100 ms each time (seen as /status's p95 in bench/status_bench.py).

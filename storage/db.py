@@ -51,6 +51,45 @@ class SchemaTooNewError(RuntimeError):
         self.known = known
 
 
+class OpenProblem(Enum):
+    """Why a database file cannot be used; each has its own sentence for the operator."""
+
+    MISSING = "missing"
+    NO_FOLDER = "no-folder"
+    NOT_A_DATABASE = "not-a-database"
+    CORRUPT = "corrupt"
+    READ_ONLY = "read-only"
+    NO_ACCESS = "no-access"
+    TOO_OLD = "too-old"
+
+
+class DatabaseUnusableError(RuntimeError):
+    """The file at `path` cannot be opened the way it was asked for (see `problem`)."""
+
+    def __init__(self, path: str, problem: OpenProblem, detail: str = "") -> None:
+        super().__init__(f"{path}: {problem.value}{': ' + detail if detail else ''}")
+        self.path = path
+        self.problem = problem
+        self.detail = detail
+
+
+def open_problem(error: BaseException) -> OpenProblem | None:
+    """The operator's problem behind an sqlite3 error met while opening or reading a file."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return None
+    name = getattr(error, "sqlite_errorname", "")
+    text = str(error)
+    if name == "SQLITE_NOTADB" or "file is not a database" in text:
+        return OpenProblem.NOT_A_DATABASE
+    if name == "SQLITE_CORRUPT" or "malformed" in text:
+        return OpenProblem.CORRUPT
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return OpenProblem.READ_ONLY
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
+        return OpenProblem.NO_ACCESS
+    return None
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -156,24 +195,60 @@ class Database(_Reads):
 
     @classmethod
     async def open(
-        cls, path: str | os.PathLike[str], migrations: Iterable[Migration] | None = None
+        cls,
+        path: str | os.PathLike[str],
+        migrations: Iterable[Migration] | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
     ) -> Database:
+        """Open (and migrate) the database. `create=False`: a missing file is refused instead
+        of created. `read_only`: nothing is written, not even a migration (a file the user may
+        not write, a copy on read-only media); its schema must already be this code's.
+
+        Raises DatabaseUnusableError (or SchemaTooNewError) for a file an operator must fix.
+        """
         target = str(path)
-        if target != ":memory:":
-            _create_owner_only(Path(target))
-        conn = await aiosqlite.connect(target, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        db = cls(conn, target)
+        connect_to = _prepare_file(target, create=create, read_only=read_only)
+        known = bundled_migrations() if migrations is None else list(migrations)
         try:
-            await db.migrate(bundled_migrations() if migrations is None else list(migrations))
+            conn = await aiosqlite.connect(connect_to, uri=read_only, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise _unusable(target, exc) from exc
+        # From here on the connection's thread must be closed on every error: aiosqlite's
+        # thread is not a daemon, and a process that leaves it open never exits.
+        try:
+            conn.row_factory = aiosqlite.Row
+            db = cls(conn, target)
+            await db.fetchone("PRAGMA busy_timeout=5000")
+            # Reading the header now turns a foreign or truncated file into a clear error here
+            # rather than in the middle of a command.
+            await db.fetchone("PRAGMA schema_version")
+            if not read_only:
+                await db.fetchone("PRAGMA journal_mode=WAL")
+                await db.fetchone("PRAGMA synchronous=NORMAL")
+            await db.fetchone("PRAGMA foreign_keys=ON")
+            if read_only:
+                await db._require_schema(known)
+            else:
+                await db.migrate(known)
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise _unusable(target, exc) from exc
         except BaseException:
             await conn.close()
             raise
         return db
+
+    async def _require_schema(self, migrations: list[Migration]) -> None:
+        known = migrations[-1].version if migrations else 0
+        current = await self.schema_version()
+        if current > known:
+            raise SchemaTooNewError(current, known)
+        if current < known:
+            raise DatabaseUnusableError(
+                self.path, OpenProblem.TOO_OLD, f"schema version {current} of {known}"
+            )
 
     async def close(self) -> None:
         await self.conn.close()
@@ -278,10 +353,32 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+def _prepare_file(target: str, *, create: bool, read_only: bool) -> str:
+    """What to connect to: the path, created owner-only when allowed, or a read-only URI."""
+    if target == ":memory:":
+        return target
+    path = Path(target)
+    if not path.exists():
+        if read_only or not create:
+            raise DatabaseUnusableError(target, OpenProblem.MISSING)
+        _create_owner_only(path)
+    return path.resolve().as_uri() + "?mode=ro" if read_only else target
+
+
+def _unusable(path: str, error: sqlite3.DatabaseError) -> Exception:
+    problem = open_problem(error)
+    return error if problem is None else DatabaseUnusableError(path, problem, str(error))
+
+
 def _create_owner_only(path: Path) -> None:
     """Personal data lives here: create the file readable by its owner only."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    if not path.parent.is_dir():
+        # Creating folders is the installer's decision (owner, mode), not the bot's.
+        raise DatabaseUnusableError(str(path), OpenProblem.NO_FOLDER)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    except PermissionError as exc:
+        raise DatabaseUnusableError(str(path), OpenProblem.NO_ACCESS, str(exc)) from exc
     os.close(fd)

@@ -9,11 +9,20 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from bot.domain.roster import RosterRow, RowError, canonical_row, parse_roster
+from bot.domain.roster import (
+    RosterEntry,
+    RosterParseResult,
+    RosterRow,
+    RowError,
+    canonical_row,
+    parse_roster,
+    plan_import,
+)
 from storage import audit
 from storage.categories import all_categories
 from storage.db import Database
@@ -27,6 +36,12 @@ class ImportResult:
     unchanged: int
     deactivated: int
     reactivated: int  # back on the roster; counted here even when their details changed too
+    # False for a dry run and for an import refused because it deactivates too many.
+    written: bool = field(default=True, compare=False)
+    refused_deactivation: bool = field(default=False, compare=False)
+    active_before: int = field(default=0, compare=False)
+    # "Rank Name (NRP)" of the first few who are (or would be) deactivated.
+    deactivated_sample: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def total(self) -> int:
@@ -34,7 +49,8 @@ class ImportResult:
         return self.added + self.updated + self.unchanged + self.reactivated
 
 
-_FIELDS = ("name", "rank", "category_code", "unit", "phone", "role", "position")
+# The personnel columns of a RosterRow after its line, in order.
+_FIELDS = ("nrp", "name", "rank", "category_code", "unit", "phone", "role")
 
 
 async def import_roster(
@@ -46,6 +62,8 @@ async def import_roster(
     source: str = "file.csv",
     keep_nrps: Collection[str] = (),
     update_roles: bool = True,
+    dry_run: bool = False,
+    allow_deactivate: bool = True,
 ) -> ImportResult:
     """Make the active roster exactly these rows, in one transaction.
 
@@ -53,6 +71,8 @@ async def import_roster(
     they are rather than deactivated. `update_roles=False` (a file without a role column)
     keeps the roles of people already on the roster, appointed in the bot or earlier.
     A new komandan gets their own unit as command scope unless they have a scope already.
+    `dry_run`: only say what would change. `allow_deactivate=False`: write nothing when more
+    than 10 % of the active roster would be deactivated (`refused_deactivation`).
     Raises ValueError for a row that could not have passed `parse_roster`.
     """
     wanted = [canonical_row(r) for r in rows]
@@ -62,52 +82,74 @@ async def import_roster(
     stamp = to_db(now)
 
     async with db.transaction() as tx:
-        existing = {
-            r["nrp"]: r
+        existing = [
+            RosterEntry(
+                r["id"],
+                bool(r["active"]),
+                RosterRow(0, *(r[f] for f in _FIELDS), position=r["position"] or ""),
+            )
             for r in await tx.fetchall(
                 "SELECT id, nrp, name, rank, category_code, unit, phone, role, position, active"
                 " FROM personnel"
             )
-        }
-        inserts: list[tuple[object, ...]] = []
-        updates: list[tuple[object, ...]] = []
-        added = updated = unchanged = reactivated = 0
-        for row in wanted:
-            old = existing.get(row.nrp)
-            if old is None:
-                fields = (row.name, row.rank, row.category, row.unit, row.phone, row.role)
-                inserts.append((row.nrp, *fields, row.position or None, stamp, stamp))
-                added += 1
-                continue
-            role = row.role if update_roles else old["role"]
-            # An empty jabatan cell (or no such column) says nothing: the post on record stays.
-            position = row.position or old["position"]
-            new = (row.name, row.rank, row.category, row.unit, row.phone, role, position)
-            same = new == tuple(old[f] for f in _FIELDS)
-            if same and old["active"]:
-                unchanged += 1
-                continue
-            updates.append((*new, stamp, old["id"]))
-            if old["active"]:
-                updated += 1
-            else:
-                reactivated += 1
-        present = set(nrps) | set(keep_nrps)
-        gone = [
-            (stamp, r["id"]) for nrp, r in existing.items() if r["active"] and nrp not in present
         ]
-
+        plan = plan_import(existing, wanted, keep_nrps=keep_nrps, update_roles=update_roles)
+        refused = not allow_deactivate and plan.deactivates_too_many()
+        result = ImportResult(
+            plan.added,
+            plan.updated,
+            plan.unchanged,
+            len(plan.deactivate),
+            plan.reactivated,
+            written=not (dry_run or refused),
+            refused_deactivation=refused,
+            active_before=plan.active_before,
+            deactivated_sample=tuple(plan.deactivation_sample()),
+        )
+        if not result.written:
+            # Nothing was written: the transaction commits empty.
+            return result
         await tx.executemany(
             "INSERT INTO personnel (nrp, name, rank, category_code, unit, phone, role,"
             " position, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            inserts,
+            [
+                (
+                    r.nrp,
+                    r.name,
+                    r.rank,
+                    r.category,
+                    r.unit,
+                    r.phone,
+                    r.role,
+                    r.position or None,
+                    stamp,
+                    stamp,
+                )
+                for r in plan.inserts
+            ],
         )
         await tx.executemany(
             "UPDATE personnel SET name = ?, rank = ?, category_code = ?, unit = ?, phone = ?,"
             " role = ?, position = ?, active = 1, updated_at = ? WHERE id = ?",
-            updates,
+            [
+                (
+                    r.name,
+                    r.rank,
+                    r.category,
+                    r.unit,
+                    r.phone,
+                    r.role,
+                    r.position or None,
+                    stamp,
+                    person_id,
+                )
+                for person_id, r in plan.updates
+            ],
         )
-        await tx.executemany("UPDATE personnel SET active = 0, updated_at = ? WHERE id = ?", gone)
+        await tx.executemany(
+            "UPDATE personnel SET active = 0, updated_at = ? WHERE id = ?",
+            [(stamp, p.id) for p in plan.deactivate],
+        )
         # Only commanders without any scope get one: a scope set in the bot is a decision.
         await tx.executemany(
             "INSERT INTO commander_scopes (person_id, kind, value)"
@@ -115,7 +157,6 @@ async def import_roster(
             " AND NOT EXISTS (SELECT 1 FROM commander_scopes s WHERE s.person_id = p.id)",
             [(r.nrp,) for r in wanted if r.role == "komandan"],
         )
-        result = ImportResult(added, updated, unchanged, len(gone), reactivated)
         await audit.record(
             tx,
             now,
@@ -142,23 +183,32 @@ async def import_roster_file(
     *,
     skip_invalid: bool = False,
     actor_user_id: int | None = None,
-) -> tuple[ImportResult | None, list[RowError]]:
+    dry_run: bool = False,
+    allow_deactivate: bool = False,
+    sheet: str | None = None,
+    nrp_pad: bool = False,
+) -> tuple[ImportResult | None, RosterParseResult]:
     """Read, check and import a roster file; the CLI's `import-roster`.
 
     With any problem nothing is imported (None) unless `skip_invalid`: then the valid rows
     are, and people whose rows were invalid keep their current state. A file that leaves no
-    valid row is always refused: importing it would deactivate everyone.
+    valid row is always refused: importing it would deactivate everyone. Unlike
+    `import_roster`, deactivating more than 10 % of the active roster needs
+    `allow_deactivate`. The parse result says what was read (errors, sheet, trailer).
     """
     target = Path(path)
     try:
         data = await asyncio.to_thread(target.read_bytes)
     except OSError as exc:
-        return None, [RowError(0, "file", "file-unreadable", value=f"{target}: {exc.strerror}")]
+        error = RowError(0, "file", "file-unreadable", value=f"{target}: {exc.strerror}")
+        return None, RosterParseResult([], [error])
     known = [c.code for c in await all_categories(db)]
     # Parsing a large workbook takes a while; keep the event loop (and the bot) responsive.
-    parsed = await asyncio.to_thread(parse_roster, data, known)
+    parsed = await asyncio.to_thread(
+        partial(parse_roster, data, known, sheet=sheet, nrp_pad=nrp_pad)
+    )
     if not parsed.rows or (parsed.errors and not skip_invalid):
-        return None, parsed.errors
+        return None, parsed
     result = await import_roster(
         db,
         parsed.rows,
@@ -167,5 +217,7 @@ async def import_roster_file(
         source=target.name,
         keep_nrps=parsed.invalid_nrps,
         update_roles=parsed.has_role_column,
+        dry_run=dry_run,
+        allow_deactivate=allow_deactivate,
     )
-    return result, parsed.errors
+    return result, parsed

@@ -517,10 +517,12 @@ class AuditRow:
 
 
 async def audit_rows(db: Db, since: datetime, until: datetime) -> list[AuditRow]:
-    """Audit entries in [since, until), with the acting person's name where known."""
+    """Audit entries in [since, until), with the acting person's name where known: the person
+    recorded, else the one linked to the acting Telegram account."""
     rows = await db.fetchall(
         "SELECT a.at, a.action, a.actor_user_id, p.rank || ' ' || p.name, a.subject, a.details"
-        " FROM audit_log a LEFT JOIN personnel p ON p.id = a.actor_person_id"
+        " FROM audit_log a LEFT JOIN personnel p ON p.id = COALESCE(a.actor_person_id,"
+        " (SELECT id FROM personnel WHERE telegram_user_id = a.actor_user_id))"
         " WHERE a.at >= ? AND a.at < ? ORDER BY a.id",
         (to_db(since), to_db(until)),
     )

@@ -12,9 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m bot …` in its own process, as an operator runs it: a hang fails the test."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
-    env.update(PYTHONPATH=str(ROOT), SIAGA_DB_PATH=str(tmp_path / "siaga.db"))
+    env.update(PYTHONPATH=str(ROOT), SIAGA_DB_PATH=str(db or tmp_path / "siaga.db"))
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -101,9 +102,11 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes, delimiter: str = ";") -> list[list[str]]:
+    """The cells as Excel shows them: `="02058291"` is the text 02058291."""
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8 names right
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter)
+    return [[re.sub(r'^="(.*)"$', r"\1", cell) for cell in row] for row in rows]
 
 
 async def test_roster_xlsx_reads_back_formatted(db: Database) -> None:
@@ -258,13 +261,63 @@ async def test_audit_log_for_a_date_range(db: Database) -> None:
     await _seed(db)
     today = DateRange(date(2024, 2, 14), date(2024, 2, 14))
     table = await _table(db, ExportRequest(ExportKind.AUDIT, dates=today))
-    assert [r[1] for r in table.rows] == ["export.roster"]
+    assert [r[1] for r in table.rows] == ["Ekspor daftar personel"]
     week = DateRange(date(2024, 2, 8), date(2024, 2, 14))
     table = await _table(db, ExportRequest(ExportKind.AUDIT, dates=week))
-    assert [r[1] for r in table.rows] == ["role.appointed", "export.roster"]
+    assert [r[1] for r in table.rows] == ["Peran di Siaga diberikan", "Ekspor daftar personel"]
     empty = DateRange(date(2024, 1, 1), date(2024, 1, 2))
     rows = _read_csv(to_csv(await _table(db, ExportRequest(ExportKind.AUDIT, dates=empty)), WIB))
-    assert rows == [["Waktu", "Tindakan", "ID Telegram (oleh)", "Oleh", "Subjek", "Rincian"]]
+    assert rows == [["Waktu", "Tindakan", "Oleh", "Subjek"]]
+
+
+async def test_the_audit_log_reads_in_words_with_who_and_details_as_columns(
+    db: Database,
+) -> None:
+    await _seed(db)
+    async with db.transaction() as tx:
+        await audit.record(
+            tx,
+            NOW,
+            "roster.import",
+            subject="kalbar.xlsx",
+            details={"rows": 3294, "added": 5, "deactivated": 0},
+        )
+        await audit.record(tx, NOW, "some.new_thing", actor_user_id=777, details={"x": [1]})
+    today = DateRange(date(2024, 2, 14), date(2024, 2, 14))
+    rows = _read_csv(to_csv(await _table(db, ExportRequest(ExportKind.AUDIT, dates=today)), WIB))
+    header, *body = rows
+    assert header == ["Waktu", "Tindakan", "Oleh", "Subjek", "Baru", "Dinonaktifkan", "Baris", "x"]
+    by_action = {r[1]: dict(zip(header, r, strict=True)) for r in body}
+    # Who: the person linked to the account; else the account; else the server's command line.
+    assert by_action["Ekspor daftar personel"]["Oleh"] == "AKBP Hendra Wijaya"
+    assert by_action["some.new_thing"]["Oleh"] == "akun Telegram 777"
+    imported = by_action["Impor daftar personel"]
+    assert imported["Oleh"] == "baris perintah di server"
+    assert (imported["Subjek"], imported["Baris"]) == ("kalbar.xlsx", "3294")
+    assert imported["Baru"] == "5"
+    assert by_action["some.new_thing"]["x"] == "[1]"
+    assert not any("{" in cell for row in body for cell in row), "no raw JSON"
+
+
+async def test_csv_is_semicolon_separated_with_nrp_and_phone_as_text(db: Database) -> None:
+    await _seed(db)
+    full = await _table(db, ExportRequest(ExportKind.ROSTER))
+    andi = next(r for r in full.rows if r[0] == "87050123")
+    table = Table(full.sheet, full.columns, [("02058291", *andi[1:])], full.text_columns)
+    raw = to_csv(table, WIB).decode("utf-8-sig")
+    assert raw.startswith("NRP;Pangkat;Nama;")
+    _header, row = csv.reader(io.StringIO(raw), delimiter=";")
+    # Excel keeps ="…" as text: the NRP keeps its leading zero, the phone is not 6,28E+12.
+    assert row[:6] == [
+        '="02058291"',
+        "Bripda",
+        "Andi Saputra",
+        "BRIMOB",
+        "Polres Sanggau",
+        '="+6281234567801"',
+    ]
+    plain = to_csv(table, WIB, delimiter=",").decode("utf-8-sig").splitlines()
+    assert plain[1].startswith("02058291,Bripda,Andi Saputra,BRIMOB,Polres Sanggau,+628")
 
 
 def test_date_ranges() -> None:

@@ -125,6 +125,12 @@ def assert_no_personal_data(bot: BotHarness, chat_ids: Sequence[int]) -> None:
 # -- registration, schedule, content --------------------------------------------------------
 
 
+
+def _excel_csv(data: bytes) -> list[list[str]]:
+    """An exported CSV as Excel shows it: `;`-separated, `="02058291"` is the text 02058291."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    return [[re.sub(r'^="(.*)"$', r"\1", cell) for cell in row] for row in rows]
+
 async def test_register_then_broadcast_every_hour_for_the_scope(bot: BotHarness) -> None:
     await register_group(bot)
     first = statuses(bot)[0]
@@ -363,7 +369,7 @@ async def test_ekspor_roster_with_buttons_and_refusals(bot: BotHarness) -> None:
     await commander.press("CSV", message=formats)
     sent = await bot.fake.wait_for_message(COMMANDER_ID, lambda m: m.kind == "document")
     assert sent.document is not None
-    rows = list(csv.reader(io.StringIO(sent.document.data.decode("utf-8-sig"))))
+    rows = _excel_csv(sent.document.data)
     assert rows[0][:3] == ["NRP", "Pangkat", "Nama"]
     assert sorted(r[0] for r in rows[1:]) == sorted(m.nrp for m in [KOMANDAN, *BRIMOB])
 
@@ -532,7 +538,7 @@ async def test_ekspor_non_responders_and_audit_range_by_buttons(bot: BotHarness)
     await commander.press("CSV", message=formats)
     sent = await bot.fake.wait_for_message(COMMANDER_ID, lambda m: m.kind == "document")
     assert sent.document is not None
-    rows = list(csv.reader(io.StringIO(sent.document.data.decode("utf-8-sig"))))
+    rows = _excel_csv(sent.document.data)
     assert rows[0] == ["NRP", "Pangkat", "Nama", "Kategori", "Satuan", "Telepon", "Status"]
     assert sorted(r[0] for r in rows[1:]) == sorted(m.nrp for m in BRIMOB)
     assert all(r[5].startswith("+62") for r in rows[1:])
@@ -554,4 +560,4 @@ async def test_ekspor_non_responders_and_audit_range_by_buttons(bot: BotHarness)
     sheet = load_workbook(io.BytesIO(document.document.data)).active
     assert sheet is not None
     actions = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "export.apel-nonresponders" in actions
+    assert "Ekspor yang belum menjawab apel" in actions

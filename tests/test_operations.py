@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.operations import backup_database, run_checks
+from bot.cli.operations import OperatorError, backup_database, run_checks
 from bot.config import Settings
 from bot.rehearsal.fake_telegram import FakeTelegram
 from storage.db import Database
@@ -25,6 +25,7 @@ def _settings(fake: FakeTelegram, db_path: Path, token: str = TOKEN) -> Settings
 
 
 async def test_check_passes_on_a_healthy_installation(fake: FakeTelegram, tmp_path: Path) -> None:
+    await (await Database.open(tmp_path / "siaga.db")).close()
     results = await run_checks(_settings(fake, tmp_path / "siaga.db"))
     assert {r.name: r.ok for r in results} == {
         "configuration": True,
@@ -57,11 +58,12 @@ async def test_backup_is_a_consistent_copy_while_the_database_is_open(
             "INSERT INTO categories (code, name, target_strength)"
             " VALUES ('POH', 'Power On Hand', 291)"
         )
+    (tmp_path / "backup").mkdir()
     target = tmp_path / "backup" / "siaga-copy.db"
     assert backup_database(Path(db.path), target) > 0
     copy = sqlite3.connect(target)
     assert copy.execute("SELECT code FROM categories").fetchall() == [("POH",)]
     copy.close()
     assert target.stat().st_mode & 0o077 == 0
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OperatorError, match="backup-exists"):
         backup_database(Path(db.path), target)

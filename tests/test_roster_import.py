@@ -43,7 +43,10 @@ def roster_file(tmp_path: Path, *lines: str, name: str = "roster.csv") -> Path:
 async def load(
     db: Database, path: Path, *, at: datetime = NOW, skip: bool = False
 ) -> ImportResult:
-    result, errors = await import_roster_file(db, path, at, skip_invalid=skip)
+    result, parsed = await import_roster_file(
+        db, path, at, skip_invalid=skip, allow_deactivate=True
+    )
+    errors = parsed.errors
     assert result is not None, errors
     return result
 
@@ -149,7 +152,8 @@ async def test_a_file_without_a_role_column_keeps_appointments(
 async def test_bad_rows_refuse_the_whole_file(db: Database, tmp_path: Path) -> None:
     await load(db, roster_file(tmp_path, ANDI, BUDI))
     bad = roster_file(tmp_path, ANDI, BUDI.replace("+62 812 3456 7802", "08-12"), YOHANES)
-    result, errors = await import_roster_file(db, bad, NOW)
+    result, parsed = await import_roster_file(db, bad, NOW)
+    errors = parsed.errors
     assert result is None
     assert [(e.line, e.reason_key) for e in errors] == [(3, "phone-invalid")]
     assert (await personnel.by_nrp(db, "75030045")) is None
@@ -162,7 +166,8 @@ async def test_skip_invalid_imports_the_valid_rows_and_leaves_the_invalid_alone(
     await load(db, roster_file(tmp_path, ANDI, BUDI))
     bad_budi = BUDI.replace("Briptu", "Kapten").replace("+62 812 3456 7802", "08-12")
     path = roster_file(tmp_path, ANDI, bad_budi, YOHANES)
-    result, errors = await import_roster_file(db, path, NOW, skip_invalid=True)
+    result, parsed = await import_roster_file(db, path, NOW, skip_invalid=True)
+    errors = parsed.errors
     assert result == ImportResult(added=1, updated=0, unchanged=1, deactivated=0, reactivated=0)
     assert [(e.line, e.field) for e in errors] == [(3, "rank"), (3, "phone")]
     budi = await personnel.by_nrp(db, "88010234")
@@ -179,14 +184,16 @@ async def test_a_file_with_no_valid_row_never_deactivates_everyone(
         roster_file(tmp_path, name="header-only.csv"),
         roster_file(tmp_path, ANDI.replace("BRIMOB", "NOPE"), name="all-bad.csv"),
     ):
-        result, errors = await import_roster_file(db, path, NOW, skip_invalid=True)
+        result, parsed = await import_roster_file(db, path, NOW, skip_invalid=True)
+        errors = parsed.errors
         assert result is None
         assert errors != []
     assert len(await personnel.active_in(db)) == 2
 
 
 async def test_a_missing_file_is_an_error_not_a_crash(db: Database, tmp_path: Path) -> None:
-    result, errors = await import_roster_file(db, tmp_path / "nope.csv", NOW)
+    result, parsed = await import_roster_file(db, tmp_path / "nope.csv", NOW)
+    errors = parsed.errors
     assert result is None
     assert [e.reason_key for e in errors] == ["file-unreadable"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,10 +14,11 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config import Settings
-
-EXIT_CONFIG = 2
+from bot.cli.operations import EXIT_CONFIG, OperatorError, program_name, storage_error
+from storage.db import DatabaseUnusableError, SchemaTooNewError
 
 NO_TOKEN = """\
 Token bot belum diatur (SIAGA_BOT_TOKEN).
@@ -40,9 +42,37 @@ def load_settings() -> Settings:
         lines = ["Konfigurasi tidak valid / invalid configuration:"]
         for error in exc.errors():
             name = "SIAGA_" + "_".join(str(p) for p in error["loc"]).upper()
-            lines.append(f"  {name}: {error['msg']}")
+            lines.append(f"  {name}: {error['msg'].removeprefix('Value error, ')}")
         print("\n".join(lines), file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
+
+
+class _Preferences(BaseSettings):
+    """The language and database path for an error message when the full settings could not
+    be read (or were never needed): tolerant of every other setting."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIAGA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+    locale: str = "id"
+    db_path: str = "siaga.db"
+
+
+def _preferences() -> _Preferences:
+    try:
+        return _Preferences()
+    except ValidationError:
+        return _Preferences.model_construct()
+
+
+def say(error: OperatorError) -> None:
+    """One line on standard error, in the configured language."""
+    from bot.i18n import Catalog
+
+    lang = _preferences().locale
+    catalog = Catalog.load(default="id")
+    args = {"prog": program_name(), **error.args_}
+    print(catalog.text(lang if lang in ("id", "en") else "id", error.key, **args), file=sys.stderr)
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -50,21 +80,29 @@ def cmd_run(_args: argparse.Namespace) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
+    from telegram.error import InvalidToken
+
     from bot.logging_setup import configure_logging
     from bot.runner import run_bot
 
     webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     configure_logging(settings.bot_token.get_secret_value(), extra_secrets=[webhook_secret])
-    run_bot(settings)
+    try:
+        run_bot(settings)
+    except InvalidToken:
+        raise OperatorError("cli-token-refused", EXIT_CONFIG) from None
     return 0
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
     settings = load_settings()
-    return asyncio.run(_import_roster(settings, Path(args.file), args.skip_invalid))
+    path = Path(args.file)
+    if not path.is_file():
+        raise OperatorError("cli-file-missing", path=str(path))
+    return asyncio.run(_import_roster(settings, path, args))
 
 
-async def _import_roster(settings: Settings, path: Path, skip_invalid: bool) -> int:
+async def _import_roster(settings: Settings, path: Path, args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
     from bot.i18n import Catalog
     from storage import categories
@@ -76,37 +114,75 @@ async def _import_roster(settings: Settings, path: Path, skip_invalid: bool) -> 
     db = await Database.open(settings.db_path)
     try:
         if not await categories.all_categories(db):
-            print(catalog.text(lang, "roster-no-categories", prog=_prog()), file=sys.stderr)
+            print(catalog.text(lang, "roster-no-categories", prog=program_name()), file=sys.stderr)
             return 1
-        result, errors = await import_roster_file(
-            db, path, SystemClock().now(), skip_invalid=skip_invalid
+        result, parsed = await import_roster_file(
+            db,
+            path,
+            SystemClock().now(),
+            skip_invalid=args.skip_invalid,
+            dry_run=args.dry_run,
+            allow_deactivate=args.allow_deactivate,
+            sheet=args.sheet,
+            nrp_pad=args.nrp_pad,
         )
     finally:
         await db.close()
+    errors = parsed.errors
     for error in errors:
         print(
             catalog.text(lang, f"roster-error-{error.reason_key}", **error.args()), file=sys.stderr
         )
+    if parsed.sheet is not None:
+        print(catalog.text(lang, "roster-sheet-read", sheet=parsed.sheet))
+    if parsed.trailer is not None:
+        first, last = parsed.trailer
+        print(catalog.text(lang, "roster-trailer-ignored", first=first, last=last))
     if result is None:
-        print(catalog.text(lang, "roster-import-refused", errors=len(errors)), file=sys.stderr)
-        return 1
-    print(
-        catalog.text(
-            lang,
-            "roster-import-summary",
-            added=result.added,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            deactivated=result.deactivated,
-            reactivated=result.reactivated,
-            skipped=len(errors),
+        # Whole-file problems are not helped by --skip-invalid, and it is not suggested twice.
+        row_errors = [e for e in errors if e.line > 0 and e.reason_key != "missing-column"]
+        key = (
+            "roster-import-refused"
+            if row_errors and not args.skip_invalid and parsed.rows
+            else "roster-import-refused-plain"
         )
-    )
+        print(catalog.text(lang, key, errors=len(errors)), file=sys.stderr)
+        return 1
+    counts = {
+        "added": result.added,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "deactivated": result.deactivated,
+        "reactivated": result.reactivated,
+    }
+    if result.refused_deactivation:
+        print(
+            catalog.text(
+                lang,
+                "roster-deactivation-refused",
+                count=result.deactivated,
+                active=result.active_before,
+                names=", ".join(result.deactivated_sample),
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    if not result.written:
+        print(catalog.text(lang, "roster-dry-run", **counts, skipped=len(errors)))
+        if result.deactivated_sample:
+            names = ", ".join(result.deactivated_sample)
+            print(
+                catalog.text(
+                    lang, "roster-dry-run-deactivated", names=names, count=result.deactivated
+                )
+            )
+        return 0
+    print(catalog.text(lang, "roster-import-summary", **counts, skipped=len(errors)))
     return 0
 
 
 def cmd_demo_roster(args: argparse.Namespace) -> int:
-    from bot.domain.roster import parse_categories_csv
+        from bot.domain.roster import parse_categories_csv
     from bot.rehearsal.demo_roster import generate_demo_roster, write_roster_csv
     from examples import CATEGORIES
 
@@ -134,17 +210,31 @@ def cmd_categories_import(args: argparse.Namespace) -> int:
         source: Path | bytes = CATEGORIES.read_bytes()
     else:
         source = Path(args.file)
+        if not source.is_file():
+            raise OperatorError("cli-file-missing", path=str(source))
     return asyncio.run(_categories_import(settings, source))
 
 
 async def _categories_import(settings: Settings, path: Path | bytes) -> int:
     from bot.clock import SystemClock
+    from bot.domain.roster import CategoryFileError
+    from bot.i18n import Catalog
     from storage.categories import import_categories
     from storage.db import Database
 
     db = await Database.open(settings.db_path)
     try:
         imported = await import_categories(db, path, SystemClock().now())
+    except CategoryFileError as exc:
+        catalog = Catalog.load(default=settings.locale)
+        for error in exc.errors:
+            key = f"roster-error-{error.reason_key}"
+            print(catalog.text(settings.locale, key, **error.args()), file=sys.stderr)
+        print(
+            catalog.text(settings.locale, "categories-import-refused", file=str(path)),
+            file=sys.stderr,
+        )
+        return 1
     finally:
         await db.close()
     print(f"{len(imported)} kategori: {', '.join(c.code for c in imported)}")
@@ -164,14 +254,12 @@ def cmd_check(_args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     settings = load_settings()
-    from bot.cli.operations import backup_database
+    from bot.clock import SystemClock
+    from bot.cli.operations import backup_database, backup_target
 
-    try:
-        pages = backup_database(settings.db_path, Path(args.file))
-    except (FileExistsError, OSError) as exc:
-        print(f"Cadangan gagal / backup failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Cadangan / backup: {settings.db_path} → {args.file} ({pages} pages)")
+    target = backup_target(Path(args.file), settings.db_path, SystemClock().now())
+    pages = backup_database(settings.db_path, target)
+    print(f"Cadangan / backup: {settings.db_path} → {target} ({pages} pages)")
     return 0
 
 
@@ -191,21 +279,44 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=_prog(), description="Siaga — kesiagaan dan pengerahan personel."
+        prog=program_name(), description="Siaga — kesiagaan dan pengerahan personel."
     )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="jalankan bot (bawaan) / run the bot (default)")
     run.set_defaults(func=cmd_run)
 
-    roster = sub.add_parser("import-roster", help="impor daftar personel (CSV/XLSX)")
-    roster.add_argument("file")
+    roster = sub.add_parser(
+        "import-roster",
+        help="impor daftar personel (CSV/XLSX)",
+        description="Impor daftar personel. Orang dicocokkan lewat NRP; yang tidak ada di file"
+        " dinonaktifkan (tidak dihapus). Coba dulu dengan --dry-run.",
+    )
+    roster.add_argument(
+        "file", help="CSV atau Excel (.xlsx): nrp, nama, pangkat, kategori, satuan, telepon"
+    )
+    roster.add_argument(
+        "--dry-run", action="store_true", help="tampilkan apa yang akan berubah, tanpa menulis"
+    )
     roster.add_argument("--skip-invalid", action="store_true", help="impor baris yang valid saja")
+    roster.add_argument(
+        "--allow-deactivate",
+        action="store_true",
+        help="izinkan menonaktifkan lebih dari 10%% personel aktif",
+    )
+    roster.add_argument("--sheet", default=None, help="nama lembar (sheet) di file Excel")
+    roster.add_argument(
+        "--nrp-pad",
+        action="store_true",
+        help="NRP 7 digit: tambahkan angka 0 di depan yang dibuang Excel",
+    )
     roster.set_defaults(func=cmd_import_roster)
 
     demo = sub.add_parser("demo-roster", help="buat daftar personel sintetis")
-    demo.add_argument("--out", required=True)
+    demo.add_argument("--out", required=True, help="file CSV yang ditulis, mis. demo.csv")
     demo.add_argument("--size", type=int, default=None, help="jumlah personel (bawaan 3.294)")
-    demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument(
+        "--seed", type=int, default=2024, help="benih acak: benih sama, daftar sama (2024)"
+    )
     demo.add_argument(
         "--categories",
         default=None,
@@ -217,7 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     backup = sub.add_parser("backup", help="salin database dengan aman saat bot berjalan")
-    backup.add_argument("file")
+    backup.add_argument(
+        "file", help="file cadangan baru, atau folder (nama file: siaga-TANGGAL-JAM.db)"
+    )
     backup.set_defaults(func=cmd_backup)
 
     from bot.reports.exports import add_cli
@@ -243,15 +356,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _prog() -> str:
-    """How the operator started us, for usage lines: `siaga` (the installed script) or
-    `python -m bot`."""
-    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
-    return "python -m bot" if name in ("", "__main__.py", "-c") else name
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_run)
-    return int(func(args))
+    try:
+        return int(func(args))
+    except OperatorError as error:
+        say(error)
+        return error.exit_code
+    except (sqlite3.DatabaseError, SchemaTooNewError, DatabaseUnusableError) as exc:
+        # A database that cannot be used is the operator's to fix: one sentence, no traceback.
+        problem = storage_error(exc, _preferences().db_path)
+        if problem is None:
+            raise
+        say(problem)
+        return problem.exit_code

@@ -1,10 +1,14 @@
-"""Operator commands: `check` (is this installation healthy?) and `backup` (a consistent copy)."""
+"""Operator commands: `check` (is this installation healthy?) and `backup` (a consistent copy),
+and the operator's problems as sentences (`OperatorError`)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from telegram import Bot
@@ -12,7 +16,54 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from storage.db import Database, SchemaTooNewError, bundled_migrations
+from bot.i18n import Catalog
+from storage.db import (
+    Database,
+    DatabaseUnusableError,
+    OpenProblem,
+    SchemaTooNewError,
+    bundled_migrations,
+    open_problem,
+)
+
+# Exit status for what the operator must fix before trying again (configuration, a database
+# that cannot be used): deploy/siaga.service does not restart the bot on it.
+EXIT_CONFIG = 2
+
+
+def program_name() -> str:
+    """How the operator started us, for usage lines and examples: `siaga` (the installed
+    script) or `python -m bot`."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m bot" if name in ("", "__main__.py", "-c") else name
+
+
+class OperatorError(Exception):
+    """A mistake or a broken installation the operator can fix: the catalog key of one
+    sentence that says what is wrong and what to do, and the process's exit status."""
+
+    def __init__(self, key: str, exit_code: int = 1, **args: str | int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.exit_code = exit_code
+        self.args_ = args
+
+
+def storage_error(error: BaseException, db_path: Path | str) -> OperatorError | None:
+    """The operator's sentence for a database that cannot be used; None for other errors."""
+    if isinstance(error, SchemaTooNewError):
+        path = getattr(error, "path", str(db_path))
+        return OperatorError(
+            "db-too-new", EXIT_CONFIG, path=path, found=error.found, known=error.known
+        )
+    if isinstance(error, DatabaseUnusableError):
+        return OperatorError(
+            f"db-{error.problem.value}", EXIT_CONFIG, path=error.path, detail=error.detail
+        )
+    problem = open_problem(error)
+    if problem is None:
+        return None
+    return OperatorError(f"db-{problem.value}", EXIT_CONFIG, path=str(db_path), detail=str(error))
 
 
 @dataclass(frozen=True)
@@ -22,23 +73,39 @@ class CheckResult:
     detail: str
 
 
-async def run_checks(settings: Settings) -> list[CheckResult]:
+async def run_checks(
+    settings: Settings, describe: Callable[[OperatorError], str] | None = None
+) -> list[CheckResult]:
+    """Each check's verdict. `describe` turns a database problem into the operator's sentence
+    (by default in the configured language)."""
+    if describe is None:
+        catalog = Catalog.load(default=settings.locale)
+
+        def describe(error: OperatorError) -> str:
+            return catalog.text(settings.locale, error.key, prog=program_name(), **error.args_)
+
     results = [CheckResult("configuration", True, f"database {settings.db_path}")]
     zone = settings.zone
     results.append(CheckResult("timezone", True, f"{zone.key}"))
-    results.extend(await _check_database(settings.db_path))
+    results.extend(await _check_database(settings.db_path, describe))
     results.append(await _check_token(settings))
     return results
 
 
-async def _check_database(path: Path) -> list[CheckResult]:
+async def _check_database(
+    path: Path, describe: Callable[[OperatorError], str]
+) -> list[CheckResult]:
     known = len(bundled_migrations())
+    # Read-only: a check changes nothing (no file created, no migration run), so it also
+    # works on a file the operator may only read.
     try:
-        db = await Database.open(path)
+        db = await Database.open(path, read_only=True)
+    except DatabaseUnusableError as exc:
+        if exc.problem is OpenProblem.TOO_OLD:
+            return [CheckResult("schema", False, describe(_required(storage_error(exc, path))))]
+        return [CheckResult("database", False, describe(_required(storage_error(exc, path))))]
     except SchemaTooNewError as exc:
-        return [CheckResult("schema", False, f"version {exc.found} is newer than code ({known})")]
-    except sqlite3.DatabaseError as exc:
-        return [CheckResult("database", False, str(exc))]
+        return [CheckResult("schema", False, describe(_required(storage_error(exc, path))))]
     try:
         integrity = await db.integrity_check()
         version = await db.schema_version()
@@ -69,21 +136,52 @@ async def _check_token(settings: Settings) -> CheckResult:
     return CheckResult("token", True, f"@{me.username}")
 
 
+def _required(error: OperatorError | None) -> OperatorError:
+    assert error is not None, "a DatabaseUnusableError always has a sentence"
+    return error
+
+
+def backup_target(target: Path, source: Path, now: datetime) -> Path:
+    """Where a backup goes: the file named, or inside a folder a file named after the
+    database and the time (`siaga-2024-02-14-2304.db`), so cron can name just the folder."""
+    if target.is_dir():
+        return target / f"{source.stem}-{now:%Y-%m-%d-%H%M%S}{source.suffix or '.db'}"
+    return target
+
+
 def backup_database(source: Path, target: Path) -> int:
-    """SQLite's online backup: consistent even while the bot writes. Returns pages copied."""
+    """SQLite's online backup: consistent even while the bot writes. Returns pages copied.
+
+    Raises OperatorError for a missing or unusable source and a target that exists or
+    whose folder is missing; never creates the source.
+    """
+    if not source.exists():
+        raise OperatorError("db-missing", EXIT_CONFIG, path=str(source))
     if target.exists():
-        raise FileExistsError(f"{target} exists; refusing to overwrite a backup")
-    target.parent.mkdir(parents=True, exist_ok=True)
+        raise OperatorError("backup-exists", path=str(target))
+    if not target.parent.is_dir():
+        raise OperatorError("cli-folder-missing", path=str(target.parent))
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
     try:
-        src.backup(dst)
-        pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
-        if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("the backup failed its integrity check")
-    finally:
-        dst.close()
-        src.close()
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+                pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
+                integrity = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if integrity != "ok":
+            raise OperatorError("db-corrupt", EXIT_CONFIG, path=str(source), detail=integrity)
+    except sqlite3.DatabaseError as exc:
+        target.unlink(missing_ok=True)
+        raise _required(storage_error(exc, source)) from exc
+    except BaseException:
+        # A half-written backup must not be mistaken for a good one later.
+        target.unlink(missing_ok=True)
+        raise
     return pages

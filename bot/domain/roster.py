@@ -10,6 +10,7 @@ whole file. Problems are machine keys (`nrp-not-digits`); the words live in
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import warnings
@@ -25,13 +26,17 @@ DEFAULT_ROLE = "anggota"
 # Every reason a row or a file can be refused; each has `roster-error-<key>` in the catalogs.
 ROSTER_REASONS = (
     "file-unreadable",
+    "file-binary",
     "file-xls",
+    "sheet-missing",
+    "no-sheet-has-columns",
     "file-empty",
     "roster-empty",
     "missing-column",
     "nrp-empty",
     "nrp-not-digits",
     "nrp-length",
+    "nrp-leading-zero",
     "nrp-duplicate",
     "name-empty",
     "unit-empty",
@@ -95,6 +100,10 @@ class RosterParseResult:
     invalid_nrps: frozenset[str] = frozenset()
     # Without a role column the file says nothing about roles; appointments made in the bot stay.
     has_role_column: bool = True
+    # (first, last) line of a block under the table that is not data: a signature
+    # ("Pontianak, 1 Februari 2024 / KAPOLDA …") or notes. Not imported, and told.
+    trailer: tuple[int, int] | None = None
+    sheet: str | None = None  # the workbook sheet read (None for CSV)
 
     @property
     def ok(self) -> bool:
@@ -201,9 +210,25 @@ def nrp_problem(nrp: str) -> str | None:
         return "nrp-empty"
     if not re.fullmatch(r"[0-9]+", nrp):
         return "nrp-not-digits"
+    if len(nrp) == 7:
+        # An NRP starting with 0 that Excel stored as a number lost its zero.
+        return "nrp-leading-zero"
     if len(nrp) not in (8, 18):
         return "nrp-length"
     return None
+
+
+def padded_nrp(nrp: str) -> str:
+    """The 8-digit NRP a 7-digit number was before Excel dropped its leading zero."""
+    return "0" + nrp if len(nrp) == 7 and nrp.isdigit() else nrp
+
+
+def _excel_text(cell: str) -> str:
+    """`="02058291"` (how a CSV keeps a number as text for Excel, as Siaga exports it) → the
+    text inside."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1]
+    return cell
 
 
 # --- reading files -----------------------------------------------------------------------------
@@ -306,8 +331,11 @@ def csv_table(data: bytes) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def xlsx_table(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(sheet row, cells) of the first sheet of a workbook."""
+Table = list[tuple[int, list[str]]]
+
+
+def xlsx_sheets(data: bytes) -> list[tuple[str, Table]]:
+    """(sheet name, non-empty (sheet row, cells)) of every sheet of a workbook, in order."""
     from openpyxl import load_workbook
 
     with warnings.catch_warnings():
@@ -316,12 +344,25 @@ def xlsx_table(data: bytes) -> Iterator[tuple[int, list[str]]]:
         warnings.simplefilter("ignore")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            # min_row=1 so numbering is the sheet's own even when the first rows are empty.
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-                yield number, [_cell_text(v) for v in values]
+            sheets: list[tuple[str, Table]] = []
+            for sheet in book.worksheets:
+                # min_row=1: numbering is the sheet's own even when the first rows are empty.
+                rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
+                table = [(n, [_cell_text(v) for v in values]) for n, values in rows]
+                sheets.append((sheet.title, [(n, c) for n, c in table if any(c)]))
+            return sheets
         finally:
             book.close()
+
+
+def _is_binary(data: bytes) -> bool:
+    """Not text in any encoding a spreadsheet saves: NUL bytes or many control bytes. (UTF-16
+    text has NULs too: it is recognised by its byte-order mark before this is asked.)"""
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return controls > len(sample) // 20
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -332,19 +373,38 @@ def _is_xls(data: bytes) -> bool:
     return data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_table(data: bytes) -> tuple[list[tuple[int, list[str]]], RowError | None]:
-    """The rows of a CSV or XLSX file (told apart by content, not by name), or why not."""
+def read_tables(data: bytes) -> tuple[list[tuple[str | None, Table]], RowError | None]:
+    """The tables of a CSV (one, unnamed) or XLSX file (one per sheet), told apart by
+    content, not by name; or why the file cannot be read."""
     if _is_xls(data):
         return [], RowError(0, "file", "file-xls")
+    if _is_xlsx(data):
+        try:
+            return list(xlsx_sheets(data)), None
+        except Exception as exc:
+            # openpyxl fails on a broken or foreign zip (an .ods, a .docx) with many exception
+            # types; whichever it is, the admin needs "cannot read", not a traceback.
+            return [], RowError(0, "file", "file-unreadable", value=type(exc).__name__)
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and _is_binary(data):
+        # Never echo it: its bytes would land in the terminal as garbage (or escape codes).
+        return [], RowError(0, "file", "file-binary")
     try:
-        table = list(xlsx_table(data) if _is_xlsx(data) else csv_table(data))
-    except csv.Error as exc:
-        return [], RowError(0, "file", "file-unreadable", value=str(exc)[:120])
-    except Exception as exc:
-        # openpyxl fails on a broken or foreign zip (an .ods, a .docx) with many exception
-        # types; whichever it is, the admin needs to hear "cannot read", not see a traceback.
-        return [], RowError(0, "file", "file-unreadable", value=type(exc).__name__)
-    return [(line, cells) for line, cells in table if any(cells)], None
+        table = [(line, cells) for line, cells in csv_table(data) if any(cells)]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        return [], RowError(0, "file", "file-unreadable", value=_printable(str(exc))[:120])
+    return [(None, table)], None
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def read_table(data: bytes) -> tuple[Table, RowError | None]:
+    """The rows of a CSV file or of a workbook's first sheet, or why not (categories)."""
+    tables, problem = read_tables(data)
+    if problem is not None:
+        return [], problem
+    return (tables[0][1] if tables else []), None
 
 
 def _find_header(
@@ -369,16 +429,44 @@ def _columns(cells: Sequence[str], aliases: dict[str, str]) -> dict[str, int]:
 # --- the roster --------------------------------------------------------------------------------
 
 
-def parse_roster(data: bytes, known_categories: Collection[str]) -> RosterParseResult:
-    """Read and check a roster file; `known_categories` are the category codes in use."""
-    table, problem = read_table(data)
+def parse_roster(
+    data: bytes,
+    known_categories: Collection[str],
+    *,
+    sheet: str | None = None,
+    nrp_pad: bool = False,
+) -> RosterParseResult:
+    """Read and check a roster file; `known_categories` are the category codes in use.
+
+    A workbook: the sheet named `sheet`, else the first sheet with the roster's columns.
+    `nrp_pad`: a 7-digit NRP gets back the leading zero Excel dropped.
+    """
+    tables, problem = read_tables(data)
     if problem is not None:
         return RosterParseResult([], [problem])
-    return validate_table(table, known_categories)
+    names = ", ".join(name for name, _table in tables if name is not None)
+    if sheet is not None and tables and tables[0][0] is not None:
+        chosen = [t for t in tables if (t[0] or "").casefold() == sheet.strip().casefold()]
+        if not chosen:
+            error = RowError(0, "file", "sheet-missing", sheet, known=names)
+            return RosterParseResult([], [error])
+        tables = chosen
+    results = [
+        (name, validate_table(table, known_categories, nrp_pad=nrp_pad)) for name, table in tables
+    ]
+    for name, result in results:
+        if not any(e.reason_key == "missing-column" for e in result.errors):
+            return dataclasses.replace(result, sheet=name)
+    if len(results) > 1:
+        return RosterParseResult([], [RowError(0, "file", "no-sheet-has-columns", known=names)])
+    return results[0][1] if results else RosterParseResult([], [RowError(0, "file", "file-empty")])
 
 
 def validate_table(
-    table: Sequence[tuple[int, Sequence[str]]], known_categories: Collection[str]
+    table: Sequence[tuple[int, Sequence[str]]],
+    known_categories: Collection[str],
+    *,
+    nrp_pad: bool = False,
 ) -> RosterParseResult:
     """Check (line, cells) rows whose first non-title row is the header."""
     if not table:
@@ -388,22 +476,25 @@ def validate_table(
     columns = _columns(header, _ROSTER_HEADERS)
     missing = [_FIELD_HEADER[f] for f in _REQUIRED if f not in columns]
     if missing:
-        found = ", ".join(c for c in header if c)
+        found = _printable(", ".join(c for c in header if c))
         error = RowError(header_line, ", ".join(missing), "missing-column", value=found[:120])
         return RosterParseResult([], [error])
+    body = list(table[start + 1 :])
+    trailer = _trailer(body, columns)
+    if trailer is not None:
+        body = [(line, cells) for line, cells in body if line < trailer[0]]
 
     categories = {c.upper(): c for c in known_categories}
     rows: list[RosterRow] = []
     errors: list[RowError] = []
     invalid: set[str] = set()
     first_seen: dict[str, int] = {}
-    for line, cells in table[start + 1 :]:
+    for line, cells in body:
 
         def cell(name: str, cells: Sequence[str] = cells) -> str:
-            index = columns.get(name)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            return _cell(cells, columns, name)
 
-        row, row_errors = _check_row(line, cell, categories)
+        row, row_errors = _check_row(line, cell, categories, nrp_pad=nrp_pad)
         if row is not None:
             if row.nrp in first_seen:
                 row_errors.append(
@@ -414,18 +505,48 @@ def validate_table(
         if row_errors:
             errors.extend(row_errors)
             if cell("nrp"):
-                invalid.add(cell("nrp"))
+                # Someone whose row is wrong keeps their state; under the NRP they have,
+                # which for Excel's 7-digit number is the zero-padded one.
+                invalid.update({cell("nrp"), padded_nrp(cell("nrp"))})
             continue
         assert row is not None
         rows.append(row)
     if not rows and not errors:
         errors.append(RowError(header_line, "file", "roster-empty"))
     imported = {r.nrp for r in rows}
-    return RosterParseResult(rows, errors, frozenset(invalid - imported), "role" in columns)
+    return RosterParseResult(
+        rows, errors, frozenset(invalid - imported), "role" in columns, trailer=trailer
+    )
+
+
+def _cell(cells: Sequence[str], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    return _excel_text(cells[index].strip()) if index is not None and index < len(cells) else ""
+
+
+# A data row fills most required columns; a signature or a note fills one or two.
+_TRAILER_MAX_FILLED = 2
+
+
+def _trailer(
+    body: Sequence[tuple[int, Sequence[str]]], columns: dict[str, int]
+) -> tuple[int, int] | None:
+    """(first, last) line of the rows under the table that are not data: the longest run at
+    the end in which no row fills more than two required columns or has a number in the NRP
+    column, after at least one row that does. None when the table runs to the end."""
+    first: int | None = None
+    for line, cells in reversed(body):
+        filled = sum(1 for name in _REQUIRED if _cell(cells, columns, name))
+        if filled > _TRAILER_MAX_FILLED or _cell(cells, columns, "nrp").isdigit():
+            break
+        first = line
+    if first is None or first == body[0][0]:
+        return None
+    return first, body[-1][0]
 
 
 def _check_row(
-    line: int, cell: Callable[[str], str], categories: dict[str, str]
+    line: int, cell: Callable[[str], str], categories: dict[str, str], *, nrp_pad: bool = False
 ) -> tuple[RosterRow | None, list[RowError]]:
     """The canonical row (None if a field is unusable) and every problem of one line.
 
@@ -433,7 +554,7 @@ def _check_row(
     even when another field failed: duplicates are found among all well-formed NRPs.
     """
     errors: list[RowError] = []
-    nrp = cell("nrp")
+    nrp = padded_nrp(cell("nrp")) if nrp_pad else cell("nrp")
     if (reason := nrp_problem(nrp)) is not None:
         errors.append(RowError(line, "nrp", reason, nrp))
     name = cell("name")
@@ -511,6 +632,95 @@ def canonical_row(row: RosterRow) -> RosterRow:
         phone=phone,
         role=role,
         position=_position(row.position),
+    )
+
+
+# --- what an import changes --------------------------------------------------------------------
+
+# An import that would deactivate more than this share of the active roster is refused unless
+# the operator confirms it: a short file (one unit's list, a test) must not stand down a force.
+DEACTIVATION_GUARD_SHARE = 0.10
+# How many of those people the refusal names.
+DEACTIVATION_SAMPLE = 5
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """A person as the roster has them now: their row (line 0), id and whether active."""
+
+    id: int
+    active: bool
+    row: RosterRow
+
+
+@dataclass(frozen=True)
+class RosterPlan:
+    """What making the active roster exactly the file's rows would change."""
+
+    inserts: list[RosterRow]
+    updates: list[tuple[int, RosterRow]]  # (person id, row as it will be stored)
+    added: int
+    updated: int
+    unchanged: int
+    reactivated: int
+    deactivate: list[RosterEntry]
+    active_before: int
+
+    def deactivates_too_many(self) -> bool:
+        return len(self.deactivate) > self.active_before * DEACTIVATION_GUARD_SHARE
+
+    def deactivation_sample(self) -> list[str]:
+        return [
+            f"{p.row.rank} {p.row.name} ({p.row.nrp})"
+            for p in self.deactivate[:DEACTIVATION_SAMPLE]
+        ]
+
+
+def plan_import(
+    existing: Sequence[RosterEntry],
+    rows: Sequence[RosterRow],
+    *,
+    keep_nrps: Collection[str] = (),
+    update_roles: bool = True,
+) -> RosterPlan:
+    """Compare canonical rows with the roster. `keep_nrps`: people whose rows were invalid,
+    left as they are; `update_roles=False`: roles already on the roster stay."""
+    by_nrp = {p.row.nrp: p for p in existing}
+    inserts: list[RosterRow] = []
+    updates: list[tuple[int, RosterRow]] = []
+    added = updated = unchanged = reactivated = 0
+    for row in rows:
+        old = by_nrp.get(row.nrp)
+        if old is None:
+            inserts.append(row)
+            added += 1
+            continue
+        # An empty jabatan cell (or no such column) says nothing: the post on record stays.
+        stored = dataclasses.replace(
+            row,
+            line=0,
+            role=row.role if update_roles else old.row.role,
+            position=row.position or old.row.position,
+        )
+        if stored == old.row and old.active:
+            unchanged += 1
+            continue
+        updates.append((old.id, stored))
+        if old.active:
+            updated += 1
+        else:
+            reactivated += 1
+    present = {r.nrp for r in rows} | set(keep_nrps)
+    gone = [p for p in existing if p.active and p.row.nrp not in present]
+    return RosterPlan(
+        inserts,
+        updates,
+        added,
+        updated,
+        unchanged,
+        reactivated,
+        gone,
+        active_before=sum(1 for p in existing if p.active),
     )
 
 

@@ -12,7 +12,10 @@ import argparse
 import asyncio
 import csv
 import io
+import json
+import os
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,8 +33,9 @@ from bot.config import Settings
 from bot.domain.readiness import Effective, effective
 from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
 from bot.i18n import Catalog
+from bot.cli.operations import program_name
 from storage import audit, groups, status
-from storage.db import Database, Transaction
+from storage.db import Database, DatabaseUnusableError, OpenProblem, Transaction, open_problem
 
 Cell = str | int | float | datetime | None
 
@@ -92,6 +96,9 @@ class Table:
     sheet: str
     columns: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
+    # Columns of digits that are not numbers (NRP, phone): a CSV keeps them as text for Excel,
+    # which would otherwise drop an NRP's leading zero and show a phone as 6,28E+12.
+    text_columns: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -209,22 +216,33 @@ def to_xlsx(table: Table, zone: ZoneInfo) -> bytes:
     return buffer.getvalue()
 
 
-def to_csv(table: Table, zone: ZoneInfo) -> bytes:
-    """UTF-8 with a byte-order mark (Excel then reads the names right), comma separated."""
+# Excel set to Indonesian (or most of Europe) splits CSV on ";": a comma there is the decimal
+# separator. `--delimiter ,` writes plain comma-separated values for other tools.
+EXCEL_DELIMITER = ";"
+DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
+
+
+def to_csv(table: Table, zone: ZoneInfo, delimiter: str = EXCEL_DELIMITER) -> bytes:
+    """UTF-8 with a byte-order mark (Excel then reads the names right). With Excel's `;`,
+    NRP and phone cells are written `="02058291"`, which Excel keeps as text (and Siaga's
+    roster import reads back); with another delimiter every cell is plain."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(table.columns)
+    as_text = table.text_columns if delimiter == EXCEL_DELIMITER else frozenset()
     for row in table.rows:
-        writer.writerow([_csv_cell(v, zone) for v in row])
+        writer.writerow([_csv_cell(v, zone, i in as_text) for i, v in enumerate(row)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _csv_cell(value: Cell, zone: ZoneInfo) -> str:
+def _csv_cell(value: Cell, zone: ZoneInfo, as_text: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return _local(value, zone).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str):
+        if as_text and _NUMBERISH.match(value):
+            return f'="{value}"'
         return _safe_text(value)
     return str(value)
 
@@ -234,11 +252,11 @@ def _sheet_title(title: str) -> str:
     return (cleaned or "Siaga")[:31]
 
 
-def write(table: Table, fmt: str, zone: ZoneInfo) -> bytes:
+def write(table: Table, fmt: str, zone: ZoneInfo, delimiter: str = EXCEL_DELIMITER) -> bytes:
     if fmt == "xlsx":
         return to_xlsx(table, zone)
     if fmt == "csv":
-        return to_csv(table, zone)
+        return to_csv(table, zone, delimiter)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -266,6 +284,22 @@ class _Labels:
             return None
         key = f"{prefix}-{value.replace('_', '-')}"
         return self.catalog.text(self.lang, key) if self.catalog.has(self.lang, key) else value
+
+    def action(self, action: str) -> str:
+        """`roster.import` → "Impor daftar personel"; an action without words stays as is."""
+        key = "eks-audit-" + re.sub(r"[^a-z0-9]+", "-", action.lower())
+        return self.catalog.text(self.lang, key) if self.catalog.has(self.lang, key) else action
+
+    def actor(self, name: str | None, telegram_user_id: int | None) -> str:
+        if name:
+            return name
+        if telegram_user_id is not None:
+            return self.catalog.text(self.lang, "eks-audit-by-account", id=str(telegram_user_id))
+        return self.catalog.text(self.lang, "eks-audit-by-server")
+
+    def detail(self, key: str) -> str:
+        label = "eks-detail-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+        return self.catalog.text(self.lang, label) if self.catalog.has(self.lang, label) else key
 
     def yes_no(self, value: bool) -> str:
         return self.catalog.text(self.lang, "eks-yes" if value else "eks-no")
@@ -295,12 +329,7 @@ async def build_table(
         if request.dates is None:
             return ExportError("eks-needs-dates")
         since, until = request.dates.bounds(zone)
-        rows = await status.audit_rows(db, since, until)
-        return Table(
-            labels.sheet(kind, None),
-            labels.columns("time", "action", "actor-id", "actor", "subject", "details"),
-            [(r.at, r.action, r.actor_user_id, r.actor_name, r.subject, r.details) for r in rows],
-        )
+        return _audit(labels, await status.audit_rows(db, since, until))
     if request.ref_id is None:
         return ExportError("eks-needs-id")
     if kind in (ExportKind.APEL, ExportKind.APEL_NONRESPONDERS):
@@ -308,8 +337,49 @@ async def build_table(
     return await _callout(db, labels, request.ref_id, kind, scope)
 
 
+def _audit(labels: _Labels, rows: list[status.AuditRow]) -> Table:
+    """The audit log in words: what happened (not `roster.import`), by whom (a name, else the
+    Telegram account, else the server's command line), and each detail in its own column."""
+    details = [_details(r.details) for r in rows]
+    keys: list[str] = []
+    for found in details:
+        keys.extend(k for k in found if k not in keys)
+    return Table(
+        labels.sheet(ExportKind.AUDIT, None),
+        (
+            *labels.columns("time", "action", "by", "subject"),
+            *(labels.detail(k) for k in keys),
+        ),
+        [
+            (
+                r.at,
+                labels.action(r.action),
+                labels.actor(r.actor_name, r.actor_user_id),
+                r.subject,
+                *(_detail_cell(d.get(k)) for k in keys),
+            )
+            for r, d in zip(rows, details, strict=True)
+        ],
+    )
+
+
+def _details(text: str) -> dict[str, object]:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {"": text}
+    return found if isinstance(found, dict) else {"": text}
+
+
+def _detail_cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 # The columns every per-person export starts with, and their cells.
 _PERSON = ("nrp", "rank", "name", "category", "unit", "phone")
+_PERSON_TEXT = frozenset({_PERSON.index("nrp"), _PERSON.index("phone")})
 
 
 def _person(row: status.PersonRow) -> tuple[Cell, ...]:
@@ -356,6 +426,7 @@ async def _roster(
             "unreachable",
         ),
         rows,
+        text_columns=_PERSON_TEXT,
     )
 
 
@@ -385,6 +456,7 @@ async def _rollcall(
                 for r in results
                 if r.status in APEL_NO_RESPONSE
             ],
+            text_columns=_PERSON_TEXT,
         )
     return Table(
         labels.sheet(kind, rollcall_id),
@@ -409,6 +481,7 @@ async def _rollcall(
             )
             for r in results
         ],
+        text_columns=_PERSON_TEXT,
     )
 
 
@@ -443,6 +516,7 @@ async def _callout(
                 )
                 for r in results
             ],
+            text_columns=_PERSON_TEXT,
         )
     return Table(
         labels.sheet(kind, callout_id),
@@ -471,6 +545,7 @@ async def _callout(
             )
             for r in results
         ],
+        text_columns=_PERSON_TEXT,
     )
 
 
@@ -499,12 +574,17 @@ def cli_request(
 
 
 async def export_file(
-    settings: Settings, request: ExportRequest, out: Path, fmt: str
-) -> int | ExportError:
-    """Write one export for the whole command to `out`; the number of rows, or why not."""
+    settings: Settings, request: ExportRequest, out: Path, fmt: str, delimiter: str
+) -> tuple[int, bool] | ExportError:
+    """Write one export for the whole command to `out` (owner-only: it holds personal data).
+    The number of rows and whether the export was audited, or why there is no export.
+
+    The database is read read-only and never created: an export works on a copy the operator
+    may only read; the audit entry is then skipped (and said), not the export.
+    """
     catalog = Catalog.load(default=settings.locale)
     now = SystemClock().now()
-    db = await Database.open(settings.db_path)
+    db = await Database.open(settings.db_path, read_only=True)
     try:
         table = await build_table(
             db,
@@ -516,54 +596,120 @@ async def export_file(
             stale_after=await groups.current_stale_after(db, settings, now),
             zone=settings.zone,
         )
-        if isinstance(table, ExportError):
-            return table
-        data = write(table, fmt, settings.zone)
-        await asyncio.to_thread(out.write_bytes, data)
+    finally:
+        await db.close()
+    if isinstance(table, ExportError):
+        return table
+    await asyncio.to_thread(write_private, out, write(table, fmt, settings.zone, delimiter))
+    try:
+        await _audit_export(settings, request, out, fmt, len(table.rows), now)
+    except (DatabaseUnusableError, sqlite3.DatabaseError) as exc:
+        problem = exc.problem if isinstance(exc, DatabaseUnusableError) else open_problem(exc)
+        if problem not in (OpenProblem.READ_ONLY, OpenProblem.NO_ACCESS):
+            raise
+        return len(table.rows), False
+    return len(table.rows), True
+
+
+async def _audit_export(
+    settings: Settings, request: ExportRequest, out: Path, fmt: str, rows: int, now: datetime
+) -> None:
+    db = await Database.open(settings.db_path, create=False)
+    try:
         async with db.transaction() as tx:
             await audit.record(
                 tx,
                 now,
                 f"export.{request.kind.value}",
                 subject="cli",
-                details={"format": fmt, "rows": len(table.rows), "file": out.name},
+                details={"format": fmt, "rows": rows, "file": out.name},
             )
-        return len(table.rows)
     finally:
         await db.close()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read, also when it replaces one that others could."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+# The command line's own spelling of what /ekspor asks for in chat syntax.
+_CLI_KEYS = {
+    "eks-needs-id": "eks-cli-needs-id",
+    "eks-needs-dates": "eks-cli-needs-dates",
+    "eks-range-usage": "eks-cli-range",
+    "eks-range-bad-date": "eks-cli-range",
+    "eks-range-backwards": "eks-cli-range-backwards",
+}
 
 
 def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     """`python -m bot export`: 0 on success, 1 with a readable reason on stderr."""
     catalog = Catalog.load(default=settings.locale)
+    lang = settings.locale
     out = Path(args.out)
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix else "xlsx")
     if fmt not in FORMATS:
-        print(f"--format: xlsx | csv ({fmt!r})", file=sys.stderr)
+        print(catalog.text(lang, "eks-cli-format", value=fmt), file=sys.stderr)
+        return 1
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        print(catalog.text(lang, "cli-folder-missing", path=str(folder)), file=sys.stderr)
         return 1
     request = cli_request(args.kind, args.id, args.date_from, args.date_to)
-    result: int | ExportError
+    result: tuple[int, bool] | ExportError
     result = (
         request
         if isinstance(request, ExportError)
-        else asyncio.run(export_file(settings, request, out, fmt))
+        else asyncio.run(export_file(settings, request, out, fmt, DELIMITERS[args.delimiter]))
     )
     if isinstance(result, ExportError):
-        text = catalog.text(settings.locale, result.key, ref=result.ref, value=result.value)
+        key = _CLI_KEYS.get(result.key, result.key)
+        text = catalog.text(
+            lang, key, ref=result.ref, value=result.value, kind=args.kind, prog=program_name()
+        )
         print(re.sub(r"<[^>]+>", "", text), file=sys.stderr)
         return 1
-    print(f"{result} baris / rows → {out}")
+    rows, audited = result
+    print(f"{rows} baris / rows → {out}")
+    if not audited:
+        print(
+            catalog.text(lang, "eks-cli-not-audited", path=str(settings.db_path)), file=sys.stderr
+        )
     return 0
 
 
 def add_cli(sub: Any) -> argparse.ArgumentParser:
     """Add the `export` subcommand to `python -m bot`'s parser."""
-    export = sub.add_parser("export", help="ekspor ke XLSX/CSV / export to XLSX or CSV")
-    export.add_argument("kind", choices=[k.value for k in ExportKind])
-    export.add_argument("--out", required=True, help="file to write, e.g. personel.xlsx")
-    export.add_argument("--format", choices=FORMATS, default=None)
-    export.add_argument("--from", dest="date_from", default=None, help="2024-02-01")
-    export.add_argument("--to", dest="date_to", default=None, help="2024-02-14")
-    export.add_argument("--id", type=int, default=None, help="roll call or call-out number")
+    export = sub.add_parser(
+        "export",
+        help="ekspor ke XLSX/CSV / export to XLSX or CSV",
+        description="Ekspor data ke file (hanya dapat dibaca pemiliknya). CSV memakai ; dan"
+        " menulis NRP dan telepon sebagai teks, seperti yang diharapkan Excel berbahasa"
+        " Indonesia; --delimiter , untuk alat lain.",
+    )
+    export.add_argument(
+        "kind",
+        choices=[k.value for k in ExportKind],
+        help="roster, apel/callout (perlu --id), *-nonresponders (perlu --id), audit (--from)",
+    )
+    export.add_argument("--out", required=True, help="file yang ditulis, mis. personel.xlsx")
+    export.add_argument(
+        "--format", choices=FORMATS, default=None, help="xlsx atau csv (bawaan: dari nama file)"
+    )
+    export.add_argument(
+        "--delimiter",
+        choices=tuple(DELIMITERS),
+        default=EXCEL_DELIMITER,
+        help="pemisah kolom CSV (bawaan ; untuk Excel berbahasa Indonesia)",
+    )
+    export.add_argument("--from", dest="date_from", default=None, help="tanggal awal, 2024-02-01")
+    export.add_argument("--to", dest="date_to", default=None, help="tanggal akhir, 2024-02-14")
+    export.add_argument("--id", type=int, default=None, help="nomor apel atau pengerahan")
     parser: argparse.ArgumentParser = export
     return parser

@@ -22,6 +22,10 @@ roster-error-category-name-empty = Line { NUMBER($line, useGrouping: 0) }: the c
 roster-error-category-personnel-invalid = Line { NUMBER($line, useGrouping: 0) }: personnel count "{ $value }" must be a number.
 roster-error-category-reserve-unknown = Line { NUMBER($line, useGrouping: 0) }: unknown reserve category "{ $value }" (it must be another category in this file or one already loaded).
 roster-error-category-duplicate = Line { NUMBER($line, useGrouping: 0) }: category code { $value } already appears on line { NUMBER($first_line, useGrouping: 0) }.
+roster-error-file-binary = This file is not CSV or Excel (.xlsx): its content is binary. Save the roster as CSV (UTF-8) or .xlsx.
+roster-error-sheet-missing = There is no sheet "{ $value }" in the workbook. Sheets: { $known }.
+roster-error-no-sheet-has-columns = No sheet has the required columns (nrp, nama, pangkat, kategori, satuan, telepon). Sheets: { $known }. Pick the sheet with --sheet NAME, or fix its column headers.
+roster-error-nrp-leading-zero = Line { NUMBER($line, useGrouping: 0) }: NRP "{ $value }" has only 7 digits: Excel probably dropped its leading zero (0{ $value }). Format the NRP column as Text, or import with --nrp-pad.
 
 roster-import-summary = Import done: { $added } new, { $updated } updated, { $unchanged } unchanged, { $deactivated } deactivated, { $reactivated } reactivated.{ $skipped ->
         [0] { "" }
