@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.domain.roster import parse_roster
 from examples import CATEGORIES
 from storage.categories import import_categories

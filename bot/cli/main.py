@@ -16,8 +16,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.config import Settings
 from bot.cli.operations import EXIT_CONFIG, OperatorError, program_name, storage_error
+from bot.config import Settings
 from storage.db import DatabaseUnusableError, SchemaTooNewError
 
 NO_TOKEN = """\
@@ -182,7 +182,7 @@ async def _import_roster(settings: Settings, path: Path, args: argparse.Namespac
 
 
 def cmd_demo_roster(args: argparse.Namespace) -> int:
-        from bot.domain.roster import parse_categories_csv
+    from bot.domain.roster import parse_categories_csv
     from bot.rehearsal.demo_roster import generate_demo_roster, write_roster_csv
     from examples import CATEGORIES
 
@@ -254,8 +254,8 @@ def cmd_check(_args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     settings = load_settings()
-    from bot.clock import SystemClock
     from bot.cli.operations import backup_database, backup_target
+    from bot.clock import SystemClock
 
     target = backup_target(Path(args.file), settings.db_path, SystemClock().now())
     pages = backup_database(settings.db_path, target)

@@ -28,12 +28,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bot.cli.operations import program_name
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.readiness import Effective, effective
 from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
 from bot.i18n import Catalog
-from bot.cli.operations import program_name
 from storage import audit, groups, status
 from storage.db import Database, DatabaseUnusableError, OpenProblem, Transaction, open_problem
 
