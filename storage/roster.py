@@ -49,10 +49,6 @@ class ImportResult:
         return self.added + self.updated + self.unchanged + self.reactivated
 
 
-# The personnel columns of a RosterRow after its line, in order.
-_FIELDS = ("nrp", "name", "rank", "category_code", "unit", "phone", "role")
-
-
 async def import_roster(
     db: Database,
     rows: Sequence[RosterRow],
@@ -86,7 +82,17 @@ async def import_roster(
             RosterEntry(
                 r["id"],
                 bool(r["active"]),
-                RosterRow(0, *(r[f] for f in _FIELDS), position=r["position"] or ""),
+                RosterRow(
+                    line=0,
+                    nrp=r["nrp"],
+                    name=r["name"],
+                    rank=r["rank"],
+                    category=r["category_code"],
+                    unit=r["unit"],
+                    phone=r["phone"],
+                    role=r["role"],
+                    position=r["position"] or "",
+                ),
             )
             for r in await tx.fetchall(
                 "SELECT id, nrp, name, rank, category_code, unit, phone, role, position, active"
