@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import math
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,9 +52,36 @@ _T = TypeVar("_T")
 
 
 def machine() -> str:
-    """What the figures were measured on; other work on the machine shows in the load."""
+    """What the figures were measured on: CPU model, cores, load (other work on the machine
+    shows there) and the commit, so a figure in bench/README.md can name all four."""
     one, five, _ = os.getloadavg()
-    return f"{os.cpu_count()} cores, load average {one:.2f} (1 min) {five:.2f} (5 min)"
+    cores = f"{cpu_model()}, {os.cpu_count()} cores"
+    return f"{cores}, load average {one:.2f} (1 min) {five:.2f} (5 min)"
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == "model name":
+                return value.strip()
+    return "unknown CPU"
+
+
+def commit() -> str:
+    """The commit measured, with `+changes` when the work tree differs from it."""
+    try:
+        head = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+    return head + ("+changes" if dirty else "")
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    done.check_returncode()
+    return done.stdout.strip()
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -204,6 +232,12 @@ class BotProcess:
         await poll(lambda: bench.fake.calls("getUpdates"), 60, "the bot to start polling")
         return bot
 
+    def cpu_s(self) -> tuple[float, float]:
+        """CPU time (user + system) the bot has used so far, in seconds: the whole process,
+        and its main thread (the event loop; the rest is mostly aiosqlite's thread)."""
+        pid = self.process.pid
+        return _cpu_s(f"/proc/{pid}/stat"), _cpu_s(f"/proc/{pid}/task/{pid}/stat")
+
     def memory_kb(self) -> dict[str, int]:
         """VmRSS (now) and VmHWM (peak so far) of the bot's process, in kB."""
         found: dict[str, int] = {}
@@ -245,6 +279,12 @@ class BotProcess:
 
     def log_tail(self, lines: int = 20) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _cpu_s(stat: str) -> float:
+    fields = Path(stat).read_text().rpartition(")")[2].split()
+    # utime and stime are fields 14 and 15 of stat(5); after the ")" they are 12 and 13.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.asynccontextmanager
@@ -315,5 +355,5 @@ def top_frames(collapsed: Path, count: int = 25) -> str:
 
 
 def run_main(main: Coroutine[Any, Any, None]) -> None:
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; commit {commit()}")
     asyncio.run(main)

@@ -36,10 +36,13 @@ TARGET_S = 2.0
 
 
 async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> float:
-    """Inject every person's Hadir tap in one burst; print latency and throughput. Returns
-    when the last answer reached the fake (monotonic)."""
+    """Inject every person's Hadir tap in one burst; print latency, throughput and the bot's
+    CPU per tap. Returns when the last answer reached the fake (monotonic)."""
     fake = run.fake
+    assert run.bot is not None
+    bot = run.bot
     injected: dict[str, float] = {}
+    cpu_before = bot.cpu_s()
     started = time.monotonic()
     for person in people:
         message, data = run.prompt_of(person, rollcall_id)
@@ -53,6 +56,17 @@ async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerso
         return all(fake.callback_answer(cq) is not None for cq in injected)
 
     await poll(all_answered, 120, "every callback query to be answered", 0.05)
+    cpu_answered = bot.cpu_s()
+    # The toast goes out before the write (the tap is safe in the inbox): wait for both.
+    pressed = {p.person_id for p in people}
+
+    async def all_persisted() -> bool:
+        targets = await apel_store.called_targets(run.db, rollcall_id)
+        return all(t.answer == Answer.YES for t in targets if t.person_id in pressed)
+
+    await poll(all_persisted, 120, "every answer to be in the database", 0.05)
+    persisted_after = time.monotonic() - started
+    cpu_persisted = bot.cpu_s()
     answered_at = {
         str(r.params.get("callback_query_id")): r.time for r in fake.calls("answerCallbackQuery")
     }
@@ -64,6 +78,21 @@ async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerso
     print(
         f"throughput: {len(injected) / (last - started):.0f} answers/s"
         f" (first injection to last answer {last - started:.2f} s)"
+    )
+    n = len(injected)
+
+    def per_tap(at: tuple[float, float]) -> str:
+        process, main_thread = at[0] - cpu_before[0], at[1] - cpu_before[1]
+        return (
+            f"{process / n * 1e6:.0f} µs ({process:.2f} s; main thread"
+            f" {main_thread / n * 1e6:.0f} µs, other threads"
+            f" {(process - main_thread) / n * 1e6:.0f} µs)"
+        )
+
+    print(f"bot CPU per tap until the last answer: {per_tap(cpu_answered)}")
+    print(
+        f"bot CPU per tap until the last was in the database ({persisted_after:.2f} s after"
+        f" the first injection): {per_tap(cpu_persisted)}"
     )
     texts = {str((fake.callback_answer(cq) or {}).get("text", "")) for cq in injected}
     print(f"answer texts: {sorted(texts)}")
