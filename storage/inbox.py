@@ -30,9 +30,10 @@ async def store(
     """Keep `(update_id, raw update)` pairs and remember the highest id as committed."""
     if not updates:
         return
+    at = to_db(now)
     await tx.executemany(
         "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-        [(uid, json.dumps(payload, ensure_ascii=False), to_db(now)) for uid, payload in updates],
+        [(uid, json.dumps(payload, ensure_ascii=False), at) for uid, payload in updates],
     )
     highest = max(uid for uid, _ in updates)
     await tx.execute(

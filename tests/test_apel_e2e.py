@@ -15,6 +15,7 @@ from bot.domain.readiness import State
 from bot.rehearsal.fake_telegram.models import SentMessage
 from storage import apel as store
 from storage import personnel, readiness
+from tests.delivery_support import eventually
 from tests.harness import (
     COMMANDER_ID,
     FAST_DELIVERY,
@@ -305,9 +306,13 @@ async def test_five_hundred_answer_in_the_same_second(harness: BotHarness) -> No
     )
     assert all("HADIR tercatat" in (fake.callback_answer(cq) or {}).get("text", "") for cq in ids)
     rc = (await store.open_rollcalls(harness.db))[0]
-    targets = await store.called_targets(harness.db, rc.id)
-    assert len(targets) == 500
-    assert all(t.answer == "yes" for t in targets)
+
+    async def all_present() -> bool:
+        # The toast goes out once a tap is safe in the inbox; its write follows at once.
+        targets = await store.called_targets(harness.db, rc.id)
+        return len(targets) == 500 and all(t.answer == "yes" for t in targets)
+
+    await eventually(all_present, what="every answer written")
     await card_shows(harness, ADMIN_ID, "✅ hadir 500", "⏳ belum lapor 0")
 
 

@@ -12,7 +12,7 @@ from bot.domain.readiness import State
 from bot.rehearsal.fake_telegram import SimUser
 from bot.transport.inbox import InboxUpdateProcessor, InboxUpdater
 from storage import apel as store
-from storage import deadlines, personnel, readiness
+from storage import deadlines, inbox, personnel, readiness
 from storage.readiness import RECHECK_DEADLINE
 from tests.delivery_support import eventually
 from tests.harness import BotHarness, Member, brimob, poh
@@ -40,6 +40,15 @@ async def absent(harness: BotHarness, user: SimUser) -> None:
         lambda: any(m.button("Lainnya") for m in harness.fake.sent_to(user.id)),
         what=f"the reasons offered to {user.id}",
     )
+
+
+def answer_requests(harness: BotHarness, cq: str) -> list[int]:
+    """The status of every answerCallbackQuery the bot sent for this query, in order."""
+    return [
+        c.status
+        for c in harness.fake.calls("answerCallbackQuery")
+        if c.params["callback_query_id"] == cq
+    ]
 
 
 def lane_took(harness: BotHarness) -> int:
@@ -120,6 +129,9 @@ async def test_taps_the_lane_leaves_get_the_usual_answers(harness: BotHarness) -
         checked.press("Hadir", fake.sent_to(checked.id)[0]),
     )
     same, deactivated, write, invalid, ok, synced = [await answered(harness, cq) for cq in taps]
+    await lane_has_taken(harness, before + 1)
+    # The lane answers only what it takes; the usual path answers the rest, once each.
+    assert [answer_requests(harness, cq) for cq in taps] == [[200]] * len(taps)
 
     await lane_has_taken(harness, before + 1)
     assert lane_took(harness) - before == 1  # only the plain tap
@@ -238,3 +250,80 @@ async def test_a_tap_too_old_to_answer_is_recorded_without_an_alarm(
     assert [c.status for c in fake.calls("answerCallbackQuery")] == [400]
     assert fake.callback_answer(cq) is None
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_a_tap_answered_before_a_crash_is_recorded_after_the_restart(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await called(harness, 3)
+    fake = harness.fake
+    writing: list[asyncio.Task[Any]] = []
+
+    async def dies_here(*_args: Any) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        writing.append(task)
+        await asyncio.Event().wait()  # the process dies before the write commits
+
+    rc = (await store.open_rollcalls(harness.db))[0]
+    monkeypatch.setattr(store, "record_answers", dies_here)
+    cq = await fake.user(1001).press("Hadir")
+    # The toast goes out as soon as the tap is in the inbox, before the write.
+    assert "HADIR tercatat" in (await answered(harness, cq))["text"]
+    await eventually(lambda: len(writing) == 1, what="the write under way")
+    writing[0].cancel()  # the crash: nothing of the batch commits
+    await harness.stop()
+    monkeypatch.undo()
+    async with harness.offline() as tx:
+        assert await inbox.count(tx) == 1
+
+    await harness.start()
+    updater = harness.app.updater if harness.app else None
+    assert isinstance(updater, InboxUpdater)
+    assert updater.replayed == 1  # the inbox still had the tap
+
+    async def recorded() -> bool:
+        person = await personnel.by_telegram_user(harness.db, 1001)
+        assert person is not None
+        target = await store.target(harness.db, rc.id, person.id)
+        return target is not None and target.answer == "yes"
+
+    await eventually(recorded, what="the replayed tap recorded")
+    await eventually(lambda: _inbox_empty(harness), what="the inbox cleared")
+    # The replay answers again; Telegram refuses that (too old), and it is only logged.
+    assert answer_requests(harness, cq)[0] == 200
+    await card_shows(harness, ADMIN_ID, "✅ hadir 1")
+
+
+async def test_a_tap_answered_early_whose_write_fails_is_not_answered_again(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await called(harness, 10)
+    real = store.record_answers
+    failed: list[int] = []
+
+    async def fails_once(tx: Any, writes: Any, now: Any) -> Any:
+        if not failed:
+            failed.append(len(writes))
+            raise RuntimeError("disk I/O error")
+        return await real(tx, writes, now)
+
+    monkeypatch.setattr(store, "record_answers", fails_once)
+    fake = harness.fake
+    taps = await asyncio.gather(*(fake.user(1000 + i).press("Hadir") for i in range(1, 11)))
+    answers = [await answered(harness, cq) for cq in taps]
+    rc = (await store.open_rollcalls(harness.db))[0]
+
+    async def all_recorded() -> bool:
+        return all(t.answer == "yes" for t in await store.called_targets(harness.db, rc.id))
+
+    # The failed batch went the usual way, which wrote each tap but did not answer it again.
+    await eventually(all_recorded, what="every tap recorded")
+    await eventually(lambda: _inbox_empty(harness), what="every tap done")
+    assert failed
+    assert all("HADIR tercatat" in a["text"] for a in answers)
+    assert [answer_requests(harness, cq) for cq in taps] == [[200]] * len(taps)
+
+
+async def _inbox_empty(harness: BotHarness) -> bool:
+    return await inbox.count(harness.db) == 0

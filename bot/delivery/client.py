@@ -83,14 +83,14 @@ class BotApiClient:
                 body = await response.read()
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             return ApiAnswer(False, 0, description=f"network: {type(exc).__name__}: {exc}")
-        return _parse_answer(status, body)
+        return parse_answer(status, body)
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _parse_answer(status: int, body: bytes) -> ApiAnswer:
+def parse_answer(status: int, body: bytes) -> ApiAnswer:
     try:
         parsed = json.loads(body)
     except ValueError:

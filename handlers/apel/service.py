@@ -427,17 +427,33 @@ async def enqueue_answer_edits(
     now: datetime,
 ) -> None:
     """The tapped messages redrawn with the answer given and the buttons to change it."""
+    # A burst's prompts mostly redraw the same: one roll call, one language, Hadir at the same
+    # `now`. Rendering each distinct one once took ~15 % of the CPU a tap cost in the ingest
+    # bench (Fluent and babel per tap).
+    drawn: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
     edits = []
     for tap, updated in written:
-        rows = answer_rows(services, tap.rc, tap.lang, key_source(tap.key))
-        if tap.rc.kind is RollCallKind.CEK and tap.answer is Answer.NO:
-            rows += until_rows(services, tap.lang)
-        text = prompt_text(
-            services, tap.rc, tap.lang, now, status_lines(services, tap.rc, updated, tap.lang, now)
+        source = key_source(tap.key)
+        look = (
+            tap.rc.id,
+            tap.lang,
+            source,
+            updated.answer,
+            updated.reason,
+            updated.reason_text,
+            updated.location_state,
+            updated.answered_at,
         )
+        if look not in drawn:
+            rows = answer_rows(services, tap.rc, tap.lang, source)
+            if tap.rc.kind is RollCallKind.CEK and tap.answer is Answer.NO:
+                rows += until_rows(services, tap.lang)
+            lines = status_lines(services, tap.rc, updated, tap.lang, now)
+            drawn[look] = (prompt_text(services, tap.rc, tap.lang, now, lines), markup_json(rows))
+        text, markup = drawn[look]
         # The toast already confirms the answer: the edit must not overtake the prompts still
         # owed to others (measured: a 3,294 roll call took 1.6x longer).
-        edits.append(outbox.Edit(tap.key, tap.chat_id, text, markup_json(rows), Priority.ROLLCALL))
+        edits.append(outbox.Edit(tap.key, tap.chat_id, text, markup, Priority.ROLLCALL))
     await outbox.enqueue_edits(tx, edits, now)
 
 

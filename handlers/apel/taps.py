@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
-
-from telegram.error import TelegramError
 
 from bot.domain import callback_data
 from bot.domain.apel import (
@@ -15,9 +12,16 @@ from bot.domain.apel import (
 )
 from bot.domain.reasons import REASONS
 from bot.services import Services, SiagaApp
+from bot.transport.bot import SiagaBot
 from bot.transport.taps import Tap
 from handlers import gate
-from handlers.apel.service import AnswerTap, cards, enqueue_answer_edits, write_answers
+from handlers.apel.service import (
+    AnswerTap,
+    cards,
+    enqueue_answer_edits,
+    sync_checks,
+    write_answers,
+)
 from handlers.kit.reasons import reason_label
 from storage import apel as store
 from storage import personnel
@@ -44,10 +48,17 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
 
     Takes the plain case only: an active person on the roster, not flooding, answering their
     own prompt of an open apel without an assembly point, with an answer that is new, and
-    with no readiness check open for them. Those are written in one transaction and answered
-    together. Every other tap is returned and goes through `on_answer` and its rules.
+    with no readiness check open for them. Every other tap is returned and goes through
+    `on_answer` and its rules.
+
+    The taps taken are answered first and written right after, in one transaction: each is
+    committed in the inbox already and only leaves it once written, so "tercatat" is true
+    when the toast says it (a crash in between re-runs the tap from the inbox), and the
+    toast does not wait for the write lock behind the batches before it.
     """
     services: Services = app.bot_data["services"]
+    bot = app.bot
+    assert isinstance(bot, SiagaBot)
     db = services.db
     now = services.clock.now()
     plain: list[tuple[Tap, int, Answer, str | None]] = []
@@ -69,6 +80,8 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
         for rc_id, rc in rollcalls.items()
         if rc is not None
     }
+    # A readiness check of theirs needs `sync_checks`: those go the usual way.
+    checked = await store.called_by_open_checks(db, [p.id for p in people.values()], now)
     taken: list[tuple[Tap, AnswerTap]] = []
     for tap, rc_id, answer, reason in plain:
         person = people.get(tap.user_id)
@@ -78,6 +91,7 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
             rc is None
             or target is None
             or not target.called
+            or target.person_id in checked
             or rc.kind is not RollCallKind.APEL
             or rc.point is not None
             or not rc.accepts_answers(now)
@@ -92,26 +106,30 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
         taken.append((tap, AnswerTap(rc, target, key, tap.user_id, chat_id, lang, answer, reason)))
     if not taken:
         return left
-    stale_after = await services.stale_after()
-    async with db.transaction() as tx:
-        # A readiness check of theirs needs `sync_checks`: those go the usual way.
-        checked = await store.called_by_open_checks(
-            tx, [a.target.person_id for _, a in taken], now
-        )
-        left += [tap for tap, a in taken if a.target.person_id in checked]
-        taken = [(tap, a) for tap, a in taken if a.target.person_id not in checked]
-        results = await write_answers(services, tx, [a for _, a in taken], now, stale_after)
-        written = [(a, u) for (_, a), (u, _) in zip(taken, results, strict=True) if u]
-        await enqueue_answer_edits(services, tx, written, now)
-    # Answered meanwhile (the same answer by another way): the usual path says so.
-    left += [tap for (tap, _), (u, _) in zip(taken, results, strict=True) if u is None]
-    done = [(tap, a) for (tap, a), (u, _) in zip(taken, results, strict=True) if u]
-    if done:
-        for rc_id in {a.rc.id for _, a in done}:
-            cards(services).request(app, rc_id)
-        await asyncio.gather(
-            *(_answer_tap(app, tap, answer_toast(services, a)) for tap, a in done)
-        )
+    answering = bot.answer_ahead([(tap.query_id, answer_toast(services, a)) for tap, a in taken])
+    try:
+        stale_after = await services.stale_after()
+        async with db.transaction() as tx:
+            results = await write_answers(services, tx, [a for _, a in taken], now, stale_after)
+            # Answered meanwhile with the same answer (nothing written): the toast holds.
+            written = [(a, u) for (_, a), (u, _) in zip(taken, results, strict=True) if u]
+            # A readiness check opened since the read above: answered as one tap would.
+            ready = [a for (_, a), (_, now_siap) in zip(taken, results, strict=True) if now_siap]
+            late = await store.called_by_open_checks(tx, [a.target.person_id for a in ready], now)
+            synced: set[int] = set()
+            for a in ready:
+                if a.target.person_id in late:
+                    synced.update(
+                        await sync_checks(
+                            services, tx, a.target.person_id, a.chat_id, a.lang, Answer.YES, now
+                        )
+                    )
+            await enqueue_answer_edits(services, tx, written, now)
+    finally:
+        await answering
+    bot.settle(tap.query_id for tap, _ in taken)
+    for rc_id in {a.rc.id for a, _ in written} | synced:
+        cards(services).request(app, rc_id)
     return left
 
 
@@ -126,11 +144,3 @@ def _plain_answer(data: callback_data.CallbackData) -> tuple[int, Answer, str | 
     if data.action == "r" and reason in REASONS and reason != "lainnya":
         return rc_id, Answer.NO, reason
     return None
-
-
-async def _answer_tap(app: SiagaApp, tap: Tap, text: str) -> None:
-    try:
-        await app.bot.answer_callback_query(tap.query_id, text)
-    except TelegramError as exc:
-        # Recorded all the same; the edited prompt shows the answer.
-        log.warning("answering tap %s failed: %s", tap.update_id, exc)
