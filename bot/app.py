@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.delivery.drainer import Delivery
 from bot.delivery.limits import SharedRateLimiter
 from bot.i18n import Catalog
+from bot.retention import RetentionJob
 from bot.scheduler import Scheduler
 from bot.services import Services, SiagaApp, SiagaContext
 from bot.transport.bot import build_bot
@@ -33,6 +34,7 @@ def build_application(
     # database through services, which opens it in post_init.
     services._scheduler = Scheduler(lambda: services.db, services.clock)
     services._delivery = Delivery(settings, lambda: services.db, services.catalog, services.clock)
+    RetentionJob(settings, lambda: services.db, services.clock).register(services._scheduler)
     processor = InboxUpdateProcessor(1024, lambda: services.db)
     # Direct replies and the outbox drainer share one budget of Telegram's limits.
     bot: ExtBot[None] = build_bot(settings, SharedRateLimiter(services._delivery.limits))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.retention import RetentionPolicy, policy_problems
 from bot.domain.status import WindowError, parse_windows
 
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -89,6 +91,15 @@ class Settings(BaseSettings):
     # this many per window; past that one polite notice per window, the rest are dropped.
     flood_updates: int = Field(default=20, ge=1)
     flood_window_s: float = Field(default=10.0, gt=0)
+
+    # Retention (bot/domain/retention.py, README "Retention"): records (answers, call-out
+    # outcomes, readiness history, audit) in days; working data (sent outbox rows, done
+    # deadlines, drafts) in hours; a deactivated person's phone and Telegram link in days.
+    retention_records_days: int = Field(default=730, ge=1)
+    retention_working_hours: int = Field(default=168, ge=1)
+    retention_personal_days: int = Field(default=90, ge=1)
+    retention_hour: int = Field(default=3, ge=0, le=23, description="local hour of the run")
+    retention_batch_rows: int = Field(default=2000, ge=100, le=50_000)
 
     # Webhook mode (polling when unset).
     webhook_url: str | None = None
@@ -173,6 +184,17 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _check_retention(self) -> Settings:
+        problems = policy_problems(self.retention_policy)
+        if problems:
+            raise ValueError(
+                "SIAGA_RETENTION_*: "
+                + "; ".join(problems)
+                + " (defaults: RECORDS_DAYS=730, WORKING_HOURS=168, PERSONAL_DAYS=90)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_webhook(self) -> Settings:
         if self.webhook_url is None:
             return self
@@ -194,6 +216,15 @@ class Settings(BaseSettings):
                 " https://siaga.example/dasbor (Telegram opens Mini Apps over HTTPS only)"
             )
         return self
+
+    @property
+    def retention_policy(self) -> RetentionPolicy:
+        return RetentionPolicy(
+            records=timedelta(days=self.retention_records_days),
+            working=timedelta(hours=self.retention_working_hours),
+            personal=timedelta(days=self.retention_personal_days),
+            batch_rows=self.retention_batch_rows,
+        )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -225,6 +225,10 @@ class Database(_Reads):
             # rather than in the middle of a command.
             await db.fetchone("PRAGMA schema_version")
             if not read_only:
+                # Space freed by retention goes back to the file system in small steps
+                # (storage/retention.py). Takes effect on a new file only; an older one
+                # switches with `python -m bot compact` (README, "Retention").
+                await db.fetchone("PRAGMA auto_vacuum=INCREMENTAL")
                 await db.fetchone("PRAGMA journal_mode=WAL")
                 await db.fetchone("PRAGMA synchronous=NORMAL")
             await db.fetchone("PRAGMA foreign_keys=ON")
@@ -331,10 +335,25 @@ class Transaction(_Reads):
         if batch:
             await self._on_thread(partial(_many, sql, batch))
 
+    async def incremental_vacuum(self, pages: int) -> int:
+        """Give up to `pages` free pages back to the file system; returns how many."""
+        return await self._on_thread(partial(_incremental_vacuum, pages))
+
     async def executescript_in_tx(self, script: str) -> None:
         # sqlite3's executescript() commits first; run statement by statement instead.
         for statement in _split_sql(script):
             await self.execute(statement)
+
+
+def _incremental_vacuum(pages: int, conn: sqlite3.Connection) -> int:
+    if int(conn.execute("PRAGMA auto_vacuum").fetchone()[0]) != 2:
+        return 0  # a file made before incremental mode: only a full VACUUM shrinks it
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    # sqlite3 steps a statement without result columns once, and each step of this pragma
+    # frees one page: one statement per page (a few µs each), all in the open transaction.
+    for _ in range(min(pages, free)):
+        conn.execute("PRAGMA incremental_vacuum(1)")
+    return free - int(conn.execute("PRAGMA freelist_count").fetchone()[0])
 
 
 def _split_sql(script: str) -> list[str]:

@@ -136,7 +136,8 @@ async def import_roster(
         )
         await tx.executemany(
             "UPDATE personnel SET name = ?, rank = ?, category_code = ?, unit = ?, phone = ?,"
-            " role = ?, position = ?, active = 1, updated_at = ? WHERE id = ?",
+            " role = ?, position = ?, active = 1, deactivated_at = NULL, erased_at = NULL,"
+            " updated_at = ? WHERE id = ?",
             [
                 (
                     r.name,
@@ -152,9 +153,10 @@ async def import_roster(
                 for person_id, r in plan.updates
             ],
         )
+        # The erasure of personal fields (storage/retention.py) counts from deactivated_at.
         await tx.executemany(
-            "UPDATE personnel SET active = 0, updated_at = ? WHERE id = ?",
-            [(stamp, p.id) for p in plan.deactivate],
+            "UPDATE personnel SET active = 0, deactivated_at = ?, updated_at = ? WHERE id = ?",
+            [(stamp, stamp, p.id) for p in plan.deactivate],
         )
         # Only commanders without any scope get one: a scope set in the bot is a decision.
         await tx.executemany(

@@ -1,0 +1,94 @@
+"""The retention job on the scheduler: one deadline row that prunes a batch each time it fires.
+
+The row (kind `retention`) is the truth of where a run is: its payload names the step and
+the scan position. Each firing prunes one batch inside the scheduler's transaction and re-arms
+the row in the same transaction — at once while there is more to do, at the next night's run
+when everything is done. So a run is many short transactions with every other writer getting
+the database between two of them, and a crash anywhere rolls back one batch whole; the row
+is still due after a restart and the run continues where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.retention import STEPS, RetentionPolicy, Step, after_batch, cutoffs, next_run_at
+from bot.scheduler import Scheduler
+from storage import deadlines, retention
+from storage.db import Database, Transaction
+from storage.deadlines import Deadline
+
+log = logging.getLogger(__name__)
+
+KIND = "retention"
+REF = "run"
+
+
+async def prune_batch(
+    tx: Transaction, policy: RetentionPolicy, payload: dict[str, Any], now: datetime
+) -> tuple[dict[str, Any], retention.Progress]:
+    """One batch of the step `payload` names; returns the payload of the next batch."""
+    step = Step(payload.get("step", STEPS[0].value))
+    after = payload.get("after")
+    progress = await retention.prune(tx, step, cutoffs(policy, now), policy.batch_rows, now, after)
+    counts: dict[str, int] = dict(payload.get("counts", {}))
+    if step is not Step.OUTBOX or progress.done:
+        counts[step.value] = counts.get(step.value, 0) + progress.done
+    turn = after_batch(step, progress.done, now=now, next_run=now)
+    following: dict[str, Any] = {"step": turn.step.value, "counts": counts}
+    if turn.step is step and progress.after is not None:
+        following["after"] = progress.after
+    if turn.finished:
+        following["finished"] = True
+    return following, progress
+
+
+class RetentionJob:
+    def __init__(self, settings: Settings, db: Callable[[], Database], clock: Clock) -> None:
+        self._settings = settings
+        self._db = db
+        self._clock = clock
+
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.on(KIND, self.fire)
+        scheduler.at_start(self.arm)
+
+    def _next_run(self, now: datetime) -> datetime:
+        return next_run_at(now, self._settings.zone, self._settings.retention_hour)
+
+    async def arm(self, tx: Transaction) -> None:
+        """At start: a run under way (or due) is left to continue; otherwise the next one."""
+        row = await deadlines.get(tx, KIND, REF)
+        if row is not None and row.state == "pending":
+            return
+        await deadlines.schedule(
+            tx, KIND, REF, self._next_run(self._clock.now()), {"step": STEPS[0].value}
+        )
+
+    async def fire(self, tx: Transaction, deadline: Deadline) -> None:
+        now = self._clock.now()
+        policy = self._settings.retention_policy
+        following, _ = await prune_batch(tx, policy, deadline.payload, now)
+        if following.pop("finished", False):
+            await retention.record_finished(tx, now)
+            log.info("retention run finished: %s", following["counts"])
+            await deadlines.schedule(tx, KIND, REF, self._next_run(now), {"step": STEPS[0].value})
+            return
+        await deadlines.schedule(tx, KIND, REF, now, following)
+
+
+async def run_to_end(db: Database, policy: RetentionPolicy, now: datetime) -> dict[str, int]:
+    """A whole run outside the scheduler (the bench, `python -m bot compact`, tests): the same
+    batches, each its own transaction. Returns what each step did."""
+    payload: dict[str, Any] = {"step": STEPS[0].value}
+    while True:
+        async with db.transaction() as tx:
+            payload, _ = await prune_batch(tx, policy, payload, now)
+        if payload.get("finished"):
+            counts: dict[str, int] = payload["counts"]
+            return counts
