@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from bot.clock import FakeClock, to_db
 from bot.config import Settings
-from bot.domain.callout import InviteState
+from bot.domain.apel import Answer, Scope, ScopeKind
+from bot.domain.callout import CalloutStatus, InviteState
 from bot.domain.retention import (
     STEPS,
     Live,
@@ -21,11 +28,25 @@ from bot.domain.retention import (
     next_run_at,
     policy_problems,
 )
-from bot.retention import KIND, REF
-from storage import apel, deadlines, inbox, outbox, retention
+from bot.domain.roster import RosterRow
+from bot.retention import KIND, REF, RetentionJob, run_to_end
+from bot.scheduler import Scheduler
+from storage import apel, audit, deadlines, inbox, outbox, personnel, readiness, retention, users
 from storage import callouts as callout_store
+from storage.apel import NewTarget
+from storage.db import Database, Transaction
 from storage.outbox import OutgoingMessage, Priority
-from tests.harness import BotHarness
+from storage.personnel import Person
+from storage.roster import import_roster
+from tests.harness import (
+    COMMANDER_ID,
+    FAST_DELIVERY,
+    KOMANDAN,
+    BotHarness,
+    Member,
+    open_apel,
+    open_callout,
+)
 from tests.test_mobilize_e2e import (
     HENDRA,
     _when_count,
@@ -40,6 +61,7 @@ from tests.test_mobilize_e2e import (
 from tests.test_mobilize_e2e import tap as tap_button
 
 WIB = ZoneInfo("Asia/Pontianak")
+ROOT = Path(__file__).resolve().parent.parent
 POLICY = RetentionPolicy()
 
 # -- the rules -------------------------------------------------------------------------------
@@ -217,3 +239,243 @@ async def test_pruning_keeps_what_reports_live_rekaps_deadlines_and_replays_need
     for invite in first:
         await fake.wait_for_message(invite.chat_id, "selesai. Terima kasih")
     assert len(await invites(bot, callout_id, InviteState.ACCEPTED)) == 2
+
+
+# -- records and personal fields -------------------------------------------------------------
+
+
+async def _closed_apel(tx: Transaction, people: list[Person], at: datetime) -> int:
+    """A roll call of these people opened at `at`, everyone answered Hadir, closed."""
+    rollcall_id = await open_apel(
+        tx,
+        Scope(ScopeKind.CATEGORY, "BRIMOB"),
+        [NewTarget(p.id, p.telegram_user_id, p.category_code) for p in people],
+        at,
+        by_user=COMMANDER_ID,
+        by_name="AKBP Hendra Wijaya",
+    )
+    for person in people:
+        await apel.record_answer(tx, rollcall_id, person.id, Answer.YES, at)
+    await apel.close(tx, rollcall_id, at + timedelta(minutes=30), "deadline")
+    return rollcall_id
+
+
+async def _people(db: Database, members: list[Member]) -> list[Person]:
+    found = [await personnel.by_nrp(db, m.nrp) for m in members]
+    assert all(found)
+    return [p for p in found if p is not None]
+
+
+async def _count(db: Database, sql: str, *params: object) -> int:
+    row = await db.fetchone(sql, params)
+    assert row is not None
+    return int(row[0])
+
+
+async def test_deactivated_people_lose_phone_and_link_after_the_period_and_still_count(
+    harness: BotHarness,
+) -> None:
+    squad = [brimob(1), brimob(2), brimob(3)]
+    await harness.seed_linked([KOMANDAN, *squad])
+    t0 = harness.clock.now()
+    db = await Database.open(harness.db_path)
+    try:
+        people = await _people(db, squad)
+        async with db.transaction() as tx:
+            rollcall_id = await _closed_apel(tx, people, t0)
+            await users.set_language(tx, brimob(3).user_id, "en", t0)
+        # Brimob 3 leaves the roster a day later.
+        await import_roster(db, _rows([KOMANDAN, brimob(1), brimob(2)]), t0 + timedelta(days=1))
+        report = await apel.report_rows(db, rollcall_id)
+        tally = await apel.tally_rows(db, rollcall_id)
+        gone = people[2]
+
+        # Within the period nothing personal is touched (a mistaken import can be undone).
+        await run_to_end(db, POLICY, t0 + timedelta(days=60))
+        kept = await personnel.by_id(db, gone.id)
+        assert kept is not None
+        assert (kept.phone, kept.telegram_user_id) == (gone.phone, brimob(3).user_id)
+
+        # Past it: phone and Telegram link erased, the account's settings with them…
+        await run_to_end(db, POLICY, t0 + timedelta(days=92))
+        erased = await personnel.by_id(db, gone.id)
+        assert erased is not None
+        assert (erased.phone, erased.telegram_user_id) == ("", None)
+        assert (erased.nrp, erased.name) == (gone.nrp, gone.name)
+        assert await users.get(db, brimob(3).user_id) is None
+        # …the others untouched, and the old roll call still counts and names them.
+        others = await _people(db, squad[:2])
+        assert [p.phone for p in others] == [p.phone for p in people[:2]]
+        assert await apel.tally_rows(db, rollcall_id) == tally
+        after = await apel.report_rows(db, rollcall_id)
+        assert [(r.person_id, r.status, r.name) for r in after] == [
+            (r.person_id, r.status, r.name) for r in report
+        ]
+        assert [r.phone for r in after if r.person_id == gone.id] == [""]
+    finally:
+        await db.close()
+
+
+async def test_records_older_than_the_period_go_whole_and_newer_ones_stay(
+    harness: BotHarness,
+) -> None:
+    squad = [brimob(1), brimob(2)]
+    await harness.seed_linked([KOMANDAN, *squad])
+    t0 = harness.clock.now()
+    db = await Database.open(harness.db_path)
+    try:
+        people = await _people(db, squad)
+        async with db.transaction() as tx:
+            old = await _closed_apel(tx, people, t0)
+            await readiness.set_not_ready(tx, people[0].id, t0, reason="sakit", source="t")
+            await audit.record(tx, t0, "test.old")
+            callout_id, line_id = await open_callout(
+                tx, "BRIMOB", 1, "Mako", t0, by_user=COMMANDER_ID, by_name="AKBP Hendra"
+            )
+            invite = await callout_store.add_invite(
+                tx, callout_id, line_id, people[1].id, brimob(2).user_id, t0
+            )
+            await callout_store.transition(
+                tx, invite, [InviteState.PENDING], InviteState.ACCEPTED, t0, answered=True
+            )
+            await callout_store.close(tx, callout_id, CalloutStatus.COMPLETED, t0, None)
+            recent = await _closed_apel(tx, people, t0 + timedelta(days=400))
+            await audit.record(tx, t0 + timedelta(days=400), "test.recent")
+
+        await run_to_end(db, POLICY, t0 + timedelta(days=731))
+
+        assert await apel.get(db, old) is None
+        for table in ("rollcall_targets", "rollcall_answer_log"):
+            assert (
+                await _count(db, f"SELECT COUNT(*) FROM {table} WHERE rollcall_id = ?", old) == 0
+            )
+        assert await callout_store.get(db, callout_id) is None
+        assert await _count(db, "SELECT COUNT(*) FROM callout_invites") == 0
+        assert await _count(db, "SELECT COUNT(*) FROM callout_lines") == 0
+        assert [e.action for e in await audit.entries(db)] == ["test.recent"]
+        old_history = "SELECT COUNT(*) FROM readiness_history WHERE at < ?"
+        assert await _count(db, old_history, to_db(t0 + timedelta(days=1))) == 0
+        # The newer roll call is whole.
+        assert len(await apel.report_rows(db, recent)) == 2
+        assert await retention.oldest_record(db) == t0 + timedelta(days=400)
+    finally:
+        await db.close()
+
+
+async def test_a_reactivated_person_registers_again_by_sharing_their_contact(
+    harness: BotHarness,
+) -> None:
+    andi = brimob(1)
+    await harness.seed_linked([KOMANDAN, andi])
+    harness.clock.advance(days=1)
+    await harness.seed([KOMANDAN])  # Andi leaves the roster…
+    harness.clock.advance(days=91)
+    db = await Database.open(harness.db_path)
+    try:
+        await run_to_end(db, POLICY, harness.clock.now())
+        erased = await personnel.by_nrp(db, andi.nrp)
+        assert erased is not None
+        assert erased.telegram_user_id is None
+    finally:
+        await db.close()
+    harness.clock.advance(days=30)
+    await harness.seed([KOMANDAN, andi])  # …and comes back with the same phone.
+    await harness.start(**FAST_DELIVERY)
+
+    user = harness.fake.user(andi.user_id, first_name="Andi")
+    await user.send("/start")
+    await harness.fake.wait_for_message(andi.user_id, "Bagikan nomor")
+    await user.share_contact(phone=andi.phone)
+    await harness.fake.wait_for_message(andi.user_id, "Terdaftar")
+    linked = await personnel.by_nrp(harness.db, andi.nrp)
+    assert linked is not None
+    assert (linked.active, linked.telegram_user_id) == (True, andi.user_id)
+    assert linked.phone == "+62" + andi.phone[1:]
+
+
+def _rows(members: list[Member]) -> list[RosterRow]:
+    return [
+        RosterRow(
+            line=i + 2,
+            nrp=m.nrp,
+            name=m.name,
+            rank=m.rank,
+            category=m.category,
+            unit=m.unit,
+            phone=m.phone,
+            role=m.role,
+        )
+        for i, m in enumerate(members)
+    ]
+
+
+async def test_a_run_killed_mid_batch_leaves_nothing_half_deleted_and_resumes(
+    harness: BotHarness,
+) -> None:
+    squad = [brimob(1), brimob(2), brimob(3)]
+    await harness.seed_linked([KOMANDAN, *squad])
+    t0 = harness.clock.now()
+    now = t0 + timedelta(days=800)
+    db = await Database.open(harness.db_path)
+    try:
+        people = await _people(db, squad)
+        async with db.transaction() as tx:
+            old = [await _closed_apel(tx, people, t0 + timedelta(days=d)) for d in range(3)]
+            recent = await _closed_apel(tx, people, now - timedelta(days=10))
+            for n in range(5):
+                key = f"test:sent:{n}"
+                await outbox.enqueue(tx, OutgoingMessage(1, "old", Priority.BROADCAST, key), t0)
+                sent = await outbox.row_state(tx, key)
+                assert sent is not None
+                await outbox.mark_sent(tx, [(sent[0], 100 + n)], t0)
+            # A run due now, from its first step.
+            await deadlines.schedule(tx, KIND, REF, now, {"step": Step.OUTBOX.value})
+        env = {
+            **os.environ,
+            "SIAGA_DB_PATH": str(harness.db_path),
+            "SIAGA_RETENTION_BATCH_ROWS": "100",
+            "RETENTION_NOW": now.isoformat(),
+        }
+        env.pop("SIAGA_BOT_TOKEN", None)
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.retention_child",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        line = await asyncio.wait_for(child.stdout.readline(), timeout=60)
+        assert line.strip() == b"mid-batch", line
+        child.send_signal(signal.SIGKILL)
+        await child.wait()
+
+        # The batches before committed; the roll calls' batch, killed half done, left every
+        # roll call whole with all its answers.
+        targets = "SELECT COUNT(*) FROM rollcall_targets WHERE rollcall_id = ?"
+        answers = "SELECT COUNT(*) FROM rollcall_answer_log WHERE rollcall_id = ?"
+        assert await _count(db, "SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE 'test:%'") == 0
+        assert [await _count(db, targets, r) for r in old] == [3, 3, 3]
+        assert [await _count(db, answers, r) for r in old] == [3, 3, 3]
+        assert all([await apel.get(db, r) for r in old])
+        row = await deadlines.get(db, KIND, REF)
+        assert row is not None
+        assert (row.state, row.payload["step"]) == ("pending", Step.ROLLCALLS.value)
+
+        # The next start continues the run from there to the end.
+        clock = FakeClock(now)
+        scheduler = Scheduler(db, clock)
+        settings = Settings(_env_file=None, db_path=harness.db_path)  # type: ignore[call-arg]
+        RetentionJob(settings, lambda: db, clock).register(scheduler)
+        await scheduler.run_due()
+        assert [await apel.get(db, r) for r in old] == [None, None, None]
+        assert await _count(db, "SELECT COUNT(*) FROM rollcall_targets") == 3
+        assert await _count(db, targets, recent) == 3
+        assert await retention.last_finished(db) == now
+        row = await deadlines.get(db, KIND, REF)
+        assert row is not None
+        assert row.state == "pending"
+        assert row.due_at == next_run_at(now, WIB, 3)
+    finally:
+        await db.close()
