@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -92,3 +94,52 @@ async def run_to_end(db: Database, policy: RetentionPolicy, now: datetime) -> di
         if payload.get("finished"):
             counts: dict[str, int] = payload["counts"]
             return counts
+
+
+async def describe(db: Database, settings: Settings, now: datetime) -> list[tuple[str, bool, str]]:
+    """`python -m bot check`'s lines: (name, ok, detail) for size, oldest record, the job."""
+    zone = settings.zone
+    space = await retention.file_space(db)
+    wal_bytes = _wal_bytes(db.path)
+    size = (
+        f"{_mb(space.bytes)} MB (+{_mb(wal_bytes)} MB WAL), {_mb(space.free_bytes)} MB free inside"
+    )
+    if space.incremental:
+        size += "; freed space goes back to the disk as retention runs"
+    else:
+        size += "; made before incremental vacuum: run `python -m bot compact` once, bot stopped"
+    oldest = await retention.oldest_record(db)
+    kept = f"kept {settings.retention_records_days} days"
+    oldest_text = (
+        f"{oldest.astimezone(zone):%Y-%m-%d %H:%M} ({kept})" if oldest else f"none yet ({kept})"
+    )
+    return [
+        ("size", True, size),
+        ("oldest record", True, oldest_text),
+        await _job_line(db, zone, now),
+    ]
+
+
+async def _job_line(db: Database, zone: ZoneInfo, now: datetime) -> tuple[str, bool, str]:
+    row = await deadlines.get(db, KIND, REF)
+    finished = await retention.last_finished(db)
+    last = f"last finished {finished.astimezone(zone):%Y-%m-%d %H:%M}" if finished else "never run"
+    if row is None:
+        return ("retention", True, f"not armed yet: the bot arms it when it starts; {last}")
+    if row.state == "failed":
+        return ("retention", False, f"stopped after errors: {row.last_error}; {last}")
+    if row.state != "pending":
+        return ("retention", False, f"not armed ({row.state}): restart the bot; {last}")
+    step = row.payload.get("step", STEPS[0].value)
+    if row.due_at <= now or step != STEPS[0].value:
+        return ("retention", True, f"running (step {step}); {last}")
+    return ("retention", True, f"next run {row.due_at.astimezone(zone):%Y-%m-%d %H:%M}; {last}")
+
+
+def _wal_bytes(path: str) -> int:
+    wal = Path(f"{path}-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"

@@ -32,6 +32,9 @@ async def test_check_passes_on_a_healthy_installation(fake: FakeTelegram, tmp_pa
         "timezone": True,
         "integrity": True,
         "schema": True,
+        "size": True,
+        "oldest record": True,
+        "retention": True,
         "token": True,
     }
 

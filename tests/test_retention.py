@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +30,8 @@ from bot.domain.retention import (
     policy_problems,
 )
 from bot.domain.roster import RosterRow
-from bot.retention import KIND, REF, RetentionJob, run_to_end
+from bot.operations import compact_database
+from bot.retention import KIND, REF, RetentionJob, describe, run_to_end
 from bot.scheduler import Scheduler
 from storage import apel, audit, deadlines, inbox, outbox, personnel, readiness, retention, users
 from storage import callouts as callout_store
@@ -477,5 +479,80 @@ async def test_a_run_killed_mid_batch_leaves_nothing_half_deleted_and_resumes(
         assert row is not None
         assert row.state == "pending"
         assert row.due_at == next_run_at(now, WIB, 3)
+    finally:
+        await db.close()
+
+
+# -- what an operator sees --------------------------------------------------------------------
+
+
+async def test_check_reports_size_oldest_record_and_whether_retention_runs(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "siaga.db"
+    settings = Settings(_env_file=None, db_path=path)  # type: ignore[call-arg]
+    now = datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+    db = await Database.open(path)
+    try:
+        lines = {name: (ok, detail) for name, ok, detail in await describe(db, settings, now)}
+        assert lines["size"][0]
+        assert "freed space goes back to the disk" in lines["size"][1]
+        assert lines["oldest record"] == (True, "none yet (kept 730 days)")
+        assert lines["retention"] == (
+            True,
+            "not armed yet: the bot arms it when it starts; never run",
+        )
+
+        clock = FakeClock(now)
+        scheduler = Scheduler(db, clock)
+        job = RetentionJob(settings, lambda: db, clock)
+        job.register(scheduler)
+        async with db.transaction() as tx:
+            await job.arm(tx)  # what the scheduler's start does
+            await audit.record(tx, now - timedelta(days=3), "test.old")
+        lines = {name: (ok, detail) for name, ok, detail in await describe(db, settings, now)}
+        assert lines["oldest record"] == (True, "2026-02-26 20:00 (kept 730 days)")
+        assert lines["retention"] == (True, "next run 2026-03-02 03:00; never run")
+
+        clock.set(datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
+        await scheduler.run_due()
+        lines = {name: (ok, detail) for name, ok, detail in await describe(db, settings, now)}
+        assert lines["retention"] == (
+            True,
+            "next run 2026-03-03 03:00; last finished 2026-03-02 03:00",
+        )
+
+        async with db.transaction() as tx:
+            await deadlines.schedule(tx, KIND, REF, now, {"step": Step.AUDIT.value})
+        lines = {name: (ok, detail) for name, ok, detail in await describe(db, settings, now)}
+        assert lines["retention"] == (True, "running (step audit); last finished 2026-03-02 03:00")
+    finally:
+        await db.close()
+
+
+async def test_compact_switches_an_old_file_to_incremental_vacuum(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA auto_vacuum=NONE")
+    conn.execute("CREATE TABLE t (x BLOB)")
+    conn.executemany("INSERT INTO t VALUES (randomblob(4000))", [()] * 500)
+    conn.execute("DELETE FROM t")
+    conn.commit()
+    conn.close()
+    db = await Database.open(path)
+    try:
+        space = await retention.file_space(db)
+        assert not space.incremental
+        async with db.transaction() as tx:
+            assert await tx.incremental_vacuum(100) == 0  # nothing can be handed back
+    finally:
+        await db.close()
+
+    before, after = compact_database(path)
+
+    assert after < before / 4  # the schema stays, the 2 MB of free pages do not
+    db = await Database.open(path)
+    try:
+        assert (await retention.file_space(db)).incremental
     finally:
         await db.close()

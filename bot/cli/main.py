@@ -263,6 +263,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    from bot.cli.operations import compact_database
+
+    try:
+        before, after = compact_database(settings.db_path)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"Pemadatan gagal / compact failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Dipadatkan / compacted: {settings.db_path} {before:,} → {after:,} bytes")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     from bot.reports.exports import run_cli
@@ -332,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
         "file", help="file cadangan baru, atau folder (nama file: siaga-TANGGAL-JAM.db)"
     )
     backup.set_defaults(func=cmd_backup)
+
+    compact = sub.add_parser(
+        "compact", help="padatkan database sekali (bot dihentikan dulu) / compact, bot stopped"
+    )
+    compact.set_defaults(func=cmd_compact)
 
     from bot.reports.exports import add_cli
 

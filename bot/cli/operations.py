@@ -88,6 +88,8 @@ async def run_checks(
     zone = settings.zone
     results.append(CheckResult("timezone", True, f"{zone.key}"))
     results.extend(await _check_database(settings.db_path, describe))
+    if all(r.ok for r in results):
+        results.extend(await _check_retention(settings))
     results.append(await _check_token(settings))
     return results
 
@@ -115,6 +117,18 @@ async def _check_database(
         CheckResult("integrity", integrity == "ok", integrity),
         CheckResult("schema", version == known, f"version {version} of {known}"),
     ]
+
+
+async def _check_retention(settings: Settings) -> list[CheckResult]:
+    from bot.clock import SystemClock
+    from bot.retention import describe
+
+    db = await Database.open(settings.db_path, read_only=True)
+    try:
+        lines = await describe(db, settings, SystemClock().now())
+    finally:
+        await db.close()
+    return [CheckResult(name, ok, detail) for name, ok, detail in lines]
 
 
 async def _check_token(settings: Settings) -> CheckResult:
@@ -185,3 +199,21 @@ def backup_database(source: Path, target: Path) -> int:
         target.unlink(missing_ok=True)
         raise
     return pages
+
+
+def compact_database(path: Path) -> tuple[int, int]:
+    """Rewrite the file once in incremental auto-vacuum mode (and without its free pages):
+    afterwards retention hands freed space back to the disk by itself. A full VACUUM holds
+    the write lock throughout, so the bot must be stopped (README, "Retention").
+    Returns the file size before and after, in bytes."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist")
+    before = path.stat().st_size
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return before, path.stat().st_size
