@@ -90,6 +90,23 @@ def poh(i: int) -> Member:
     )
 
 
+def roster_rows(members: Sequence[Member]) -> list[RosterRow]:
+    """The roster file's rows for these members (line numbers as in a file with a header)."""
+    return [
+        RosterRow(
+            line=i + 2,
+            nrp=m.nrp,
+            name=m.name,
+            rank=m.rank,
+            category=m.category,
+            unit=m.unit,
+            phone=m.phone,
+            role=m.role,
+        )
+        for i, m in enumerate(members)
+    ]
+
+
 async def person_of(tx: Transaction, member: Member) -> Person:
     person = await personnel.by_nrp(tx, member.nrp)
     assert person is not None, f"{member.nrp} is not on the roster"
@@ -204,20 +221,7 @@ class BotHarness:
         db = await Database.open(self.db_path)
         try:
             await import_categories(db, EXAMPLE_CATEGORIES, self.clock.now())
-            rows = [
-                RosterRow(
-                    line=i + 2,
-                    nrp=m.nrp,
-                    name=m.name,
-                    rank=m.rank,
-                    category=m.category,
-                    unit=m.unit,
-                    phone=m.phone,
-                    role=m.role,
-                )
-                for i, m in enumerate(members)
-            ]
-            await import_roster(db, rows, self.clock.now())
+            await import_roster(db, roster_rows(members), self.clock.now())
         finally:
             await db.close()
 

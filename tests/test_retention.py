@@ -7,6 +7,8 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,7 +31,6 @@ from bot.domain.retention import (
     next_run_at,
     policy_problems,
 )
-from bot.domain.roster import RosterRow
 from bot.operations import compact_database
 from bot.retention import KIND, REF, RetentionJob, describe, run_to_end
 from bot.scheduler import Scheduler
@@ -48,6 +49,7 @@ from tests.harness import (
     Member,
     open_apel,
     open_callout,
+    roster_rows,
 )
 from tests.test_mobilize_e2e import (
     HENDRA,
@@ -262,6 +264,21 @@ async def _closed_apel(tx: Transaction, people: list[Person], at: datetime) -> i
     return rollcall_id
 
 
+@asynccontextmanager
+async def squad_on_file(
+    harness: BotHarness, size: int
+) -> AsyncIterator[tuple[Database, list[Person]]]:
+    """`size` linked BRIMOB members and their commander seeded, the bot not running: the
+    database open for the test, and the members' roster rows."""
+    squad = [brimob(n) for n in range(1, size + 1)]
+    await harness.seed_linked([KOMANDAN, *squad])
+    db = await Database.open(harness.db_path)
+    try:
+        yield db, await _people(db, squad)
+    finally:
+        await db.close()
+
+
 async def _people(db: Database, members: list[Member]) -> list[Person]:
     found = [await personnel.by_nrp(db, m.nrp) for m in members]
     assert all(found)
@@ -277,17 +294,15 @@ async def _count(db: Database, sql: str, *params: object) -> int:
 async def test_deactivated_people_lose_phone_and_link_after_the_period_and_still_count(
     harness: BotHarness,
 ) -> None:
-    squad = [brimob(1), brimob(2), brimob(3)]
-    await harness.seed_linked([KOMANDAN, *squad])
     t0 = harness.clock.now()
-    db = await Database.open(harness.db_path)
-    try:
-        people = await _people(db, squad)
+    async with squad_on_file(harness, 3) as (db, people):
         async with db.transaction() as tx:
             rollcall_id = await _closed_apel(tx, people, t0)
             await users.set_language(tx, brimob(3).user_id, "en", t0)
         # Brimob 3 leaves the roster a day later.
-        await import_roster(db, _rows([KOMANDAN, brimob(1), brimob(2)]), t0 + timedelta(days=1))
+        await import_roster(
+            db, roster_rows([KOMANDAN, brimob(1), brimob(2)]), t0 + timedelta(days=1)
+        )
         report = await apel.report_rows(db, rollcall_id)
         tally = await apel.tally_rows(db, rollcall_id)
         gone = people[2]
@@ -306,7 +321,7 @@ async def test_deactivated_people_lose_phone_and_link_after_the_period_and_still
         assert (erased.nrp, erased.name) == (gone.nrp, gone.name)
         assert await users.get(db, brimob(3).user_id) is None
         # …the others untouched, and the old roll call still counts and names them.
-        others = await _people(db, squad[:2])
+        others = await _people(db, [brimob(1), brimob(2)])
         assert [p.phone for p in others] == [p.phone for p in people[:2]]
         assert await apel.tally_rows(db, rollcall_id) == tally
         after = await apel.report_rows(db, rollcall_id)
@@ -314,19 +329,13 @@ async def test_deactivated_people_lose_phone_and_link_after_the_period_and_still
             (r.person_id, r.status, r.name) for r in report
         ]
         assert [r.phone for r in after if r.person_id == gone.id] == [""]
-    finally:
-        await db.close()
 
 
 async def test_records_older_than_the_period_go_whole_and_newer_ones_stay(
     harness: BotHarness,
 ) -> None:
-    squad = [brimob(1), brimob(2)]
-    await harness.seed_linked([KOMANDAN, *squad])
     t0 = harness.clock.now()
-    db = await Database.open(harness.db_path)
-    try:
-        people = await _people(db, squad)
+    async with squad_on_file(harness, 2) as (db, people):
         async with db.transaction() as tx:
             old = await _closed_apel(tx, people, t0)
             await readiness.set_not_ready(tx, people[0].id, t0, reason="sakit", source="t")
@@ -360,8 +369,6 @@ async def test_records_older_than_the_period_go_whole_and_newer_ones_stay(
         # The newer roll call is whole.
         assert len(await apel.report_rows(db, recent)) == 2
         assert await retention.oldest_record(db) == t0 + timedelta(days=400)
-    finally:
-        await db.close()
 
 
 async def test_a_reactivated_person_registers_again_by_sharing_their_contact(
@@ -395,32 +402,12 @@ async def test_a_reactivated_person_registers_again_by_sharing_their_contact(
     assert linked.phone == "+62" + andi.phone[1:]
 
 
-def _rows(members: list[Member]) -> list[RosterRow]:
-    return [
-        RosterRow(
-            line=i + 2,
-            nrp=m.nrp,
-            name=m.name,
-            rank=m.rank,
-            category=m.category,
-            unit=m.unit,
-            phone=m.phone,
-            role=m.role,
-        )
-        for i, m in enumerate(members)
-    ]
-
-
 async def test_a_run_killed_mid_batch_leaves_nothing_half_deleted_and_resumes(
     harness: BotHarness,
 ) -> None:
-    squad = [brimob(1), brimob(2), brimob(3)]
-    await harness.seed_linked([KOMANDAN, *squad])
     t0 = harness.clock.now()
     now = t0 + timedelta(days=800)
-    db = await Database.open(harness.db_path)
-    try:
-        people = await _people(db, squad)
+    async with squad_on_file(harness, 3) as (db, people):
         async with db.transaction() as tx:
             old = [await _closed_apel(tx, people, t0 + timedelta(days=d)) for d in range(3)]
             recent = await _closed_apel(tx, people, now - timedelta(days=10))
@@ -479,8 +466,6 @@ async def test_a_run_killed_mid_batch_leaves_nothing_half_deleted_and_resumes(
         assert row is not None
         assert row.state == "pending"
         assert row.due_at == next_run_at(now, WIB, 3)
-    finally:
-        await db.close()
 
 
 # -- what an operator sees --------------------------------------------------------------------
