@@ -215,6 +215,7 @@ class BotProcess:
         )
         env.update({f"SIAGA_{k.upper()}": str(v) for k, v in settings.items()})
         log_path = bench.folder / "bot.log"
+        polls = len(bench.fake.calls("getUpdates"))
         # The bench folder is the working directory: no stray .env is read.
         with log_path.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
@@ -228,8 +229,11 @@ class BotProcess:
                 stderr=log,
             )
         bot = cls(process, log_path)
-        # Ready once it long-polls for updates.
-        await poll(lambda: bench.fake.calls("getUpdates"), 60, "the bot to start polling")
+        # Ready once it long-polls for updates (counted from this start: a bench may start
+        # the bot more than once on the same fake).
+        await poll(
+            lambda: len(bench.fake.calls("getUpdates")) > polls, 60, "the bot to start polling"
+        )
         return bot
 
     def cpu_s(self) -> tuple[float, float]:
