@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     retention_working_hours: int = Field(default=168, ge=1)
     retention_personal_days: int = Field(default=90, ge=1)
     retention_hour: int = Field(default=3, ge=0, le=23, description="local hour of the run")
-    retention_batch_rows: int = Field(default=2000, ge=100, le=50_000)
+    retention_batch_rows: int = Field(default=500, ge=100, le=50_000)
 
     # Webhook mode (polling when unset).
     webhook_url: str | None = None

@@ -84,14 +84,26 @@ class RetentionJob:
         await deadlines.schedule(tx, KIND, REF, now, following)
 
 
-async def run_to_end(db: Database, policy: RetentionPolicy, now: datetime) -> dict[str, int]:
-    """A whole run outside the scheduler (the bench, `python -m bot compact`, tests): the same
-    batches, each its own transaction. Returns what each step did."""
+async def run_to_end(
+    db: Database,
+    policy: RetentionPolicy,
+    now: datetime,
+    *,
+    on_batch: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """A whole run outside the scheduler (tests; bench/year_bench.py times each batch with
+    `on_batch(step)`): the same batches, each its own transaction. Returns what each step
+    did."""
     payload: dict[str, Any] = {"step": STEPS[0].value}
     while True:
+        step = str(payload["step"])
         async with db.transaction() as tx:
             payload, _ = await prune_batch(tx, policy, payload, now)
+        if on_batch is not None:
+            on_batch(step)
         if payload.get("finished"):
+            async with db.transaction() as tx:
+                await retention.record_finished(tx, now)
             counts: dict[str, int] = payload["counts"]
             return counts
 

@@ -47,6 +47,8 @@ from bot.config import Settings
 from bot.domain.apel import Answer
 from bot.rehearsal.fake_telegram import FakeTelegram, SimUser
 from bot.rehearsal.fake_telegram.models import RecordedRequest
+from bot.retention import KIND as RETENTION_KIND
+from bot.retention import REF as RETENTION_REF
 from storage import apel as store
 from storage import audit, inbox, personnel
 from storage.db import Database
@@ -635,6 +637,8 @@ async def check_outcome(bot: CrashingBot, callbacks: list[str]) -> None:
     assert {k: states.get(k) for k in expected_done} == dict.fromkeys(expected_done, "done"), why(
         "a deadline that should have fired is not done"
     )
+    # The retention job's row waits for its night, armed once however often the bot started.
+    assert states.pop((RETENTION_KIND, RETENTION_REF)) == "pending", why("retention not armed")
     others = {k: s for k, s in states.items() if k not in expected_done}
     # The "Terkirim x/y" redraw re-arms itself while prompts go out; the close cancels it.
     assert set(others) <= {("apel.progress", str(rc_id))}, why(f"unexpected deadlines {others}")

@@ -369,6 +369,10 @@ async def test_records_older_than_the_period_go_whole_and_newer_ones_stay(
         # The newer roll call is whole.
         assert len(await apel.report_rows(db, recent)) == 2
         assert await retention.oldest_record(db) == t0 + timedelta(days=400)
+        # The pages those rows used went back to the file system.
+        space = await retention.file_space(db)
+        assert space.incremental
+        assert space.free_bytes == 0
 
 
 async def test_a_reactivated_person_registers_again_by_sharing_their_contact(

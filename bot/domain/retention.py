@@ -41,7 +41,7 @@ class RetentionPolicy:
     personal: timedelta = timedelta(days=90)
     # Rows deleted per transaction: small enough that a tap waiting for the write lock does
     # not feel it (bench/year_bench.py measures a burst of taps during pruning).
-    batch_rows: int = 2000
+    batch_rows: int = 500
 
 
 def policy_problems(policy: RetentionPolicy) -> list[str]:

@@ -1,0 +1,574 @@
+"""A year on one database: its history written, the retention run, and the same speed after.
+
+    /work/venv/bin/python bench/year_bench.py                    # ~30 minutes
+    /work/venv/bin/python bench/year_bench.py --size 300 --days 20 --taps 100 --rounds 10
+
+A year at the founding case's scale (3,294 personnel, the demo roster, everyone linked) is
+written through the storage layer, a day per transaction: a roll call of everyone every day
+(prompts, answers and their log, confirmation edits, reminders, the rekap card, the report
+with its CSV), readiness re-asks and changes, a call-out every six days (invitations, answers,
+reminders, arrivals, the card), five posko groups in pinned mode (one status message edited
+every 15 minutes, an hourly chart PNG), the audit log and every timer row.
+
+Then the retention runs to the end (offline, the same batches the bot's job takes; every
+batch timed) and the file is measured against a fresh database with the same roster, each in
+a bot of its own (`python -m bot run`, bench/common.py):
+
+  start-up            spawn → the first getUpdates
+  /status             end to end p95 and `build_status` direct p95 (bench/status_bench.py)
+  whole roll call     `/apel semua 30`: time to the last prompt ÷ (N ÷ 30)
+  ingest burst        TAPS people press Hadir at once (bench/ingest_bench.py's burst)
+  backup / check      `python -m bot backup` and `check`'s work, timed
+  export              a month of roll calls to XLSX (`python -m bot export apel --from --to`)
+
+A third bot starts on an unpruned copy with the retention due at once, and the same burst of
+taps is pressed while the job prunes: a tap answered during pruning must be no slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import sqlite3
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from common import (
+    Bench,
+    Burst,
+    N,
+    bench,
+    machine,
+    open_rollcall,
+    run_main,
+    spread,
+    tap_burst,
+)
+from status_bench import ADMINS, direct, end_to_end
+
+from bot.clock import SystemClock, to_db
+from bot.config import Settings
+from bot.domain.apel import Answer, Scope, ScopeKind
+from bot.domain.callout import CalloutStatus, InviteState, Order, OrderLine
+from bot.domain.status import StatusScope
+from bot.exports import ExportError, cli_request, export_file
+from bot.i18n import Catalog
+from bot.operations import backup_database, run_checks
+from bot.retention import KIND, REF, run_to_end
+from bot.services import Services
+from bot.simulator import SimPerson
+from handlers.status import build_status, render_chart
+from storage import apel as apel_store
+from storage import callouts as callout_store
+from storage import deadlines, outbox, retention
+from storage.apel import AnswerWrite, NewTarget
+from storage.db import Database, Transaction
+from storage.outbox import Priority
+
+GROUPS = [-1001000000001 - n for n in range(5)]
+REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
+PROMPT = (
+    "<b>APEL #{id} · SEMUA</b>\nApel siaga pagi\nDibuka oleh Kombes Raden Prasetyo\n"
+    "Batas jawab 07.30 WIB\nApakah Anda hadir?"
+)
+CONFIRMED = "<b>APEL #{id} · SEMUA</b>\nApel siaga pagi\n✅ HADIR tercatat 07.0{m} WIB."
+ASK = (
+    "<b>KONFIRMASI KESIAPAN</b>\nStatus Anda SIAP sejak kemarin 19.00 WIB dan perlu "
+    "konfirmasi ulang.\nApakah Anda masih siap?"
+)
+INVITE = (
+    "🚨 <b>PENGERAHAN #{id} — {cat}</b>\nDibutuhkan 30 personel\nLokasi: Kantor KPU Kalbar,"
+    " Pontianak\nAtas perintah: AKBP Hendra W.\nJawab sebelum 23.09 WIB"
+)
+
+
+def keyboard(*buttons: tuple[str, str]) -> str:
+    rows = [[{"text": text, "callback_data": data} for text, data in buttons]]
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False, separators=(",", ":"))
+
+
+class YearWriter:
+    """Writes the history a day at a time; outbox rows as the drainer leaves them (sent)."""
+
+    def __init__(self, people: Sequence[SimPerson], chart_png: bytes, seed: int) -> None:
+        self.people = list(people)
+        self.chart_png = chart_png
+        self.rng = random.Random(seed)
+        self.message_id = 0
+        self.rows: list[tuple[Any, ...]] = []
+        self.counts: dict[str, int] = {}
+
+    def sent(
+        self,
+        key: str,
+        chat_id: int,
+        text: str,
+        at: datetime,
+        *,
+        kind: str = "send",
+        priority: Priority = Priority.ROLLCALL,
+        person_id: int | None = None,
+        markup: str | None = None,
+        batch_id: int | None = None,
+        file_name: str | None = None,
+        file_bytes: bytes | None = None,
+    ) -> None:
+        """One outbox row (the columns `storage.outbox.enqueue` writes) after its send."""
+        self.message_id += 1
+        stamp = to_db(at)
+        target = key.removeprefix("edit:") if kind == "edit" else None
+        self.rows.append(
+            (kind, key, target, chat_id, person_id, int(priority), text, "HTML", markup,
+             file_name, file_bytes, batch_id, stamp, self.message_id, stamp, stamp)
+        )  # fmt: skip
+
+    async def flush(self, tx: Transaction) -> None:
+        await tx.executemany(
+            "INSERT INTO outbox (kind, dedup_key, target_key, chat_id, person_id, priority,"
+            " text, parse_mode, reply_markup, file_name, file_bytes, batch_id, state,"
+            " next_attempt_at, message_id, created_at, sent_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?)",
+            self.rows,
+        )
+        self.counts["outbox"] = self.counts.get("outbox", 0) + len(self.rows)
+        self.rows = []
+
+    async def done_timers(
+        self, tx: Transaction, kind: str, refs: Sequence[str | int], at: datetime
+    ) -> None:
+        await deadlines.schedule_many(tx, kind, [(ref, at) for ref in refs])
+        await tx.executemany(
+            "UPDATE deadlines SET state = 'done', fired_at = due_at WHERE kind = ? AND ref = ?",
+            [(kind, str(ref)) for ref in refs],
+        )
+
+    async def rollcall(self, tx: Transaction, opened: datetime) -> None:
+        rng = self.rng
+        admin = ADMINS[0]
+        batch = await outbox.create_batch(tx, "apel", opened, admin, title="APEL")
+        rc = await apel_store.create(
+            tx,
+            kind="apel",
+            scope=Scope(ScopeKind.ALL),
+            title="Apel siaga pagi",
+            opened_by_user=admin,
+            opened_by_person=None,
+            opened_by_name="Kombes Raden Prasetyo",
+            card_chat_id=admin,
+            language="id",
+            opened_at=opened,
+            closes_at=opened + timedelta(minutes=30),
+            batch_id=batch,
+        )
+        await apel_store.add_targets(
+            tx, rc, [NewTarget(p.person_id, p.user_id, p.category) for p in self.people]
+        )
+        markup = keyboard(("✅ Hadir", f"ap:v1:y:{rc}:p"), ("❌ Tidak hadir", f"ap:v1:n:{rc}:p"))
+        prompt = PROMPT.format(id=rc)
+        waves: dict[int, list[AnswerWrite]] = {2: [], 6: [], 15: []}
+        for p in self.people:
+            self.sent(f"ap:{rc}:p:{p.person_id}", p.user_id, prompt, opened,
+                      person_id=p.person_id, markup=markup, batch_id=batch)  # fmt: skip
+            roll = rng.random()
+            if roll > 0.92:
+                self.sent(f"ap:{rc}:rem:{p.person_id}:10", p.user_id, "⏰ " + prompt,
+                          opened + timedelta(minutes=20), priority=Priority.REMINDER,
+                          person_id=p.person_id, markup=markup)  # fmt: skip
+                continue  # silent
+            minute = rng.choice((2, 2, 6, 6, 15))
+            no = roll > 0.85
+            answer = Answer.NO if no else Answer.YES
+            reason = rng.choice(REASONS) if no else None
+            waves[minute].append(AnswerWrite(rc, p.person_id, answer, reason))
+            if minute == 15:
+                self.sent(f"ap:{rc}:rem:{p.person_id}:10", p.user_id, "⏰ " + prompt,
+                          opened + timedelta(minutes=10), priority=Priority.REMINDER,
+                          person_id=p.person_id, markup=markup)  # fmt: skip
+            confirmed = CONFIRMED.format(id=rc, m=minute)
+            self.sent(f"edit:ap:{rc}:p:{p.person_id}", p.user_id, confirmed,
+                      opened + timedelta(minutes=minute), kind="edit")  # fmt: skip
+        for minute, writes in waves.items():
+            await apel_store.record_answers(tx, writes, opened + timedelta(minutes=minute))
+        closed = opened + timedelta(minutes=30)
+        await apel_store.close(tx, rc, closed, "deadline")
+        card = "APEL #{rc} · SEMUA\n✅ 2.800 hadir · ❌ 230 tidak hadir\n⏳ 264 belum lapor"
+        self.sent(f"ap:{rc}:card", admin, card, opened, priority=Priority.REMINDER)
+        self.sent(f"edit:ap:{rc}:card", admin, card, closed, kind="edit")
+        for part in range(2):
+            self.sent(f"ap:{rc}:report:{part}", admin, "LAPORAN\n" + "x" * 3000, closed,
+                      priority=Priority.BROADCAST)  # fmt: skip
+        csv = "NRP;Nama;Satuan;Telepon\n" + "87050001;Bripda Anggota;Satbrimob;0812…\n" * 260
+        self.sent(f"ap:{rc}:report:csv", admin, "Laporan (CSV)", closed, kind="document",
+                  priority=Priority.BROADCAST, file_name="apel.csv",
+                  file_bytes=csv.encode())  # fmt: skip
+        await self.done_timers(tx, "apel.close", [rc], closed)
+        await self.done_timers(tx, "apel.remind", [f"{rc}:10", f"{rc}:2"], closed)
+        await self.done_timers(tx, "apel.progress", [rc], closed)
+        self.counts["rollcalls"] = self.counts.get("rollcalls", 0) + 1
+
+    async def readiness(self, tx: Transaction, day: datetime) -> None:
+        """Half the people re-asked (stale SIAP), most tap; 5 % change state."""
+        rng = self.rng
+        at = day + timedelta(hours=12)
+        for p in self.people:
+            if rng.random() < 0.5:
+                key = f"rd:ask:{p.person_id}:{at.isoformat()}"
+                markup = keyboard(("✅ Siap", f"rd:v1:ok:{p.person_id}"), ("❌ Tidak", "rd:v1:no"))
+                self.sent(key, p.user_id, ASK, at, person_id=p.person_id, markup=markup)
+                if rng.random() < 0.85:
+                    self.sent("edit:" + key, p.user_id, "✅ SIAP dikonfirmasi.", at, kind="edit")
+        changes = rng.sample(self.people, len(self.people) // 20)
+        await tx.executemany(
+            "INSERT INTO readiness_history (person_id, at, state, reason, source)"
+            " VALUES (?, ?, ?, ?, 'bench')",
+            [
+                (p.person_id, to_db(at), state, rng.choice(REASONS) if state != "SIAP" else None)
+                for p in changes
+                for state in [rng.choice(("SIAP", "TIDAK_SIAP", "SIAP"))]
+            ],
+        )
+        await tx.executemany(
+            "INSERT INTO audit_log (at, actor_user_id, action, subject, details)"
+            " VALUES (?, ?, ?, ?, '{}')",
+            [(to_db(at), ADMINS[i % 20], "bench.action", str(i)) for i in range(20)],
+        )
+        self.counts["readiness_history"] = self.counts.get("readiness_history", 0) + len(changes)
+
+    async def callout(self, tx: Transaction, at: datetime) -> None:
+        rng = self.rng
+        category = rng.choice(("BRIMOB", "POH", "SAMAPTA", "OMB"))
+        pool = [p for p in self.people if p.category == category]
+        chosen = rng.sample(pool, min(40, len(pool)))
+        cid = await callout_store.create(
+            tx,
+            draft_id=None,
+            order=Order((OrderLine(category, 30),), "Kantor KPU Kalbar, Pontianak"),
+            radius_m=None,
+            ordered_by_user_id=ADMINS[0],
+            ordered_by_person_id=None,
+            ordered_by_name="AKBP Hendra W.",
+            chat_id=ADMINS[0],
+            chat_is_group=False,
+            language="id",
+            invite_timeout=timedelta(minutes=5),
+            now=at,
+        )
+        batch = await outbox.create_batch(tx, "callout", at, ADMINS[0], title="PENGERAHAN")
+        await callout_store.set_batch(tx, cid, batch)
+        line = await callout_store.add_line(tx, cid, category, 30)
+        text = INVITE.format(id=cid, cat=category)
+        invites = []
+        for n, p in enumerate(chosen):
+            iid = await callout_store.add_invite(tx, cid, line, p.person_id, p.user_id, at)
+            invites.append(iid)
+            markup = keyboard(("✅ Siap berangkat", f"co:v1:ok:{iid}"), ("❌ Berhalangan", "x"))
+            self.sent(f"co:inv:{iid}", p.user_id, text, at, priority=Priority.CALLOUT,
+                      person_id=p.person_id, markup=markup, batch_id=batch)  # fmt: skip
+            answered = at + timedelta(minutes=rng.uniform(0.5, 4))
+            state = (
+                InviteState.ACCEPTED
+                if n < 30
+                else InviteState.DECLINED
+                if n < 35
+                else InviteState.NO_ANSWER
+            )
+            await callout_store.transition(
+                tx, iid, [InviteState.PENDING], state, answered, answered=state != "no_answer"
+            )
+            self.sent(f"edit:co:inv:{iid}", p.user_id, text + "\n✅", answered, kind="edit")
+            if state is InviteState.ACCEPTED:
+                self.sent(f"co:arr:{iid}", p.user_id, "Ketuk 📍 Tiba di lokasi", answered)
+                await tx.execute(
+                    "INSERT INTO callout_arrivals (invite_id, at, latitude, longitude,"
+                    " accuracy_m, distance_m, status) VALUES (?, ?, -0.02, 109.34, 10, 80,"
+                    " 'verified')",
+                    (iid, to_db(answered + timedelta(minutes=40))),
+                )
+        card = f"PENGERAHAN #{cid} · {category}\n✅ 30/30 siap berangkat · 📍 30 tiba"
+        self.sent(f"co:{cid}:card", ADMINS[0], card, at, priority=Priority.CALLOUT)
+        self.sent(f"edit:co:{cid}:card", ADMINS[0], card, at + timedelta(hours=3), kind="edit")
+        closed = at + timedelta(hours=3)
+        await tx.execute(
+            "UPDATE callout_invites SET released_at = ?"
+            " WHERE callout_id = ? AND state = 'accepted'",
+            (to_db(closed), cid),
+        )
+        await callout_store.close(tx, cid, CalloutStatus.COMPLETED, closed, ADMINS[0])
+        await self.done_timers(tx, "callout.invite", invites, closed)
+        await self.done_timers(tx, "callout.tick", [cid], closed)
+        self.counts["callouts"] = self.counts.get("callouts", 0) + 1
+
+    async def groups(self, tx: Transaction, first: datetime) -> None:
+        """Five posko groups in pinned mode: one status message each, edited ever since."""
+        for chat in GROUPS:
+            key = f"posko:{chat}:pin:{int(first.timestamp())}"
+            await tx.execute(
+                "INSERT INTO command_groups (chat_id, title, everything, mode, status_key,"
+                " pin_state, registered_by_user, registered_at, updated_at)"
+                " VALUES (?, 'Posko', 1, 'pinned', ?, 'yes', ?, ?, ?)",
+                (chat, key, ADMINS[0], to_db(first), to_db(first)),
+            )
+            self.sent(key, chat, "STATUS SIAGA", first, priority=Priority.BROADCAST)
+            self.sent(f"edit:{key}", chat, "STATUS SIAGA", first, kind="edit")
+
+    def charts(self, day: datetime) -> None:
+        for hour in range(24):
+            at = day + timedelta(hours=hour)
+            for chat in GROUPS:
+                self.sent(f"posko:{chat}:{at.isoformat()}:chart", chat, "Grafik kesiapan", at,
+                          kind="document", priority=Priority.BROADCAST, file_name="status.png",
+                          file_bytes=self.chart_png)  # fmt: skip
+
+    async def posko_edits(self, tx: Transaction, now: datetime) -> None:
+        """The pinned messages' edit rows as the last 15-minute slot left them."""
+        await tx.execute(
+            "UPDATE outbox SET text = 'STATUS SIAGA', sent_at = ?, revision = revision + 35040"
+            " WHERE kind = 'edit' AND target_key LIKE 'posko:%'",
+            (to_db(now),),
+        )
+        await tx.executemany(
+            "INSERT INTO deadlines (kind, ref, due_at) VALUES ('posko.broadcast', ?, ?)",
+            [(str(chat), to_db(now + timedelta(minutes=15))) for chat in GROUPS],
+        )
+        # The groups stop at the end of the year: the bots measured here broadcast nothing.
+        await tx.execute(
+            "UPDATE command_groups SET active = 0, removed_at = ?, removed_reason = 'stopped'",
+            (to_db(now),),
+        )
+        await tx.execute("UPDATE deadlines SET state = 'cancelled' WHERE kind = 'posko.broadcast'")
+
+
+async def chart_png(run: Bench) -> bytes:
+    settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
+    services = Services(settings=settings, clock=SystemClock(), catalog=Catalog.load())
+    view = await build_status(services, run.db, "id", StatusScope.whole(), SystemClock().now())
+    return await asyncio.to_thread(lambda: render_chart(services, "id", view).png)
+
+
+async def write_year(run: Bench, days: int, now: datetime) -> dict[str, int]:
+    writer = YearWriter(run.people, await chart_png(run), 2024)
+    start = now - timedelta(days=days)
+    async with run.db.transaction() as tx:
+        await writer.groups(tx, start)
+    for d in range(days):
+        # 07.00 WIB is 00.00 UTC.
+        day = start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=d)
+        async with run.db.transaction() as tx:
+            await writer.rollcall(tx, day)
+            await writer.readiness(tx, day)
+            if d % 6 == 3:
+                await writer.callout(tx, day + timedelta(hours=15))
+            writer.charts(day)
+            await writer.flush(tx)
+        if d % 30 == 29:
+            print(f"  … day {d + 1}: {writer.counts}", flush=True)
+    async with run.db.transaction() as tx:
+        await writer.posko_edits(tx, now)
+    return writer.counts
+
+
+def file_mb(path: Path) -> float:
+    """The database file after a checkpoint (the WAL folded in and truncated)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return path.stat().st_size / 1e6
+
+
+def swap_in(copy: Path, path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.move(copy, path)
+
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+async def stop_bot(run: Bench) -> None:
+    if run.bot is not None:
+        await run.bot.stop()
+        run.bot = None
+
+
+async def reopen(run: Bench) -> None:
+    await run.db.close()
+    run.db = await Database.open(run.db_path)
+
+
+async def session(run: Bench, label: str, taps: int, rounds: int) -> dict[str, Any]:
+    """One bot on the bench's database: start-up, /status, a whole roll call, a tap burst."""
+    print(f"\n== {label} ({load()})", flush=True)
+    figures: dict[str, Any] = {}
+    started = time.monotonic()
+    bot = await run.start_bot(admin_ids=",".join(str(a) for a in ADMINS))
+    figures["startup"] = time.monotonic() - started
+    print(f"start-up (spawn → first getUpdates): {figures['startup']:.2f} s")
+    for admin in ADMINS:
+        run.fake.user(admin, "Admin")
+    if rounds:
+        await run.fake.wait_idle(10, 1.0)
+        await direct(run, rounds)
+        await end_to_end(run, "/status", rounds)
+
+    limit = max(600.0, len(run.people) / 30 * 5)
+    count_429 = run.fake.faults.count_429
+    rollcall_id, sent_at = await open_rollcall(run, "/apel semua 30", timeout=limit)
+    prompts = run.watcher.prompts[rollcall_id]
+    called = len(await apel_store.called_targets(run.db, rollcall_id))
+    last = prompts[-1] - sent_at
+    figures["ratio"] = last / (called / 30)
+    print(
+        f"whole roll call #{rollcall_id}: {called} called; last prompt {last:.1f} s;"
+        f" ratio {figures['ratio']:.3f}; 429s {run.fake.faults.count_429 - count_429}"
+    )
+    await run.drained()
+    print(f"({load()}) burst of {taps} taps", flush=True)
+    burst: Burst = await tap_burst(run, rollcall_id, run.people[:taps])
+    figures["burst"] = burst
+    print(
+        f"burst: {len(burst.injected)} injected in {burst.window * 1000:.0f} ms;"
+        f" answer latency {spread(burst.latencies)}; {burst.throughput:.0f} answers/s"
+    )
+    await run.drained()
+    memory = bot.memory_kb()
+    print(f"bot peak RSS {memory.get('VmHWM', 0) / 1024:.1f} MB ({load()})", flush=True)
+    return figures
+
+
+async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) -> None:
+    async with bench(size) as run:
+        print(f"machine: {machine()}; {load()}")
+        fresh = await session(run, "fresh database", taps, rounds)
+        await stop_bot(run)
+        fresh_mb = file_mb(run.db_path)
+
+        print(f"\n== writing {days} days of history ({load()})", flush=True)
+        now = SystemClock().now()
+        started = time.monotonic()
+        counts = await write_year(run, days, now)
+        print(f"history written in {time.monotonic() - started:.0f} s: {counts}")
+        unpruned_mb = file_mb(run.db_path)
+        tables = {
+            t: int((await run.db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0])  # type: ignore[index]
+            for t in ("outbox", "rollcall_targets", "rollcall_answer_log", "deadlines",
+                      "readiness_history", "audit_log", "callout_invites")
+        }  # fmt: skip
+        print(f"rows: {tables}")
+        unpruned = run.folder / "unpruned.db"
+        started = time.monotonic()
+        await asyncio.to_thread(backup_database, run.db_path, unpruned)
+        backup_unpruned = time.monotonic() - started
+        print(f"backup of the unpruned file: {backup_unpruned:.1f} s")
+
+        print(f"\n== retention ({load()})", flush=True)
+        settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
+        batches: dict[str, list[float]] = {}
+        mark = time.perf_counter()
+
+        def batch_done(step: str) -> None:
+            nonlocal mark
+            batches.setdefault(step, []).append(time.perf_counter() - mark)
+            mark = time.perf_counter()
+
+        started = time.monotonic()
+        pruned = await run_to_end(
+            run.db, settings.retention_policy, SystemClock().now(), on_batch=batch_done
+        )
+        took = time.monotonic() - started
+        everything = [t for times in batches.values() for t in times]
+        print(f"retention run: {took:.1f} s, {len(everything)} batches; {pruned}")
+        print(f"batch (one transaction) duration: {spread(everything)}")
+        for step, times in batches.items():
+            print(f"  {step:<18} {spread(times)}")
+        pruned_mb = file_mb(run.db_path)
+        print(
+            f"file size: fresh {fresh_mb:.1f} MB · a year unpruned {unpruned_mb:.1f} MB"
+            f" · after retention {pruned_mb:.1f} MB (goal ≤ 500 MB)"
+        )
+
+        target = run.folder / "backup.db"
+        started = time.monotonic()
+        await asyncio.to_thread(backup_database, run.db_path, target)
+        print(f"backup (pruned): {time.monotonic() - started:.1f} s ({load()})")
+        target.unlink()
+        check_settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            db_path=run.db_path,
+            bot_token="123456789:AAEbenchTokenForSiagaScaleBenchesXYZ",
+            api_base_url=run.fake.api_base_url,
+        )
+        started = time.monotonic()
+        results = await run_checks(check_settings)
+        print(f"check: {time.monotonic() - started:.1f} s")
+        for result in results:
+            print(f"  {'OK  ' if result.ok else 'GAGAL'} {result.name:<13} {result.detail}")
+        month = await run.db.fetchall(
+            "SELECT id FROM rollcalls WHERE opened_at >= ? AND state = 'closed' ORDER BY id",
+            (to_db(now - timedelta(days=30)),),
+        )
+        started = time.monotonic()
+        rows = 0
+        for (rollcall_id,) in month:
+            request = cli_request("apel", int(rollcall_id), None, None)
+            assert not isinstance(request, ExportError), request
+            written = await export_file(settings, request, run.folder / "apel.xlsx", "xlsx")
+            assert not isinstance(written, ExportError), written
+            rows += written
+        print(
+            f"export of a month of roll calls: {len(month)} XLSX files, {rows} rows in"
+            f" {time.monotonic() - started:.1f} s ({load()})"
+        )
+        await reopen(run)
+        year = await session(run, "a year, pruned", taps, rounds)
+        await stop_bot(run)
+
+        # The unpruned copy, with the retention due now: the bot prunes while people tap.
+        await run.db.close()
+        await asyncio.to_thread(swap_in, unpruned, run.db_path)
+        run.db = await Database.open(run.db_path)
+        async with run.db.transaction() as tx:
+            await deadlines.schedule(tx, KIND, REF, SystemClock().now(), {"step": "outbox"})
+        during = await session(run, "a year, unpruned, retention running", taps, 0)
+        finished = await retention.last_finished(run.db)
+        job = await deadlines.get(run.db, KIND, REF)
+        state = (job.state, job.payload.get("step")) if job else None
+        print(f"retention while measured: last finished {finished}; job (state, step) {state}")
+        if keep is not None:
+            await asyncio.to_thread(shutil.copy, run.db_path, keep)
+
+        def p95(figures: dict[str, Any]) -> float:
+            return sorted(figures["burst"].latencies)[int(0.95 * len(figures["burst"].latencies))]
+
+        print("\n== summary")
+        for label, figures in (
+            ("fresh", fresh),
+            ("year, pruned", year),
+            ("during pruning", during),
+        ):
+            print(
+                f"{label:<16} start-up {figures['startup']:.2f} s · roll call ratio"
+                f" {figures['ratio']:.3f} · burst p95 {p95(figures) * 1000:.0f} ms,"
+                f" {figures['burst'].throughput:.0f}/s"
+            )
+        print(f"machine at the end: {machine()}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=N, help=f"personnel (default {N})")
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--taps", type=int, default=1500, help="people in the burst")
+    parser.add_argument("--rounds", type=int, default=100, help="/status samples")
+    parser.add_argument("--keep", type=Path, help="copy the final database here")
+    args = parser.parse_args()
+    run_main(main(args.size, args.days, args.taps, args.rounds, args.keep))
