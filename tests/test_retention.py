@@ -31,7 +31,7 @@ from bot.domain.retention import (
     next_run_at,
     policy_problems,
 )
-from bot.operations import compact_database
+from bot.operations import backup_database, compact_database
 from bot.retention import KIND, REF, RetentionJob, describe, run_to_end
 from bot.scheduler import Scheduler
 from storage import apel, audit, deadlines, inbox, outbox, personnel, readiness, retention, users
@@ -351,6 +351,10 @@ async def test_records_older_than_the_period_go_whole_and_newer_ones_stay(
             )
             await callout_store.close(tx, callout_id, CalloutStatus.COMPLETED, t0, None)
             recent = await _closed_apel(tx, people, t0 + timedelta(days=400))
+            # A call-out still active two years on (a long BKO): live, so never a record to prune.
+            active, _ = await open_callout(
+                tx, "BRIMOB", 1, "Pos BKO", t0, by_user=COMMANDER_ID, by_name="AKBP Hendra"
+            )
             await audit.record(tx, t0 + timedelta(days=400), "test.recent")
 
         await run_to_end(db, POLICY, t0 + timedelta(days=731))
@@ -362,13 +366,15 @@ async def test_records_older_than_the_period_go_whole_and_newer_ones_stay(
             )
         assert await callout_store.get(db, callout_id) is None
         assert await _count(db, "SELECT COUNT(*) FROM callout_invites") == 0
-        assert await _count(db, "SELECT COUNT(*) FROM callout_lines") == 0
+        assert await _count(db, "SELECT callout_id FROM callout_lines") == active
+        assert await callout_store.get(db, active) is not None
         assert [e.action for e in await audit.entries(db)] == ["test.recent"]
         old_history = "SELECT COUNT(*) FROM readiness_history WHERE at < ?"
         assert await _count(db, old_history, to_db(t0 + timedelta(days=1))) == 0
         # The newer roll call is whole.
         assert len(await apel.report_rows(db, recent)) == 2
-        assert await retention.oldest_record(db) == t0 + timedelta(days=400)
+        # The oldest record kept is the call-out still active.
+        assert await retention.oldest_record(db) == t0
         # The pages those rows used went back to the file system.
         space = await retention.file_space(db)
         assert space.incremental
@@ -545,3 +551,45 @@ async def test_compact_switches_an_old_file_to_incremental_vacuum(tmp_path: Path
         assert (await retention.file_space(db)).incremental
     finally:
         await db.close()
+
+
+async def test_a_backup_taken_while_pruning_is_consistent(
+    harness: BotHarness, tmp_path: Path
+) -> None:
+    t0 = harness.clock.now()
+    async with squad_on_file(harness, 3) as (db, people):
+        async with db.transaction() as tx:
+            for day in range(40):
+                await _closed_apel(tx, people, t0 + timedelta(days=day))
+        copies: list[asyncio.Task[int]] = []
+
+        def back_up_now(step: str) -> None:
+            # Started between two batches, copying while the next ones run.
+            if step == Step.ROLLCALLS.value and not copies:
+                target = tmp_path / "during.db"
+                copies.append(
+                    asyncio.create_task(asyncio.to_thread(backup_database, Path(db.path), target))
+                )
+
+        await run_to_end(
+            db, RetentionPolicy(batch_rows=100), t0 + timedelta(days=750), on_batch=back_up_now
+        )
+        assert copies
+        await copies[0]
+    copy = sqlite3.connect(tmp_path / "during.db")
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Every roll call in the copy is whole: three targets and three answers, or gone.
+        per_rollcall = copy.execute(
+            "SELECT r.id, (SELECT COUNT(*) FROM rollcall_targets t WHERE t.rollcall_id = r.id),"
+            " (SELECT COUNT(*) FROM rollcall_answer_log a WHERE a.rollcall_id = r.id)"
+            " FROM rollcalls r"
+        ).fetchall()
+        assert all(targets == answers == 3 for _, targets, answers in per_rollcall)
+        orphans = copy.execute(
+            "SELECT COUNT(*) FROM rollcall_targets"
+            " WHERE rollcall_id NOT IN (SELECT id FROM rollcalls)"
+        ).fetchone()[0]
+        assert orphans == 0
+    finally:
+        copy.close()
