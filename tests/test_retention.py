@@ -51,7 +51,7 @@ from tests.harness import (
     open_callout,
     roster_rows,
 )
-from tests.test_mobilize_e2e import (
+from tests.test_callout_e2e import (
     HENDRA,
     _when_count,
     answer_all,
@@ -62,7 +62,7 @@ from tests.test_mobilize_e2e import (
     prepare,
     until,
 )
-from tests.test_mobilize_e2e import tap as tap_button
+from tests.test_callout_e2e import tap as tap_button
 
 WIB = ZoneInfo("Asia/Pontianak")
 ROOT = Path(__file__).resolve().parent.parent
