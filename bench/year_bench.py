@@ -17,7 +17,7 @@ a bot of its own (`python -m bot run`, bench/common.py):
   start-up            spawn → the first getUpdates
   /status             end to end p95 and `build_status` direct p95 (bench/status_bench.py)
   whole roll call     `/apel semua 30`: time to the last prompt ÷ (N ÷ 30)
-  ingest burst        TAPS people press Hadir at once (bench/ingest_bench.py's burst)
+  ingest burst        TAPS people press Hadir at once (bench/ingest_bench.py's press_everyone)
   backup / check      `python -m bot backup` and `check`'s work, timed
   export              a month of roll calls to XLSX (`python -m bot export apel --from --to`)
 
@@ -42,15 +42,14 @@ from typing import Any
 
 from common import (
     Bench,
-    Burst,
     N,
     bench,
     machine,
     open_rollcall,
     run_main,
     spread,
-    tap_burst,
 )
+from ingest_bench import press_everyone
 from status_bench import ADMINS, direct, end_to_end
 
 from bot.clock import SystemClock, to_db
@@ -433,12 +432,7 @@ async def session(run: Bench, label: str, taps: int, rounds: int) -> dict[str, A
     )
     await run.drained()
     print(f"({load()}) burst of {taps} taps", flush=True)
-    burst: Burst = await tap_burst(run, rollcall_id, run.people[:taps])
-    figures["burst"] = burst
-    print(
-        f"burst: {len(burst.injected)} injected in {burst.window * 1000:.0f} ms;"
-        f" answer latency {spread(burst.latencies)}; {burst.throughput:.0f} answers/s"
-    )
+    await press_everyone(run, rollcall_id, run.people[:taps])
     await run.drained()
     memory = bot.memory_kb()
     print(f"bot peak RSS {memory.get('VmHWM', 0) / 1024:.1f} MB ({load()})", flush=True)
@@ -546,19 +540,12 @@ async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) 
         if keep is not None:
             await asyncio.to_thread(shutil.copy, run.db_path, keep)
 
-        def p95(figures: dict[str, Any]) -> float:
-            return sorted(figures["burst"].latencies)[int(0.95 * len(figures["burst"].latencies))]
-
         print("\n== summary")
-        for label, figures in (
-            ("fresh", fresh),
-            ("year, pruned", year),
-            ("during pruning", during),
-        ):
+        runs = (("fresh", fresh), ("year, pruned", year), ("during pruning", during))
+        for label, figures in runs:
             print(
                 f"{label:<16} start-up {figures['startup']:.2f} s · roll call ratio"
-                f" {figures['ratio']:.3f} · burst p95 {p95(figures) * 1000:.0f} ms,"
-                f" {figures['burst'].throughput:.0f}/s"
+                f" {figures['ratio']:.3f}"
             )
         print(f"machine at the end: {machine()}")
 
