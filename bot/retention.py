@@ -24,6 +24,7 @@ from bot.scheduler import Scheduler
 from storage import deadlines, retention
 from storage.db import Database, Transaction
 from storage.deadlines import Deadline
+from storage.retention import RECLAIM_MAX_FREE
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,12 @@ async def describe(db: Database, settings: Settings, now: datetime) -> list[tupl
     size = (
         f"{_mb(space.bytes)} MB (+{_mb(wal_bytes)} MB WAL), {_mb(space.free_bytes)} MB free inside"
     )
-    if space.incremental:
+    if space.incremental and space.free_bytes <= RECLAIM_MAX_FREE * 4096:
         size += "; freed space goes back to the disk as retention runs"
+    elif space.incremental:
+        size += (
+            "; more free than retention hands back online: `python -m bot compact`, bot stopped"
+        )
     else:
         size += "; made before incremental vacuum: run `python -m bot compact` once, bot stopped"
     oldest = await retention.oldest_record(db)
