@@ -421,6 +421,9 @@ async def session(run: Bench, label: str, taps: int, rounds: int) -> dict[str, A
 
     limit = max(600.0, len(run.people) / 30 * 5)
     count_429 = run.fake.faults.count_429
+    # The previous session's roll call is complete in the watcher too: forget it, or it would
+    # be taken for this one (the bot's database here has different roll call numbers).
+    run.watcher.prompts.clear()
     rollcall_id, sent_at = await open_rollcall(run, "/apel semua 30", timeout=limit)
     prompts = run.watcher.prompts[rollcall_id]
     called = len(await apel_store.called_targets(run.db, rollcall_id))
