@@ -561,6 +561,8 @@ async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) 
                 f" {figures['ratio']:.3f}"
             )
         print(f"machine at the end: {machine()}")
+        # bench() closes the connection it opened; this one replaced it.
+        await run.db.close()
 
 
 if __name__ == "__main__":
