@@ -52,17 +52,17 @@ from common import (
 from ingest_bench import press_everyone
 from status_bench import ADMINS, direct, end_to_end
 
-from bot.clock import SystemClock, to_db
+from bot.cli.operations import backup_database, compact_database, run_checks
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import CalloutStatus, InviteState, Order, OrderLine
 from bot.domain.status import StatusScope
-from bot.exports import ExportError, cli_request, export_file
 from bot.i18n import Catalog
-from bot.operations import backup_database, compact_database, run_checks
+from bot.rehearsal.simulator import SimPerson
+from bot.reports.exports import ExportError, cli_request, export_file
 from bot.retention import KIND, REF, run_to_end
 from bot.services import Services
-from bot.simulator import SimPerson
 from handlers.status import build_status, render_chart
 from storage import apel as apel_store
 from storage import callouts as callout_store
@@ -70,6 +70,7 @@ from storage import deadlines, outbox, retention
 from storage.apel import AnswerWrite, NewTarget
 from storage.db import Database, Transaction
 from storage.outbox import Priority
+from storage.timestamps import to_db
 
 GROUPS = [-1001000000001 - n for n in range(5)]
 REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")

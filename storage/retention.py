@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import from_db, to_db
 from bot.domain.retention import Cutoffs, Live, OutboxCandidate, Step, live_outbox_row
 from storage.db import Database, Transaction
+from storage.timestamps import from_db, to_db
 
 # Pages handed back to the file system per reclaim batch (4 KiB each). Each page moved from
 # the end of the file into a hole costs a search of the free list, so a batch costs more the

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot.clock import FakeClock, to_db
+from bot.cli.operations import backup_database, compact_database
+from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import CalloutStatus, InviteState
@@ -31,7 +32,6 @@ from bot.domain.retention import (
     next_run_at,
     policy_problems,
 )
-from bot.operations import backup_database, compact_database
 from bot.retention import KIND, REF, RetentionJob, describe, run_to_end
 from bot.scheduler import Scheduler
 from storage import apel, audit, deadlines, inbox, outbox, personnel, readiness, retention, users
@@ -41,6 +41,7 @@ from storage.db import Database, Transaction
 from storage.outbox import OutgoingMessage, Priority
 from storage.personnel import Person
 from storage.roster import import_roster
+from storage.timestamps import to_db
 from tests.harness import (
     COMMANDER_ID,
     FAST_DELIVERY,
@@ -185,7 +186,7 @@ async def test_pruning_keeps_what_reports_live_rekaps_deadlines_and_replays_need
     await answer_all(bot, first, "Siap berangkat")
     callout = await callout_store.get(bot.db, callout_id)
     assert callout is not None
-    live_card = await card(bot, HENDRA.user_id, callout_id, "✅ 2 diterima")
+    live_card = await card(bot, HENDRA.user_id, callout_id, "✅ 2 siap")
 
     # A replayable update and timers nobody has handled yet, one of them long overdue.
     now = bot.clock.now()
@@ -201,7 +202,7 @@ async def test_pruning_keeps_what_reports_live_rekaps_deadlines_and_replays_need
         # Owed for a month and still waiting (the drainer paces by the wall clock: far off).
         owed_row = await outbox.row_state(tx, "test:owed")
         assert owed_row is not None
-        await outbox.defer(tx, owed_row[0], datetime(2100, 1, 1, tzinfo=UTC), "flood wait")
+        await outbox.defer(tx, owed_row.id, datetime(2100, 1, 1, tzinfo=UTC), "flood wait")
 
     # Ten days on: the nightly run (03.00 WIB) fires and goes through every step.
     started = bot.clock.advance(days=10)
@@ -222,7 +223,7 @@ async def test_pruning_keeps_what_reports_live_rekaps_deadlines_and_replays_need
     assert unhandled == {"overdue", "later"}
     owed = await outbox.row_state(bot.db, "test:owed")
     assert owed is not None
-    assert owed[1] == "pending"
+    assert owed.state == "pending"
     # The next run is armed for tomorrow night.
     armed = await deadlines.get(bot.db, KIND, REF)
     assert armed is not None
@@ -426,7 +427,7 @@ async def test_a_run_killed_mid_batch_leaves_nothing_half_deleted_and_resumes(
                 await outbox.enqueue(tx, OutgoingMessage(1, "old", Priority.BROADCAST, key), t0)
                 sent = await outbox.row_state(tx, key)
                 assert sent is not None
-                await outbox.mark_sent(tx, [(sent[0], 100 + n)], t0)
+                await outbox.mark_sent(tx, [(sent.id, 100 + n)], t0)
             # A run due now, from its first step.
             await deadlines.schedule(tx, KIND, REF, now, {"step": Step.OUTBOX.value})
         env = {
