@@ -63,7 +63,7 @@ from bot.rehearsal.simulator import SimPerson
 from bot.reports.exports import ExportError, cli_request, export_file
 from bot.retention import KIND, REF, run_to_end
 from bot.services import Services
-from handlers.status import build_status, render_chart
+from handlers.status import build_status, draw_chart
 from storage import apel as apel_store
 from storage import callouts as callout_store
 from storage import deadlines, outbox, retention
@@ -349,7 +349,7 @@ async def chart_png(run: Bench) -> bytes:
     settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
     services = Services(settings=settings, clock=SystemClock(), catalog=Catalog.load())
     view = await build_status(services, run.db, "id", StatusScope.whole(), SystemClock().now())
-    return await asyncio.to_thread(lambda: render_chart(services, "id", view).png)
+    return (await draw_chart(services, "id", view)).png
 
 
 async def write_year(run: Bench, days: int, now: datetime) -> dict[str, int]:
