@@ -24,6 +24,15 @@ from bot.domain.callout import (
     PersonStatus,
     tally_of,
 )
+from bot.domain.fill import (
+    LiveInvite,
+    Outcome,
+    PastAnswer,
+    ResponseModel,
+    Strategy,
+    model_from_json,
+    model_to_json,
+)
 from storage.db import Database, Transaction
 from storage.timestamps import from_db, to_db
 
@@ -168,6 +177,9 @@ class Callout:
     closed_at: datetime | None
     closed_by_user_id: int | None
     last_reminder_at: datetime | None
+    strategy: Strategy
+    # The response model learned at the order (Cepat only).
+    fill_model: ResponseModel | None
 
     @property
     def is_active(self) -> bool:
@@ -189,7 +201,8 @@ _CALLOUT_COLUMNS = (
     "id, status, drill, location, latitude, longitude, radius_m, order_ref, ordered_by_user_id,"
     " ordered_by_person_id, ordered_by_name, ordered_by_position, task, assembly, report_to,"
     " chat_id, chat_is_group, language,"
-    " invite_timeout_s, batch_id, created_at, closed_at, closed_by_user_id, last_reminder_at"
+    " invite_timeout_s, batch_id, created_at, closed_at, closed_by_user_id, last_reminder_at,"
+    " strategy, fill_model"
 )
 
 
@@ -219,6 +232,8 @@ def _callout(row: sqlite3.Row) -> Callout:
         closed_at=_dt(row["closed_at"]),
         closed_by_user_id=row["closed_by_user_id"],
         last_reminder_at=_dt(row["last_reminder_at"]),
+        strategy=Strategy(row["strategy"]),
+        fill_model=model_from_json(json.loads(row["fill_model"])) if row["fill_model"] else None,
     )
 
 
@@ -237,13 +252,15 @@ async def create(
     invite_timeout: timedelta,
     now: datetime,
     ordered_by_position: str | None = None,
+    strategy: Strategy = Strategy.TEPAT,
+    fill_model: ResponseModel | None = None,
 ) -> int:
     return await tx.execute(
         "INSERT INTO callouts (draft_id, drill, location, latitude, longitude, radius_m,"
         " order_ref, ordered_by_user_id, ordered_by_person_id, ordered_by_name,"
         " ordered_by_position, task, assembly, report_to, chat_id,"
-        " chat_is_group, language, invite_timeout_s, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " chat_is_group, language, invite_timeout_s, created_at, strategy, fill_model)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             draft_id,
             int(order.drill),
@@ -264,6 +281,8 @@ async def create(
             language,
             max(int(invite_timeout.total_seconds()), 1),
             to_db(now),
+            strategy.value,
+            json.dumps(model_to_json(fill_model)) if fill_model is not None else None,
         ),
     )
 
@@ -455,6 +474,67 @@ async def tallies(db: Db, callout_id: int) -> dict[int, LineTally]:
         line_id: tally_of(counts, quotas.get(line_id, 0), arrived.get(line_id, 0))
         for line_id, counts in states.items()
     }
+
+
+# -- what the fill rule reads ----------------------------------------------------------------
+
+_OUTCOMES = {
+    "accepted": Outcome.ACCEPTED,
+    "declined": Outcome.DECLINED,
+    "no_answer": Outcome.SILENT,
+}
+# Enough to learn a Polda's habits from its recent call-outs; older ones say less of tonight.
+HISTORY_LIMIT = 5000
+
+
+async def answer_history(
+    db: Db, *, person_ids: Collection[int] | None = None, limit: int = HISTORY_LIMIT
+) -> list[PastAnswer]:
+    """How invitations of finished call-outs ended, newest first: yes or no with the time it
+    took, or silent through both timeouts. Invitations cut short (stood down, cancelled,
+    unreachable) are left out: they tell nothing about a whole answer; so are answers a
+    commander gave for someone (not the person's own speed). Drills count: the tap on the
+    phone is the same."""
+    person_sql = ""
+    params: list[Any] = []
+    if person_ids is not None:
+        person_sql = " AND i.person_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(person_ids)))
+    rows = await db.fetchall(
+        "SELECT i.person_id, i.state, i.invited_at, i.answered_at"
+        " FROM callout_invites i JOIN callouts c ON c.id = i.callout_id"
+        " WHERE c.status <> 'active' AND i.proxy = 0"
+        f" AND i.state IN ('accepted', 'declined', 'no_answer'){person_sql}"
+        " ORDER BY i.id DESC LIMIT ?",
+        [*params, limit],
+    )
+    history: list[PastAnswer] = []
+    for person_id, state, invited_at, answered_at in rows:
+        outcome = _OUTCOMES[state]
+        delay = None
+        if answered_at and outcome is not Outcome.SILENT:
+            delay = (from_db(answered_at) - from_db(invited_at)).total_seconds()
+        history.append(PastAnswer(int(person_id), outcome, delay))
+    return history
+
+
+async def live_invites(db: Db, line_id: int) -> list[LiveInvite]:
+    """The line's open and answered invitations as the fill rule weighs them. An invitation
+    still queued for Telegram is not silence yet (delivered_at None); once sent, silence is
+    counted from the invitation's own time, on the injected clock the tests and the bench move
+    (the outbox's sent_at is wall-clock time). The outbox row is found by `invite_key`'s text."""
+    rows = await db.fetchall(
+        "SELECT i.person_id, i.state, i.invited_at, o.state"
+        " FROM callout_invites i LEFT JOIN outbox o ON o.dedup_key = 'co:inv:' || i.id"
+        " WHERE i.line_id = ? AND i.state IN ('pending', 'timed_out', 'accepted', 'declined')",
+        (line_id,),
+    )
+    found: list[LiveInvite] = []
+    for person_id, state, invited_at, sent in rows:
+        answered = _OUTCOMES.get(state)
+        delivered = from_db(invited_at) if answered is not None or sent == "sent" else None
+        found.append(LiveInvite(int(person_id), delivered, answered))
+    return found
 
 
 # -- who can be invited ---------------------------------------------------------------------

@@ -330,3 +330,79 @@ async def test_the_order_fields_are_kept_with_the_call_out(db: Database) -> None
         "Iptu Dedi 0812-3456-7890",
     )
     assert callout.ordered_by_position == "Dansat Brimob"
+
+
+async def test_answer_history_reads_finished_whole_answers_only(db: Database) -> None:
+    ids = await seed(db, 5)
+    old = await new_callout(db, quota=5)
+    line = (await callouts.lines(db, old))[0]
+    async with db.transaction() as tx:
+        invites = [
+            await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
+            for n, person in enumerate(ids)
+        ]
+        later = NOW + timedelta(seconds=42)
+        await callouts.transition(
+            tx, invites[0], [InviteState.PENDING], InviteState.ACCEPTED, later, answered=True
+        )
+        await callouts.transition(
+            tx, invites[1], [InviteState.PENDING], InviteState.DECLINED, later, answered=True
+        )
+        await callouts.transition(
+            tx, invites[2], [InviteState.PENDING], InviteState.NO_ANSWER, later
+        )
+        await callouts.transition(
+            tx, invites[3], [InviteState.PENDING], InviteState.STOOD_DOWN, later
+        )
+        # A commander's answer for someone is not that person's speed.
+        await callouts.transition(
+            tx,
+            invites[4],
+            [InviteState.PENDING],
+            InviteState.ACCEPTED,
+            later,
+            answered=True,
+            proxy=True,
+        )
+    # Still running: not history yet.
+    assert await callouts.answer_history(db) == []
+    async with db.transaction() as tx:
+        await callouts.close(tx, old, CalloutStatus.COMPLETED, later, 1)
+    history = await callouts.answer_history(db)
+    assert sorted((p.person_id, p.outcome.value, p.delay_s) for p in history) == [
+        (ids[0], "accepted", 42.0),
+        (ids[1], "declined", 42.0),
+        (ids[2], "silent", None),
+    ]
+    only = await callouts.answer_history(db, person_ids=[ids[1]])
+    assert [p.person_id for p in only] == [ids[1]]
+
+
+async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: Database) -> None:
+    ids = await seed(db, 3)
+    callout_id = await new_callout(db)
+    line = (await callouts.lines(db, callout_id))[0]
+    async with db.transaction() as tx:
+        sent, queued, said_yes = [
+            await callouts.add_invite(tx, callout_id, line.id, person, 1000 + n, NOW)
+            for n, person in enumerate(ids)
+        ]
+        for invite_id in (sent, queued):
+            await outbox.enqueue(
+                tx,
+                outbox.OutgoingMessage(
+                    1000, "x", outbox.Priority.CALLOUT, callouts.invite_key(invite_id)
+                ),
+                NOW,
+            )
+        await tx.execute(
+            "UPDATE outbox SET state = 'sent' WHERE dedup_key = ?", (callouts.invite_key(sent),)
+        )
+        await callouts.transition(
+            tx, said_yes, [InviteState.PENDING], InviteState.ACCEPTED, NOW, answered=True
+        )
+    found = {i.person_id: i for i in await callouts.live_invites(db, line.id)}
+    assert found[ids[0]].delivered_at == NOW
+    assert found[ids[0]].answered is None
+    assert found[ids[1]].delivered_at is None
+    assert found[ids[2]].answered is not None

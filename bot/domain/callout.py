@@ -540,6 +540,19 @@ class LineTally:
         return self.declined + self.timed_out + self.no_answer + self.unreachable
 
     @property
+    def called(self) -> int:
+        """Everyone ever invited to the line, whatever became of the invitation."""
+        return (
+            self.accepted
+            + self.waiting
+            + self.declined
+            + self.no_answer
+            + self.unreachable
+            + self.stood_down
+            + self.cancelled
+        )
+
+    @property
     def room(self) -> int:
         return max(self.quota - self.accepted, 0)
 

@@ -1,0 +1,342 @@
+"""How many people a call-out line keeps invited: the three fill strategies.
+
+Pure and Telegram-free. `storage.callouts` reads the history and the open invitations;
+the call-out engine asks `plan_line` at every answer, every decline and on a short tick, and
+invites (or stands down) what it says.
+
+- **Tepat** invites exactly the shortfall (quota - accepted - invitations in their first
+  timeout) and replaces a silent person when their invitation times out: the fewest people
+  disturbed, the slowest fill.
+- **Semua** invites everyone ready in the line at once and stands the rest down at the quota.
+- **Cepat** (adaptive) keeps enough invitations open that the quota-th acceptance is expected
+  within about the time a typical person takes to answer. Each open invitation counts with
+  the chance that it still says yes *within that horizon*, given how long it has been silent
+  (a survival model: silence lowers the chance as the answer-time distribution runs out).
+  Counting only "will accept eventually" would fill at the pace of the slowest acceptors.
+
+The response model (how many accept, decline, and how fast) is a log-normal answer delay
+with accept/decline shares. It starts from a stated prior, is learned from the Polda's
+earlier call-outs, is corrected by tonight's answers and silence, and is per person where a
+person's own history is long enough.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Strategy(StrEnum):
+    CEPAT = "cepat"  # adaptive: fast, calls a measured surplus
+    TEPAT = "tepat"  # exact shortfall: the fewest people disturbed
+    SEMUA = "semua"  # everyone ready in the line
+
+
+# -- the response model ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseModel:
+    """Of the people invited, `accept` say yes and `decline` say no eventually (the rest stay
+    silent); those who answer do so after a log-normal delay from the moment the invitation
+    reaches them (median `median_s`, spread `sigma` of the log)."""
+
+    accept: float
+    decline: float
+    median_s: float
+    sigma: float
+    # How many invitations the shares stand for: tonight's answers move a model learned from
+    # few invitations a lot and a well-founded one less.
+    weight: float
+
+    def answered_by(self, seconds: float) -> float:
+        """F(t): the share of eventual answerers who have answered within `seconds`."""
+        if seconds <= 0:
+            return 0.0
+        z = (math.log(seconds) - math.log(self.median_s)) / (self.sigma * math.sqrt(2))
+        return 0.5 * (1 + math.erf(z))
+
+    def yes_within(self, silent_for: float, horizon: float) -> float:
+        """The chance that a person silent for `silent_for` seconds says yes within the next
+        `horizon` seconds: p·(F(t+h) - F(t)) ÷ (1 - (p+q)·F(t)). Silence lowers it."""
+        done = self.answered_by(silent_for)
+        still_open = 1.0 - (self.accept + self.decline) * done
+        if still_open <= 1e-9:
+            return 0.0
+        gained = self.answered_by(silent_for + horizon) - done
+        return max(min(self.accept * gained / still_open, 1.0), 0.0)
+
+    def yes_eventually(self, silent_for: float) -> float:
+        """The chance that a person silent for `silent_for` seconds says yes at all."""
+        done = self.answered_by(silent_for)
+        still_open = 1.0 - (self.accept + self.decline) * done
+        if still_open <= 1e-9:
+            return 0.0
+        return self.accept * (1.0 - done) / still_open
+
+
+def model_to_json(model: ResponseModel) -> dict[str, float]:
+    return {
+        "accept": model.accept,
+        "decline": model.decline,
+        "median_s": model.median_s,
+        "sigma": model.sigma,
+        "weight": model.weight,
+    }
+
+
+def model_from_json(data: Mapping[str, Any]) -> ResponseModel:
+    return ResponseModel(
+        accept=float(data["accept"]),
+        decline=float(data["decline"]),
+        median_s=float(data["median_s"]),
+        sigma=float(data["sigma"]),
+        weight=float(data["weight"]),
+    )
+
+
+# The stated prior, for a Polda with no call-out history: about 6 in 10 of the ready say yes,
+# 2 in 10 cannot go, the rest do not answer in time; half of the answers come within a minute,
+# most within five. Worth 20 invitations: the first real answers soon outweigh it.
+PRIOR = ResponseModel(accept=0.6, decline=0.2, median_s=60.0, sigma=0.9, weight=20.0)
+# A model learned from thousands of old invitations should still bend to tonight's answers
+# (night-time, an unpopular site): history never counts as more than this many invitations.
+MAX_WEIGHT = 40.0
+# Delays are learned with their own pseudo-count: a handful of answers says little of the tail.
+DELAY_PRIOR_WEIGHT = 10.0
+# Per person: their own history counts once they have this many earlier invitations, shrunk
+# toward everyone's model with this many pseudo-invitations.
+MIN_PERSON_HISTORY = 3
+PERSON_PRIOR_WEIGHT = 3.0
+# Delays below a second are taps on a cached message or clock noise: floored, so log() is safe.
+MIN_DELAY_S = 1.0
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    SILENT = "silent"  # never answered in the whole time allowed
+
+
+@dataclass(frozen=True)
+class PastAnswer:
+    """One invitation of an earlier call-out, as it ended. Invitations cut short (stood down,
+    cancelled) tell nothing about a whole answer and are not given here."""
+
+    person_id: int
+    outcome: Outcome
+    delay_s: float | None  # from the invitation to the answer; None when silent
+
+
+def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> ResponseModel:
+    """Everyone's model: the prior moved by the history (Beta-style pseudo-counts for the
+    shares; the log-delays' mean and spread shrunk toward the prior's)."""
+    yes = no = total = 0
+    logs: list[float] = []
+    for past in history:
+        total += 1
+        if past.outcome is Outcome.ACCEPTED:
+            yes += 1
+        elif past.outcome is Outcome.DECLINED:
+            no += 1
+        if past.delay_s is not None and past.outcome is not Outcome.SILENT:
+            logs.append(math.log(max(past.delay_s, MIN_DELAY_S)))
+    if total == 0:
+        return prior
+    return _moved(prior, yes, no, total, logs, prior.weight, DELAY_PRIOR_WEIGHT, MAX_WEIGHT)
+
+
+def person_models(history: Iterable[PastAnswer], base: ResponseModel) -> dict[int, ResponseModel]:
+    """A model per person with at least MIN_PERSON_HISTORY earlier invitations."""
+    by_person: dict[int, list[PastAnswer]] = {}
+    for past in history:
+        by_person.setdefault(past.person_id, []).append(past)
+    models: dict[int, ResponseModel] = {}
+    for person_id, answers in by_person.items():
+        if len(answers) < MIN_PERSON_HISTORY:
+            continue
+        yes = sum(a.outcome is Outcome.ACCEPTED for a in answers)
+        no = sum(a.outcome is Outcome.DECLINED for a in answers)
+        logs = [
+            math.log(max(a.delay_s, MIN_DELAY_S))
+            for a in answers
+            if a.delay_s is not None and a.outcome is not Outcome.SILENT
+        ]
+        models[person_id] = _moved(
+            base, yes, no, len(answers), logs, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None
+        )
+    return models
+
+
+def _moved(
+    prior: ResponseModel,
+    yes: int,
+    no: int,
+    total: int,
+    logs: Sequence[float],
+    share_weight: float,
+    delay_weight: float,
+    max_weight: float | None,
+) -> ResponseModel:
+    accept = (share_weight * prior.accept + yes) / (share_weight + total)
+    decline = (share_weight * prior.decline + no) / (share_weight + total)
+    mu0 = math.log(prior.median_s)
+    mu = (delay_weight * mu0 + sum(logs)) / (delay_weight + len(logs))
+    spread = delay_weight * prior.sigma**2 + sum((x - mu) ** 2 for x in logs)
+    sigma = math.sqrt(spread / (delay_weight + len(logs)))
+    weight = share_weight + total
+    if max_weight is not None:
+        weight = min(weight, max_weight)
+    return ResponseModel(accept, decline, math.exp(mu), max(sigma, 0.2), weight)
+
+
+# -- tonight's evidence ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveInvite:
+    """One invitation of the line being filled, as the rule needs it."""
+
+    person_id: int
+    # When it reached the person; None while it is still queued for Telegram (not silence).
+    delivered_at: datetime | None
+    answered: Outcome | None  # None while open
+
+
+def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) -> ResponseModel:
+    """The model corrected by this call-out's answers so far. An open invitation counts as
+    the share of an answer it has been exposed to (F of its silence), so a line where nobody
+    answers lowers the acceptance estimate before any timeout, and an eager one raises it."""
+    yes = no = 0
+    exposure = 0.0
+    for invite in invites:
+        if invite.answered is Outcome.ACCEPTED:
+            yes += 1
+            exposure += 1.0
+        elif invite.answered is Outcome.DECLINED:
+            no += 1
+            exposure += 1.0
+        elif invite.delivered_at is not None:
+            exposure += model.answered_by((now - invite.delivered_at).total_seconds())
+    if exposure <= 0:
+        return model
+    w = model.weight
+    accept = (w * model.accept + yes) / (w + exposure)
+    decline = (w * model.decline + no) / (w + exposure)
+    return replace(model, accept=accept, decline=decline)
+
+
+# -- the plan -------------------------------------------------------------------------------
+
+# Cepat aims for the quota-th acceptance within this many typical answer times.
+HORIZON_MEDIANS = 1.5
+# …with this many standard deviations of margin, so "expected" is not a coin toss.
+MARGIN_SD = 1.0
+# Cepat never keeps more than this many times the quota called in all (answered or not).
+CAP_TIMES_QUOTA = 4.0
+# Nor ever fewer than this many open invitations beyond what is missing, while people are left:
+# at the very end a single slow yes must not hold the quota.
+MIN_SPARE = 1
+
+
+@dataclass(frozen=True)
+class LineState:
+    quota: int
+    accepted: int
+    # Invitations in their first timeout: what Tepat counts as still coming.
+    pending: int
+    # Everyone invited to this line so far, whatever became of it.
+    called: int
+    # The open invitations (pending or reminded) with when they reached the person.
+    open: Sequence[LiveInvite]
+
+
+@dataclass(frozen=True)
+class FillDecision:
+    invite: int  # invite this many more now (the next in the fairness order)
+    stand_down: bool  # the quota is met: withdraw every invitation still open
+    short_by: int  # still missing after inviting everyone available (told to the commander)
+    expected: float  # Cepat: acceptances expected within the horizon after this decision
+
+
+def plan_line(
+    strategy: Strategy,
+    line: LineState,
+    available: int,
+    model: ResponseModel,
+    now: datetime,
+    people: Mapping[int, ResponseModel] | None = None,
+) -> FillDecision:
+    """How many more to invite in one line now (pure; `available` is how many candidates the
+    fairness order still has)."""
+    need = line.quota - line.accepted
+    if need <= 0:
+        return FillDecision(0, True, 0, float(line.accepted))
+    available = max(available, 0)
+    # What Tepat invites; every strategy invites at least this (never slower than Tepat),
+    # and a line that cannot get it reports the shortfall as before.
+    exact = max(need - line.pending, 0)
+    short_by = max(exact - available, 0)
+    if strategy is Strategy.TEPAT:
+        return FillDecision(min(exact, available), False, short_by, 0.0)
+    if strategy is Strategy.SEMUA:
+        return FillDecision(available, False, short_by, 0.0)
+    return _adaptive(line, need, exact, available, model, now, people or {}, short_by)
+
+
+def _adaptive(
+    line: LineState,
+    need: int,
+    exact: int,
+    available: int,
+    model: ResponseModel,
+    now: datetime,
+    people: Mapping[int, ResponseModel],
+    short_by: int,
+) -> FillDecision:
+    horizon = HORIZON_MEDIANS * model.median_s
+    mean = 0.0
+    variance = 0.0
+    for live in line.open:
+        own = people.get(live.person_id, model)
+        silent = 0.0
+        if live.delivered_at is not None:
+            silent = (now - live.delivered_at).total_seconds()
+        chance = own.yes_within(max(silent, 0.0), horizon)
+        mean += chance
+        variance += chance * (1 - chance)
+    fresh = model.yes_within(0.0, horizon)
+    cap = max(math.ceil(CAP_TIMES_QUOTA * line.quota) - line.called, 0)
+    limit = min(available, cap)
+    extra = 0
+    if fresh > 0:
+        while extra < limit:
+            m = mean + extra * fresh
+            sd = math.sqrt(variance + extra * fresh * (1 - fresh))
+            if m - MARGIN_SD * sd >= need:
+                break
+            extra += 1
+    # A spare beyond the missing places, so one slow yes does not hold the last place.
+    open_after = len(line.open) + extra
+    extra = max(extra, min(need + MIN_SPARE - open_after, limit))
+    invite = min(max(extra, exact), available)
+    expected = line.accepted + mean + invite * fresh
+    return FillDecision(invite, False, short_by, expected)
+
+
+def called_estimate(strategy: Strategy, quota: int, available: int, model: ResponseModel) -> int:
+    """How many a fresh line would call at the order: the confirm card's `±N` for Cepat."""
+    line = LineState(quota=quota, accepted=0, pending=0, called=0, open=())
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    return plan_line(strategy, line, available, model, epoch).invite
+
+
+def parse_strategy(word: str) -> Strategy | None:
+    try:
+        return Strategy(word.lower())
+    except ValueError:
+        return None

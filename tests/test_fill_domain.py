@@ -1,0 +1,194 @@
+"""The fill rule without Telegram or a database: the response model, silence, margin, caps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain.fill import (
+    CAP_TIMES_QUOTA,
+    MIN_PERSON_HISTORY,
+    PRIOR,
+    LineState,
+    LiveInvite,
+    Outcome,
+    PastAnswer,
+    ResponseModel,
+    Strategy,
+    called_estimate,
+    learn,
+    parse_strategy,
+    person_models,
+    plan_line,
+    tonight,
+)
+
+NOW = datetime(2024, 2, 14, 16, 0, tzinfo=UTC)
+MODEL = ResponseModel(accept=0.7, decline=0.15, median_s=50.0, sigma=0.8, weight=20.0)
+
+
+def ago(seconds: float) -> datetime:
+    return NOW - timedelta(seconds=seconds)
+
+
+def line(
+    quota: int = 30,
+    accepted: int = 0,
+    open_for: list[float | None] | None = None,
+    called: int | None = None,
+    pending: int | None = None,
+) -> LineState:
+    opened = [
+        LiveInvite(1000 + i, None if t is None else ago(t), None)
+        for i, t in enumerate(open_for or [])
+    ]
+    return LineState(
+        quota=quota,
+        accepted=accepted,
+        pending=len(opened) if pending is None else pending,
+        called=(accepted + len(opened)) if called is None else called,
+        open=opened,
+    )
+
+
+# -- the response model ---------------------------------------------------------------------
+
+
+def test_answered_by_is_a_distribution_with_its_median_at_median_s() -> None:
+    assert MODEL.answered_by(0) == 0.0
+    assert MODEL.answered_by(50.0) == pytest.approx(0.5)
+    assert MODEL.answered_by(10.0) < MODEL.answered_by(50.0) < MODEL.answered_by(300.0) < 1.0
+
+
+def test_silence_lowers_the_chance_of_a_yes() -> None:
+    chances = [MODEL.yes_eventually(t) for t in (0, 30, 60, 120, 300, 900)]
+    assert chances[0] == pytest.approx(MODEL.accept)
+    assert chances == sorted(chances, reverse=True)
+    assert chances[-1] < 0.1  # fifteen minutes of silence: hardly anyone still says yes
+
+
+def test_yes_within_the_horizon_is_below_yes_eventually_and_falls_with_silence() -> None:
+    assert MODEL.yes_within(0, 75) < MODEL.yes_eventually(0)
+    assert MODEL.yes_within(0, 1e9) == pytest.approx(MODEL.accept)
+    soon = [MODEL.yes_within(t, 75) for t in (60, 120, 300, 900)]
+    assert soon == sorted(soon, reverse=True)
+
+
+# -- learning -------------------------------------------------------------------------------
+
+
+def test_no_history_is_the_stated_prior() -> None:
+    assert learn([]) == PRIOR
+
+
+def test_history_moves_the_prior_toward_what_people_did() -> None:
+    eager = [PastAnswer(i, Outcome.ACCEPTED, 20.0) for i in range(200)]
+    model = learn(eager)
+    assert model.accept > 0.9
+    assert model.median_s < 25.0
+    assert model.weight <= 40.0  # tonight can still move it
+
+    reluctant = [PastAnswer(i, Outcome.SILENT, None) for i in range(200)]
+    assert learn(reluctant).accept < 0.1
+
+
+def test_a_person_gets_their_own_model_only_with_enough_history() -> None:
+    history = [PastAnswer(7, Outcome.SILENT, None)] * MIN_PERSON_HISTORY + [
+        PastAnswer(8, Outcome.ACCEPTED, 10.0)
+    ] * (MIN_PERSON_HISTORY - 1)
+    models = person_models(history, MODEL)
+    assert set(models) == {7}
+    assert models[7].accept < MODEL.accept / 2
+
+
+def test_tonights_silence_lowers_the_acceptance_estimate_before_any_timeout() -> None:
+    silent = [LiveInvite(i, ago(240), None) for i in range(40)]
+    assert tonight(MODEL, silent, NOW).accept < MODEL.accept / 2
+    queued = [LiveInvite(i, None, None) for i in range(40)]
+    assert tonight(MODEL, queued, NOW) == MODEL  # still queued for Telegram: not silence
+    yes = [LiveInvite(i, ago(30), Outcome.ACCEPTED) for i in range(20)]
+    assert tonight(MODEL, yes, NOW).accept > MODEL.accept
+
+
+# -- the plan -------------------------------------------------------------------------------
+
+
+def test_tepat_invites_exactly_the_shortfall() -> None:
+    decision = plan_line(Strategy.TEPAT, line(30), 180, MODEL, NOW)
+    assert decision.invite == 30
+    decision = plan_line(
+        Strategy.TEPAT, line(30, accepted=10, open_for=[5.0] * 15), 150, MODEL, NOW
+    )
+    assert decision.invite == 5
+
+
+def test_semua_invites_everyone_available() -> None:
+    assert plan_line(Strategy.SEMUA, line(30), 180, MODEL, NOW).invite == 180
+
+
+def test_cepat_invites_more_than_the_shortfall_but_within_the_cap() -> None:
+    decision = plan_line(Strategy.CEPAT, line(30), 180, MODEL, NOW)
+    assert 30 < decision.invite <= CAP_TIMES_QUOTA * 30
+    # Calling just the expected need (30 ÷ 0.7 ≈ 43) would fill at the slowest acceptors' pace.
+    assert decision.invite > 43
+    assert decision.expected >= 30
+
+
+def test_cepat_never_invites_fewer_than_tepat() -> None:
+    for available in (0, 5, 31, 200):
+        for accepted in (0, 10, 29):
+            state = line(30, accepted=accepted, open_for=[400.0] * 3)
+            tepat = plan_line(Strategy.TEPAT, state, available, MODEL, NOW).invite
+            assert plan_line(Strategy.CEPAT, state, available, MODEL, NOW).invite >= tepat
+
+
+def test_cepat_replaces_silent_people_long_before_a_five_minute_timeout() -> None:
+    fresh = line(10, open_for=[1.0] * 30)
+    assert plan_line(Strategy.CEPAT, fresh, 100, MODEL, NOW).invite == 0
+    # Two minutes of silence from all of them: the same 30 are no longer enough.
+    silent = line(10, open_for=[120.0] * 30)
+    assert plan_line(Strategy.CEPAT, silent, 100, MODEL, NOW).invite > 0
+
+
+def test_cepat_counts_the_accepted_and_stops_at_the_quota() -> None:
+    assert plan_line(Strategy.CEPAT, line(10, accepted=10), 100, MODEL, NOW).stand_down
+    alone = plan_line(Strategy.CEPAT, line(10, accepted=9, called=9), 100, MODEL, NOW).invite
+    near = line(10, accepted=9, open_for=[1.0] * 2)
+    assert plan_line(Strategy.CEPAT, near, 100, MODEL, NOW).invite < alone
+
+
+def test_cepat_stops_at_the_cap_and_keeps_a_spare() -> None:
+    capped = line(10, open_for=[600.0] * 5, called=int(CAP_TIMES_QUOTA * 10))
+    assert plan_line(Strategy.CEPAT, capped, 100, MODEL, NOW).invite == 5  # Tepat's floor
+    last = line(10, accepted=9, open_for=[], called=9)
+    assert plan_line(Strategy.CEPAT, last, 100, MODEL, NOW).invite >= 2
+
+
+def test_a_line_with_fewer_ready_than_the_quota_invites_all_and_reports_short() -> None:
+    for strategy in Strategy:
+        decision = plan_line(strategy, line(30), 12, MODEL, NOW)
+        assert decision.invite == 12
+        assert decision.short_by == 18
+
+
+def test_a_person_known_to_stay_silent_counts_for_less() -> None:
+    state = line(5, open_for=[10.0] * 10)
+    silent_people = {1000 + i: ResponseModel(0.05, 0.05, 50.0, 0.8, 3.0) for i in range(10)}
+    plain = plan_line(Strategy.CEPAT, state, 100, MODEL, NOW).invite
+    known = plan_line(Strategy.CEPAT, state, 100, MODEL, NOW, silent_people).invite
+    assert known > plain
+
+
+def test_the_confirm_cards_estimate() -> None:
+    assert called_estimate(Strategy.TEPAT, 30, 180, PRIOR) == 30
+    assert called_estimate(Strategy.SEMUA, 30, 180, PRIOR) == 180
+    assert 30 < called_estimate(Strategy.CEPAT, 30, 180, PRIOR) <= 120
+    assert called_estimate(Strategy.CEPAT, 30, 12, PRIOR) == 12
+
+
+def test_option_words() -> None:
+    assert parse_strategy("CEPAT") is Strategy.CEPAT
+    assert parse_strategy("tepat") is Strategy.TEPAT
+    assert parse_strategy("semua") is Strategy.SEMUA
+    assert parse_strategy("lambat") is None
