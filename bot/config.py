@@ -77,6 +77,11 @@ class Settings(BaseSettings):
 
     # Call-outs.
     invite_timeout_minutes: float = Field(default=5.0, gt=0)
+    # The Polda's default fill strategy; a commander may pick another on each order.
+    callout_strategy: Literal["cepat", "tepat", "semua"] = Field(
+        default="cepat",
+        description="cepat: adaptive (fast) · tepat: exact shortfall · semua: everyone ready",
+    )
     arrival_radius_m: float = Field(
         default=500.0, gt=0, description="how near the site an arrival counts as verified"
     )

@@ -22,6 +22,7 @@ from bot.domain.callout import (
     LineTally,
     Order,
     PersonStatus,
+    Strategy,
     tally_of,
 )
 from bot.domain.fill import (
@@ -29,7 +30,6 @@ from bot.domain.fill import (
     Outcome,
     PastAnswer,
     ResponseModel,
-    Strategy,
     model_from_json,
     model_to_json,
 )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.callout import Order, Strategy, order_from_json, order_to_json, parse_order
 from bot.domain.fill import (
     CAP_TIMES_QUOTA,
     MIN_PERSON_HISTORY,
@@ -15,7 +16,6 @@ from bot.domain.fill import (
     Outcome,
     PastAnswer,
     ResponseModel,
-    Strategy,
     called_estimate,
     learn,
     parse_strategy,
@@ -192,3 +192,22 @@ def test_option_words() -> None:
     assert parse_strategy("tepat") is Strategy.TEPAT
     assert parse_strategy("semua") is Strategy.SEMUA
     assert parse_strategy("lambat") is None
+
+
+def test_a_typed_order_takes_the_strategy_word_at_either_end() -> None:
+    categories = ["BRIMOB", "SAMAPTA"]
+    head = parse_order("BRIMOB 30 semua Kantor KPU Kalbar", categories)
+    tail = parse_order("BRIMOB 30 SAMAPTA 5 Kantor KPU Kalbar tepat", categories)
+    plain = parse_order("BRIMOB 30 Kantor KPU Kalbar", categories)
+    assert isinstance(head, Order)
+    assert isinstance(tail, Order)
+    assert isinstance(plain, Order)
+    assert head.strategy is Strategy.SEMUA
+    assert head.location == "Kantor KPU Kalbar"
+    assert tail.strategy is Strategy.TEPAT
+    assert plain.strategy is None  # the Polda's default applies
+    # In the middle it is part of the place's name.
+    middle = parse_order("BRIMOB 30 Lapangan Cepat Tanggap Pontianak", categories)
+    assert isinstance(middle, Order)
+    assert middle.strategy is None
+    assert order_from_json(order_to_json(head)) == head

@@ -80,6 +80,25 @@ LIVE_STATES = frozenset({InviteState.PENDING, InviteState.TIMED_OUT, InviteState
 OPEN_STATES = frozenset({InviteState.PENDING, InviteState.TIMED_OUT})
 
 
+class Strategy(StrEnum):
+    """How a line is kept invited (bot.domain.fill has the rule)."""
+
+    CEPAT = "cepat"  # adaptive: fast, calls a measured surplus
+    TEPAT = "tepat"  # exact shortfall: the fewest people disturbed
+    SEMUA = "semua"  # everyone ready in the line
+
+
+# The option words of a typed order (Indonesian, and English for English-speaking admins).
+STRATEGY_WORDS = {
+    "cepat": Strategy.CEPAT,
+    "fast": Strategy.CEPAT,
+    "tepat": Strategy.TEPAT,
+    "exact": Strategy.TEPAT,
+    "semua": Strategy.SEMUA,
+    "all": Strategy.SEMUA,
+}
+
+
 class CalloutStatus(StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"
@@ -109,6 +128,7 @@ class Order:
     task: str | None = None
     assembly: str | None = None
     report_to: str | None = None
+    strategy: Strategy | None = None  # None: the Polda's default
 
     @property
     def categories(self) -> list[str]:
@@ -130,8 +150,9 @@ class OrderError:
 def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
     """`KATEGORI JUMLAH [KATEGORI JUMLAH …] [options] LOKASI… [options][; field: value …]`.
 
-    Options (`latihan`, `sprin:REF`, `batas:MENIT`) are read right after the quotas and at
-    the end, never from the middle: a place may well be called "Lapangan Latihan Brimob".
+    Options (`latihan`, `sprin:REF`, `batas:MENIT`, `cepat` / `tepat` / `semua`) are read
+    right after the quotas and at the end, never from the middle: a place may well be called
+    "Lapangan Latihan Brimob".
     """
     split = split_fields(text, CALLOUT_FIELDS)
     if isinstance(split, FieldError):
@@ -162,7 +183,12 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
         lines.append(OrderLine(code, quota))
         i += 2
     rest = tokens[i:]
-    options: dict[str, Any] = {"ref": None, "drill": False, "timeout": None}
+    options: dict[str, Any] = {
+        "ref": None,
+        "drill": False,
+        "timeout": None,
+        "strategy": None,
+    }
     head = 0
     while head < len(rest):
         error = _take_option(rest[head], options)
@@ -195,6 +221,7 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
         task=fields.get("task"),
         assembly=fields.get("assembly"),
         report_to=fields.get("report_to"),
+        strategy=options["strategy"],
     )
 
 
@@ -231,6 +258,9 @@ def _take_option(word: str, options: dict[str, Any]) -> OrderError | bool:
     lowered = word.lower()
     if lowered in DRILL_WORDS:
         options["drill"] = True
+        return True
+    if lowered in STRATEGY_WORDS:
+        options["strategy"] = STRATEGY_WORDS[lowered]
         return True
     for prefix in REF_PREFIXES:
         if lowered.startswith(prefix):
@@ -274,6 +304,7 @@ def order_to_json(order: Order) -> dict[str, Any]:
         "task": order.task,
         "assembly": order.assembly,
         "report_to": order.report_to,
+        "strategy": order.strategy.value if order.strategy is not None else None,
     }
 
 
@@ -289,6 +320,7 @@ def order_from_json(data: Mapping[str, Any]) -> Order:
         task=data.get("task"),
         assembly=data.get("assembly"),
         report_to=data.get("report_to"),
+        strategy=STRATEGY_WORDS.get(str(data.get("strategy") or "")),
     )
 
 

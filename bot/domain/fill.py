@@ -29,12 +29,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-
-class Strategy(StrEnum):
-    CEPAT = "cepat"  # adaptive: fast, calls a measured surplus
-    TEPAT = "tepat"  # exact shortfall: the fewest people disturbed
-    SEMUA = "semua"  # everyone ready in the line
-
+from bot.domain.callout import STRATEGY_WORDS, LineTally, Strategy, plan_fill
 
 # -- the response model ---------------------------------------------------------------------
 
@@ -273,19 +268,20 @@ def plan_line(
 ) -> FillDecision:
     """How many more to invite in one line now (pure; `available` is how many candidates the
     fairness order still has)."""
-    need = line.quota - line.accepted
-    if need <= 0:
-        return FillDecision(0, True, 0, float(line.accepted))
     available = max(available, 0)
     # What Tepat invites; every strategy invites at least this (never slower than Tepat),
     # and a line that cannot get it reports the shortfall as before.
-    exact = max(need - line.pending, 0)
-    short_by = max(exact - available, 0)
+    exact = plan_fill(
+        LineTally(quota=line.quota, accepted=line.accepted, pending=line.pending), available
+    )
+    if exact.stand_down:
+        return FillDecision(0, True, 0, float(line.accepted))
     if strategy is Strategy.TEPAT:
-        return FillDecision(min(exact, available), False, short_by, 0.0)
+        return FillDecision(exact.invite, False, exact.short_by, 0.0)
     if strategy is Strategy.SEMUA:
-        return FillDecision(available, False, short_by, 0.0)
-    return _adaptive(line, need, exact, available, model, now, people or {}, short_by)
+        return FillDecision(available, False, exact.short_by, 0.0)
+    need = line.quota - line.accepted
+    return _adaptive(line, need, exact.invite, available, model, now, people or {}, exact.short_by)
 
 
 def _adaptive(
@@ -336,7 +332,4 @@ def called_estimate(strategy: Strategy, quota: int, available: int, model: Respo
 
 
 def parse_strategy(word: str) -> Strategy | None:
-    try:
-        return Strategy(word.lower())
-    except ValueError:
-        return None
+    return STRATEGY_WORDS.get(word.lower())

@@ -24,7 +24,7 @@ from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, DraftVerdict, judge_draft
 from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.domain.reminders import remind_allowed
 from bot.services import Services, SiagaContext
-from handlers.callout.commands import on_more, on_pick_category, on_pick_count
+from handlers.callout.commands import on_more, on_pick_category, on_pick_count, on_pick_strategy
 from handlers.callout.confirm import edit_query_message
 from handlers.callout.keys import MAX_REASON_CHARS, REASON_INPUT, button_data
 from handlers.callout.order import plan_order
@@ -540,6 +540,7 @@ async def _on_short(
 
 _ACTIONS = {
     "send": _on_send,
+    "plan": on_pick_strategy,
     "drop": _on_drop,
     "cat": on_pick_category,
     "n": on_pick_count,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,12 +10,14 @@ from telegram import Update
 
 from bot.domain import callback_data
 from bot.domain.callout import (
+    STRATEGY_WORDS,
     OrderError,
     OrderLine,
     draft_expired,
     elapsed_minutes,
     may_see,
     order_from_json,
+    order_to_json,
     parse_order,
     quota_choices,
     snapshot,
@@ -22,6 +25,8 @@ from bot.domain.callout import (
 )
 from bot.services import SiagaContext
 from handlers.callout.confirm import (
+    confirm_buttons,
+    confirm_text,
     edit_query_message,
     names_text,
     reply_error,
@@ -29,7 +34,7 @@ from handlers.callout.confirm import (
     show_confirm,
 )
 from handlers.callout.keys import LOCATION_INPUT, MAX_CATEGORY_BUTTONS, button_data
-from handlers.callout.order import reach_of
+from handlers.callout.order import plan_order, reach_of
 from handlers.callout.render import order_summary, render_card
 from handlers.common import (
     Button,
@@ -207,6 +212,37 @@ async def _guided_draft(
         await query.answer(context.label("mobilize-draft-expired"), show_alert=True)
         return None
     return draft
+
+
+async def on_pick_strategy(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    """A strategy button on the confirm card: the draft takes it, the card says so."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    strategy = STRATEGY_WORDS.get(data.args[1] if len(data.args) > 1 else "")
+    if strategy is None:
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    if draft is None:
+        return
+    now = services.clock.now()
+    order = dataclasses.replace(order_from_json(draft.spec), strategy=strategy)
+    plans = await plan_order(services, services.db, context.actor, order, now)
+    if isinstance(plans, OrderError):
+        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        return
+    async with services.db.transaction() as tx:
+        changed = await store.update_draft(tx, draft.id, order_to_json(order), now)
+    if not changed:
+        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        return
+    await query.answer(context.label(f"mobilize-strategy-{strategy.value}"))
+    text = await confirm_text(context, order, plans)
+    buttons = confirm_buttons(context, order, plans, draft.id)
+    await edit_query_message(update, text, inline_keyboard(buttons))
 
 
 async def on_pick_category(

@@ -13,11 +13,12 @@ from bot.domain.callout import (
     InviteState,
     Order,
     OrderError,
+    Strategy,
     order_to_json,
 )
 from bot.services import SiagaContext
 from handlers.callout.keys import button_data
-from handlers.callout.order import plan_order
+from handlers.callout.order import LinePlan, order_model, plan_order, strategy_of
 from handlers.callout.render import render_confirm, timeout_of
 from handlers.common import (
     Button,
@@ -61,7 +62,7 @@ async def show_confirm(
         known = [c.code for c in await categories.all_categories(services.db)]
         await reply_error(update, context, plans, known)
         return
-    text = render_confirm(context, order, plans, timeout_of(services, order))
+    text = await confirm_text(context, order, plans)
     # The draft, its card and the end of the update that asked for it are one transaction:
     # an order replayed after a crash finds its update done and shows no second card, and a
     # card is never lost between the commit and a direct reply.
@@ -73,10 +74,6 @@ async def show_confirm(
         else:
             await store.update_draft(tx, draft_id, order_to_json(order), now)
         await users.set_pending_input(tx, context.actor.user_id, None, now)
-        buttons: list[Button] = []
-        if any(plan.quota.quota > 0 for plan in plans):
-            buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
-        buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
         await outbox.enqueue(
             tx,
             OutgoingMessage(
@@ -85,11 +82,35 @@ async def show_confirm(
                 # A commander is waiting for it: ahead of prompts and broadcasts.
                 priority=Priority.CALLOUT,
                 dedup_key=f"co:draft:{draft_id}:confirm:{now.timestamp()}",
-                reply_markup=markup_json([buttons]),
+                reply_markup=markup_json(confirm_buttons(context, order, plans, draft_id)),
             ),
             now,
         )
         await inbox.settle_processing(tx)
+
+
+async def confirm_text(context: SiagaContext, order: Order, plans: Sequence[LinePlan]) -> str:
+    services = context.services
+    model = await order_model(services.db)
+    return render_confirm(context, order, plans, timeout_of(services, order), model)
+
+
+def confirm_buttons(
+    context: SiagaContext, order: Order, plans: Sequence[LinePlan], draft_id: int
+) -> list[list[Button]]:
+    """The strategies (the chosen one marked), then Kirim and Batal."""
+    chosen = strategy_of(context.services, order)
+    choices: list[Button] = []
+    for strategy in Strategy:
+        label = context.label(f"mobilize-strategy-{strategy.value}")
+        if strategy is chosen:
+            label = context.label("mobilize-strategy-chosen", label=label)
+        choices.append((label, button_data("plan", draft_id, strategy.value)))
+    buttons: list[Button] = []
+    if any(plan.quota.quota > 0 for plan in plans):
+        buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
+    buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
+    return [choices, buttons]
 
 
 async def names_text(context: SiagaContext, callout: Callout) -> str:

@@ -12,6 +12,7 @@ from bot.domain.callout import (
     InviteMessage,
     InviteState,
     LineTally,
+    Strategy,
     TimeoutAction,
     judge_timeout,
     no_answer_recipients,
@@ -20,11 +21,21 @@ from bot.domain.callout import (
     rank_candidates,
     should_report_short,
 )
+from bot.domain.fill import (
+    PRIOR,
+    FillDecision,
+    LineState,
+    ResponseModel,
+    person_models,
+    plan_line,
+    tonight,
+)
 from bot.services import Services
 from handlers.callout.keys import (
     INVITE_DEADLINE,
     TICK_DEADLINE,
     TICK_DRAINING,
+    TICK_FILL,
     TICK_IDLE,
     button_data,
 )
@@ -59,7 +70,9 @@ async def _invite(
         tx,
         OutgoingMessage(
             chat_id=chat_id,
-            text=render_invite(services, lang, callout, line),
+            text=render_invite(
+                services, lang, callout, line, answer_by=now + callout.invite_timeout
+            ),
             priority=Priority.CALLOUT,
             dedup_key=store.invite_key(invite_id),
             reply_markup=invite_markup(services, lang, invite_id),
@@ -75,19 +88,24 @@ async def _invite(
 
 
 async def fill_line(services: Services, tx: Transaction, callout_id: int, line_id: int) -> None:
-    """Bring one line to its quota: invite exactly the shortfall, stand the surplus down when
-    the quota is met, tell the commander when nobody is left to invite."""
+    """Bring one line toward its quota as the call-out's strategy says (bot.domain.fill), stand
+    the surplus down when the quota is met, tell the commander when nobody is left to invite.
+    Called at every answer, decline, timeout and (Cepat) tick: it re-evaluates from the rows,
+    so a restart replays nothing."""
     callout = await store.get(tx, callout_id)
     line = await store.get_line(tx, line_id)
     if callout is None or line is None or not callout.is_active:
         return
     now = services.clock.now()
     tally = (await store.tallies(tx, callout.id)).get(line.id, LineTally(quota=line.quota))
-    # Most answers need nobody new: look for candidates only when someone is missing.
+    # Tepat needs nobody new after most answers: look for candidates only when someone is
+    # missing. Cepat and Semua may invite more while the line is open.
     found = []
-    if plan_fill(tally, tally.quota).invite > 0:
+    if not tally.filled and (
+        callout.strategy is not Strategy.TEPAT or plan_fill(tally, tally.quota).invite > 0
+    ):
         found = await store.candidates(tx, line.category, callout.id, line.units)
-    plan = plan_fill(tally, len(found))
+    plan = await _plan(tx, callout, line, tally, len(found), now)
     if plan.stand_down:
         await store.mark_filled(tx, line.id, now)
         await _stand_down_line(services, tx, callout, line, now)
@@ -98,7 +116,40 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         await _invite(services, tx, callout, line, candidate.person_id, candidate.chat_id, now)
     if ranked:
         await arm_tick(tx, callout, now, TICK_DRAINING)
+    elif found and callout.strategy is Strategy.CEPAT:
+        await arm_tick(tx, callout, now, TICK_FILL)
     await _update_short_notice(services, tx, callout, line, tally, plan.short_by)
+
+
+async def _plan(
+    tx: Transaction,
+    callout: Callout,
+    line: Line,
+    tally: LineTally,
+    available: int,
+    now: datetime,
+) -> FillDecision:
+    """The strategy's decision for one line, with tonight's evidence when it is Cepat."""
+    model = callout.fill_model or PRIOR
+    open_invites = []
+    people: dict[int, ResponseModel] = {}
+    if callout.strategy is Strategy.CEPAT and available > 0 and not tally.filled:
+        live = await store.live_invites(tx, line.id)
+        model = tonight(model, live, now)
+        open_invites = [invite for invite in live if invite.answered is None]
+        if open_invites:
+            history = await store.answer_history(
+                tx, person_ids=[invite.person_id for invite in open_invites]
+            )
+            people = person_models(history, model)
+    state = LineState(
+        quota=tally.quota,
+        accepted=tally.accepted,
+        pending=tally.pending,
+        called=tally.called,
+        open=open_invites,
+    )
+    return plan_line(callout.strategy, state, available, model, now, people)
 
 
 async def fill_all(services: Services, tx: Transaction, callout_id: int) -> None:
@@ -407,13 +458,23 @@ async def on_tick(services: Services, tx: Transaction, deadline: Deadline) -> No
     if callout is None or not callout.is_active:
         return
     now = services.clock.now()
+    if callout.strategy is Strategy.CEPAT:
+        # Silence lowers everyone's chance as time passes: re-evaluate, maybe invite more.
+        await fill_all(services, tx, callout.id)
     await refresh_card(services, tx, callout.id)
     draining = False
     if callout.batch_id is not None:
         draining = not (await outbox.batch_progress(tx, callout.batch_id)).done
-    await deadlines.schedule(
-        tx, TICK_DEADLINE, callout.id, now + (TICK_DRAINING if draining else TICK_IDLE)
-    )
+    delay = TICK_DRAINING if draining else TICK_IDLE
+    if callout.strategy is Strategy.CEPAT and await _waiting_lines(tx, callout.id):
+        delay = min(delay, TICK_FILL)
+    await deadlines.schedule(tx, TICK_DEADLINE, callout.id, now + delay)
+
+
+async def _waiting_lines(tx: Transaction, callout_id: int) -> bool:
+    """A line short of its quota with invitations still open: its silence is worth a look."""
+    tallies = await store.tallies(tx, callout_id)
+    return any(not t.filled and t.waiting > 0 for t in tallies.values())
 
 
 async def mark_unreachable(

@@ -12,10 +12,12 @@ from bot.domain.callout import (
     QuotaPlan,
     Reach,
     Snapshot,
+    Strategy,
     plan_quota,
     reach_for,
     snapshot,
 )
+from bot.domain.fill import ResponseModel, learn
 from bot.services import Actor, Services
 from storage import callouts as store
 from storage import categories
@@ -69,6 +71,16 @@ async def plan_order(
             LinePlan(line, reach, snap, plan_quota(line.quota, snap), category.reserve_code)
         )
     return plans
+
+
+def strategy_of(services: Services, order: Order) -> Strategy:
+    """The order's own strategy word, else the Polda's default."""
+    return order.strategy or Strategy(services.settings.callout_strategy)
+
+
+async def order_model(db: Database | Transaction) -> ResponseModel:
+    """Everyone's response model from the finished call-outs (the prior when there are none)."""
+    return learn(await store.answer_history(db))
 
 
 async def reserve_of(db: Database | Transaction, category: str) -> str | None:

@@ -12,13 +12,15 @@ from bot.domain.callout import (
     LineTally,
     Order,
     OrderLine,
+    Strategy,
     elapsed_minutes,
 )
+from bot.domain.fill import ResponseModel, called_estimate
 from bot.domain.geo import format_distance
 from bot.i18n import format_time
 from bot.services import Services, SiagaContext
 from handlers.callout.keys import button_data
-from handlers.callout.order import LinePlan
+from handlers.callout.order import LinePlan, strategy_of
 from handlers.common import (
     markup_json,
 )
@@ -51,7 +53,11 @@ def order_summary(lines: Sequence[OrderLine]) -> str:
 
 
 def render_confirm(
-    context: SiagaContext, order: Order, plans: Sequence[LinePlan], timeout: timedelta
+    context: SiagaContext,
+    order: Order,
+    plans: Sequence[LinePlan],
+    timeout: timedelta,
+    model: ResponseModel,
 ) -> str:
     services = context.services
     t = context.t
@@ -122,8 +128,38 @@ def render_confirm(
                 )
             )
     parts.append("")
+    parts.extend(_strategy_lines(context, order, plans, timeout, model))
+    parts.append("")
     parts.append(t("mobilize-confirm-question"))
     return "\n".join(parts)
+
+
+def _strategy_lines(
+    context: SiagaContext,
+    order: Order,
+    plans: Sequence[LinePlan],
+    timeout: timedelta,
+    model: ResponseModel,
+) -> list[str]:
+    """One line per strategy saying what it means for this order; the chosen one marked."""
+    chosen = strategy_of(context.services, order)
+    quota = sum(plan.quota.quota for plan in plans)
+    lines = [context.t("mobilize-confirm-strategy-title")]
+    for strategy in Strategy:
+        called = sum(
+            called_estimate(strategy, plan.quota.quota, plan.snap.available, model)
+            for plan in plans
+        )
+        lines.append(
+            context.t(
+                f"mobilize-confirm-strategy-{strategy.value}",
+                chosen="yes" if strategy is chosen else "no",
+                called=called,
+                quota=quota,
+                minutes=_minutes(timeout),
+            )
+        )
+    return lines
 
 
 def timeout_of(services: Services, order: Order) -> timedelta:
@@ -152,9 +188,11 @@ def render_invite(
     line: Line,
     *,
     reminder_until: datetime | None = None,
+    answer_by: datetime | None = None,
 ) -> str:
     """The invitation, or with `reminder_until` the reminder: answer before then, or be
-    replaced (and the commander told)."""
+    replaced (and the commander told). The invitation says `answer_by` as a clock time: a
+    message can arrive late on a weak signal, so "within 5 minutes" would mislead."""
     r = renderer(services, lang)
     reminder = reminder_until is not None
     parts: list[str] = []
@@ -187,10 +225,11 @@ def render_invite(
                 time=format_time(reminder_until, services.settings.zone, lang),
             )
         )
-    else:
+    elif answer_by is not None:
         parts.append(
-            renderer(services, lang).html(
-                "mobilize-invite-deadline", minutes=_minutes(callout.invite_timeout)
+            r.html(
+                "mobilize-invite-deadline",
+                time=format_time(answer_by, services.settings.zone, lang),
             )
         )
     if callout.drill:
@@ -255,6 +294,13 @@ async def render_card(
         parts.append(
             renderer(services, lang).html("mobilize-card-orderer", name=callout.ordered_by_name)
         )
+    parts.append(
+        renderer(services, lang).html(
+            "mobilize-card-strategy",
+            strategy=renderer(services, lang).text(f"mobilize-strategy-{callout.strategy.value}"),
+            called=sum(t.called for t in tallies.values()),
+        )
+    )
     for line in lines:
         tally = tallies.get(line.id, LineTally(quota=line.quota))
         row = renderer(services, lang).html(

@@ -15,6 +15,7 @@ from bot.domain.callout import (
     InviteState,
     LineTally,
     Order,
+    Strategy,
     Verdict,
     judge_answer,
     order_to_json,
@@ -32,7 +33,7 @@ from handlers.callout.fill import (
     settle_short_notice,
 )
 from handlers.callout.keys import INVITE_DEADLINE, TICK_DEADLINE, TICK_DRAINING
-from handlers.callout.order import LinePlan, reach_of, reserve_of
+from handlers.callout.order import LinePlan, order_model, reach_of, reserve_of, strategy_of
 from handlers.callout.render import (
     REMOVE_KEYBOARD,
     arrival_keyboard,
@@ -68,6 +69,7 @@ async def launch(
     """
     if not await store.close_draft(tx, draft_id, "sent", now):
         return None
+    strategy = strategy_of(services, order)
     callout_id = await store.create(
         tx,
         draft_id=draft_id,
@@ -82,6 +84,10 @@ async def launch(
         language=actor.language,
         invite_timeout=timeout_of(services, order),
         now=now,
+        strategy=strategy,
+        # Learned once, at the order: every later evaluation of this call-out (after a
+        # restart too) starts from the same model and adds tonight's rows.
+        fill_model=await order_model(tx) if strategy is Strategy.CEPAT else None,
     )
     await store.set_draft_callout(tx, draft_id, callout_id)
     title = renderer(services, actor.language).text(
@@ -133,6 +139,7 @@ async def launch(
         details={
             "order": order_to_json(order),
             "quotas": {p.line.category: p.quota.quota for p in plans},
+            "strategy": strategy.value,
             "chat_id": chat_id,
         },
     )

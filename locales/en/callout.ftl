@@ -10,7 +10,7 @@ cmd-pengerahan-example = /pengerahan 12
 ## Bad orders: say what was wrong and show a correct example.
 
 mobilize-error-usage = Format: <code>/mobilize CATEGORY COUNT [CATEGORY COUNT …] LOCATION</code>
-    Options: <code>latihan</code> (drill), <code>sprin:NUMBER</code>, <code>batas:MINUTES</code>.
+    Options: <code>latihan</code> (drill), <code>sprin:NUMBER</code>, <code>batas:MINUTES</code>, <code>cepat</code> / <code>tepat</code> / <code>semua</code> (fast / exact / all).
     More, each after a <code>;</code>: <code>tugas:</code> (task, e.g. BKO Polres Sanggau), <code>kumpul:</code> (assembly point), <code>lapor:</code> (report to: name and phone, or radio channel).
     Example: <code>{ -mobilize-example }</code>
 mobilize-error-unknown-category = Unknown category "{ $value }". Categories: { $known }. Example: <code>{ -mobilize-example }</code>
@@ -53,6 +53,23 @@ mobilize-confirm-over-available = The { $category } quota ({ $quota }) exceeds w
 mobilize-confirm-over-available-no-reserve = The { $category } quota ({ $quota }) exceeds who can be called ({ $available }); { $short } will be missing.
 mobilize-confirm-over-strength = { $requested } exceeds the strength of { $category } ({ $strength }); the quota is capped to who is ready: { $quota }.
 mobilize-confirm-nobody = Nobody of { $category } can be called right now.
+mobilize-confirm-strategy-title = <b>How to call</b> (tap a button to change):
+mobilize-confirm-strategy-cepat = { $chosen ->
+        [yes] ▶ <b>Fast</b>
+       *[no] Fast
+    } — calls ±{ $called } for { $quota }; the surplus is stood down automatically
+mobilize-confirm-strategy-tepat = { $chosen ->
+        [yes] ▶ <b>Exact</b>
+       *[no] Exact
+    } — calls { $called } for { $quota }; replaced after a decline or { $minutes } minutes of silence
+mobilize-confirm-strategy-semua = { $chosen ->
+        [yes] ▶ <b>All</b>
+       *[no] All
+    } — calls all { $called } ready at once; stops at the quota of { $quota }
+mobilize-strategy-cepat = Fast
+mobilize-strategy-tepat = Exact
+mobilize-strategy-semua = All
+mobilize-strategy-chosen = ▶ { $label }
 mobilize-confirm-question = Send the call-out now?
 mobilize-send = ✅ Send
 mobilize-discard = Cancel
@@ -92,7 +109,7 @@ mobilize-invite-report-to = Report to: { $report_to }
 mobilize-invite-orderer = Ordered by: { $name }
 mobilize-invite-orderer-post = Ordered by: { $name } ({ $position })
 mobilize-invite-ref = Order: { $ref }
-mobilize-invite-deadline = Please answer within { $minutes } minutes.
+mobilize-invite-deadline = Answer by <b>{ $time }</b>
 mobilize-accept = ✅ Ready to go
 mobilize-decline = ❌ Unable
 mobilize-reminder-title = ⏰ <b>REMINDER — CALL-OUT #{ $id } — { $category }</b>
@@ -154,6 +171,7 @@ mobilize-card-line = <b>{ $category }</b> · quota { $quota }
     ⏳ { $waiting } waiting · ❌ { $declined } unable
     🔁 { $replaced } replaced · { $no_answer } not reported
     🚫 { $unreachable } cannot be reached
+mobilize-card-strategy = { $strategy } · called { $called }
 mobilize-card-reserve = → reserve for { $category }
 mobilize-card-widened = → { $amount } moved to { $reserve }
 mobilize-card-filled = ✅ quota met

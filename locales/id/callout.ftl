@@ -10,7 +10,7 @@ cmd-pengerahan-example = /pengerahan 12
 ## Bad orders: say what was wrong and show a correct example.
 
 mobilize-error-usage = Format: <code>/mobilize KATEGORI JUMLAH [KATEGORI JUMLAH …] LOKASI</code>
-    Pilihan: <code>latihan</code>, <code>sprin:NOMOR</code>, <code>batas:MENIT</code>.
+    Pilihan: <code>latihan</code>, <code>sprin:NOMOR</code>, <code>batas:MENIT</code>, <code>cepat</code> / <code>tepat</code> / <code>semua</code>.
     Keterangan tambahan, masing-masing setelah <code>;</code>: <code>tugas:</code> (mis. BKO Polres Sanggau), <code>kumpul:</code> (titik kumpul), <code>lapor:</code> (nama dan telepon atau saluran radio).
     Contoh: <code>{ -mobilize-example }</code>
 mobilize-error-unknown-category = Kategori "{ $value }" tidak dikenal. Kategori yang ada: { $known }. Contoh: <code>{ -mobilize-example }</code>
@@ -53,6 +53,23 @@ mobilize-confirm-over-available = Kuota { $category } ({ $quota }) melebihi yang
 mobilize-confirm-over-available-no-reserve = Kuota { $category } ({ $quota }) melebihi yang dapat dipanggil ({ $available }); akan kurang { $short }.
 mobilize-confirm-over-strength = { $requested } melebihi kekuatan { $category } ({ $strength }); kuota dibatasi ke yang siap: { $quota }.
 mobilize-confirm-nobody = Tidak ada personel { $category } yang dapat dipanggil saat ini.
+mobilize-confirm-strategy-title = <b>Cara memanggil</b> (ketuk tombol untuk mengganti):
+mobilize-confirm-strategy-cepat = { $chosen ->
+        [yes] ▶ <b>Cepat</b>
+       *[no] Cepat
+    } — memanggil ±{ $called } untuk { $quota }; kelebihan ditarik kembali ke satuan otomatis
+mobilize-confirm-strategy-tepat = { $chosen ->
+        [yes] ▶ <b>Tepat</b>
+       *[no] Tepat
+    } — memanggil { $called } untuk { $quota }; diganti bila berhalangan atau diam { $minutes } menit
+mobilize-confirm-strategy-semua = { $chosen ->
+        [yes] ▶ <b>Semua</b>
+       *[no] Semua
+    } — memanggil semua { $called } yang siap sekaligus; berhenti di kuota { $quota }
+mobilize-strategy-cepat = Cepat
+mobilize-strategy-tepat = Tepat
+mobilize-strategy-semua = Semua
+mobilize-strategy-chosen = ▶ { $label }
 mobilize-confirm-question = Kirim panggilan sekarang?
 mobilize-send = ✅ Kirim
 mobilize-discard = Batal
@@ -92,7 +109,7 @@ mobilize-invite-report-to = Lapor ke: { $report_to }
 mobilize-invite-orderer = Atas perintah: { $name }
 mobilize-invite-orderer-post = Atas perintah: { $name } ({ $position })
 mobilize-invite-ref = Sprin: { $ref }
-mobilize-invite-deadline = Mohon jawab dalam { $minutes } menit.
+mobilize-invite-deadline = Jawab sebelum <b>{ $time }</b>
 mobilize-accept = ✅ Siap berangkat
 mobilize-decline = ❌ Berhalangan
 mobilize-reminder-title = ⏰ <b>PENGINGAT — PENGERAHAN #{ $id } — { $category }</b>
@@ -154,6 +171,7 @@ mobilize-card-line = <b>{ $category }</b> · kuota { $quota }
     ⏳ { $waiting } menunggu · ❌ { $declined } berhalangan
     🔁 { $replaced } diganti · { $no_answer } belum lapor
     🚫 { $unreachable } tidak dapat dihubungi
+mobilize-card-strategy = { $strategy } · dipanggil { $called }
 mobilize-card-reserve = → cadangan untuk { $category }
 mobilize-card-widened = → { $amount } dialihkan ke { $reserve }
 mobilize-card-filled = ✅ kuota terpenuhi
