@@ -459,6 +459,30 @@ class Watcher:
             return
 
 
+async def bot_busy(watcher: Watcher, fake: FakeTelegram, db: Database) -> bool:
+    """The bot has a backlog: messages waiting for Telegram or updates not yet handled (the
+    pacer then runs the clock at real time)."""
+    watcher.scan()
+    rows, sends = await outbox_backlog(db)
+    if sends > 0 or rows >= BACKLOG_ROWS:
+        return True
+    waiting = len(fake.pending_updates) + await inbox.count(db)
+    return waiting >= BACKLOG_UPDATES
+
+
+def bot_settings(db_path: Path, fake: FakeTelegram, **overrides: Any) -> Settings:
+    """The bot's settings against the in-process fake: no .env, the simulator's admin."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=SecretStr(TOKEN),
+        db_path=db_path,
+        api_base_url=fake.api_base_url,
+        api_file_url=fake.file_base_url,
+        admin_ids=[ADMIN_ID],
+        **overrides,
+    )
+
+
 # -- the simulation ----------------------------------------------------------------------------
 
 
@@ -498,13 +522,7 @@ class Simulation:
                 await task
 
     async def busy(self) -> bool:
-        """The bot has a backlog: messages waiting for Telegram or updates not yet handled."""
-        self.watcher.scan()
-        rows, sends = await outbox_backlog(self.observer)
-        if sends > 0 or rows >= BACKLOG_ROWS:
-            return True
-        waiting = len(self.fake.pending_updates) + await inbox.count(self.observer)
-        return waiting >= BACKLOG_UPDATES
+        return await bot_busy(self.watcher, self.fake, self.observer)
 
     async def until(
         self, check: Callable[[], Awaitable[Any]], limit_s: float = 120.0, what: str = ""
@@ -584,15 +602,7 @@ class Simulation:
                 self.watcher = Watcher(fake, self.people)
                 self.watcher.listeners.append(self.on_message)
                 self.header(roster, setup_s)
-                settings = Settings(
-                    _env_file=None,  # type: ignore[call-arg]
-                    bot_token=SecretStr(TOKEN),
-                    db_path=db_path,
-                    api_base_url=fake.api_base_url,
-                    api_file_url=fake.file_base_url,
-                    admin_ids=[ADMIN_ID],
-                    locale=opts.lang,
-                )
+                settings = bot_settings(db_path, fake, locale=opts.lang)
                 app = build_application(settings, clock=self.time.clock, catalog=self.catalog)
                 self.observer = await Database.open(db_path)
                 await start_app(app, poll_timeout=2)
