@@ -33,9 +33,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import json
 import math
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -427,8 +430,26 @@ def plot(runs: Sequence[Run], out: Path) -> None:
     fig.savefig(out, dpi=110)
 
 
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def commit() -> str:
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
 async def main(args: argparse.Namespace) -> None:
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} (1 min) at the start")
+    print(f"machine: {cpu_model()}, {os.cpu_count()} cores; commit {commit()}")
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min) at the start; speed {args.speed}")
     catalog = Catalog.load()
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="siaga-fill-base-") as folder:
@@ -452,6 +473,9 @@ async def main(args: argparse.Namespace) -> None:
                             f"  [{run.real_s:5.1f} s real]",
                             flush=True,
                         )
+    if args.json:
+        rows = json.dumps([dataclasses.asdict(r) for r in runs], indent=1)
+        await asyncio.to_thread(Path(args.json).write_text, rows)
     print()
     print(report(runs))
     if args.plot:
@@ -471,7 +495,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Strategy,
         default=[Strategy.CEPAT, Strategy.TEPAT, Strategy.SEMUA],
     )
-    parser.add_argument("--speed", type=float, default=120.0, help="clock speed while idle")
+    # At 30, one pacer step (50 ms) moves the clock 1.5 s: finer than people's answers spread.
+    parser.add_argument("--speed", type=float, default=30.0, help="clock speed while idle")
+    parser.add_argument("--json", default="", help="also write every run here")
     parser.add_argument("--plot", default=str(ROOT / "bench" / "fill_bench.png"))
     return parser.parse_args(argv)
 
