@@ -349,40 +349,51 @@ def fmt_ratio(values: Sequence[float]) -> str:
 
 def report(runs: Sequence[Run]) -> str:
     """One table: per model and case, the three strategies side by side; medians with the
-    worst case in brackets."""
+    worst case in brackets. Seeds where fewer than the quota would ever say yes (T_best
+    infinite: no strategy can fill, the commander is told the shortfall) are counted apart."""
     strategies = [Strategy.CEPAT, Strategy.TEPAT, Strategy.SEMUA]
-    head = f"{'model':9} {'case':18} {'T_best':>7}"
+    head = f"{'model':9} {'case':22} {'T_best':>7} {'seeds':>5}"
     for s in strategies:
-        head += f" | {s.value + ' R':>13} {'called/q':>13} {'stood':>5}"
+        head += f" | {s.value + ' R':>13} {'called/q':>11} {'stood':>5}"
     lines = [head, "-" * len(head)]
     keys = sorted(
-        {(r.model, r.case) for r in runs}, key=lambda k: (list(MODELS).index(k[0]), k[1])
+        {(r.model, r.case) for r in runs},
+        key=lambda k: (list(MODELS).index(k[0]), list(CASES).index(k[1])),
     )
+    unfillable: list[tuple[str, str, int]] = []
     for model, case in keys:
         group = [r for r in runs if (r.model, r.case) == (model, case)]
+        unfillable += sorted({(model, case, r.seed) for r in group if not math.isfinite(r.t_best)})
+        group = [r for r in group if math.isfinite(r.t_best)]
+        if not group:
+            continue
         best = statistics.median(r.t_best for r in group)
-        row = f"{model:9} {case_text(case):18} {best:6.0f}s"
+        seeds = len({r.seed for r in group})
+        row = f"{model:9} {case_text(case):22} {best:6.0f}s {seeds:5d}"
         for s in strategies:
             mine = [r for r in group if r.strategy is s]
             if not mine:
-                row += f" | {'-':>13} {'-':>13} {'-':>5}"
+                row += f" | {'-':>13} {'-':>11} {'-':>5}"
                 continue
             stood = statistics.median(r.stood_down for r in mine)
+            called = [r.called_ratio for r in mine]
             row += (
                 f" | {fmt_ratio([r.ratio for r in mine]):>13}"
-                f" {fmt_ratio([r.called_ratio for r in mine]):>13} {stood:5.0f}"
+                f" {statistics.median(called):4.2f} ({max(called):4.2f}) {stood:5.0f}"
             )
         lines.append(row)
     slower = [
         (c.model, c.case, c.seed)
         for c in runs
-        if c.strategy is Strategy.CEPAT
+        if c.strategy is Strategy.CEPAT and math.isfinite(c.t_best)
         for t in runs
         if t.strategy is Strategy.TEPAT
         and (t.model, t.case, t.seed) == (c.model, c.case, c.seed)
         and c.ratio > t.ratio
     ]
     lines.append(f"Cepat slower than Tepat on the same seed: {len(slower)} {slower or ''}")
+    if unfillable:
+        lines.append(f"seeds no strategy can fill (fewer yes than the quota): {unfillable}")
     return "\n".join(lines)
 
 
@@ -447,7 +458,24 @@ def commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def load_runs(paths: Sequence[str]) -> list[Run]:
+    """Runs written by --json (several sessions of the bench: one table, one plot)."""
+    runs: list[Run] = []
+    for path in paths:
+        for row in json.loads(Path(path).read_text()):
+            row["strategy"] = Strategy(row["strategy"])
+            runs.append(Run(**row))
+    return runs
+
+
 async def main(args: argparse.Namespace) -> None:
+    if args.report:
+        runs = load_runs(args.report)
+        print(report(runs))
+        if args.plot:
+            plot(runs, Path(args.plot))
+            print(f"plot: {args.plot}")
+        return
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores; commit {commit()}")
     print(f"load average {os.getloadavg()[0]:.2f} (1 min) at the start; speed {args.speed}")
     catalog = Catalog.load()
@@ -498,6 +526,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     # At 30, one pacer step (50 ms) moves the clock 1.5 s: finer than people's answers spread.
     parser.add_argument("--speed", type=float, default=30.0, help="clock speed while idle")
     parser.add_argument("--json", default="", help="also write every run here")
+    parser.add_argument(
+        "--report", nargs="+", default=[], help="no runs: the table and plot of these --json files"
+    )
     parser.add_argument("--plot", default=str(ROOT / "bench" / "fill_bench.png"))
     return parser.parse_args(argv)
 
