@@ -664,8 +664,12 @@ REFUSAL_PHRASES = {
 }
 
 
-async def run_case(world: World, case: Case) -> str:
-    """Do it as the actor; the answer the actor saw (message texts, or the tap's answer)."""
+async def run_case(world: World, case: Case, expect: str | None = None) -> str:
+    """Do it as the actor; the answer the actor saw (message texts, or the tap's answer).
+
+    With ``expect``, wait until the answer holds that phrase: a command may post its rekap
+    before its reply, and on a loaded machine the reply can come well after the rekap.
+    """
     fake = world.fake
     user = world.user(case.actor)
     chat_id = user.id if case.chat == "private" else GROUP_ID
@@ -701,7 +705,11 @@ async def run_case(world: World, case: Case) -> str:
             ]
             return "\n".join([str(answered.get("text") or "(answered)"), *follow_ups])
 
-    text = await fake.wait_for(answer, timeout=10, what=case.id)
+    def expected_answer() -> str | None:
+        text = answer()
+        return text if text is not None and (expect is None or expect in text) else None
+
+    text = await fake.wait_for(expected_answer, timeout=10, what=case.id)
     await fake.wait_idle(quiet=0.01)
     return answer() or text
 
@@ -723,8 +731,8 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 @pytest.mark.parametrize("case", _params(REFUSALS))
 async def test_refused_and_nothing_changes(world: World, case: Case) -> None:
     before = await snapshot(world.bot.db)
-    answer = await run_case(world, case)
     assert case.outcome.key is not None
+    answer = await run_case(world, case, expect=phrase(case.outcome.key))
     assert phrase(case.outcome.key) in answer, answer
     after = await snapshot(world.bot.db)
     changed = {t: (before[t], after.get(t)) for t in before if before[t] != after.get(t)}
@@ -734,7 +742,8 @@ async def test_refused_and_nothing_changes(world: World, case: Case) -> None:
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("case", _params(ALLOWED))
 async def test_allowed(world: World, case: Case) -> None:
-    answer = await run_case(world, case)
+    expected = phrase(case.outcome.key) if case.outcome.key is not None else None
+    answer = await run_case(world, case, expect=expected)
     refused = [p for p in REFUSAL_PHRASES if p in answer]
     assert refused == [], answer
     if case.outcome.key is not None:
@@ -745,7 +754,7 @@ async def test_allowed(world: World, case: Case) -> None:
 async def test_an_outsider_cannot_take_over_a_posko_group(world: World) -> None:
     """A POH commander re-registering the BRIMOB group for POH is refused."""
     case = Case("command", "/posko POH", "group", "luar", no("posko-scope-outside"))
-    answer = await run_case(world, case)
+    answer = await run_case(world, case, expect=phrase("posko-scope-outside"))
     assert phrase("posko-scope-outside") in answer, answer
 
 

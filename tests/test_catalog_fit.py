@@ -84,6 +84,7 @@ ARGS: dict[str, str | int] = {
     "eta": "40 dtk",
     "example": "/mobilize BRIMOB 30 Kantor KPU Kalbar",
     "field": "telepon",
+    "first": 41,
     "first_line": 12,
     "assembly": "Mako Satbrimob Polda Kalbar, Jl. Adisucipto, Kubu Raya",
     "label": "Belum terdaftar di bot",
@@ -95,6 +96,7 @@ ARGS: dict[str, str | int] = {
     "text": "mengantar keluarga berobat ke rumah sakit",
     "known": "POH, POLWAN, SAMAPTA, BRIMOB, OMB, LIONG, YANMAS",
     "lat": "-0.02634",
+    "last": 45,
     "line": 1234,
     "location": _LOCATION,
     "lon": "109.34250",
@@ -136,7 +138,7 @@ ARGS: dict[str, str | int] = {
     "windows": "18.00-23.59, 00.00-06.00",
 }
 # Numbers formatted by Fluent itself (NUMBER(...)) must be numbers.
-for _name in ("line", "first_line"):
+for _name in ("line", "first_line", "first", "last"):
     assert isinstance(ARGS[_name], int)
 
 

@@ -560,4 +560,4 @@ async def test_ekspor_non_responders_and_audit_range_by_buttons(bot: BotHarness)
     sheet = load_workbook(io.BytesIO(document.document.data)).active
     assert sheet is not None
     actions = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "Ekspor yang belum menjawab apel" in actions
+    assert "Ekspor personel yang belum lapor apel" in actions

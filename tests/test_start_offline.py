@@ -109,4 +109,4 @@ def test_a_refused_token_is_one_line_and_no_restart_loop(tmp_path: Path) -> None
 
     err = asyncio.run(serve_refusing())
     assert "Traceback" not in err
-    assert "Telegram menolak token" in err
+    assert "Token tidak berlaku di Telegram" in err

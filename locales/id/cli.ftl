@@ -10,7 +10,7 @@ db-too-old = Database { $path } masih memakai skema lama ({ $detail }). Jalankan
 db-too-new = Database { $path } ditulis oleh Siaga yang lebih baru (skema { $found }, versi ini { $known }). Pasang versi Siaga yang sama atau lebih baru.
 cli-file-missing = File { $path } tidak ada. Periksa nama dan foldernya.
 cli-folder-missing = Folder { $path } tidak ada. Buat dulu (mkdir -p { $path }) atau pilih folder lain.
-cli-token-refused = Telegram menolak token (dicabut atau salah ketik). Ambil token baru dari @BotFather dan simpan di SIAGA_BOT_TOKEN.
+cli-token-refused = Token tidak berlaku di Telegram (sudah dicabut atau salah ketik). Ambil token baru dari @BotFather dan simpan di SIAGA_BOT_TOKEN.
 
 ## Impor personel dan kategori
 

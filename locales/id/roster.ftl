@@ -22,8 +22,8 @@ roster-error-category-name-empty = Baris { NUMBER($line, useGrouping: 0) }: nama
 roster-error-category-personnel-invalid = Baris { NUMBER($line, useGrouping: 0) }: jumlah personel "{ $value }" harus berupa angka.
 roster-error-category-reserve-unknown = Baris { NUMBER($line, useGrouping: 0) }: kategori cadangan "{ $value }" tidak dikenal (harus kategori lain di file ini atau yang sudah ada).
 roster-error-category-duplicate = Baris { NUMBER($line, useGrouping: 0) }: kode kategori { $value } sudah ada di baris { NUMBER($first_line, useGrouping: 0) }.
-roster-error-file-binary = Berkas ini bukan CSV atau Excel (.xlsx): isinya biner. Simpan daftar personel sebagai CSV (UTF-8) atau .xlsx.
-roster-error-sheet-missing = Lembar "{ $value }" tidak ada di berkas Excel. Lembar yang ada: { $known }.
+roster-error-file-binary = File ini bukan CSV atau Excel (.xlsx): isinya biner. Simpan daftar personel sebagai CSV (UTF-8) atau .xlsx.
+roster-error-sheet-missing = Lembar "{ $value }" tidak ada di file Excel. Lembar yang ada: { $known }.
 roster-error-no-sheet-has-columns = Tidak ada lembar dengan kolom wajib (nrp, nama, pangkat, kategori, satuan, telepon). Lembar yang ada: { $known }. Pilih lembarnya dengan --sheet NAMA, atau perbaiki judul kolomnya.
 roster-error-nrp-leading-zero = Baris { NUMBER($line, useGrouping: 0) }: NRP "{ $value }" hanya 7 digit: kemungkinan Excel membuang angka 0 di depan (0{ $value }). Format kolom NRP sebagai Teks, atau impor dengan --nrp-pad.
 
