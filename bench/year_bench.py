@@ -529,9 +529,9 @@ async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) 
         for (rollcall_id,) in month:
             request = cli_request("apel", int(rollcall_id), None, None)
             assert not isinstance(request, ExportError), request
-            written = await export_file(settings, request, run.folder / "apel.xlsx", "xlsx")
+            written = await export_file(settings, request, run.folder / "apel.xlsx", "xlsx", ";")
             assert not isinstance(written, ExportError), written
-            rows += written
+            rows += written[0]
         print(
             f"export of a month of roll calls: {len(month)} XLSX files, {rows} rows in"
             f" {time.monotonic() - started:.1f} s ({load()})"

@@ -186,8 +186,10 @@ def test_a_missing_database_folder_names_the_folder(
     result = run(tmp_path, "categories", "import", "--example", db=missing)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert f"folder {missing.parent} does not exist" in result.stderr
-    assert "mkdir -p" in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Folder untuk database {missing} tidak ada. Buat foldernya (mkdir -p) dengan pemilik"
+        " yang menjalankan bot, atau perbaiki SIAGA_DB_PATH."
+    ]
     assert not missing.parent.exists()
 
 

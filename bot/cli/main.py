@@ -39,6 +39,12 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
+        for error in exc.errors():
+            if error["loc"] == ("db_path",) and not Path(str(error["input"])).parent.exists():
+                # The mistake an operator meets first on a new machine gets the catalog's one
+                # sentence in the configured language, like every other database problem.
+                say(OperatorError("db-no-folder", EXIT_CONFIG, path=str(error["input"])))
+                raise SystemExit(EXIT_CONFIG) from None
         lines = ["Konfigurasi tidak valid / invalid configuration:"]
         for error in exc.errors():
             name = "SIAGA_" + "_".join(str(p) for p in error["loc"]).upper()
