@@ -274,6 +274,9 @@ class FakeTelegram:
                 status, payload = await self._dispatch(Call(lmethod, params, files, rec), mspec)
         finally:
             self._in_flight -= 1
+        # A long poll that brought nothing is the bot waiting, not working: counted as activity,
+        # a poll timeout of about `quiet` keeps wait_idle from ever seeing the bot idle.
+        if not (lmethod == "getupdates" and status == 200 and not payload.get("result")):
             self._last_activity = time.monotonic()
         rec.status = status
         rec.response = payload
