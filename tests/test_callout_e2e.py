@@ -577,6 +577,54 @@ async def test_guided_order_with_buttons(harness: BotHarness) -> None:
     await fake.wait_for_message(group.id, "tulis perintah lengkap")
 
 
+async def test_the_guided_order_takes_task_assembly_and_whom_to_report_to(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, small_roster())
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    await hendra.send("/mobilize")
+    await tap(bot, hendra, "BRIMOB", await fake.wait_for_message(HENDRA.user_id, "kategori"))
+    await fake.wait_for_message(HENDRA.user_id, "Berapa personel")
+    await tap(bot, hendra, "5")
+    await fake.wait_for_message(HENDRA.user_id, "Ketik lokasi tujuan")
+    await hendra.send("Kantor KPU Kalbar")
+    card = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    # Each field is optional: its own button on the card, its value typed.
+    answers = (
+        ("+ Tugas/BKO", "Ketik tugas atau BKO", "BKO Polres Sanggau", "Tugas: BKO Polres"),
+        ("+ Titik kumpul", "Ketik tempat berkumpul", "Mako Brimob", "Kumpul di: Mako Brimob"),
+        ("+ Lapor ke", "Ketik kepada siapa melapor", "Iptu Dedi 0812-3456-7890", "Lapor ke: "),
+    )
+    for button, question, value, shown in answers:
+        await tap(bot, hendra, button, card)
+        await fake.wait_for_message(HENDRA.user_id, question)
+        if button == "+ Lapor ke":
+            await hendra.send("x" * 101)
+            await fake.wait_for_message(HENDRA.user_id, "terlalu panjang")
+        await hendra.send(value)
+        card = await fake.wait_for_message(
+            HENDRA.user_id, lambda m, shown=shown: m.button_texts and shown in (m.text or "")
+        )
+    await tap(bot, hendra, "Kirim", card)
+    callout_id = (await store.recent(bot.db))[0].id
+    first, *_ = await until(lambda: _when_count(invites(bot, callout_id), 5), what="invites")
+    text = (await invitation(bot, first)).text or ""
+    for part in (
+        "Tugas: BKO Polres Sanggau",
+        "Kumpul di: Mako Brimob",
+        "Lapor ke: Iptu Dedi 0812-3456-7890",
+    ):
+        assert part in text, part
+
+    # In a group nothing can be typed to the bot: the card there offers no field buttons.
+    group = fake.group(-100778, "Posko Polda")
+    await hendra.send("/mobilize BRIMOB 2 Kantor KPU Kalbar", chat=group)
+    card = await fake.wait_for_message(group.id, "Konfirmasi pengerahan")
+    assert "Kirim" in " ".join(card.button_texts)
+    assert not any(label.startswith("+") for label in card.button_texts)
+
+
 async def test_order_in_a_command_group_keeps_names_private(harness: BotHarness) -> None:
     bot = await prepare(harness, small_roster())
     fake = bot.fake

@@ -57,16 +57,23 @@ def split_fields(
         key = by_word.get(" ".join(name.lower().split()))
         if not colon or key is None:
             return FieldError("field-unknown", {"value": segment.strip()[:40]})
-        value = " ".join(value.split())
-        if not value:
-            return FieldError("field-empty", {"field": name.strip()})
-        if len(value) > FIELD_MAX_CHARS:
-            return FieldError(
-                "field-too-long",
-                {"field": name.strip(), "length": len(value), "max": FIELD_MAX_CHARS},
-            )
-        found[key] = value
+        checked = field_value(value, name.strip())
+        if isinstance(checked, FieldError):
+            return checked
+        found[key] = checked
     return head, found
+
+
+def field_value(text: str, name: str) -> str | FieldError:
+    """One field's value, typed after `name:` or answered on its own in a guided flow."""
+    value = " ".join(text.split())
+    if not value:
+        return FieldError("field-empty", {"field": name})
+    if len(value) > FIELD_MAX_CHARS:
+        return FieldError(
+            "field-too-long", {"field": name, "length": len(value), "max": FIELD_MAX_CHARS}
+        )
+    return value
 
 
 def parse_clock(text: str, now: datetime, zone: ZoneInfo) -> datetime | FieldError:

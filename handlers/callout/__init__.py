@@ -20,9 +20,20 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.services import Services, SiagaApp
 from handlers.callout.arrival import claim_location
 from handlers.callout.buttons import on_callback, on_reason_text
-from handlers.callout.commands import mobilize_command, on_location_text, pengerahan_command
+from handlers.callout.commands import (
+    mobilize_command,
+    on_field_text,
+    on_location_text,
+    pengerahan_command,
+)
 from handlers.callout.fill import on_invite_deadline, on_tick, unreachable_hook
-from handlers.callout.keys import INVITE_DEADLINE, LOCATION_INPUT, REASON_INPUT, TICK_DEADLINE
+from handlers.callout.keys import (
+    FIELD_INPUT,
+    INVITE_DEADLINE,
+    LOCATION_INPUT,
+    REASON_INPUT,
+    TICK_DEADLINE,
+)
 from handlers.locations import claims
 from handlers.text_input import expects
 from storage.db import Transaction
@@ -47,3 +58,4 @@ def register(app: SiagaApp) -> None:
     claims(app, "callout", claim_location)
     expects(app, LOCATION_INPUT, on_location_text)
     expects(app, REASON_INPUT, on_reason_text)
+    expects(app, FIELD_INPUT, on_field_text)

@@ -24,7 +24,13 @@ from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, DraftVerdict, judge_draft
 from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.domain.reminders import remind_allowed
 from bot.services import Services, SiagaContext
-from handlers.callout.commands import on_more, on_pick_category, on_pick_count, on_pick_strategy
+from handlers.callout.commands import (
+    on_more,
+    on_pick_category,
+    on_pick_count,
+    on_pick_field,
+    on_pick_strategy,
+)
 from handlers.callout.confirm import edit_query_message
 from handlers.callout.keys import MAX_REASON_CHARS, REASON_INPUT, button_data
 from handlers.callout.order import plan_order
@@ -545,6 +551,7 @@ _ACTIONS = {
     "cat": on_pick_category,
     "n": on_pick_count,
     "more": on_more,
+    "fld": on_pick_field,
     "ok": _on_answer,
     "no": _on_answer,
     "why": _on_reason,

@@ -23,6 +23,7 @@ from bot.domain.callout import (
     snapshot,
     validate_location,
 )
+from bot.domain.order_fields import CALLOUT_FIELDS, FIELD_MAX_CHARS, FieldError, field_value
 from bot.services import SiagaContext
 from handlers.callout.confirm import (
     confirm_buttons,
@@ -33,7 +34,12 @@ from handlers.callout.confirm import (
     scope_text,
     show_confirm,
 )
-from handlers.callout.keys import LOCATION_INPUT, MAX_CATEGORY_BUTTONS, button_data
+from handlers.callout.keys import (
+    FIELD_INPUT,
+    LOCATION_INPUT,
+    MAX_CATEGORY_BUTTONS,
+    button_data,
+)
 from handlers.callout.order import plan_order, reach_of
 from handlers.callout.render import order_summary, render_card
 from handlers.common import (
@@ -241,7 +247,7 @@ async def on_pick_strategy(
         return
     await query.answer(context.label(f"mobilize-strategy-{strategy.value}"))
     text = await confirm_text(context, order, plans)
-    buttons = confirm_buttons(context, order, plans, draft.id)
+    buttons = confirm_buttons(context, order, plans, draft.id, private=is_private(update))
     await edit_query_message(update, text, inline_keyboard(buttons))
 
 
@@ -357,4 +363,54 @@ async def on_location_text(
     if not order.lines:
         await reply(update, context, "mobilize-input-stale")
         return
+    await show_confirm(update, context, order, draft_id=draft.id)
+
+
+async def on_pick_field(
+    update: Update, context: SiagaContext, data: callback_data.CallbackData
+) -> None:
+    """An optional order field's button on the confirm card: ask for its value."""
+    query = update.callback_query
+    assert query is not None
+    key = data.args[1] if len(data.args) > 1 else ""
+    if key not in CALLOUT_FIELDS or not is_private(update):
+        await query.answer(context.label("button-invalid"), show_alert=True)
+        return
+    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    if draft is None:
+        return
+    now = context.services.clock.now()
+    async with context.services.db.transaction() as tx:
+        await users.set_pending_input(
+            tx, context.actor.user_id, f"{FIELD_INPUT}:{draft.id}:{key}", now
+        )
+    await query.answer()
+    await reply(
+        update, context, f"mobilize-field-ask-{key.replace('_', '-')}", max=FIELD_MAX_CHARS
+    )
+
+
+async def on_field_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
+    """An optional order field typed on its own: the draft takes it, a fresh confirm card
+    shows it."""
+    services = context.services
+    draft_arg, _, key = argument.partition(":")
+    draft = await store.get_draft(services.db, int(draft_arg)) if draft_arg.isdigit() else None
+    now = services.clock.now()
+    if (
+        draft is None
+        or not draft.is_open
+        or draft.user_id != context.actor.user_id
+        or draft_expired(draft.created_at, now)
+        or key not in CALLOUT_FIELDS
+    ):
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(tx, context.actor.user_id, None, now)
+        await reply(update, context, "mobilize-input-stale")
+        return
+    value = field_value(text, CALLOUT_FIELDS[key][0])
+    if isinstance(value, FieldError):
+        await reply(update, context, "mobilize-error-" + value.key, **value.args)
+        return
+    order = order_from_json({**draft.spec, key: value})
     await show_confirm(update, context, order, draft_id=draft.id)

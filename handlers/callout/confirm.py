@@ -16,12 +16,14 @@ from bot.domain.callout import (
     Strategy,
     order_to_json,
 )
+from bot.domain.order_fields import CALLOUT_FIELDS
 from bot.services import SiagaContext
 from handlers.callout.keys import button_data
 from handlers.callout.order import LinePlan, order_model, plan_order, strategy_of
 from handlers.callout.render import render_confirm, timeout_of
 from handlers.common import (
     Button,
+    is_private,
     markup_json,
     reply,
 )
@@ -81,8 +83,12 @@ async def show_confirm(
                 text=text,
                 # A commander is waiting for it: ahead of prompts and broadcasts.
                 priority=Priority.CALLOUT,
-                dedup_key=f"co:draft:{draft_id}:confirm:{now.timestamp()}",
-                reply_markup=markup_json(confirm_buttons(context, order, plans, draft_id)),
+                # One card per update: a replay sends none, a field typed within the same
+                # second still gets its own.
+                dedup_key=f"co:draft:{draft_id}:confirm:{update.update_id}",
+                reply_markup=markup_json(
+                    confirm_buttons(context, order, plans, draft_id, private=is_private(update))
+                ),
             ),
             now,
         )
@@ -96,9 +102,15 @@ async def confirm_text(context: SiagaContext, order: Order, plans: Sequence[Line
 
 
 def confirm_buttons(
-    context: SiagaContext, order: Order, plans: Sequence[LinePlan], draft_id: int
+    context: SiagaContext,
+    order: Order,
+    plans: Sequence[LinePlan],
+    draft_id: int,
+    *,
+    private: bool,
 ) -> list[list[Button]]:
-    """The strategies (the chosen one marked), then Kirim and Batal."""
+    """The strategies (the chosen one marked), the optional order fields where they can be
+    typed (a private chat), then Kirim and Batal."""
     chosen = strategy_of(context.services, order)
     choices: list[Button] = []
     for strategy in Strategy:
@@ -106,11 +118,22 @@ def confirm_buttons(
         if strategy is chosen:
             label = context.label("mobilize-strategy-chosen", label=label)
         choices.append((label, button_data("plan", draft_id, strategy.value)))
+    rows = [choices]
+    if private:
+        rows.append(
+            [
+                (
+                    context.label(f"mobilize-field-{key.replace('_', '-')}"),
+                    button_data("fld", draft_id, key),
+                )
+                for key in CALLOUT_FIELDS
+            ]
+        )
     buttons: list[Button] = []
     if any(plan.quota.quota > 0 for plan in plans):
         buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
     buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
-    return [choices, buttons]
+    return [*rows, buttons]
 
 
 async def names_text(context: SiagaContext, callout: Callout) -> str:

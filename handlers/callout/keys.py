@@ -10,6 +10,7 @@ NS = "co"
 INVITE_DEADLINE = "callout.invite"
 TICK_DEADLINE = "callout.tick"
 LOCATION_INPUT = "coloc"
+FIELD_INPUT = "cofld"  # an optional order field, answered on the guided path
 REASON_INPUT = "cowhy"
 # While invitations drain the card shows progress; afterwards it only needs the elapsed time.
 TICK_DRAINING = timedelta(seconds=5)

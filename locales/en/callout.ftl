@@ -95,6 +95,12 @@ mobilize-guided-location = Call-out: <b>{ $summary }</b>
     Type the destination (at most 200 characters), or add a category.
 mobilize-guided-more = Add a category
 mobilize-input-stale = The call-out being put together is no longer open. Start again with /mobilize.
+mobilize-field-task = + Task/BKO
+mobilize-field-assembly = + Assembly point
+mobilize-field-report-to = + Report to
+mobilize-field-ask-task = Type the task or BKO (at most { $max } characters), e.g. <code>BKO Polres Sanggau</code>
+mobilize-field-ask-assembly = Type where to assemble before leaving (at most { $max } characters), e.g. <code>Mako Brimob</code>
+mobilize-field-ask-report-to = Type whom to report to: name and phone or radio channel (at most { $max } characters), e.g. <code>Iptu Dedi 0812-3456-7890</code>
 
 ## The invitation (private chat)
 

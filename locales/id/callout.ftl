@@ -95,6 +95,12 @@ mobilize-guided-location = Pengerahan: <b>{ $summary }</b>
     Ketik lokasi tujuan (paling banyak 200 karakter), atau tambah kategori.
 mobilize-guided-more = Tambah kategori
 mobilize-input-stale = Pengerahan yang sedang disusun sudah tidak aktif. Mulai lagi dengan /mobilize.
+mobilize-field-task = + Tugas/BKO
+mobilize-field-assembly = + Titik kumpul
+mobilize-field-report-to = + Lapor ke
+mobilize-field-ask-task = Ketik tugas atau BKO (paling banyak { $max } karakter), contoh: <code>BKO Polres Sanggau</code>
+mobilize-field-ask-assembly = Ketik tempat berkumpul sebelum berangkat (paling banyak { $max } karakter), contoh: <code>Mako Brimob</code>
+mobilize-field-ask-report-to = Ketik kepada siapa melapor: nama dan nomor HP atau saluran radio (paling banyak { $max } karakter), contoh: <code>Iptu Dedi 0812-3456-7890</code>
 
 ## The invitation (private chat)
 
