@@ -9,6 +9,8 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 
 from bot.services import Services, SiagaApp, SiagaContext
+from bot.transport.bot import SiagaBot
+from storage import inbox
 from storage.db import storage_problem
 
 log = logging.getLogger("siaga.errors")
@@ -26,7 +28,18 @@ async def on_error(update: object, context: SiagaContext) -> None:
     )
     services = context.services
     lang = context.actor.language if context.has_actor else services.settings.locale
-    if isinstance(update, Update):
+    query = update.callback_query if isinstance(update, Update) else None
+    bot = context.bot
+    if (
+        query is not None
+        and isinstance(bot, SiagaBot)
+        and bot.answered_ahead(query.id)
+        and inbox.retry_processing()
+    ):
+        # The person was told "tercatat" already (the tap lane): no apology contradicts it;
+        # the tap stays in the inbox and is written when it runs again.
+        log.warning("a tap answered ahead could not be written; it will run again")
+    elif isinstance(update, Update):
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +21,18 @@ from storage.timestamps import to_db
 
 _LAST_KEY = "inbox.last_update_id"
 
-# The update whose handler is running in this task (set by `bot.transport.inbox` around each one).
-processing: ContextVar[int | None] = ContextVar("siaga_inbox_processing", default=None)
+
+@dataclass
+class Processing:
+    """The update whose handlers are running in this task (set by `bot.transport.inbox`)."""
+
+    update_id: int | None
+    # Its handling failed after the person was already told it worked (a tap answered ahead):
+    # the update stays in the inbox and runs again instead of being dropped as finished.
+    retry: bool = False
+
+
+processing: ContextVar[Processing | None] = ContextVar("siaga_inbox_processing", default=None)
 
 
 async def store(
@@ -64,11 +75,13 @@ async def count(db: Database | Transaction) -> int:
 
 
 @contextmanager
-def processing_of(update_id: int | None) -> Iterator[None]:
-    """While the handlers of this update run (in this task), `settle_processing` knows it."""
-    marker = processing.set(update_id)
+def processing_of(update_id: int | None) -> Iterator[Processing]:
+    """While the handlers of this update run (in this task), `settle_processing` and
+    `retry_processing` know it."""
+    current = Processing(update_id)
+    marker = processing.set(current)
     try:
-        yield
+        yield current
     finally:
         processing.reset(marker)
 
@@ -77,6 +90,15 @@ async def settle_processing(tx: Transaction) -> None:
     """Make this transaction the one that finishes the update being processed: once it
     commits, a restart does not run the update again. For handlers whose effect must not
     happen twice (opening a roll call); the rest re-read their rows and may simply re-run."""
-    update_id = processing.get()
-    if update_id is not None:
-        await done(tx, [update_id])
+    current = processing.get()
+    if current is not None and current.update_id is not None:
+        await done(tx, [current.update_id])
+
+
+def retry_processing() -> bool:
+    """Keep the update being processed in the inbox to run again; False outside processing."""
+    current = processing.get()
+    if current is None or current.update_id is None:
+        return False
+    current.retry = True
+    return True

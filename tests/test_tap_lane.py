@@ -327,3 +327,40 @@ async def test_a_tap_answered_early_whose_write_fails_is_not_answered_again(
 
 async def _inbox_empty(harness: BotHarness) -> bool:
     return await inbox.count(harness.db) == 0
+
+
+async def test_a_tap_answered_early_whose_retry_fails_too_stays_until_written(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lane's write fails and the usual handler's write fails as well: the person was told
+    "tercatat", so the tap stays in the inbox and runs again until it is written — with no
+    apology contradicting the toast and no second answer."""
+    await called(harness, 3)
+    updater = harness.app.updater if harness.app else None
+    assert isinstance(updater, InboxUpdater)
+    monkeypatch.setattr(updater, "retry_wait_s", 0.01)
+    real = store.record_answers
+    failures: list[int] = []
+
+    async def fails_three_times(tx: Any, writes: Any, now: Any) -> Any:
+        if len(failures) < 3:  # the lane's batch, then the usual handler twice
+            failures.append(len(writes))
+            raise RuntimeError("disk I/O error")
+        return await real(tx, writes, now)
+
+    monkeypatch.setattr(store, "record_answers", fails_three_times)
+    cq = await harness.fake.user(1001).press("Hadir")
+    assert "HADIR tercatat" in (await answered(harness, cq))["text"]
+    rc = (await store.open_rollcalls(harness.db))[0]
+
+    async def recorded() -> bool:
+        person = await personnel.by_telegram_user(harness.db, 1001)
+        assert person is not None
+        target = await store.target(harness.db, rc.id, person.id)
+        return target is not None and target.answer == "yes"
+
+    await eventually(recorded, what="the tap recorded at last")
+    await eventually(lambda: _inbox_empty(harness), what="the tap done")
+    assert len(failures) == 3
+    assert answer_requests(harness, cq) == [200]
+    await card_shows(harness, ADMIN_ID, "✅ hadir 1")

@@ -11,7 +11,8 @@ does not send — goes through PTB, which raises the exception handlers expect.
 The tap lane answers a whole batch at once with `answer_ahead`, pipelined on a few
 connections (`bot/transport/pipeline.py`), before it writes the taps: a tap is safe in the inbox by
 then. Should the lane's write fail, the taps go through the usual handlers, whose answers
-for queries answered ahead are dropped here, so nobody is answered twice.
+for queries answered ahead are dropped here, so nobody is answered twice; should those fail
+too, the update stays in the inbox and runs again (`bot/transport/inbox.py`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class SiagaBot(ExtBot[None]):
         self._answered_ahead.update(query_id for query_id, _ in answers)
         return asyncio.ensure_future(self._answer_all(answers))
 
+    def answered_ahead(self, query_id: str) -> bool:
+        """Was this query answered ahead and its work not written yet?"""
+        return query_id in self._answered_ahead
+
     def settle(self, query_ids: Iterable[str]) -> None:
         """The work behind these early answers is written: forget them."""
         self._answered_ahead.difference_update(query_ids)
@@ -93,8 +98,9 @@ class SiagaBot(ExtBot[None]):
     ) -> bool:
         if callback_query_id in self._answered_ahead:
             # Answered ahead by the lane, whose batch then failed: the usual handler redoes
-            # the work, and a second answer would be refused by Telegram at best.
-            self._answered_ahead.discard(callback_query_id)
+            # the work, and a second answer would be refused by Telegram at best. The query
+            # stays "answered ahead" until its work is written (`settle`), so a failure of the
+            # usual handler too is known for what it is: a promise not yet kept.
             return True
         if url is None and cache_time is None and not api_kwargs:
             done = await self._lean_answer(callback_query_id, text, bool(show_alert))

@@ -38,6 +38,7 @@ from telegram.ext import BaseUpdateProcessor, Updater
 
 from bot.clock import Clock, SystemClock
 from bot.delivery.client import ApiAnswer, BotApiClient
+from bot.transport.bot import SiagaBot
 from bot.transport.taps import Tap, TapLane
 from storage import inbox
 from storage.db import Database
@@ -60,6 +61,8 @@ class InboxUpdater(Updater):
     # How long to wait after Telegram refused the token or the poller (401/404/409): these
     # rarely mend in seconds, and retrying fast would only flood the log.
     refused_wait_s = 5.0
+    # The first pause before a tap answered ahead, whose writing failed, runs again.
+    retry_wait_s = 1.0
 
     def __init__(
         self,
@@ -88,6 +91,7 @@ class InboxUpdater(Updater):
         self._poll_task: asyncio.Task[None] | None = None
         self._commit_task: asyncio.Task[None] | None = None
         self._lane_tasks: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
         self.committed = 0  # updates written to the inbox, for tests and logs
         self.replayed = 0
 
@@ -110,6 +114,7 @@ class InboxUpdater(Updater):
         if not self._initialized:
             raise RuntimeError("This Updater was not initialized via `Updater.initialize`!")
         self._running = True
+        self._stopping.clear()
         # Its own connection: a long poll must not wait behind, or hold up, anything else.
         self._api = BotApiClient(
             self.bot.base_url, "", timeout_s=timeout + 10.0, max_connections=1
@@ -178,24 +183,50 @@ class InboxUpdater(Updater):
     async def _run_lane(self, taps: list[Tap]) -> None:
         assert self._lane is not None
         assert self._processor is not None
+        unwritten: list[Tap] = []
         try:
             left = await self._lane.handle(taps)
             # Still holding each sender's turn: their later updates wait for these.
-            await asyncio.gather(*(self._process_one(tap) for tap in left))
+            unwritten = await self._process_until_written(left)
         finally:
             for tap in taps:
                 self._processor.release(tap.user_id)
-        self._processor.finished([tap.update_id for tap in taps])
+        # What is still unwritten stays in the inbox: the next start runs it again.
+        kept = {tap.update_id for tap in unwritten}
+        self._processor.finished([tap.update_id for tap in taps if tap.update_id not in kept])
 
-    async def _process_one(self, tap: Tap) -> None:
+    async def _process_until_written(self, taps: list[Tap]) -> list[Tap]:
+        """The usual path for the taps the lane left. A tap the lane had answered ahead
+        ("tercatat") whose handling failed as well runs again, with a growing pause, until
+        it is written or the updater stops; returns those still unwritten."""
+        left, wait = taps, self.retry_wait_s
+        while taps:
+            kept = await asyncio.gather(*(self._process_one(tap) for tap in taps))
+            taps = [tap for tap, retry in zip(taps, kept, strict=True) if retry]
+            if not taps or not self._running:
+                break
+            log.warning(
+                "%d taps answered ahead are not written yet; again in %.1f s", len(taps), wait
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait)
+            wait = min(wait * 2, 30.0)
+        if isinstance(self.bot, SiagaBot):
+            self.bot.settle(tap.query_id for tap in left)
+        return taps
+
+    async def _process_one(self, tap: Tap) -> bool:
+        """Runs the tap's handlers; True when it must run again."""
         assert self._process is not None
-        with inbox.processing_of(tap.update_id):
+        with inbox.processing_of(tap.update_id) as processing:
             await self._process(Update.de_json(tap.payload, self.bot))
+        return processing.retry
 
     async def stop(self) -> None:
         if not self._running:
             raise RuntimeError("This Updater is not running!")
         self._running = False
+        self._stopping.set()
         task, self._poll_task = self._poll_task, None
         if task is not None:
             # Ends a long poll at once; a commit in progress runs to its end on its own task
