@@ -24,10 +24,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from bot.cli.operations import program_name
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -175,6 +171,12 @@ def _safe_text(value: str) -> str:
 
 def to_xlsx(table: Table, zone: ZoneInfo) -> bytes:
     """Bold header on a tint, the first row frozen, a filter, columns wide enough to read."""
+    # Imported here: openpyxl brings numpy and Pillow, ~29 MB the bot would otherwise carry
+    # all night for an export a commander may never ask for.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
