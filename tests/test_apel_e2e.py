@@ -667,3 +667,27 @@ async def test_place_and_time_of_the_apel_and_the_one_reason_list_in_the_report(
     await fake.wait_for_message(ADMIN_ID, "Keterangan tempat: kosong")
     await admin.send("/apel semua 30; pukul: pagi")
     await fake.wait_for_message(ADMIN_ID, 'Jam "pagi" tidak dikenal')
+
+
+async def test_the_guided_apel_takes_its_place_and_time(harness: BotHarness) -> None:
+    await start(harness, [KOMANDAN, brimob(1)])
+    fake = harness.fake
+    commander = fake.user(COMMANDER_ID, first_name="Hendra")
+    await commander.send("/apel")
+    await commander.press("BRIMOB", message=await fake.wait_for_message(COMMANDER_ID, "peserta"))
+    await commander.press("30 mnt", message=await fake.wait_for_message(COMMANDER_ID, "waktu"))
+    summary = await fake.wait_for_message(COMMANDER_ID, "Tempat: —\nPukul: —")
+    await commander.press("Tempat", message=summary)
+    await fake.wait_for_message(COMMANDER_ID, "Ketik nama tempat apel")
+    await commander.send("Lapangan Mapolda")
+    summary = await fake.wait_for_message(COMMANDER_ID, "Tempat: Lapangan Mapolda\nPukul: —")
+    await commander.press("Pukul", message=summary)
+    await fake.wait_for_message(COMMANDER_ID, "Ketik jam apel")
+    await commander.send("pagi")
+    await fake.wait_for_message(COMMANDER_ID, 'Jam "pagi" tidak dikenal')
+    await commander.send("07.30")
+    summary = await fake.wait_for_message(COMMANDER_ID, "Pukul: 15 Feb 2024 07.30 WIB")
+    await commander.press("Buka apel", message=summary)
+    prompt = await prompt_of(harness, 1001)
+    assert "Apel 15 Feb 2024 07.30 WIB\n📍 Lapangan Mapolda" in prompt.text
+    assert "Batas jawab 20.30 WIB" in prompt.text

@@ -17,8 +17,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.services import Services, SiagaApp
 from handlers.apel.answers import claim_location, on_answer, on_manage, on_reason_text
-from handlers.apel.commands import apel_command, cekkesiapan_command, on_draft, on_title_text
-from handlers.apel.keys import NS, REASON_INPUT, TITLE_INPUT
+from handlers.apel.commands import (
+    apel_command,
+    cekkesiapan_command,
+    on_draft,
+    on_field_text,
+    on_title_text,
+)
+from handlers.apel.keys import FIELD_INPUT, NS, REASON_INPUT, TITLE_INPUT
 from handlers.apel.service import register_timers
 from handlers.apel.taps import answer_taps
 from handlers.locations import claims
@@ -37,3 +43,4 @@ def register(app: SiagaApp) -> None:
     claims(app, "rollcall", claim_location)
     expects(app, REASON_INPUT, on_reason_text)
     expects(app, TITLE_INPUT, on_title_text)
+    expects(app, FIELD_INPUT, on_field_text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -17,6 +17,7 @@ from bot.domain.apel import (
     DURATION_CHOICES,
     RADIUS_CHOICES,
     TITLE_MAX,
+    ApelRequest,
     ParseError,
     RollCallKind,
     Scope,
@@ -25,9 +26,16 @@ from bot.domain.apel import (
 )
 from bot.domain.drafts import APEL_DRAFT_LIFETIME, DraftVerdict, judge_draft
 from bot.domain.geo import format_distance
+from bot.domain.order_fields import (
+    FIELD_MAX_CHARS,
+    ROLLCALL_FIELDS,
+    FieldError,
+    field_value,
+    parse_clock,
+)
 from bot.i18n import format_number
 from bot.services import Actor, Services, SiagaContext
-from handlers.apel.keys import COMMANDS, NS, TITLE_INPUT
+from handlers.apel.keys import COMMANDS, FIELD_INPUT, NS, TITLE_INPUT
 from handlers.apel.render import rollcall_name, scope_label
 from handlers.apel.service import Opening, open_rollcall, resolve_people
 from handlers.common import Button, inline_keyboard, is_private, reply
@@ -76,9 +84,7 @@ async def rollcall_command(update: Update, context: SiagaContext, kind: RollCall
         await reply(update, context, parsed.key, command=COMMANDS[kind], **parsed.args)
         return
     if parsed.scope is None:
-        await start_draft(
-            update, context, kind, minutes=parsed.minutes if args else None, title=parsed.title
-        )
+        await start_draft(update, context, kind, parsed, minutes=parsed.minutes if args else None)
         return
     found = await resolve_people(services, context.actor, parsed.scope)
     if isinstance(found, ParseError):
@@ -154,10 +160,11 @@ async def start_draft(
     update: Update,
     context: SiagaContext,
     kind: RollCallKind,
+    typed: ApelRequest,
     *,
     minutes: int | None,
-    title: str | None,
 ) -> None:
+    """The guided opening, keeping what was typed already (minutes, title, place, time)."""
     services = context.services
     actor = context.actor
     chat = update.effective_chat
@@ -177,8 +184,10 @@ async def start_draft(
             options=options,
             scope=None,
             minutes=minutes,
-            title=title,
+            title=typed.title,
             now=now,
+            place=typed.place,
+            assembles_at=typed.assembles_at,
         )
     lang = actor.language
     buttons = [
@@ -228,6 +237,15 @@ async def _draft_summary(
         title=draft.title or renderer(services, lang).text("apel-draft-none"),
         point=point,
     )
+    if draft.kind is RollCallKind.APEL:
+        none = renderer(services, lang).text("apel-draft-none")
+        text += "\n" + context.t(
+            "apel-draft-when-where",
+            place=draft.place or none,
+            time=renderer(services, lang).when(draft.assembles_at, now)
+            if draft.assembles_at
+            else none,
+        )
     rows: list[list[Button]] = [
         [
             (
@@ -243,6 +261,16 @@ async def _draft_summary(
         )
     extras.append((context.label("apel-button-title"), callback_data.encode(NS, "dti", draft.id)))
     rows.append(extras)
+    if draft.kind is RollCallKind.APEL:
+        rows.append(
+            [
+                (
+                    context.label(f"apel-button-{key}"),
+                    callback_data.encode(NS, "dfl", draft.id, key),
+                )
+                for key in ROLLCALL_FIELDS
+            ]
+        )
     rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft.id))])
     return text, inline_keyboard(rows)
 
@@ -372,6 +400,18 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         await query.answer()
         await reply(update, context, "apel-draft-ask-title", max=TITLE_MAX)
         return
+    if action == "dfl":
+        key = data.args[1] if len(data.args) > 1 else ""
+        if key not in ROLLCALL_FIELDS or not is_private(update):
+            await query.answer(context.label("button-invalid"), show_alert=True)
+            return
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(
+                tx, actor.user_id, f"{FIELD_INPUT}:{draft.id}:{key}", now
+            )
+        await query.answer()
+        await reply(update, context, f"apel-draft-ask-{key}", max=FIELD_MAX_CHARS)
+        return
     if action == "dgo":
         await _open_draft(update, context, draft)
         return
@@ -416,6 +456,8 @@ async def _open_draft(update: Update, context: SiagaContext, draft: Draft) -> No
         point=draft.point,
         card_chat_id=draft.chat_id,
         opener_name=actor_name(update, context.actor),
+        place=draft.place,
+        assembles_at=draft.assembles_at,
     )
     rc = await _open_and_confirm(update, context, opening, people, narrowed, draft_id=draft.id)
     if rc is not None:
@@ -438,6 +480,44 @@ async def on_title_text(update: Update, context: SiagaContext, argument: str, te
         return
     async with services.db.transaction() as tx:
         await store.update_draft(tx, draft.id, title=title)
+        await users.set_pending_input(tx, actor.user_id, None, now)
+    draft = await store.get_draft(services.db, draft.id)
+    assert draft is not None
+    await _show_summary(update, context, draft)
+
+
+async def on_field_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
+    """The apel's place or time typed on its own: the draft takes it, the summary shows it."""
+    services = context.services
+    actor = context.actor
+    now = services.clock.now()
+    draft_arg, _, key = argument.partition(":")
+    draft = await store.get_draft(services.db, int(draft_arg)) if draft_arg.isdigit() else None
+    if (
+        draft is None
+        or draft.user_id != actor.user_id
+        or draft.state != "draft"
+        or key not in ROLLCALL_FIELDS
+    ):
+        async with services.db.transaction() as tx:
+            await users.set_pending_input(tx, actor.user_id, None, now)
+        await reply(update, context, "apel-draft-gone")
+        return
+    checked: str | datetime | FieldError = (
+        parse_clock(text, now, services.settings.zone)
+        if key == "time"
+        else field_value(text, ROLLCALL_FIELDS[key][0])
+    )
+    if isinstance(checked, FieldError):
+        await reply(update, context, "apel-" + checked.key, **checked.args)
+        return
+    async with services.db.transaction() as tx:
+        await store.update_draft(
+            tx,
+            draft.id,
+            place=checked if isinstance(checked, str) else None,
+            assembles_at=checked.astimezone(UTC) if isinstance(checked, datetime) else None,
+        )
         await users.set_pending_input(tx, actor.user_id, None, now)
     draft = await store.get_draft(services.db, draft.id)
     assert draft is not None

@@ -15,6 +15,7 @@ PROGRESS_KIND = "apel.progress"
 PROGRESS_EVERY = timedelta(seconds=5)
 REASON_INPUT = "apreason"
 TITLE_INPUT = "aptitle"
+FIELD_INPUT = "apfield"  # the apel's place or time, answered on the guided path
 # The command that opens each kind, for hints that name it.
 COMMANDS = {RollCallKind.APEL: "apel", RollCallKind.CEK: "cekkesiapan"}
 # Which message a person tapped: the prompt, an automatic (t…) or a manual (m…) reminder.

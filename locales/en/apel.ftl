@@ -73,6 +73,12 @@ apel-draft-point-saved = 📍 Assembly point saved.
 apel-draft-pick-radius = Pick the assembly point radius:
 apel-draft-ask-title = Type a title (at most { $max } characters), e.g. <code>Morning readiness parade</code>
 apel-draft-title-empty = The title cannot be empty. Type a title, e.g. <code>Morning readiness parade</code>
+apel-draft-when-where = Place: { $place }
+    Time: { $time }
+apel-button-place = Place
+apel-button-time = Time
+apel-draft-ask-place = Type the place of the roll call (at most { $max } characters), e.g. <code>Lapangan Mapolda</code>
+apel-draft-ask-time = Type the time of the roll call itself (not the answer deadline), e.g. <code>07.30</code>
 
 ## What each person receives
 

@@ -73,6 +73,12 @@ apel-draft-point-saved = 📍 Titik kumpul tercatat.
 apel-draft-pick-radius = Pilih radius titik kumpul:
 apel-draft-ask-title = Ketik judul (paling banyak { $max } karakter), contoh: <code>Apel siaga pagi</code>
 apel-draft-title-empty = Judul tidak boleh kosong. Ketik judul, contoh: <code>Apel siaga pagi</code>
+apel-draft-when-where = Tempat: { $place }
+    Pukul: { $time }
+apel-button-place = Tempat
+apel-button-time = Pukul
+apel-draft-ask-place = Ketik nama tempat apel (paling banyak { $max } karakter), contoh: <code>Lapangan Mapolda</code>
+apel-draft-ask-time = Ketik jam apel (bukan batas jawab), contoh: <code>07.30</code>
 
 ## What each person receives
 
