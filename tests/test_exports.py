@@ -109,6 +109,17 @@ def _read_csv(data: bytes, delimiter: str = ";") -> list[list[str]]:
     return [[re.sub(r'^="(.*)"$', r"\1", cell) for cell in row] for row in rows]
 
 
+def _read_csv_sections(data: bytes) -> list[list[list[str]]]:
+    """The parts of a CSV between empty rows, each with its own header."""
+    parts: list[list[list[str]]] = [[]]
+    for row in _read_csv(data):
+        if row:
+            parts[-1].append(row)
+        else:
+            parts.append([])
+    return parts
+
+
 async def test_roster_xlsx_reads_back_formatted(db: Database) -> None:
     await _seed(db)
     table = await _table(db, ExportRequest(ExportKind.ROSTER))
@@ -159,7 +170,7 @@ async def test_an_export_with_no_rows_is_a_file_with_headers(db: Database) -> No
     assert _read_csv(to_csv(table, WIB)) == [list(table.columns)]
 
 
-async def test_rollcall_results_and_non_responders(db: Database) -> None:
+async def test_rollcall_report_in_the_apel_format_then_per_person(db: Database) -> None:
     ids = await _seed(db)
     async with db.transaction() as tx:
         rollcall_id = await open_apel(
@@ -167,6 +178,7 @@ async def test_rollcall_results_and_non_responders(db: Database) -> None:
             Scope(ScopeKind.ALL),
             [
                 NewTarget(ids["87050123"], 1001, "BRIMOB"),
+                NewTarget(ids["75020345"], 2001, "BRIMOB"),
                 NewTarget(ids["88010234"], 1002, "POH"),
                 NewTarget(ids["89010345"], None, "POLWAN", "unlinked"),
             ],
@@ -178,14 +190,52 @@ async def test_rollcall_results_and_non_responders(db: Database) -> None:
         await apel.record_answer(
             tx, rollcall_id, ids["87050123"], Answer.YES, NOW + timedelta(minutes=3)
         )
+        await apel.record_answer(
+            tx, rollcall_id, ids["75020345"], Answer.NO, NOW + timedelta(minutes=4), reason="dik"
+        )
     results = await _table(db, ExportRequest(ExportKind.APEL, rollcall_id))
-    rows = _read_csv(to_csv(results, WIB))
-    header = rows[0]
-    by_nrp = {r[0]: r for r in rows[1:]}
-    assert len(by_nrp) == 3
+    # The service's apel report: per category Jumlah / Kurang / Hadir, a count per
+    # keterangan, the names by keterangan with those who did not answer last.
+    report, detail = _read_csv_sections(to_csv(results, WIB))
+    header = report[0]
+    assert header[:4] == ["Kategori", "Jumlah", "Kurang", "Hadir"]
+    assert header[-1] == "Keterangan (nama)"
+    lines = {row[0]: dict(zip(header, row, strict=True)) for row in report[1:]}
+    assert list(lines) == ["BRIMOB", "POH", "POLWAN", "Jumlah seluruhnya"]
+    brimob = lines["BRIMOB"]
+    assert (brimob["Jumlah"], brimob["Kurang"], brimob["Hadir"], brimob["Dik"]) == (
+        "2",
+        "1",
+        "1",
+        "1",
+    )
+    assert brimob["Keterangan (nama)"] == "Dik (1): AKBP Hendra Wijaya"
+    assert lines["POH"]["Belum lapor"] == "1"
+    assert lines["POH"]["Keterangan (nama)"] == "Belum lapor (1): Briptu Budi Santoso"
+    whole = lines["Jumlah seluruhnya"]
+    assert (whole["Jumlah"], whole["Kurang"], whole["Hadir"], whole["Sakit"]) == (
+        "4",
+        "3",
+        "1",
+        "0",
+    )
+    assert whole["Keterangan (nama)"] == (
+        "Dik (1): AKBP Hendra Wijaya; Belum terdaftar di bot (1): Bripda Citra Dewi;"
+        " Belum lapor (1): Briptu Budi Santoso"
+    )
+    # Then everyone, one row a person.
+    header = detail[0]
+    by_nrp = {r[0]: r for r in detail[1:]}
+    assert len(by_nrp) == 4
     assert by_nrp["87050123"][header.index("Status")] == "hadir"
     assert by_nrp["87050123"][header.index("Waktu jawab")] == "2024-02-14 20:03"
     assert by_nrp["88010234"][header.index("Status")] == "belum lapor"
+    # The XLSX: the report, and the detail on a sheet of its own.
+    book = load_workbook(io.BytesIO(to_xlsx(results, WIB)))
+    assert book.sheetnames == ["Apel " + str(rollcall_id), "Rincian per personel"]
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[2]][:5] == ["BRIMOB", 2, 1, 1, 0]
+    assert book.worksheets[1].max_row == 5
 
     silent = await _table(db, ExportRequest(ExportKind.APEL_NONRESPONDERS, rollcall_id))
     rows = _read_xlsx(to_xlsx(silent, WIB))

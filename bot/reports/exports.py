@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from bot.cli.operations import program_name
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.domain.apel_report import KETERANGAN, ApelReport, Line, build_report
 from bot.domain.readiness import Effective, effective
 from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
 from bot.i18n import Catalog
@@ -95,6 +96,9 @@ class Table:
     # Columns of digits that are not numbers (NRP, phone): a CSV keeps them as text for Excel,
     # which would otherwise drop an NRP's leading zero and show a phone as 6,28E+12.
     text_columns: frozenset[int] = frozenset()
+    # What follows in the same file (a report's per-person detail): another sheet of an XLSX,
+    # another section of a CSV after an empty line, each with its own column titles.
+    sections: tuple[Table, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,16 +174,27 @@ def _safe_text(value: str) -> str:
 
 
 def to_xlsx(table: Table, zone: ZoneInfo) -> bytes:
-    """Bold header on a tint, the first row frozen, a filter, columns wide enough to read."""
+    """Bold header on a tint, the first row frozen, a filter, columns wide enough to read;
+    each section its own sheet."""
     # Imported here: openpyxl brings numpy and Pillow, ~29 MB the bot would otherwise carry
     # all night for an export a commander may never ask for.
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    _fill_sheet(sheet, table, zone)
+    for section in table.sections:
+        _fill_sheet(book.create_sheet(), section, zone)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_sheet(sheet: Any, table: Table, zone: ZoneInfo) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet.title = _sheet_title(table.sheet)
     sheet.append(list(table.columns))
     for row in table.rows:
@@ -213,9 +228,6 @@ def to_xlsx(table: Table, zone: ZoneInfo) -> bytes:
                 widths[index] = max(widths[index], len(str(value)))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # Excel set to Indonesian (or most of Europe) splits CSV on ";": a comma there is the decimal
@@ -230,10 +242,13 @@ def to_csv(table: Table, zone: ZoneInfo, delimiter: str = EXCEL_DELIMITER) -> by
     roster import reads back); with another delimiter every cell is plain."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    as_text = table.text_columns if delimiter == EXCEL_DELIMITER else frozenset()
-    for row in table.rows:
-        writer.writerow([_csv_cell(v, zone, i in as_text) for i, v in enumerate(row)])
+    for number, part in enumerate((table, *table.sections)):
+        if number:
+            writer.writerow([])
+        writer.writerow(part.columns)
+        as_text = part.text_columns if delimiter == EXCEL_DELIMITER else frozenset()
+        for row in part.rows:
+            writer.writerow([_csv_cell(v, zone, i in as_text) for i, v in enumerate(row)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -302,6 +317,9 @@ class _Labels:
     def detail(self, key: str) -> str:
         label = "eks-detail-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
         return self.catalog.text(self.lang, label) if self.catalog.has(self.lang, label) else key
+
+    def text(self, key: str) -> str:
+        return self.catalog.text(self.lang, key)
 
     def yes_no(self, value: bool) -> str:
         return self.catalog.text(self.lang, "eks-yes" if value else "eks-no")
@@ -460,8 +478,8 @@ async def _rollcall(
             ],
             text_columns=_PERSON_TEXT,
         )
-    return Table(
-        labels.sheet(kind, rollcall_id),
+    detail = Table(
+        labels.text("eks-sheet-apel-detail"),
         labels.columns(
             *_PERSON,
             "status",
@@ -484,6 +502,37 @@ async def _rollcall(
             for r in results
         ],
         text_columns=_PERSON_TEXT,
+    )
+    return _apel_report(labels, labels.sheet(kind, rollcall_id), build_report(results), detail)
+
+
+def _apel_report(
+    labels: _Labels, sheet: str, report: ApelReport[status.RollCallResult], detail: Table
+) -> Table:
+    """The service's apel report as rows: per category (and the whole roll call) Jumlah /
+    Kurang / Hadir, a count for every keterangan, and the names by keterangan, those who
+    did not answer last; the chat report's words and order (bot/domain/apel_report.py)."""
+    wording = {k: labels.text("rollcall-ket-" + k.replace("_", "-")) for k in KETERANGAN}
+
+    def row(category: str, line: Line[status.RollCallResult]) -> tuple[Cell, ...]:
+        names = "; ".join(
+            f"{wording[k]} ({len(people)}): " + ", ".join(f"{p.rank} {p.name}" for p in people)
+            for k, people in line.keterangan
+        )
+        counts = tuple(line.count(k) for k in KETERANGAN)
+        return (category, line.jumlah, line.kurang, line.hadir, *counts, names)
+
+    rows = [row(line.category, line) for line in report.categories]
+    rows.append(row(labels.text("eks-apel-whole"), report.total))
+    return Table(
+        sheet,
+        (
+            *labels.columns("category", "jumlah", "kurang", "hadir"),
+            *(wording[k] for k in KETERANGAN),
+            *labels.columns("keterangan"),
+        ),
+        rows,
+        sections=(detail,),
     )
 
 
