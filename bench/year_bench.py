@@ -57,10 +57,11 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import CalloutStatus, InviteState, Order, OrderLine
+from bot.domain.refusal import Refusal
 from bot.domain.status import StatusScope
 from bot.i18n import Catalog
 from bot.rehearsal.simulator import SimPerson
-from bot.reports.exports import ExportError, cli_request, export_file
+from bot.reports.exports import cli_request, export_file
 from bot.retention import KIND, REF, run_to_end
 from bot.services import Services
 from handlers.status import build_status, draw_chart
@@ -528,9 +529,9 @@ async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) 
         rows = 0
         for (rollcall_id,) in month:
             request = cli_request("apel", int(rollcall_id), None, None)
-            assert not isinstance(request, ExportError), request
+            assert not isinstance(request, Refusal), request
             written = await export_file(settings, request, run.folder / "apel.xlsx", "xlsx", ";")
-            assert not isinstance(written, ExportError), written
+            assert not isinstance(written, Refusal), written
             rows += written[0]
         print(
             f"export of a month of roll calls: {len(month)} XLSX files, {rows} rows in"

@@ -13,11 +13,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
-from bot.domain.status import DateRange, ScopeError, parse_date_range
+from bot.domain.refusal import Refusal
+from bot.domain.status import DateRange, parse_date_range
 from bot.i18n import format_moment, format_number
 from bot.reports.exports import (
     FORMATS,
-    ExportError,
     ExportKind,
     ExportRequest,
     build_table,
@@ -27,6 +27,7 @@ from bot.reports.exports import (
 )
 from bot.services import SiagaApp, SiagaContext
 from handlers.common import Button, command_args, inline_keyboard, is_private, reply
+from handlers.kit.refusal import refuse
 from handlers.status import actor_scope
 from handlers.text_input import expects
 from storage import audit, status, users
@@ -72,8 +73,8 @@ async def ekspor_command(update: Update, context: SiagaContext) -> None:
         )
         return
     parsed = parse_export_args(args)
-    if isinstance(parsed, ExportError):
-        await _refuse(update, context, parsed)
+    if isinstance(parsed, Refusal):
+        await refuse(update, context, parsed)
         return
     request, fmt = parsed
     if fmt is None:
@@ -93,10 +94,6 @@ def _ref(request: ExportRequest) -> tuple[str | int, ...]:
     if request.ref_id is not None:
         return (request.ref_id,)
     return ()
-
-
-async def _refuse(update: Update, context: SiagaContext, error: ExportError) -> None:
-    await reply(update, context, error.key, ref=error.ref, value=error.value)
 
 
 async def deliver(update: Update, context: SiagaContext, request: ExportRequest, fmt: str) -> None:
@@ -119,8 +116,8 @@ async def deliver(update: Update, context: SiagaContext, request: ExportRequest,
         stale_after=fresh_for,
         zone=zone,
     )
-    if isinstance(table, ExportError):
-        await _refuse(update, context, table)
+    if isinstance(table, Refusal):
+        await refuse(update, context, table)
         return
     # Writing a few thousand rows takes a moment of CPU: keep the event loop free.
     data = await asyncio.to_thread(write, table, fmt, zone)
@@ -298,9 +295,9 @@ async def on_range_text(update: Update, context: SiagaContext, _argument: str, t
         await reply(update, context, "eks-audit-admin-only")
         return
     dates = parse_date_range(text)
-    if isinstance(dates, ScopeError):
+    if isinstance(dates, Refusal):
         # The question stays open: the next text is another try.
-        await reply(update, context, dates.key, value=dates.value[:40])
+        await refuse(update, context, dates)
         return
     services = context.services
     async with services.db.transaction() as tx:

@@ -20,19 +20,20 @@ from bot.domain.apel import REASON_TEXT_MAX, UNTIL_CHOICES, Answer, until_for
 from bot.domain.readiness import (
     Effective,
     Readiness,
-    ReasonError,
     State,
     effective,
     parse_not_ready,
     stale_at,
 )
 from bot.domain.reasons import BUTTON_ROWS, REASONS
+from bot.domain.refusal import Refusal
 from bot.i18n import format_moment, format_time
 from bot.services import Services, SiagaApp, SiagaContext
 from handlers.apel import service as apel_service
 from handlers.callout import service as callout_service
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
 from handlers.kit.reasons import reason_label
+from handlers.kit.refusal import refuse
 from handlers.text_input import expects
 from storage import deadlines, personnel, readiness, users
 from storage.db import Transaction
@@ -218,8 +219,8 @@ async def tidaksiap_command(update: Update, context: SiagaContext) -> None:
     if person is None:
         return
     parsed = parse_not_ready(list(context.args or []), REASON_TEXT_MAX)
-    if isinstance(parsed, ReasonError):
-        await reply(update, context, "readiness-unknown-reason", value=parsed.value)
+    if isinstance(parsed, Refusal):
+        await refuse(update, context, parsed)
         return
     lang = context.actor.language
     if parsed.reason is None:

@@ -7,10 +7,12 @@ from typing import Any
 
 from telegram import Update
 
-from bot.domain.roles import ParseError, parse_appointment, parse_nrp
+from bot.domain.refusal import Refusal
+from bot.domain.roles import parse_appointment, parse_nrp
 from bot.services import SiagaApp, SiagaContext
 from handlers import menus
 from handlers.common import command, command_args, reply, require_admin
+from handlers.kit.refusal import refuse
 from storage import audit, categories, outbox, personnel, users
 from storage.db import Transaction
 from storage.outbox import OutgoingMessage, Priority
@@ -25,8 +27,8 @@ async def appoint(update: Update, context: SiagaContext) -> None:
     parsed = parse_appointment(
         command_args(context), known_categories, await personnel.units(services.db)
     )
-    if isinstance(parsed, ParseError):
-        await _refuse(update, context, parsed)
+    if isinstance(parsed, Refusal):
+        await refuse(update, context, parsed)
         return
     person = await _active_person(update, context, parsed.nrp)
     if person is None:
@@ -49,8 +51,8 @@ async def dismiss(update: Update, context: SiagaContext) -> None:
     if not await require_admin(update, context):
         return
     nrp = parse_nrp(command_args(context))
-    if isinstance(nrp, ParseError):
-        await _refuse(update, context, nrp)
+    if isinstance(nrp, Refusal):
+        await refuse(update, context, nrp)
         return
     person = await _active_person(update, context, nrp)
     if person is None:
@@ -108,8 +110,8 @@ async def release(update: Update, context: SiagaContext) -> None:
     if not await require_admin(update, context):
         return
     nrp = parse_nrp(command_args(context))
-    if isinstance(nrp, ParseError):
-        await _refuse(update, context, nrp)
+    if isinstance(nrp, Refusal):
+        await refuse(update, context, nrp)
         return
     services = context.services
     person = await personnel.by_nrp(services.db, nrp)
@@ -137,10 +139,6 @@ async def _active_person(update: Update, context: SiagaContext, nrp: str) -> Per
         await reply(update, context, "roles-nrp-unknown", nrp=nrp)
         return None
     return person
-
-
-async def _refuse(update: Update, context: SiagaContext, error: ParseError) -> None:
-    await reply(update, context, error.key, value=error.value)
 
 
 async def _tell_person(

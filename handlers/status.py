@@ -19,12 +19,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import callback_data
 from bot.domain.readiness import Effective, effective
+from bot.domain.refusal import Refusal
 from bot.domain.status import (
     SHORTFALL_KINDS,
     CategoryCounts,
     ReportLabels,
     ReportRow,
-    ScopeError,
     StatusScope,
     TableLabels,
     chain_lines,
@@ -46,6 +46,7 @@ from bot.reports.charts import Chart, ChartLabels, chart_bars, chart_digest
 from bot.services import Actor, PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.dashboard.buttons import with_dashboard
+from handlers.kit.refusal import refuse
 from storage import groups, outbox, status
 from storage.db import Database, Transaction
 from storage.groups import CommandGroup
@@ -350,8 +351,8 @@ async def parse_typed_scope(
     db = context.services.db
     order = await status.category_order(db)
     parsed = parse_scope(" ".join(args), order, await status.units(db))
-    if isinstance(parsed, ScopeError):
-        await reply(update, context, parsed.key, value=parsed.value, categories=", ".join(order))
+    if isinstance(parsed, Refusal):
+        await refuse(update, context, parsed, categories=", ".join(order))
         return None
     return parsed
 

@@ -14,7 +14,6 @@ from bot.domain.apel import (
     ApelRequest,
     MessageKey,
     MessageKind,
-    ParseError,
     ReportPerson,
     Scope,
     ScopeKind,
@@ -30,14 +29,15 @@ from bot.domain.apel import (
     utf16_len,
 )
 from bot.domain.geo import distance_m, format_distance, valid_coordinates
-from bot.domain.readiness import NotReadyRequest, ReasonError, parse_not_ready
+from bot.domain.readiness import NotReadyRequest, parse_not_ready
+from bot.domain.refusal import Refusal
 
 CATEGORIES = ["POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"]
 UNITS = ["Polres Sanggau", "Polresta Pontianak", "Polres Sanggau Kapuas", "Satbrimob"]
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
 
 
-def parse(text: str) -> ApelRequest | ParseError:
+def parse(text: str) -> ApelRequest | Refusal:
     return parse_apel_args(text.split(), CATEGORIES, UNITS, 30)
 
 
@@ -87,26 +87,26 @@ def test_good_arguments(text: str, expected: ApelRequest) -> None:
 )
 def test_bad_arguments_name_the_problem(text: str, key: str) -> None:
     result = parse(text)
-    assert isinstance(result, ParseError)
+    assert isinstance(result, Refusal)
     assert result.key == key
 
 
 def test_unknown_scope_lists_the_categories_and_the_value() -> None:
     result = parse("BRIMOP 30")
-    assert isinstance(result, ParseError)
+    assert isinstance(result, Refusal)
     assert result.args["value"] == "BRIMOP"
     assert "BRIMOB" in str(result.args["categories"])
     assert "YANMAS" in str(result.args["categories"])
     many = parse("Polres Sangau 30 judul")
-    assert isinstance(many, ParseError)
+    assert isinstance(many, Refusal)
     assert many.args["value"] == "Polres Sangau"
 
 
 def test_minutes_bounds() -> None:
     assert parse_minutes("1") == 1
     assert parse_minutes(str(MAX_MINUTES)) == MAX_MINUTES
-    assert isinstance(parse_minutes(str(MAX_MINUTES + 1)), ParseError)
-    assert isinstance(parse_minutes("2.5"), ParseError)
+    assert isinstance(parse_minutes(str(MAX_MINUTES + 1)), Refusal)
+    assert isinstance(parse_minutes("2.5"), Refusal)
 
 
 def test_title_is_trimmed_to_its_limit() -> None:
@@ -254,7 +254,9 @@ def test_not_ready_arguments(args: list[str], expected: NotReadyRequest) -> None
 
 
 def test_unknown_not_ready_reason() -> None:
-    assert parse_not_ready(["malas", "saja"]) == ReasonError("malas saja")
+    assert parse_not_ready(["malas", "saja"]) == Refusal(
+        "readiness-unknown-reason", {"value": "malas saja"}
+    )
 
 
 def test_message_keys_are_built_and_read_back_by_one_pair() -> None:

@@ -17,7 +17,6 @@ from bot.domain.callout import (
     InviteState,
     LineTally,
     Order,
-    OrderError,
     OrderLine,
     PersonStatus,
     TimeoutAction,
@@ -45,6 +44,7 @@ from bot.domain.callout import (
     validate_location,
 )
 from bot.domain.geo import ArrivalStatus, distance_m, judge_arrival
+from bot.domain.refusal import Refusal
 
 CATEGORIES = ["POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"]
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
@@ -57,10 +57,12 @@ def parsed(text: str) -> Order:
     return result
 
 
-def error(text: str) -> OrderError:
+def error(text: str) -> Refusal:
+    """The refusal, its key named as below: without the messages' own `mobilize-error-`."""
     result = parse_order(text, CATEGORIES)
-    assert isinstance(result, OrderError), result
-    return result
+    assert isinstance(result, Refusal), result
+    assert result.key.startswith("mobilize-error-"), result
+    return Refusal(result.key.removeprefix("mobilize-error-"), result.args)
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -137,7 +139,7 @@ def test_a_location_over_the_limit_is_refused() -> None:
     assert result.key == "location-too-long"
     assert result.args["max"] == MAX_LOCATION_CHARS
     assert validate_location("y" * MAX_LOCATION_CHARS) == "y" * MAX_LOCATION_CHARS
-    assert isinstance(validate_location("   "), OrderError)
+    assert isinstance(validate_location("   "), Refusal)
 
 
 def test_the_order_survives_json() -> None:
@@ -452,12 +454,12 @@ def test_order_fields_after_the_location_are_read_by_name() -> None:
 
 def test_a_bad_order_field_is_refused_with_what_was_wrong() -> None:
     unknown = parse_order("BRIMOB 30 Kantor KPU; radio: 7", ["BRIMOB"])
-    assert unknown == OrderError("field-unknown", {"value": "radio: 7"})
+    assert unknown == Refusal("mobilize-error-field-unknown", {"value": "radio: 7"})
     empty = parse_order("BRIMOB 30 Kantor KPU; kumpul:  ", ["BRIMOB"])
-    assert empty == OrderError("field-empty", {"field": "kumpul"})
+    assert empty == Refusal("mobilize-error-field-empty", {"field": "kumpul"})
     long = parse_order("BRIMOB 30 Kantor KPU; lapor: " + "x" * 101, ["BRIMOB"])
-    assert isinstance(long, OrderError)
-    assert long.key == "field-too-long"
+    assert isinstance(long, Refusal)
+    assert long.key == "mobilize-error-field-too-long"
     plain = parse_order("BRIMOB 30 Kantor KPU", ["BRIMOB"])
     assert isinstance(plain, Order)
     assert plain.task is None

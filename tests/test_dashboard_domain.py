@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 from bot.domain.dashboard import (
+    Denial,
     InitData,
     ListQuery,
-    Refusal,
     check_init_data,
     check_screen_token,
     commander_viewer,
@@ -57,42 +57,42 @@ def test_initdata_signed_as_telegram_documents_is_accepted() -> None:
 def test_tampered_initdata_is_refused(change: object, reason: str) -> None:
     fields = dict(parse_qsl(init_data_for(2001, TOKEN, NOW)))
     raw = urlencode(change(fields))  # type: ignore[operator]
-    assert check_init_data(raw, TOKEN, NOW, HOUR) == Refusal(401, reason)
+    assert check_init_data(raw, TOKEN, NOW, HOUR) == Denial(401, reason)
 
 
 def test_initdata_of_another_bot_is_refused() -> None:
     other = init_data_for(2001, "987654321:BBEanotherBotTokenForSiagaTests_yy", NOW)
-    assert check_init_data(other, TOKEN, NOW, HOUR) == Refusal(401, "bad signature")
+    assert check_init_data(other, TOKEN, NOW, HOUR) == Denial(401, "bad signature")
 
 
 def test_stale_and_future_initdata_are_refused() -> None:
     old = init_data_for(2001, TOKEN, NOW - HOUR - timedelta(seconds=1))
-    assert check_init_data(old, TOKEN, NOW, HOUR) == Refusal(401, "stale")
+    assert check_init_data(old, TOKEN, NOW, HOUR) == Denial(401, "stale")
     fresh = init_data_for(2001, TOKEN, NOW - HOUR + timedelta(seconds=1))
     assert isinstance(check_init_data(fresh, TOKEN, NOW, HOUR), InitData)
     future = init_data_for(2001, TOKEN, NOW + timedelta(minutes=10))
-    assert check_init_data(future, TOKEN, NOW, HOUR) == Refusal(401, "from the future")
+    assert check_init_data(future, TOKEN, NOW, HOUR) == Denial(401, "from the future")
 
 
 @pytest.mark.parametrize("raw", ["", "hash", "a=1&a=2&hash=x", "%%%", "x" * 5000])
 def test_garbage_initdata_is_refused(raw: str) -> None:
-    assert isinstance(check_init_data(raw, TOKEN, NOW, HOUR), Refusal)
+    assert isinstance(check_init_data(raw, TOKEN, NOW, HOUR), Denial)
 
 
 def test_screen_links_are_signed_and_expire() -> None:
     token = screen_token(TOKEN, 7, NOW + HOUR)
     checked = check_screen_token(token, TOKEN, NOW)
-    assert not isinstance(checked, Refusal)
+    assert not isinstance(checked, Denial)
     assert checked.link_id == 7
-    assert check_screen_token(token, TOKEN, NOW + HOUR) == Refusal(403, "expired")
+    assert check_screen_token(token, TOKEN, NOW + HOUR) == Denial(403, "expired")
     link, expires, signature = token.split(".")
-    assert check_screen_token(f"8.{expires}.{signature}", TOKEN, NOW) == Refusal(
+    assert check_screen_token(f"8.{expires}.{signature}", TOKEN, NOW) == Denial(
         401, "bad signature"
     )
     longer = f"{link}.{int(expires) + 3600}.{signature}"
-    assert check_screen_token(longer, TOKEN, NOW) == Refusal(401, "bad signature")
-    assert check_screen_token(token, "1:" + "x" * 40, NOW) == Refusal(401, "bad signature")
-    assert check_screen_token("../../etc", TOKEN, NOW) == Refusal(401, "malformed")
+    assert check_screen_token(longer, TOKEN, NOW) == Denial(401, "bad signature")
+    assert check_screen_token(token, "1:" + "x" * 40, NOW) == Denial(401, "bad signature")
+    assert check_screen_token("../../etc", TOKEN, NOW) == Denial(401, "malformed")
 
 
 @pytest.mark.parametrize(
@@ -110,17 +110,17 @@ def test_validity_refused(text: str) -> None:
 
 def test_only_commanders_with_a_scope_view() -> None:
     common = {"units": [], "categories": ["BRIMOB"]}
-    assert commander_viewer(1, "id", is_admin=False, is_commander=False, **common) == Refusal(
+    assert commander_viewer(1, "id", is_admin=False, is_commander=False, **common) == Denial(
         403, "not a commander"
     )
     empty = commander_viewer(1, "id", is_admin=False, is_commander=True, units=[], categories=[])
-    assert empty == Refusal(403, "no scope")
+    assert empty == Denial(403, "no scope")
     viewer = commander_viewer(1, "id", is_admin=False, is_commander=True, **common)
-    assert not isinstance(viewer, Refusal)
+    assert not isinstance(viewer, Denial)
     assert viewer.names
     assert viewer.scope.categories == frozenset({"BRIMOB"})
     admin = commander_viewer(2, "en", is_admin=True, is_commander=False, units=[], categories=[])
-    assert not isinstance(admin, Refusal)
+    assert not isinstance(admin, Denial)
     assert admin.scope.everything
 
 

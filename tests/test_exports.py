@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import InviteState
-from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
+from bot.domain.refusal import Refusal
+from bot.domain.status import DateRange, StatusScope, parse_date_range
 from bot.i18n import Catalog
 from bot.reports.exports import (
-    ExportError,
     ExportKind,
     ExportRequest,
     Table,
@@ -303,7 +303,7 @@ async def test_unknown_ids_and_missing_dates_are_refused(db: Database) -> None:
             stale_after=STALE,
             zone=WIB,
         )
-        assert isinstance(result, ExportError)
+        assert isinstance(result, Refusal)
         assert result.key == key
 
 
@@ -378,11 +378,11 @@ def test_date_ranges() -> None:
         date(2024, 2, 1), date(2024, 2, 14)
     )
     assert parse_date_range("14.02.2024") == DateRange(date(2024, 2, 14), date(2024, 2, 14))
-    assert parse_date_range("2024-02-14 2024-02-01") == ScopeError(
-        "eks-range-backwards", "2024-02-14 2024-02-01"
+    assert parse_date_range("2024-02-14 2024-02-01") == Refusal(
+        "eks-range-backwards", {"value": "2024-02-14 2024-02-01"}
     )
-    assert parse_date_range("2024-02-31") == ScopeError("eks-range-bad-date", "2024-02-31")
-    assert parse_date_range("") == ScopeError("eks-range-usage", "")
+    assert parse_date_range("2024-02-31") == Refusal("eks-range-bad-date", {"value": "2024-02-31"})
+    assert parse_date_range("") == Refusal("eks-range-usage", {"value": ""})
     start, end = DateRange(date(2024, 2, 14), date(2024, 2, 14)).bounds(WIB)
     assert start == datetime(2024, 2, 13, 17, 0, tzinfo=UTC)
     assert end - start == timedelta(days=1)

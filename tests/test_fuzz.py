@@ -28,8 +28,9 @@ from hypothesis import strategies as st
 from bot.commands import COMMANDS
 from bot.domain import apel, callback_data, callout, readiness, reasons, roles, roster, status
 from bot.domain.phone import mask_phone, normalize_phone
+from bot.domain.refusal import Refusal
 from bot.rehearsal.fake_telegram import SENDING_METHODS, FakeTelegram, SimGroup, SimUser
-from bot.reports.exports import ExportError, ExportKind, ExportRequest, parse_export_args
+from bot.reports.exports import ExportKind, ExportRequest, parse_export_args
 from storage import personnel
 from storage import readiness as readiness_store
 from storage.db import Database
@@ -238,7 +239,7 @@ known_categories = st.sampled_from(
 
 def check_role_orders(arguments: list[str], known: tuple[str, ...]) -> None:
     parsed = roles.parse_appointment(arguments, known, UNITS)
-    assert isinstance(parsed, roles.Appointment | roles.ParseError)
+    assert isinstance(parsed, roles.Appointment | Refusal)
     if isinstance(parsed, roles.Appointment):
         assert parsed.nrp.isascii()
         assert parsed.nrp.isdigit()
@@ -249,7 +250,7 @@ def check_role_orders(arguments: list[str], known: tuple[str, ...]) -> None:
         if parsed.scope_kind == "unit":
             assert parsed.scope_value in UNITS
     nrp = roles.parse_nrp(arguments)
-    assert isinstance(nrp, str | roles.ParseError)
+    assert isinstance(nrp, str | Refusal)
     if isinstance(nrp, str):
         assert nrp.isascii()
         assert nrp.isdigit()
@@ -258,8 +259,8 @@ def check_role_orders(arguments: list[str], known: tuple[str, ...]) -> None:
 def check_apel_args(arguments: list[str], known: tuple[str, ...], default: int) -> None:
     """`/apel` and `/cekkesiapan` share this parser."""
     parsed = apel.parse_apel_args(arguments, known, UNITS, default)
-    assert isinstance(parsed, apel.ApelRequest | apel.ParseError)
-    if isinstance(parsed, apel.ParseError):
+    assert isinstance(parsed, apel.ApelRequest | Refusal)
+    if isinstance(parsed, Refusal):
         assert parsed.key.startswith("apel-")
         return
     assert 1 <= parsed.minutes <= apel.MAX_MINUTES
@@ -272,7 +273,7 @@ def check_apel_args(arguments: list[str], known: tuple[str, ...], default: int) 
 
 def check_mobilize_order(text: str, known: tuple[str, ...]) -> None:
     parsed = callout.parse_order(text, known)
-    assert isinstance(parsed, callout.Order | callout.OrderError)
+    assert isinstance(parsed, callout.Order | Refusal)
     if isinstance(parsed, callout.Order):
         assert parsed.lines
         assert len({line.category for line in parsed.lines}) == len(parsed.lines)
@@ -288,18 +289,18 @@ def check_mobilize_order(text: str, known: tuple[str, ...]) -> None:
         assert callout.order_from_json(callout.order_to_json(parsed)) == parsed
     # The guided path: a location typed on its own, a quota typed on its own.
     location = callout.validate_location(text)
-    assert isinstance(location, str | callout.OrderError)
+    assert isinstance(location, str | Refusal)
     if isinstance(location, str):
         assert 0 < len(location) <= callout.MAX_LOCATION_CHARS
     quota = callout.parse_quota(text.strip())
-    assert isinstance(quota, int | callout.OrderError)
+    assert isinstance(quota, int | Refusal)
     if isinstance(quota, int):
         assert 1 <= quota <= callout.MAX_QUOTA
 
 
 def check_not_ready(arguments: list[str]) -> None:
     parsed = readiness.parse_not_ready(arguments)
-    assert isinstance(parsed, readiness.NotReadyRequest | readiness.ReasonError)
+    assert isinstance(parsed, readiness.NotReadyRequest | Refusal)
     if isinstance(parsed, readiness.NotReadyRequest):
         assert parsed.reason is None or parsed.reason in reasons.REASONS
         assert parsed.reason_text is None or 0 < len(parsed.reason_text) <= 200
@@ -328,7 +329,7 @@ def check_jam_rawan_windows(text: str) -> None:
 def check_status_scope(text: str, known: tuple[str, ...]) -> None:
     """`/status`, `/laporan` and `/posko` scopes."""
     parsed = status.parse_scope(text, known, UNITS)
-    assert isinstance(parsed, status.StatusScope | status.ScopeError)
+    assert isinstance(parsed, status.StatusScope | Refusal)
     if isinstance(parsed, status.StatusScope):
         assert parsed.categories <= set(known)
         assert parsed.units <= set(UNITS)
@@ -340,8 +341,8 @@ def check_status_scope(text: str, known: tuple[str, ...]) -> None:
 
 def check_export_args(arguments: list[str]) -> None:
     parsed = parse_export_args(arguments)
-    assert isinstance(parsed, tuple | ExportError)
-    if isinstance(parsed, ExportError):
+    assert isinstance(parsed, tuple | Refusal)
+    if isinstance(parsed, Refusal):
         assert parsed.key.startswith("eks-")
         return
     request, fmt = parsed
@@ -360,7 +361,7 @@ def check_export_args(arguments: list[str]) -> None:
 
 def check_date_range(text: str) -> None:
     parsed = status.parse_date_range(text)
-    assert isinstance(parsed, status.DateRange | status.ScopeError)
+    assert isinstance(parsed, status.DateRange | Refusal)
     if isinstance(parsed, status.DateRange):
         assert parsed.first <= parsed.last
         start, end = parsed.bounds(WIB)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain.readiness import Readiness, State
 from bot.domain.reasons import REASONS
+from bot.domain.refusal import Refusal
 from bot.domain.status import (
     CHAIN_WIDTH,
     PHONE_WIDTH,
@@ -19,7 +20,6 @@ from bot.domain.status import (
     JamRawanValues,
     PersonState,
     ReportLabels,
-    ScopeError,
     StatusScope,
     TableLabels,
     Window,
@@ -220,7 +220,9 @@ def test_parse_scope() -> None:
         frozenset({"Polres Sanggau"}), frozenset({"BRIMOB"})
     )
     assert parse_scope("", ORDER, units) == StatusScope()
-    assert parse_scope("BRIMOP", ORDER, units) == ScopeError("posko-scope-unknown", "BRIMOP")
+    assert parse_scope("BRIMOP", ORDER, units) == Refusal(
+        "posko-scope-unknown", {"value": "BRIMOP"}
+    )
 
 
 def test_scope_within() -> None:

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.order_fields import ROLLCALL_FIELDS, FieldError, parse_clock, split_fields
+from bot.domain.order_fields import ROLLCALL_FIELDS, parse_clock, split_fields
 from bot.domain.reasons import REASONS as REASONS  # the one list, for the roll call's buttons
 from bot.domain.reasons import known
+from bot.domain.refusal import Refusal
 
 # An apel longer than a day is a typo, not an order.
 MAX_MINUTES = 24 * 60
@@ -127,25 +128,17 @@ class ApelRequest:
     assembles_at: datetime | None = None  # the apel itself (`; pukul: 07.30`), UTC
 
 
-@dataclass(frozen=True)
-class ParseError:
-    """A refusal: the locale key and its arguments (every error teaches)."""
-
-    key: str
-    args: dict[str, str | int] = field(default_factory=dict)
-
-
-def parse_minutes(token: str) -> int | ParseError:
+def parse_minutes(token: str) -> int | Refusal:
     match = _MINUTES.match(token.strip())
     if match is None:
         if _NUMBERISH.match(token.strip()):
-            return ParseError("apel-minutes-not-positive", {"value": token[:20]})
-        return ParseError("apel-minutes-invalid", {"value": token[:20]})
+            return Refusal("apel-minutes-not-positive", {"value": token[:20]})
+        return Refusal("apel-minutes-invalid", {"value": token[:20]})
     minutes = int(match.group(1))
     if minutes <= 0:
-        return ParseError("apel-minutes-not-positive", {"value": token[:20]})
+        return Refusal("apel-minutes-not-positive", {"value": token[:20]})
     if minutes > MAX_MINUTES:
-        return ParseError("apel-minutes-too-long", {"value": token[:20], "max": MAX_MINUTES})
+        return Refusal("apel-minutes-too-long", {"value": token[:20], "max": MAX_MINUTES})
     return minutes
 
 
@@ -174,7 +167,7 @@ def parse_apel_args(
     categories: Collection[str],
     units: Collection[str],
     default_minutes: int,
-) -> ApelRequest | ParseError:
+) -> ApelRequest | Refusal:
     """`[KATEGORI|SATUAN|semua] [menit] [judul…]`.
 
     The token after the scope, when there is one, must be the duration: a title only comes
@@ -187,7 +180,7 @@ def parse_apel_args(
     if matched is None:
         if _NUMBERISH.match(tokens[0]):
             minutes = parse_minutes(tokens[0])
-            if isinstance(minutes, ParseError):
+            if isinstance(minutes, Refusal):
                 return minutes
             return ApelRequest(None, minutes, _title(tokens[1:]))
         unknown = []
@@ -195,7 +188,7 @@ def parse_apel_args(
             if _NUMBERISH.match(token):
                 break
             unknown.append(token)
-        return ParseError(
+        return Refusal(
             "apel-unknown-scope",
             {"value": " ".join(unknown)[:60], "categories": ", ".join(sorted(categories))},
         )
@@ -204,7 +197,7 @@ def parse_apel_args(
     if not rest:
         return ApelRequest(scope, default_minutes)
     minutes = parse_minutes(rest[0])
-    if isinstance(minutes, ParseError):
+    if isinstance(minutes, Refusal):
         return minutes
     return ApelRequest(scope, minutes, _title(rest[1:]))
 
@@ -216,22 +209,22 @@ def parse_apel_text(
     default_minutes: int,
     now: datetime,
     zone: ZoneInfo,
-) -> ApelRequest | ParseError:
+) -> ApelRequest | Refusal:
     """`/apel`'s text after the command: `[KATEGORI|SATUAN|semua] [menit] [judul…]` and, each
     after a `;` or on its own line, `tempat: …` (the assembly place by name) and `pukul: 07.30`
     (the time of the apel itself, apart from the answer deadline)."""
     split = split_fields(text, ROLLCALL_FIELDS)
-    if isinstance(split, FieldError):
-        return ParseError("apel-" + split.key, dict(split.args))
+    if isinstance(split, Refusal):
+        return split.under("apel-")
     head, fields = split
     request = parse_apel_args(head.split(), categories, units, default_minutes)
-    if isinstance(request, ParseError):
+    if isinstance(request, Refusal):
         return request
     assembles_at = None
     if "time" in fields:
         clock = parse_clock(fields["time"], now, zone)
-        if isinstance(clock, FieldError):
-            return ParseError("apel-" + clock.key, dict(clock.args))
+        if isinstance(clock, Refusal):
+            return clock.under("apel-")
         assembles_at = clock.astimezone(UTC)
     return replace(request, place=fields.get("place"), assembles_at=assembles_at)
 

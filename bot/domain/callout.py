@@ -7,13 +7,14 @@ decision; `storage.callouts` keeps the rows and `handlers.mobilize` acts on the 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, expired
-from bot.domain.order_fields import CALLOUT_FIELDS, FieldError, split_fields
+from bot.domain.order_fields import CALLOUT_FIELDS, split_fields
+from bot.domain.refusal import Refusal
 
 MAX_LOCATION_CHARS = 200
 MAX_REF_CHARS = 60
@@ -139,15 +140,7 @@ class Order:
         return self.latitude is not None and self.longitude is not None
 
 
-@dataclass(frozen=True)
-class OrderError:
-    """`key` names the message (`mobilize-error-<key>`); `args` fill it."""
-
-    key: str
-    args: Mapping[str, str | int] = field(default_factory=dict)
-
-
-def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
+def parse_order(text: str, categories: Collection[str]) -> Order | Refusal:
     """`KATEGORI JUMLAH [KATEGORI JUMLAH …] [options] LOKASI… [options][; field: value …]`.
 
     Options (`latihan`, `sprin:REF`, `batas:MENIT`, `cepat` / `tepat` / `semua`) are read
@@ -155,13 +148,13 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
     "Lapangan Latihan Brimob".
     """
     split = split_fields(text, CALLOUT_FIELDS)
-    if isinstance(split, FieldError):
-        return OrderError(split.key, split.args)
+    if isinstance(split, Refusal):
+        return split.under("mobilize-error-")
     text, fields = split
     known = {c.upper(): c for c in categories}
     tokens = text.split()
     if not tokens:
-        return OrderError("usage")
+        return Refusal("mobilize-error-usage")
     lines: list[OrderLine] = []
     i = 0
     while i < len(tokens):
@@ -170,16 +163,16 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
         if code is None:
             if not lines:
                 if _looks_like_number(word):
-                    return OrderError("usage")
-                return OrderError("unknown-category", {"value": word[:40]})
+                    return Refusal("mobilize-error-usage")
+                return Refusal("mobilize-error-unknown-category", {"value": word[:40]})
             break
         if any(line.category == code for line in lines):
-            return OrderError("duplicate-category", {"category": code})
+            return Refusal("mobilize-error-duplicate-category", {"category": code})
         if i + 1 >= len(tokens):
-            return OrderError("quota-missing", {"category": code})
+            return Refusal("mobilize-error-quota-missing", {"category": code})
         quota = parse_quota(tokens[i + 1])
-        if isinstance(quota, OrderError):
-            return OrderError(quota.key, {"category": code, **quota.args})
+        if isinstance(quota, Refusal):
+            return Refusal(quota.key, {"category": code, **quota.args})
         lines.append(OrderLine(code, quota))
         i += 2
     rest = tokens[i:]
@@ -194,7 +187,7 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
         error = _take_option(rest[head], options)
         if error is False:
             break
-        if isinstance(error, OrderError):
+        if isinstance(error, Refusal):
             return error
         head += 1
     tail = len(rest)
@@ -202,15 +195,16 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
         error = _take_option(rest[tail - 1], options)
         if error is False:
             break
-        if isinstance(error, OrderError):
+        if isinstance(error, Refusal):
             return error
         tail -= 1
     location = " ".join(rest[head:tail]).strip()
     if not location:
-        return OrderError("location-missing")
+        return Refusal("mobilize-error-location-missing")
     if len(location) > MAX_LOCATION_CHARS:
-        return OrderError(
-            "location-too-long", {"length": len(location), "max": MAX_LOCATION_CHARS}
+        return Refusal(
+            "mobilize-error-location-too-long",
+            {"length": len(location), "max": MAX_LOCATION_CHARS},
         )
     return Order(
         lines=tuple(lines),
@@ -225,25 +219,26 @@ def parse_order(text: str, categories: Collection[str]) -> Order | OrderError:
     )
 
 
-def parse_quota(word: str) -> int | OrderError:
+def parse_quota(word: str) -> int | Refusal:
     if not word.isascii() or not word.isdigit():
-        return OrderError("quota-invalid", {"value": word[:20]})
+        return Refusal("mobilize-error-quota-invalid", {"value": word[:20]})
     if len(word) > 9 or int(word) > MAX_QUOTA:
-        return OrderError("quota-absurd", {"value": word[:20]})
+        return Refusal("mobilize-error-quota-absurd", {"value": word[:20]})
     value = int(word)
     if value == 0:
-        return OrderError("quota-zero")
+        return Refusal("mobilize-error-quota-zero")
     return value
 
 
-def validate_location(text: str) -> str | OrderError:
+def validate_location(text: str) -> str | Refusal:
     """A location typed on its own (the guided path)."""
     location = " ".join(text.split())
     if not location:
-        return OrderError("location-missing")
+        return Refusal("mobilize-error-location-missing")
     if len(location) > MAX_LOCATION_CHARS:
-        return OrderError(
-            "location-too-long", {"length": len(location), "max": MAX_LOCATION_CHARS}
+        return Refusal(
+            "mobilize-error-location-too-long",
+            {"length": len(location), "max": MAX_LOCATION_CHARS},
         )
     return location
 
@@ -253,7 +248,7 @@ def _looks_like_number(word: str) -> bool:
     return bool(stripped) and stripped.isdigit()
 
 
-def _take_option(word: str, options: dict[str, Any]) -> OrderError | bool:
+def _take_option(word: str, options: dict[str, Any]) -> Refusal | bool:
     """True when `word` was an option (and stored), False when it is not one."""
     lowered = word.lower()
     if lowered in DRILL_WORDS:
@@ -266,9 +261,9 @@ def _take_option(word: str, options: dict[str, Any]) -> OrderError | bool:
         if lowered.startswith(prefix):
             ref = word[len(prefix) :].strip()
             if not ref:
-                return OrderError("ref-empty")
+                return Refusal("mobilize-error-ref-empty")
             if len(ref) > MAX_REF_CHARS:
-                return OrderError("ref-too-long", {"max": MAX_REF_CHARS})
+                return Refusal("mobilize-error-ref-too-long", {"max": MAX_REF_CHARS})
             options["ref"] = ref
             return True
     for prefix in TIMEOUT_PREFIXES:
@@ -279,8 +274,8 @@ def _take_option(word: str, options: dict[str, Any]) -> OrderError | bool:
                 or not value.isdigit()
                 or not MIN_TIMEOUT_MINUTES <= int(value) <= MAX_TIMEOUT_MINUTES
             ):
-                return OrderError(
-                    "timeout-invalid",
+                return Refusal(
+                    "mobilize-error-timeout-invalid",
                     {
                         "value": word[len(prefix) :][:20],
                         "min": MIN_TIMEOUT_MINUTES,

@@ -51,8 +51,9 @@ class InitData:
 
 
 @dataclass(frozen=True)
-class Refusal:
-    """Why a request is not let in: `status` 401 (not who it says) or 403 (no longer valid)."""
+class Denial:
+    """Why a web request is not let in: `status` 401 (not who it says) or 403 (no longer
+    valid). An HTTP answer with a reason for the log, not a message (that is a `Refusal`)."""
 
     status: int
     reason: str
@@ -89,34 +90,34 @@ def init_data_for(user_id: int, bot_token: str, auth_date: datetime, language: s
 
 def check_init_data(
     raw: str, bot_token: str, now: datetime, max_age: timedelta
-) -> InitData | Refusal:
+) -> InitData | Denial:
     """Telegram's check: the HMAC over the sorted data-check-string, then freshness."""
     if not raw or len(raw) > 4096:
-        return Refusal(401, "missing")
+        return Denial(401, "missing")
     try:
         fields = parse_qsl(raw, keep_blank_values=True, strict_parsing=True)
     except ValueError:
-        return Refusal(401, "malformed")
+        return Denial(401, "malformed")
     keys = [k for k, _ in fields]
     if len(keys) != len(set(keys)):
-        return Refusal(401, "duplicate field")
+        return Denial(401, "duplicate field")
     values = dict(fields)
     offered = values.get("hash", "")
     expected = hmac.new(
         _web_app_secret(bot_token), _data_check_string(fields), hashlib.sha256
     ).hexdigest()
     if not hmac.compare_digest(offered.encode(), expected.encode()):
-        return Refusal(401, "bad signature")
+        return Denial(401, "bad signature")
     try:
         auth_date = datetime.fromtimestamp(int(values["auth_date"]), UTC)
         user = json.loads(values["user"])
         user_id = int(user["id"])
     except (KeyError, ValueError, TypeError, OverflowError):
-        return Refusal(401, "incomplete")
+        return Denial(401, "incomplete")
     if auth_date > now + CLOCK_SKEW:
-        return Refusal(401, "from the future")
+        return Denial(401, "from the future")
     if now - auth_date > max_age:
-        return Refusal(401, "stale")
+        return Denial(401, "stale")
     language = user.get("language_code") if isinstance(user, dict) else None
     return InitData(user_id, language if isinstance(language, str) else None, auth_date)
 
@@ -145,17 +146,17 @@ def screen_token(bot_token: str, link_id: int, expires_at: datetime) -> str:
 _SCREEN_TOKEN = re.compile(r"^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{32})$")
 
 
-def check_screen_token(token: str, bot_token: str, now: datetime) -> ScreenToken | Refusal:
+def check_screen_token(token: str, bot_token: str, now: datetime) -> ScreenToken | Denial:
     match = _SCREEN_TOKEN.match(token)
     if match is None:
-        return Refusal(401, "malformed")
+        return Denial(401, "malformed")
     link_id, expires = int(match.group(1)), int(match.group(2))
     expected = _screen_signature(bot_token, link_id, expires)
     if not hmac.compare_digest(match.group(3).encode(), expected.encode()):
-        return Refusal(401, "bad signature")
+        return Denial(401, "bad signature")
     expires_at = datetime.fromtimestamp(expires, UTC)
     if now >= expires_at:
-        return Refusal(403, "expired")
+        return Denial(403, "expired")
     return ScreenToken(link_id, expires_at)
 
 
@@ -215,16 +216,16 @@ def commander_viewer(
     is_commander: bool,
     units: Iterable[str],
     categories: Iterable[str],
-) -> Viewer | Refusal:
+) -> Viewer | Denial:
     """A Mini App viewer: admins see everything, commanders their own command, nobody else
     anything (personnel and strangers are refused, not shown an empty page)."""
     if is_admin:
         return Viewer(f"u{user_id}", StatusScope.whole(), language, names=True)
     if not is_commander:
-        return Refusal(403, "not a commander")
+        return Denial(403, "not a commander")
     scope = StatusScope(frozenset(units), frozenset(categories))
     if scope.empty:
-        return Refusal(403, "no scope")
+        return Denial(403, "no scope")
     return Viewer(f"u{user_id}", scope, language, names=True)
 
 

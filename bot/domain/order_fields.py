@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.domain.refusal import Refusal
 
 FIELD_MAX_CHARS = 100
 
@@ -35,17 +36,9 @@ _SEPARATOR = re.compile(r"[;\n]")
 _CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """`key` names the message; `args` fill it (every error teaches)."""
-
-    key: str
-    args: Mapping[str, str | int] = field(default_factory=dict)
-
-
 def split_fields(
     text: str, fields: Mapping[str, tuple[str, ...]]
-) -> tuple[str, dict[str, str]] | FieldError:
+) -> tuple[str, dict[str, str]] | Refusal:
     """The order's own text and the named fields after it."""
     head, *segments = _SEPARATOR.split(text)
     by_word = {word: key for key, words in fields.items() for word in words}
@@ -56,33 +49,33 @@ def split_fields(
         name, colon, value = segment.partition(":")
         key = by_word.get(" ".join(name.lower().split()))
         if not colon or key is None:
-            return FieldError("field-unknown", {"value": segment.strip()[:40]})
+            return Refusal("field-unknown", {"value": segment.strip()[:40]})
         checked = field_value(value, name.strip())
-        if isinstance(checked, FieldError):
+        if isinstance(checked, Refusal):
             return checked
         found[key] = checked
     return head, found
 
 
-def field_value(text: str, name: str) -> str | FieldError:
+def field_value(text: str, name: str) -> str | Refusal:
     """One field's value, typed after `name:` or answered on its own in a guided flow."""
     value = " ".join(text.split())
     if not value:
-        return FieldError("field-empty", {"field": name})
+        return Refusal("field-empty", {"field": name})
     if len(value) > FIELD_MAX_CHARS:
-        return FieldError(
+        return Refusal(
             "field-too-long", {"field": name, "length": len(value), "max": FIELD_MAX_CHARS}
         )
     return value
 
 
-def parse_clock(text: str, now: datetime, zone: ZoneInfo) -> datetime | FieldError:
+def parse_clock(text: str, now: datetime, zone: ZoneInfo) -> datetime | Refusal:
     """`07.30` or `7:30` in the command's zone: the next such moment from `now` (an apel at
     07.30 ordered at 22.00 is tomorrow morning's)."""
     match = _CLOCK.match(text.strip())
     hour, minute = (int(match.group(1)), int(match.group(2))) if match else (99, 99)
     if hour > 23 or minute > 59:
-        return FieldError("field-time-invalid", {"value": text.strip()[:20]})
+        return Refusal("field-time-invalid", {"value": text.strip()[:20]})
     local = now.astimezone(zone)
     moment = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if moment < local:

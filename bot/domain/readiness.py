@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.reasons import WORDS
+from bot.domain.refusal import Refusal
 
 
 class State(StrEnum):
@@ -66,12 +67,7 @@ class NotReadyRequest:
     reason_text: str | None = None
 
 
-@dataclass(frozen=True)
-class ReasonError:
-    value: str
-
-
-def parse_not_ready(args: list[str], text_max: int = 200) -> NotReadyRequest | ReasonError:
+def parse_not_ready(args: list[str], text_max: int = 200) -> NotReadyRequest | Refusal:
     """`/tidaksiap [sakit|izin|cuti|dik|dinas luar|bko|lainnya [teks]]`; no argument asks."""
     words = [w for w in args if w.strip()]
     if not words:
@@ -82,7 +78,7 @@ def parse_not_ready(args: list[str], text_max: int = 200) -> NotReadyRequest | R
     if reason == "dinas_luar" and head == "dinas" and rest and rest[0].lower() == "luar":
         rest = rest[1:]
     if reason is None:
-        return ReasonError(" ".join(words)[:40])
+        return Refusal("readiness-unknown-reason", {"value": " ".join(words)[:40]})
     # Words after the reason are its detail ("sakit demam", "lainnya urusan keluarga").
     text = " ".join(rest).strip()[:text_max]
     return NotReadyRequest(reason, text or None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot.domain.refusal import Refusal
+
 
 @dataclass(frozen=True)
 class Appointment:
@@ -14,26 +16,20 @@ class Appointment:
     scope_value: str | None
 
 
-@dataclass(frozen=True)
-class ParseError:
-    key: str
-    value: str = ""
-
-
 _ROLE_WORDS = {"komandan": "komandan", "commander": "komandan", "admin": "admin"}
 
 
 def parse_appointment(
     args: list[str], categories: Collection[str], units: Collection[str]
-) -> Appointment | ParseError:
+) -> Appointment | Refusal:
     if len(args) < 2:
-        return ParseError("roles-usage-angkat")
+        return Refusal("roles-usage-angkat")
     nrp, role_word, *rest = args
     if not _is_nrp(nrp):
-        return ParseError("roles-nrp-invalid", nrp)
+        return Refusal("roles-nrp-invalid", {"value": nrp})
     role = _ROLE_WORDS.get(role_word.lower())
     if role is None:
-        return ParseError("roles-unknown-role", role_word)
+        return Refusal("roles-unknown-role", {"value": role_word})
     if not rest:
         return Appointment(nrp, role, None, None)
     target = " ".join(rest)
@@ -42,14 +38,14 @@ def parse_appointment(
     by_folded = {u.casefold(): u for u in units}
     if target.casefold() in by_folded:
         return Appointment(nrp, role, "unit", by_folded[target.casefold()])
-    return ParseError("roles-unknown-scope", target)
+    return Refusal("roles-unknown-scope", {"value": target})
 
 
-def parse_nrp(args: list[str]) -> str | ParseError:
+def parse_nrp(args: list[str]) -> str | Refusal:
     if len(args) != 1:
-        return ParseError("roles-usage-nrp")
+        return Refusal("roles-usage-nrp")
     if not _is_nrp(args[0]):
-        return ParseError("roles-nrp-invalid", args[0])
+        return Refusal("roles-nrp-invalid", {"value": args[0]})
     return args[0]
 
 

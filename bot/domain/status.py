@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.readiness import Effective, Readiness, effective, stale_at
 from bot.domain.reasons import REASONS, known
+from bot.domain.refusal import Refusal
 
 # ---------------------------------------------------------------------------------------------
 # Scope: which people a status, a report or a command group covers.
@@ -57,17 +58,9 @@ class StatusScope:
         return ", ".join([*sorted(self.categories), *sorted(self.units)])
 
 
-@dataclass(frozen=True)
-class ScopeError:
-    """`/posko X` or `/status X` named something that is neither a category nor a unit."""
-
-    key: str
-    value: str = ""
-
-
 def parse_scope(
     text: str, categories: Collection[str], units: Collection[str]
-) -> StatusScope | ScopeError:
+) -> StatusScope | Refusal:
     """`BRIMOB POH, Polres Sanggau` → categories {BRIMOB, POH} and unit {Polres Sanggau}.
 
     Parts are separated by commas; a part whose words are all category codes names those
@@ -90,7 +83,7 @@ def parse_scope(
         elif part.upper() in codes:
             found_categories.add(codes[part.upper()])
         else:
-            return ScopeError("posko-scope-unknown", part)
+            return Refusal("posko-scope-unknown", {"value": part})
     return StatusScope(frozenset(found_units), frozenset(found_categories))
 
 
@@ -809,19 +802,19 @@ class DateRange:
         return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def parse_date_range(text: str) -> DateRange | ScopeError:
+def parse_date_range(text: str) -> DateRange | Refusal:
     """Two dates (one date: that day). A backwards range is refused, not swapped: the user
-    may have mistyped either end."""
+    may have mistyped either end. A refusal echoes at most 40 characters of what was typed."""
     parts = [p for p in re.split(r"\s+|\s*(?:s\.?d\.?|sampai|to|until)\s*", text.strip()) if p]
     if not parts or len(parts) > 2:
-        return ScopeError("eks-range-usage", text.strip())
+        return Refusal("eks-range-usage", {"value": text.strip()[:40]})
     found: list[date] = []
     for part in parts:
         parsed = parse_date(part)
         if parsed is None:
-            return ScopeError("eks-range-bad-date", part)
+            return Refusal("eks-range-bad-date", {"value": part[:40]})
         found.append(parsed)
     first, last = found[0], found[-1]
     if last < first:
-        return ScopeError("eks-range-backwards", text.strip())
+        return Refusal("eks-range-backwards", {"value": text.strip()[:40]})
     return DateRange(first, last)

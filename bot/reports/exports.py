@@ -29,7 +29,8 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.apel_report import KETERANGAN, ApelReport, Line, build_report
 from bot.domain.readiness import Effective, effective
-from bot.domain.status import DateRange, ScopeError, StatusScope, parse_date_range
+from bot.domain.refusal import Refusal
+from bot.domain.status import DateRange, StatusScope, parse_date_range
 from bot.i18n import Catalog
 from storage import audit, groups, status
 from storage.db import Database, DatabaseUnusableError, OpenProblem, Transaction, open_problem
@@ -101,15 +102,6 @@ class Table:
     sections: tuple[Table, ...] = ()
 
 
-@dataclass(frozen=True)
-class ExportError:
-    """Why an export cannot be made (a locale key and its arguments)."""
-
-    key: str
-    ref: int = 0
-    value: str = ""
-
-
 _KIND_WORDS = {
     "personel": ExportKind.ROSTER,
     "roster": ExportKind.ROSTER,
@@ -126,31 +118,31 @@ _KIND_WORDS = {
 }
 
 
-def parse_export_args(args: list[str]) -> tuple[ExportRequest, str | None] | ExportError:
+def parse_export_args(args: list[str]) -> tuple[ExportRequest, str | None] | Refusal:
     """`personel xlsx`, `apel 5 csv`, `belum-pengerahan #12`, `audit 2024-02-01 2024-02-14`:
     the request and the format (None: ask with buttons)."""
     if not args:
-        return ExportError("eks-usage")
+        return Refusal("eks-usage")
     kind = _KIND_WORDS.get(args[0].lower())
     if kind is None:
-        return ExportError("eks-usage")
+        return Refusal("eks-usage")
     rest = list(args[1:])
     fmt = rest.pop().lower() if rest and rest[-1].lower() in FORMATS else None
     if kind is ExportKind.AUDIT:
         if not rest:
-            return ExportError("eks-needs-dates")
+            return Refusal("eks-needs-dates")
         dates = parse_date_range(" ".join(rest))
-        if isinstance(dates, ScopeError):
-            return ExportError(dates.key, value=dates.value)
+        if isinstance(dates, Refusal):
+            return dates
         return ExportRequest(kind, dates=dates), fmt
     if kind.needs_id:
         ref = rest[0].lstrip("#") if len(rest) == 1 else ""
         # ASCII digits only ("²" is a digit to isdigit()), and no more than an SQLite INTEGER.
         if not (ref.isascii() and ref.isdigit()) or len(ref) > 18:
-            return ExportError("eks-needs-id")
+            return Refusal("eks-needs-id")
         return ExportRequest(kind, int(ref)), fmt
     if rest:
-        return ExportError("eks-usage")
+        return Refusal("eks-usage")
     return ExportRequest(kind), fmt
 
 
@@ -339,7 +331,7 @@ async def build_table(
     now: datetime,
     stale_after: timedelta,
     zone: ZoneInfo,
-) -> Table | ExportError:
+) -> Table | Refusal:
     """The rows of one export, limited to people in `scope` (a commander's reach)."""
     labels = _Labels(catalog, lang)
     kind = request.kind
@@ -347,11 +339,11 @@ async def build_table(
         return await _roster(db, labels, scope, now, stale_after)
     if kind is ExportKind.AUDIT:
         if request.dates is None:
-            return ExportError("eks-needs-dates")
+            return Refusal("eks-needs-dates")
         since, until = request.dates.bounds(zone)
         return _audit(labels, await status.audit_rows(db, since, until))
     if request.ref_id is None:
-        return ExportError("eks-needs-id")
+        return Refusal("eks-needs-id")
     if kind in (ExportKind.APEL, ExportKind.APEL_NONRESPONDERS):
         return await _rollcall(db, labels, request.ref_id, kind, scope)
     return await _callout(db, labels, request.ref_id, kind, scope)
@@ -456,14 +448,14 @@ async def _rollcall(
     rollcall_id: int,
     kind: ExportKind,
     scope: StatusScope,
-) -> Table | ExportError:
+) -> Table | Refusal:
     if await status.rollcall_summary(db, rollcall_id) is None:
-        return ExportError("eks-unknown-apel", rollcall_id)
+        return Refusal("eks-unknown-apel", {"ref": rollcall_id})
     everyone = await status.rollcall_results(db, rollcall_id)
     results = [r for r in everyone if scope.covers(r.unit, r.category)]
     if everyone and not results:
         # Someone else's roll call: refused, not an empty file that names it.
-        return ExportError("eks-not-yours", rollcall_id)
+        return Refusal("eks-not-yours", {"ref": rollcall_id})
     if kind is ExportKind.APEL_NONRESPONDERS:
         return Table(
             labels.sheet(kind, rollcall_id),
@@ -542,13 +534,13 @@ async def _callout(
     callout_id: int,
     kind: ExportKind,
     scope: StatusScope,
-) -> Table | ExportError:
+) -> Table | Refusal:
     if await status.callout_summary(db, callout_id) is None:
-        return ExportError("eks-unknown-callout", callout_id)
+        return Refusal("eks-unknown-callout", {"ref": callout_id})
     everyone = await status.callout_results(db, callout_id)
     if everyone and not any(scope.covers(r.unit, r.category) for r in everyone):
         # Someone else's call-out: refused, not an empty file that names it.
-        return ExportError("eks-not-yours", callout_id)
+        return Refusal("eks-not-yours", {"ref": callout_id})
     only = status.NO_RESPONSE_STATES if kind is ExportKind.CALLOUT_NONRESPONDERS else None
     results = [
         r
@@ -605,28 +597,28 @@ async def _callout(
 
 def cli_request(
     kind: str, ref_id: int | None, first: str | None, last: str | None
-) -> ExportRequest | ExportError:
+) -> ExportRequest | Refusal:
     """The request behind `export KIND [--id N] [--from DATE --to DATE]`."""
     try:
         export_kind = ExportKind(kind)
     except ValueError:
-        return ExportError("eks-usage", value=kind)
+        return Refusal("eks-usage", {"value": kind})
     dates: DateRange | None = None
     if first or last:
         parsed = parse_date_range(f"{first or last} {last or first}")
-        if isinstance(parsed, ScopeError):
-            return ExportError(parsed.key, value=parsed.value)
+        if isinstance(parsed, Refusal):
+            return parsed
         dates = parsed
     if export_kind is ExportKind.AUDIT and dates is None:
-        return ExportError("eks-needs-dates")
+        return Refusal("eks-needs-dates")
     if export_kind.needs_id and ref_id is None:
-        return ExportError("eks-needs-id")
+        return Refusal("eks-needs-id")
     return ExportRequest(export_kind, ref_id, dates)
 
 
 async def export_file(
     settings: Settings, request: ExportRequest, out: Path, fmt: str, delimiter: str
-) -> tuple[int, bool] | ExportError:
+) -> tuple[int, bool] | Refusal:
     """Write one export for the whole command to `out` (owner-only: it holds personal data).
     The number of rows and whether the export was audited, or why there is no export.
 
@@ -649,7 +641,7 @@ async def export_file(
         )
     finally:
         await db.close()
-    if isinstance(table, ExportError):
+    if isinstance(table, Refusal):
         return table
     await asyncio.to_thread(write_private, out, write(table, fmt, settings.zone, delimiter))
     try:
@@ -713,17 +705,15 @@ def run_cli(settings: Settings, args: argparse.Namespace) -> int:
         print(catalog.text(lang, "cli-folder-missing", path=str(folder)), file=sys.stderr)
         return 1
     request = cli_request(args.kind, args.id, args.date_from, args.date_to)
-    result: tuple[int, bool] | ExportError
+    result: tuple[int, bool] | Refusal
     result = (
         request
-        if isinstance(request, ExportError)
+        if isinstance(request, Refusal)
         else asyncio.run(export_file(settings, request, out, fmt, DELIMITERS[args.delimiter]))
     )
-    if isinstance(result, ExportError):
+    if isinstance(result, Refusal):
         key = _CLI_KEYS.get(result.key, result.key)
-        text = catalog.text(
-            lang, key, ref=result.ref, value=result.value, kind=args.kind, prog=program_name()
-        )
+        text = catalog.text(lang, key, kind=args.kind, prog=program_name(), **result.args)
         print(re.sub(r"<[^>]+>", "", text), file=sys.stderr)
         return 1
     rows, audited = result

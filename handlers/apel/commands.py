@@ -18,7 +18,6 @@ from bot.domain.apel import (
     RADIUS_CHOICES,
     TITLE_MAX,
     ApelRequest,
-    ParseError,
     RollCallKind,
     Scope,
     ScopeKind,
@@ -29,10 +28,10 @@ from bot.domain.geo import format_distance
 from bot.domain.order_fields import (
     FIELD_MAX_CHARS,
     ROLLCALL_FIELDS,
-    FieldError,
     field_value,
     parse_clock,
 )
+from bot.domain.refusal import Refusal
 from bot.i18n import format_number
 from bot.services import Actor, Services, SiagaContext
 from handlers.apel.keys import COMMANDS, FIELD_INPUT, NS, TITLE_INPUT
@@ -40,6 +39,7 @@ from handlers.apel.render import rollcall_name, scope_label
 from handlers.apel.service import Opening, open_rollcall, resolve_people
 from handlers.common import Button, inline_keyboard, is_private, reply
 from handlers.kit.actor import actor_name
+from handlers.kit.refusal import refuse
 from handlers.kit.text import renderer
 from storage import apel as store
 from storage import personnel, users
@@ -80,15 +80,15 @@ async def rollcall_command(update: Update, context: SiagaContext, kind: RollCall
         services.clock.now(),
         services.settings.zone,
     )
-    if isinstance(parsed, ParseError):
-        await reply(update, context, parsed.key, command=COMMANDS[kind], **parsed.args)
+    if isinstance(parsed, Refusal):
+        await refuse(update, context, parsed, command=COMMANDS[kind])
         return
     if parsed.scope is None:
         await start_draft(update, context, kind, parsed, minutes=parsed.minutes if args else None)
         return
     found = await resolve_people(services, context.actor, parsed.scope)
-    if isinstance(found, ParseError):
-        await reply(update, context, found.key, command=COMMANDS[kind], **found.args)
+    if isinstance(found, Refusal):
+        await refuse(update, context, found, command=COMMANDS[kind])
         return
     people, narrowed = found
     opening = Opening(
@@ -118,13 +118,13 @@ async def _open_and_confirm(
     services = context.services
     result = await open_rollcall(services, context.actor, opening, people, draft_id=draft_id)
     query = update.callback_query
-    if isinstance(result, ParseError):
+    if isinstance(result, Refusal):
         if query is not None and result.key == "apel-draft-gone":
             await query.answer(context.label("apel-draft-gone"), show_alert=True)
             return None
         if query is not None:
             await query.answer()
-        await reply(update, context, result.key, command=COMMANDS[opening.kind], **result.args)
+        await refuse(update, context, result, command=COMMANDS[opening.kind])
         return None
     rc, called = result
     if query is not None:
@@ -208,13 +208,13 @@ async def start_draft(
 
 async def _draft_summary(
     context: SiagaContext, draft: Draft
-) -> tuple[str, InlineKeyboardMarkup] | ParseError:
+) -> tuple[str, InlineKeyboardMarkup] | Refusal:
     services = context.services
     lang = context.actor.language
     assert draft.scope is not None
     assert draft.minutes is not None
     found = await resolve_people(services, context.actor, draft.scope)
-    if isinstance(found, ParseError):
+    if isinstance(found, Refusal):
         return found
     people, _ = found
     now = services.clock.now()
@@ -421,10 +421,10 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
 async def _show_summary(update: Update, context: SiagaContext, draft: Draft) -> None:
     query = update.callback_query
     summary = await _draft_summary(context, draft)
-    if isinstance(summary, ParseError):
+    if isinstance(summary, Refusal):
         if query is not None:
             await query.answer()
-        await reply(update, context, summary.key, command=COMMANDS[draft.kind], **summary.args)
+        await refuse(update, context, summary, command=COMMANDS[draft.kind])
         return
     text, markup = summary
     if query is not None:
@@ -443,9 +443,9 @@ async def _open_draft(update: Update, context: SiagaContext, draft: Draft) -> No
     assert draft.minutes is not None
     services = context.services
     found = await resolve_people(services, context.actor, draft.scope)
-    if isinstance(found, ParseError):
+    if isinstance(found, Refusal):
         await query.answer()
-        await reply(update, context, found.key, command=COMMANDS[draft.kind], **found.args)
+        await refuse(update, context, found, command=COMMANDS[draft.kind])
         return
     people, narrowed = found
     opening = Opening(
@@ -503,13 +503,13 @@ async def on_field_text(update: Update, context: SiagaContext, argument: str, te
             await users.set_pending_input(tx, actor.user_id, None, now)
         await reply(update, context, "apel-draft-gone")
         return
-    checked: str | datetime | FieldError = (
+    checked: str | datetime | Refusal = (
         parse_clock(text, now, services.settings.zone)
         if key == "time"
         else field_value(text, ROLLCALL_FIELDS[key][0])
     )
-    if isinstance(checked, FieldError):
-        await reply(update, context, "apel-" + checked.key, **checked.args)
+    if isinstance(checked, Refusal):
+        await refuse(update, context, checked.under("apel-"))
         return
     async with services.db.transaction() as tx:
         await store.update_draft(

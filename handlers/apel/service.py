@@ -12,7 +12,6 @@ from bot.domain.apel import (
     Answer,
     MessageKey,
     MessageKind,
-    ParseError,
     RollCallKind,
     Scope,
     ScopeKind,
@@ -20,6 +19,7 @@ from bot.domain.apel import (
 )
 from bot.domain.geo import format_distance
 from bot.domain.readiness import State
+from bot.domain.refusal import Refusal
 from bot.services import Actor, Services
 from handlers.apel.keys import (
     CARD_DEBOUNCE_S,
@@ -56,14 +56,14 @@ from storage.personnel import Person
 
 async def resolve_people(
     services: Services, actor: Actor, scope: Scope
-) -> tuple[list[Person], bool] | ParseError:
+) -> tuple[list[Person], bool] | Refusal:
     """Active people in `scope` that this actor commands, and whether that narrowed it."""
     db = services.db
     if scope.kind is ScopeKind.ALL:
         if actor.is_admin:
             return await personnel.active_in(db), False
         if actor.scope.empty:
-            return ParseError("apel-no-scope")
+            return Refusal("apel-no-scope")
         people = await personnel.active_in(
             db, categories=sorted(actor.scope.categories), units=sorted(actor.scope.units)
         )
@@ -74,10 +74,10 @@ async def resolve_people(
     else:
         everyone = await personnel.active_in(db, units=[value])
     if not everyone:
-        return ParseError("apel-scope-empty", {"value": value})
+        return Refusal("apel-scope-empty", {"value": value})
     mine = [p for p in everyone if actor.commands(p)]
     if not mine:
-        return ParseError(
+        return Refusal(
             "apel-scope-forbidden", {"value": value, "scope": actor_scope_text(services, actor)}
         )
     return mine, len(mine) < len(everyone)
@@ -103,7 +103,7 @@ async def open_rollcall(
     people: list[Person],
     *,
     draft_id: int | None = None,
-) -> tuple[RollCall, int] | ParseError:
+) -> tuple[RollCall, int] | Refusal:
     """Write the roll call, its targets, card, prompts and deadlines in one transaction.
 
     That transaction also finishes the update that asked for it (`inbox.settle_processing`)
@@ -134,7 +134,7 @@ async def open_rollcall(
     called = [t for t in targets if t.excluded is None and t.chat_id is not None]
     if not called:
         unlinked = sum(1 for t in targets if t.excluded == "unlinked")
-        return ParseError(
+        return Refusal(
             "apel-nobody-linked",
             {"value": scope_label(services, actor.language, opening.scope), "unlinked": unlinked},
         )
@@ -147,7 +147,7 @@ async def open_rollcall(
             # A double tap on "Buka" must not open two roll calls.
             draft = await store.get_draft(tx, draft_id)
             if draft is None or draft.state != "draft":
-                return ParseError("apel-draft-gone", {})
+                return Refusal("apel-draft-gone")
         rc_id = await store.create(
             tx,
             kind=opening.kind,

@@ -15,13 +15,13 @@ from bot.domain.callout import (
     InviteKey,
     InviteMessage,
     InviteState,
-    OrderError,
     Verdict,
     may_manage,
     order_from_json,
 )
 from bot.domain.drafts import CALLOUT_DRAFT_LIFETIME, DraftVerdict, judge_draft
 from bot.domain.reasons import BUTTON_ROWS, REASONS
+from bot.domain.refusal import Refusal
 from bot.domain.reminders import remind_allowed
 from bot.services import Services, SiagaContext
 from handlers.callout.commands import (
@@ -112,7 +112,7 @@ async def _on_send(
         # Planned again inside the transaction that invites: the numbers on the card may
         # have moved, and the pick must see every other order committed before it.
         plans = await plan_order(services, tx, actor, order, now)
-        if isinstance(plans, OrderError) or not any(p.quota.quota > 0 for p in plans):
+        if isinstance(plans, Refusal) or not any(p.quota.quota > 0 for p in plans):
             callout_id = None
             failed = True
         else:

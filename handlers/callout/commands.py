@@ -11,7 +11,6 @@ from telegram import Update
 from bot.domain import callback_data
 from bot.domain.callout import (
     STRATEGY_WORDS,
-    OrderError,
     OrderLine,
     draft_expired,
     elapsed_minutes,
@@ -23,14 +22,15 @@ from bot.domain.callout import (
     snapshot,
     validate_location,
 )
-from bot.domain.order_fields import CALLOUT_FIELDS, FIELD_MAX_CHARS, FieldError, field_value
+from bot.domain.order_fields import CALLOUT_FIELDS, FIELD_MAX_CHARS, field_value
+from bot.domain.refusal import Refusal
 from bot.services import SiagaContext
 from handlers.callout.confirm import (
     confirm_buttons,
     confirm_text,
     edit_query_message,
     names_text,
-    reply_error,
+    refuse_order,
     scope_text,
     show_confirm,
 )
@@ -51,6 +51,7 @@ from handlers.common import (
     require_commander,
 )
 from handlers.dashboard.buttons import with_dashboard
+from handlers.kit.refusal import refuse
 from storage import callouts as store
 from storage import categories, users
 
@@ -78,8 +79,8 @@ async def mobilize_command(update: Update, context: SiagaContext) -> None:
     # The order as typed, spacing and all, minus the command itself.
     body = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else " ".join(args)
     order = parse_order(body, known)
-    if isinstance(order, OrderError):
-        await reply_error(update, context, order, known)
+    if isinstance(order, Refusal):
+        await refuse_order(update, context, order, known)
         return
     await show_confirm(update, context, order, draft_id=None)
 
@@ -237,7 +238,7 @@ async def on_pick_strategy(
     now = services.clock.now()
     order = dataclasses.replace(order_from_json(draft.spec), strategy=strategy)
     plans = await plan_order(services, services.db, context.actor, order, now)
-    if isinstance(plans, OrderError):
+    if isinstance(plans, Refusal):
         await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
         return
     async with services.db.transaction() as tx:
@@ -354,8 +355,8 @@ async def on_location_text(
         await reply(update, context, "mobilize-input-stale")
         return
     location = validate_location(text)
-    if isinstance(location, OrderError):
-        await reply(update, context, "mobilize-error-" + location.key, **location.args)
+    if isinstance(location, Refusal):
+        await refuse(update, context, location)
         return
     spec = dict(draft.spec)
     spec["location"] = location
@@ -409,8 +410,8 @@ async def on_field_text(update: Update, context: SiagaContext, argument: str, te
         await reply(update, context, "mobilize-input-stale")
         return
     value = field_value(text, CALLOUT_FIELDS[key][0])
-    if isinstance(value, FieldError):
-        await reply(update, context, "mobilize-error-" + value.key, **value.args)
+    if isinstance(value, Refusal):
+        await refuse(update, context, value.under("mobilize-error-"))
         return
     order = order_from_json({**draft.spec, key: value})
     await show_confirm(update, context, order, draft_id=draft.id)

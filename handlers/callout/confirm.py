@@ -12,11 +12,11 @@ from telegram.error import TelegramError
 from bot.domain.callout import (
     InviteState,
     Order,
-    OrderError,
     Strategy,
     order_to_json,
 )
 from bot.domain.order_fields import CALLOUT_FIELDS
+from bot.domain.refusal import Refusal
 from bot.services import SiagaContext
 from handlers.callout.keys import button_data
 from handlers.callout.order import LinePlan, order_model, plan_order, strategy_of
@@ -25,8 +25,8 @@ from handlers.common import (
     Button,
     is_private,
     markup_json,
-    reply,
 )
+from handlers.kit.refusal import refuse
 from storage import callouts as store
 from storage import categories, inbox, outbox, personnel, users
 from storage.callouts import Callout
@@ -41,13 +41,11 @@ def scope_text(context: SiagaContext) -> str:
     return ", ".join(parts) if parts else context.label("mobilize-scope-none")
 
 
-async def reply_error(
-    update: Update, context: SiagaContext, error: OrderError, known: Sequence[str]
+async def refuse_order(
+    update: Update, context: SiagaContext, refusal: Refusal, known: Sequence[str]
 ) -> None:
-    args: dict[str, str | int] = {"known": ", ".join(known), **error.args}
-    if error.key == "out-of-scope":
-        args["scope"] = scope_text(context)
-    await reply(update, context, "mobilize-error-" + error.key, **args)
+    """An order refused, with the categories there are and the orderer's own scope."""
+    await refuse(update, context, refusal, known=", ".join(known), scope=scope_text(context))
 
 
 async def show_confirm(
@@ -60,9 +58,9 @@ async def show_confirm(
         return
     now = services.clock.now()
     plans = await plan_order(services, services.db, context.actor, order, now)
-    if isinstance(plans, OrderError):
+    if isinstance(plans, Refusal):
         known = [c.code for c in await categories.all_categories(services.db)]
-        await reply_error(update, context, plans, known)
+        await refuse_order(update, context, plans, known)
         return
     text = await confirm_text(context, order, plans)
     # The draft, its card and the end of the update that asked for it are one transaction:

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bot.domain.callout import (
     Order,
-    OrderError,
     OrderLine,
     QuotaPlan,
     Reach,
@@ -18,6 +17,7 @@ from bot.domain.callout import (
     snapshot,
 )
 from bot.domain.fill import ResponseModel, learn
+from bot.domain.refusal import Refusal
 from bot.services import Actor, Services
 from storage import callouts as store
 from storage import categories
@@ -46,19 +46,20 @@ class LinePlan:
 
 async def plan_order(
     services: Services, db: Database | Transaction, actor: Actor, order: Order, now: datetime
-) -> list[LinePlan] | OrderError:
+) -> list[LinePlan] | Refusal:
     """Check scope and count who can go, per line: what the confirm card shows."""
     known = {c.code: c for c in await categories.all_categories(db)}
     plans: list[LinePlan] = []
     for line in order.lines:
         category = known.get(line.category)
         if category is None:
-            return OrderError(
-                "unknown-category", {"value": line.category, "known": ", ".join(known)}
+            return Refusal(
+                "mobilize-error-unknown-category",
+                {"value": line.category, "known": ", ".join(known)},
             )
         reach = reach_of(actor, line.category)
         if reach is None:
-            return OrderError("out-of-scope", {"category": line.category})
+            return Refusal("mobilize-error-out-of-scope", {"category": line.category})
         people = await store.category_people(db, line.category, reach.units)
         snap = snapshot(
             line.category,

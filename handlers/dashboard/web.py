@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.domain.dashboard import (
-    Refusal,
+    Denial,
     Viewer,
     check_init_data,
     check_screen_token,
@@ -170,7 +170,7 @@ class DashboardServer:
 
     # -- who is asking ----------------------------------------------------------------------
 
-    async def viewer_of(self, request: web.Request) -> Viewer | Refusal:
+    async def viewer_of(self, request: web.Request) -> Viewer | Denial:
         header = request.headers.get("Authorization", "")
         kind, _, credential = header.partition(" ")
         now = self.services.clock.now()
@@ -181,14 +181,14 @@ class DashboardServer:
                 now,
                 timedelta(seconds=self.services.settings.web_auth_max_age_s),
             )
-            if isinstance(checked, Refusal):
+            if isinstance(checked, Denial):
                 return checked
             return await self._commander(checked.user_id, checked.language)
         if kind == "screen":
             return await self._screen(credential)
-        return Refusal(401, "no credentials")
+        return Denial(401, "no credentials")
 
-    async def _commander(self, user_id: int, client_language: str | None) -> Viewer | Refusal:
+    async def _commander(self, user_id: int, client_language: str | None) -> Viewer | Denial:
         db = self.services.db
         settings = self.services.settings
         person = await personnel.by_telegram_user(db, user_id)
@@ -215,20 +215,20 @@ class DashboardServer:
             categories=categories,
         )
 
-    async def _screen(self, token: str) -> Viewer | Refusal:
+    async def _screen(self, token: str) -> Viewer | Denial:
         now = self.services.clock.now()
         checked = check_screen_token(token, self._token, now)
-        if isinstance(checked, Refusal):
+        if isinstance(checked, Denial):
             return checked
         db = self.services.db
         link = await dashboard.screen(db, checked.link_id)
         if link is None:
-            return Refusal(401, "unknown link")
+            return Denial(401, "unknown link")
         if not link.usable(now):
-            return Refusal(403, "revoked")
+            return Denial(403, "revoked")
         group = await groups.active_group(db, link.chat_id)
         if group is None:
-            return Refusal(403, "group gone")
+            return Denial(403, "group gone")
         return screen_viewer(link.id, group.scope, group.language)
 
     def _admit(self, viewer: Viewer) -> bool:
@@ -238,11 +238,11 @@ class DashboardServer:
 
     async def _authorized(self, request: web.Request) -> Viewer | web.Response:
         viewer = await self.viewer_of(request)
-        if isinstance(viewer, Refusal):
+        if isinstance(viewer, Denial):
             self.refused += 1
             # The reason helps an operator; the credential itself is never logged.
             log.info("dashboard request refused (%s %s)", viewer.status, viewer.reason)
-            return _refusal(viewer)
+            return _denied(viewer)
         if not self._admit(viewer):
             return web.json_response({"error": "slow down"}, status=429)
         return viewer
@@ -272,7 +272,7 @@ class DashboardServer:
 
     async def _screen_page(self, request: web.Request) -> web.Response:
         viewer = await self._screen(request.match_info["token"])
-        if isinstance(viewer, Refusal):
+        if isinstance(viewer, Denial):
             self.refused += 1
             w = Words(self.services, self.services.settings.locale)
             key = "dsb-screen-ended" if viewer.status == 403 else "dsb-screen-invalid"
@@ -359,7 +359,7 @@ class DashboardServer:
             if loop.time() - checked >= RECHECK_S:
                 checked = loop.time()
                 again = await self.viewer_of(request)
-                if isinstance(again, Refusal):
+                if isinstance(again, Denial):
                     yield _event("refused", json.dumps({"status": again.status}), sent)
                     return
             if feed.version != sent:
@@ -373,14 +373,14 @@ class DashboardServer:
         if isinstance(viewer, web.Response):
             return viewer
         if not viewer.names:
-            return _refusal(Refusal(403, "counts only"))
+            return _denied(Denial(403, "counts only"))
         args = dict(request.query)
         now = self.services.clock.now()
         found = await list_rows(
             self.services, self.services.db, viewer, args.get("view", "readiness"), now
         )
         if found is None:
-            return _refusal(Refusal(403, "not in scope"))
+            return _denied(Denial(403, "not in scope"))
         rows, states, title = found
         w = Words(self.services, viewer.language)
         text = render_people(
@@ -394,11 +394,11 @@ class DashboardServer:
             return viewer
         ref = request.match_info["person_id"]
         if not viewer.names or not ref.isdigit() or len(ref) > 12:
-            return _refusal(Refusal(403, "counts only"))
+            return _denied(Denial(403, "counts only"))
         w = Words(self.services, viewer.language)
         card = await person_card(w, self.services.db, viewer.scope, int(ref))
         if card is None:
-            return _refusal(Refusal(403, "not in scope"))
+            return _denied(Denial(403, "not in scope"))
         return web.json_response({"html": card})
 
     # -- feeds --------------------------------------------------------------------------------
@@ -474,9 +474,9 @@ def _event(name: str, data: str, version: int) -> str:
     return f"event: {name}\nid: {version}\ndata: {data}\n\n"
 
 
-def _refusal(refusal: Refusal) -> web.Response:
+def _denied(denial: Denial) -> web.Response:
     return web.json_response(
-        {"error": "unauthorized" if refusal.status == 401 else "forbidden"}, status=refusal.status
+        {"error": "unauthorized" if denial.status == 401 else "forbidden"}, status=denial.status
     )
 
 
