@@ -16,6 +16,13 @@ from bot.domain.status import WindowError, parse_windows
 
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# The setting behind each period of the retention policy (bot.domain.retention.PolicyProblem).
+_RETENTION_FIELDS = {
+    "records": "retention_records_days",
+    "working": "retention_working_hours",
+    "personal": "retention_personal_days",
+    "batch_rows": "retention_batch_rows",
+}
 
 
 def _split_ints(value: object) -> object:
@@ -192,10 +199,13 @@ class Settings(BaseSettings):
     def _check_retention(self) -> Settings:
         problems = policy_problems(self.retention_policy)
         if problems:
+            # A model-wide check has no field of its own: each sentence names its variable.
             raise ValueError(
-                "SIAGA_RETENTION_*: "
-                + "; ".join(problems)
-                + " (defaults: RECORDS_DAYS=730, WORKING_HOURS=168, PERSONAL_DAYS=90)"
+                "; ".join(
+                    f"SIAGA_{_RETENTION_FIELDS[p.period].upper()}: {p.text} (default"
+                    f" {type(self).model_fields[_RETENTION_FIELDS[p.period]].default})"
+                    for p in problems
+                )
             )
         return self
 

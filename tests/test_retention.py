@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from bot.cli.main import load_settings
 from bot.cli.operations import backup_database, compact_database
 from bot.clock import FakeClock
 from bot.config import Settings
@@ -78,10 +79,10 @@ def test_default_policy_is_valid_and_short_periods_are_refused() -> None:
         records=timedelta(days=30), working=timedelta(hours=12), personal=timedelta(days=1)
     )
     problems = policy_problems(short)
-    assert len(problems) == 3
-    assert "at least 48 hours" in problems[0]
-    assert "at least 90 days" in problems[1]
-    assert "at least 7 days" in problems[2]
+    assert [p.period for p in problems] == ["working", "records", "personal"]
+    assert "at least 48 hours" in problems[0].text
+    assert "at least 90 days" in problems[1].text
+    assert "at least 7 days" in problems[2].text
 
 
 def test_settings_refuse_unsafe_retention_with_a_clear_message(tmp_path: object) -> None:
@@ -95,6 +96,24 @@ def test_settings_refuse_unsafe_retention_with_a_clear_message(tmp_path: object)
         Settings(_env_file=None, retention_records_days=30)  # type: ignore[call-arg]
     fine = Settings(_env_file=None, retention_records_days=365)  # type: ignore[call-arg]
     assert fine.retention_policy.records == timedelta(days=365)
+
+
+def test_the_operator_is_told_which_retention_variable_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("SIAGA_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SIAGA_RETENTION_WORKING_HOURS", "24")
+    monkeypatch.setenv("SIAGA_RETENTION_PERSONAL_DAYS", "2")
+    monkeypatch.chdir(tmp_path)  # no .env here
+    with pytest.raises(SystemExit):
+        load_settings()
+    said = capsys.readouterr().err
+    assert "SIAGA_RETENTION_WORKING_HOURS: working data must be kept at least 48 hours" in said
+    assert "(got 24 hours) (default 168)" in said
+    assert "SIAGA_RETENTION_PERSONAL_DAYS: personal fields must be kept at least 7 days" in said
+    assert "SIAGA_:" not in said
 
 
 def test_a_batch_that_did_work_continues_and_an_empty_one_moves_on() -> None:

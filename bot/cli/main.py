@@ -47,8 +47,13 @@ def load_settings() -> Settings:
                 raise SystemExit(EXIT_CONFIG) from None
         lines = ["Konfigurasi tidak valid / invalid configuration:"]
         for error in exc.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            if not error["loc"]:
+                # A check across settings names its variables in the message itself.
+                lines.append(f"  {message}")
+                continue
             name = "SIAGA_" + "_".join(str(p) for p in error["loc"]).upper()
-            lines.append(f"  {name}: {error['msg'].removeprefix('Value error, ')}")
+            lines.append(f"  {name}: {message}")
         print("\n".join(lines), file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
 

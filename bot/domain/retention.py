@@ -44,29 +44,50 @@ class RetentionPolicy:
     batch_rows: int = 500
 
 
-def policy_problems(policy: RetentionPolicy) -> list[str]:
+@dataclass(frozen=True)
+class PolicyProblem:
+    """Why a policy is unsafe: `period` names the RetentionPolicy field at fault."""
+
+    period: str
+    text: str
+
+
+def policy_problems(policy: RetentionPolicy) -> list[PolicyProblem]:
     """Why these periods are unsafe, one sentence each (empty when they are fine)."""
-    problems: list[str] = []
+    problems: list[PolicyProblem] = []
     if policy.working < EDIT_WINDOW:
         problems.append(
-            f"working data must be kept at least {_hours(EDIT_WINDOW)} hours: an edit or a"
-            f" crash replay may still need it (got {_hours(policy.working)} hours)"
+            PolicyProblem(
+                "working",
+                f"working data must be kept at least {_hours(EDIT_WINDOW)} hours: an edit or"
+                f" a crash replay may still need it (got {_hours(policy.working)} hours)",
+            )
         )
     if policy.records < MIN_RECORDS:
         problems.append(
-            f"records must be kept at least {MIN_RECORDS.days} days for the monthly and"
-            f" quarterly reports (got {policy.records.days} days)"
+            PolicyProblem(
+                "records",
+                f"records must be kept at least {MIN_RECORDS.days} days for the monthly and"
+                f" quarterly reports (got {policy.records.days} days)",
+            )
         )
     if policy.records < policy.working:
-        problems.append("records must be kept at least as long as working data")
+        problems.append(
+            PolicyProblem("records", "records must be kept at least as long as working data")
+        )
     if policy.personal < MIN_PERSONAL:
         problems.append(
-            f"personal fields must be kept at least {MIN_PERSONAL.days} days after a"
-            f" deactivation, so that a mistaken roster import can be undone"
-            f" (got {policy.personal.days} days)"
+            PolicyProblem(
+                "personal",
+                f"personal fields must be kept at least {MIN_PERSONAL.days} days after a"
+                f" deactivation, so that a mistaken roster import can be undone"
+                f" (got {policy.personal.days} days)",
+            )
         )
     if policy.batch_rows < 1:
-        problems.append("a pruning batch must delete at least one row")
+        problems.append(
+            PolicyProblem("batch_rows", "a pruning batch must delete at least one row")
+        )
     return problems
 
 
