@@ -39,6 +39,12 @@ async def prune_batch(
     step = Step(payload.get("step", STEPS[0].value))
     after = payload.get("after")
     progress = await retention.prune(tx, step, cutoffs(policy, now), policy.batch_rows, now, after)
+    if step is Step.INBOX and progress.done:
+        log.warning(
+            "retention: %d updates still in the inbox after the working period could never"
+            " be processed; dropped",
+            progress.done,
+        )
     counts: dict[str, int] = dict(payload.get("counts", {}))
     if step is not Step.OUTBOX or progress.done:
         counts[step.value] = counts.get(step.value, 0) + progress.done

@@ -116,6 +116,17 @@ async def _deadlines(
     return Progress(deleted)
 
 
+async def _inbox(
+    tx: Transaction, cut: Cutoffs, limit: int, now: datetime, after: int | None
+) -> Progress:
+    deleted = await tx.execute_rowcount(
+        "DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM inbox"
+        " WHERE received_at < ? ORDER BY update_id LIMIT ?)",
+        (to_db(cut.working_before), limit),
+    )
+    return Progress(deleted)
+
+
 async def _drafts(
     tx: Transaction, cut: Cutoffs, limit: int, now: datetime, after: int | None
 ) -> Progress:
@@ -302,6 +313,7 @@ async def _reclaim(
 _PRUNERS: dict[Step, Pruner] = {
     Step.OUTBOX: _outbox,
     Step.DEADLINES: _deadlines,
+    Step.INBOX: _inbox,
     Step.DRAFTS: _drafts,
     Step.ROLLCALLS: _rollcalls,
     Step.CALLOUTS: _callouts,

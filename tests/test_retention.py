@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sqlite3
@@ -207,10 +208,12 @@ async def test_pruning_keeps_what_reports_live_rekaps_deadlines_and_replays_need
     assert callout is not None
     live_card = await card(bot, HENDRA.user_id, callout_id, "✅ 2 siap")
 
-    # A replayable update and timers nobody has handled yet, one of them long overdue.
+    # A replayable update (received the day before the run) and timers nobody has handled
+    # yet, one of them long overdue.
     now = bot.clock.now()
     async with bot.db.transaction() as tx:
-        await inbox.store(tx, [(1, {"update_id": 1, "message": {"text": "/status"}})], now)
+        update = {"update_id": 1, "message": {"text": "/status"}}
+        await inbox.store(tx, [(1, update)], now + timedelta(days=9))
         await deadlines.schedule(tx, "test.unhandled", "overdue", now - timedelta(days=30))
         await deadlines.schedule(tx, "test.unhandled", "later", now + timedelta(days=60))
         await outbox.enqueue(
@@ -309,6 +312,23 @@ async def _count(db: Database, sql: str, *params: object) -> int:
     row = await db.fetchone(sql, params)
     assert row is not None
     return int(row[0])
+
+
+async def test_an_update_that_could_never_be_processed_goes_after_the_working_period(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    async with db.transaction() as tx:
+        await inbox.store(tx, [(7, {"update_id": 7, "message": {"text": "/x"}})], t0)
+        fresh = t0 + POLICY.working
+        await inbox.store(tx, [(8, {"update_id": 8, "message": {"text": "/y"}})], fresh)
+
+    with caplog.at_level(logging.WARNING, logger="bot.retention"):
+        counts = await run_to_end(db, POLICY, t0 + POLICY.working + timedelta(hours=1))
+
+    assert [update_id for update_id, _ in await inbox.unprocessed(db)] == [8]
+    assert counts["inbox"] == 1
+    assert "1 updates still in the inbox after the working period" in caplog.text
 
 
 async def test_deactivated_people_lose_phone_and_link_after_the_period_and_still_count(

@@ -5,14 +5,18 @@ Three periods (README, "Retention"):
 - **records** — roll-call answers, call-out outcomes, readiness history, the audit log. Reports
   and exports read them; kept for `records` (two years by default), then deleted.
 - **working data** — outbox texts and keyboards once sent, done deadlines, drafts, delivery
-  batches. Kept only while an edit may still target a message or a crash may replay it.
+  batches. Kept only while an edit may still target a message or a crash may replay it. An
+  update still in the inbox after the working period is one that could never be processed
+  (every start replays the inbox, and Telegram itself gives up on an update after a day): it
+  goes too, and the job logs it.
 - **personal fields** of people deactivated from the roster (phone, Telegram link): erased
   `personal` after the deactivation; their answers stay in the records, so old reports count
   them.
 
 What is live is never pruned whatever the periods say (an open roll call, an active call-out,
-a pending deadline or outbox row, an edit target of a live rekap or pinned status, a
-replayable inbox update): storage's queries leave those out, the periods only bound the age.
+a pending deadline or outbox row, an edit target of a live rekap or pinned status): storage's
+queries leave those out, the periods only bound the age. An update waiting in the inbox is
+replayable within the working period only (above).
 """
 
 from __future__ import annotations
@@ -114,6 +118,7 @@ class Step(Enum):
 
     OUTBOX = "outbox"
     DEADLINES = "deadlines"
+    INBOX = "inbox"
     DRAFTS = "drafts"
     ROLLCALLS = "rollcalls"
     CALLOUTS = "callouts"
