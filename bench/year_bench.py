@@ -35,8 +35,10 @@ import random
 import shutil
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,18 +48,20 @@ from common import (
     bench,
     machine,
     open_rollcall,
+    poll,
     run_main,
     spread,
 )
 from ingest_bench import press_everyone
 from status_bench import ADMINS, direct, end_to_end
 
-from bot.cli.operations import backup_database, compact_database, run_checks
+from bot.cli.operations import backup_database, run_checks
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import CalloutStatus, InviteState, Order, OrderLine
 from bot.domain.refusal import Refusal
+from bot.domain.retention import STEPS, next_run_at
 from bot.domain.status import StatusScope
 from bot.i18n import Catalog
 from bot.rehearsal.simulator import SimPerson
@@ -353,7 +357,49 @@ async def chart_png(run: Bench) -> bytes:
     return (await draw_chart(services, "id", view)).png
 
 
-async def write_year(run: Bench, days: int, now: datetime) -> dict[str, int]:
+@dataclass
+class Nights:
+    """What the nightly retention runs did while the history was written."""
+
+    runs: list[float] = field(default_factory=list)  # seconds per night's run
+    batches: dict[str, list[float]] = field(default_factory=dict)  # seconds per batch, by step
+    counts: dict[str, int] = field(default_factory=dict)  # units each step did (rows, pages)
+    removed_bytes: int = 0  # what the runs took out of the used pages: the data pruned
+
+    async def run(self, db: Database, settings: Settings, night: datetime) -> None:
+        """One night's run, as the bot's job takes it (the same batches, the clock at the
+        night's run), timing every batch."""
+        used_before = await used_bytes(db)
+        mark = time.perf_counter()
+
+        def batch_done(step: str) -> None:
+            nonlocal mark
+            self.batches.setdefault(step, []).append(time.perf_counter() - mark)
+            mark = time.perf_counter()
+
+        started = time.perf_counter()
+        counts = await run_to_end(db, settings.retention_policy, night, on_batch=batch_done)
+        self.runs.append(time.perf_counter() - started)
+        for step, done in counts.items():
+            self.counts[step] = self.counts.get(step, 0) + done
+        self.removed_bytes += used_before - await used_bytes(db)
+
+
+async def used_bytes(db: Database) -> int:
+    """The file less its free pages: an incremental vacuum moves pages but leaves this alone."""
+    space = await retention.file_space(db)
+    return space.bytes - space.free_bytes
+
+
+def night_after(day: datetime, settings: Settings) -> datetime:
+    return next_run_at(day, settings.zone, settings.retention_hour)
+
+
+async def write_year(
+    run: Bench, days: int, now: datetime, settings: Settings, nights: Nights | None
+) -> dict[str, int]:
+    """The history, a day per transaction; after each day but the last, that night's
+    retention run when `nights` is given (the last night is left to the caller)."""
     writer = YearWriter(run.people, await chart_png(run), 2024)
     start = now - timedelta(days=days)
     async with run.db.transaction() as tx:
@@ -368,8 +414,10 @@ async def write_year(run: Bench, days: int, now: datetime) -> dict[str, int]:
                 await writer.callout(tx, day + timedelta(hours=15))
             writer.charts(day)
             await writer.flush(tx)
+        if nights is not None and d < days - 1:
+            await nights.run(run.db, settings, night_after(day, settings))
         if d % 30 == 29:
-            print(f"  … day {d + 1}: {writer.counts}", flush=True)
+            print(f"  … day {d + 1} ({load()}): {writer.counts}", flush=True)
     async with run.db.transaction() as tx:
         await writer.posko_edits(tx, now)
     return writer.counts
@@ -406,7 +454,13 @@ async def reopen(run: Bench) -> None:
     run.db = await Database.open(run.db_path)
 
 
-async def session(run: Bench, label: str, taps: int, rounds: int) -> dict[str, Any]:
+async def session(
+    run: Bench,
+    label: str,
+    taps: int,
+    rounds: int,
+    before_burst: Callable[[], Awaitable[None]] | None = None,
+) -> dict[str, Any]:
     """One bot on the bench's database: start-up, /status, a whole roll call, a tap burst."""
     print(f"\n== {label} ({load()})", flush=True)
     figures: dict[str, Any] = {}
@@ -436,6 +490,8 @@ async def session(run: Bench, label: str, taps: int, rounds: int) -> dict[str, A
         f" ratio {figures['ratio']:.3f}; 429s {run.fake.faults.count_429 - count_429}"
     )
     await run.drained()
+    if before_burst is not None:
+        await before_burst()
     print(f"({load()}) burst of {taps} taps", flush=True)
     await press_everyone(run, rollcall_id, run.people[:taps])
     await run.drained()
@@ -444,72 +500,77 @@ async def session(run: Bench, label: str, taps: int, rounds: int) -> dict[str, A
     return figures
 
 
-async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) -> None:
+async def retention_started(run: Bench) -> None:
+    """Arm the bot's retention job due now and wait until it has taken its first batch (its
+    row re-armed with counts, or a run so short it has finished): the taps that follow meet it
+    mid-run."""
+    before = await retention.last_finished(run.db)
+    async with run.db.transaction() as tx:
+        await deadlines.schedule(tx, KIND, REF, SystemClock().now(), {"step": STEPS[0].value})
+
+    async def started() -> bool:
+        job = await deadlines.get(run.db, KIND, REF)
+        under_way = job is not None and "counts" in job.payload
+        return under_way or await retention.last_finished(run.db) != before
+
+    await poll(started, 60, "the retention job's first batch", 0.02)
+    print("retention job running in the bot", flush=True)
+
+
+async def main(
+    size: int, days: int, taps: int, rounds: int, prune: bool, keep: Path | None
+) -> None:
     async with bench(size) as run:
         print(f"machine: {machine()}; {load()}")
         fresh = await session(run, "fresh database", taps, rounds)
         await stop_bot(run)
         fresh_mb = file_mb(run.db_path)
 
-        print(f"\n== writing {days} days of history ({load()})", flush=True)
+        settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
+        nights = Nights() if prune else None
+        mode = "the retention run every night" if prune else "nothing pruned (--no-prune)"
+        print(f"\n== writing {days} days of history, {mode} ({load()})", flush=True)
         now = SystemClock().now()
         started = time.monotonic()
-        counts = await write_year(run, days, now)
+        counts = await write_year(run, days, now, settings, nights)
         print(f"history written in {time.monotonic() - started:.0f} s: {counts}")
-        unpruned_mb = file_mb(run.db_path)
+        if nights is not None:
+            print(f"nightly runs: {spread(nights.runs, 's', 1.0)}; total {sum(nights.runs):.1f} s")
+            everything = [t for times in nights.batches.values() for t in times]
+            print(f"batch (one transaction) duration: {spread(everything)}")
+            for step, times in nights.batches.items():
+                print(f"  {step:<18} {spread(times)}")
+            print(f"what the runs did (rows; reclaim: pages): {nights.counts}")
+
+        # The backup is taken before the last night's run: the copy is what the bot meets
+        # after that night, pruned by its own job in the third session.
+        night = run.folder / "night.db"
+        started = time.monotonic()
+        await asyncio.to_thread(backup_database, run.db_path, night)
+        print(f"backup: {time.monotonic() - started:.1f} s ({load()})")
+        if nights is not None:
+            await nights.run(run.db, settings, night_after(now - timedelta(days=1), settings))
+            print(f"the last night's run: {nights.runs[-1]:.1f} s")
         tables = {
             t: int((await run.db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0])  # type: ignore[index]
             for t in ("outbox", "rollcall_targets", "rollcall_answer_log", "deadlines",
                       "readiness_history", "audit_log", "callout_invites")
         }  # fmt: skip
-        print(f"rows: {tables}")
-        unpruned = run.folder / "unpruned.db"
-        started = time.monotonic()
-        await asyncio.to_thread(backup_database, run.db_path, unpruned)
-        backup_unpruned = time.monotonic() - started
-        print(f"backup of the unpruned file: {backup_unpruned:.1f} s")
-
-        print(f"\n== retention ({load()})", flush=True)
-        settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
-        batches: dict[str, list[float]] = {}
-        mark = time.perf_counter()
-
-        def batch_done(step: str) -> None:
-            nonlocal mark
-            batches.setdefault(step, []).append(time.perf_counter() - mark)
-            mark = time.perf_counter()
-
-        started = time.monotonic()
-        pruned = await run_to_end(
-            run.db, settings.retention_policy, SystemClock().now(), on_batch=batch_done
-        )
-        took = time.monotonic() - started
-        everything = [t for times in batches.values() for t in times]
-        print(f"retention run: {took:.1f} s, {len(everything)} batches; {pruned}")
-        print(f"batch (one transaction) duration: {spread(everything)}")
-        for step, times in batches.items():
-            print(f"  {step:<18} {spread(times)}")
-        pruned_mb = file_mb(run.db_path)
+        print(f"rows kept: {tables}")
+        year_mb = file_mb(run.db_path)
         space = await retention.file_space(run.db)
-        print(f"after the prune: {pruned_mb:.1f} MB file, {space.free_bytes / 1e6:.1f} MB free")
-        # Pruned all at once, the free list is far above what retention hands back online:
-        # the one-time `python -m bot compact` (README, Retention), bot stopped, timed.
-        await run.db.close()
-        started = time.monotonic()
-        await asyncio.to_thread(compact_database, run.db_path)
-        print(f"compact (VACUUM): {time.monotonic() - started:.1f} s ({load()})")
-        run.db = await Database.open(run.db_path)
-        compact_mb = file_mb(run.db_path)
-        print(
-            f"file size: fresh {fresh_mb:.1f} MB · {days} days unpruned {unpruned_mb:.1f} MB"
-            f" · pruned {pruned_mb:.1f} MB · compacted {compact_mb:.1f} MB (goal ≤ 500 MB)"
-        )
+        if nights is not None:
+            removed_mb = nights.removed_bytes / 1e6
+            print(
+                f"file size: fresh {fresh_mb:.1f} MB · after {days} days {year_mb:.1f} MB"
+                f" ({space.free_bytes / 1e6:.1f} MB free inside; goal ≤ 500 MB) · the nightly"
+                f" runs removed {removed_mb:.1f} MB of data, so unpruned ≈"
+                f" {year_mb - space.free_bytes / 1e6 + removed_mb:.1f} MB (an estimate: data"
+                " kept + data removed; measure it with --no-prune)"
+            )
+        else:
+            print(f"file size: fresh {fresh_mb:.1f} MB · {days} days unpruned {year_mb:.1f} MB")
 
-        target = run.folder / "backup.db"
-        started = time.monotonic()
-        await asyncio.to_thread(backup_database, run.db_path, target)
-        print(f"backup (pruned): {time.monotonic() - started:.1f} s ({load()})")
-        target.unlink()
         check_settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
             db_path=run.db_path,
@@ -538,25 +599,34 @@ async def main(size: int, days: int, taps: int, rounds: int, keep: Path | None) 
             f" {time.monotonic() - started:.1f} s ({load()})"
         )
         await reopen(run)
-        year = await session(run, "a year, pruned", taps, rounds)
+        year = await session(run, f"{days} days", taps, rounds)
         await stop_bot(run)
+        runs = [("fresh", fresh), (f"{days} days", year)]
 
-        # The unpruned copy, with the retention due now: the bot prunes while people tap.
-        await run.db.close()
-        await asyncio.to_thread(swap_in, unpruned, run.db_path)
-        run.db = await Database.open(run.db_path)
-        async with run.db.transaction() as tx:
-            await deadlines.schedule(tx, KIND, REF, SystemClock().now(), {"step": "outbox"})
-        during = await session(run, "a year, unpruned, retention running", taps, 0)
-        finished = await retention.last_finished(run.db)
-        job = await deadlines.get(run.db, KIND, REF)
-        state = (job.state, job.payload.get("step")) if job else None
-        print(f"retention while measured: last finished {finished}; job (state, step) {state}")
+        if nights is not None:
+            # The copy from before the last night: the bot's own job prunes that night while
+            # the burst of taps is answered.
+            await run.db.close()
+            await asyncio.to_thread(swap_in, night, run.db_path)
+            run.db = await Database.open(run.db_path)
+            during = await session(
+                run,
+                "the nightly run in the bot",
+                taps,
+                0,
+                before_burst=partial(retention_started, run),
+            )
+            finished = await retention.last_finished(run.db)
+            job = await deadlines.get(run.db, KIND, REF)
+            state = (job.state, job.payload.get("step")) if job else None
+            print(
+                f"retention after the burst: last finished {finished}; job (state, step) {state}"
+            )
+            runs.append(("nightly run", during))
         if keep is not None:
             await asyncio.to_thread(shutil.copy, run.db_path, keep)
 
         print("\n== summary")
-        runs = (("fresh", fresh), ("year, pruned", year), ("during pruning", during))
         for label, figures in runs:
             print(
                 f"{label:<16} start-up {figures['startup']:.2f} s · roll call ratio"
@@ -573,6 +643,12 @@ if __name__ == "__main__":
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--taps", type=int, default=1500, help="people in the burst")
     parser.add_argument("--rounds", type=int, default=100, help="/status samples")
+    parser.add_argument(
+        "--no-prune",
+        dest="prune",
+        action="store_false",
+        help="write the history without the nightly runs: the unpruned size, measured",
+    )
     parser.add_argument("--keep", type=Path, help="copy the final database here")
     args = parser.parse_args()
-    run_main(main(args.size, args.days, args.taps, args.rounds, args.keep))
+    run_main(main(args.size, args.days, args.taps, args.rounds, args.prune, args.keep))
