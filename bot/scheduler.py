@@ -32,6 +32,7 @@ from storage.deadlines import Deadline
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Transaction, Deadline], Awaitable[None]]
+Prepare = Callable[[Deadline], Awaitable[None]]
 CommitHook = Callable[[], None]
 StartHook = Callable[[Transaction], Awaitable[None]]
 
@@ -55,6 +56,7 @@ class Scheduler:
         self._db_source = db
         self._clock = clock
         self._handlers: dict[str, Handler] = {}
+        self._prepares: dict[str, Prepare] = {}
         self._commit_hooks: list[CommitHook] = []
         self._start_hooks: list[StartHook] = []
         self._max_attempts = max_attempts
@@ -71,11 +73,18 @@ class Scheduler:
         source = self._db_source
         return source if isinstance(source, Database) else source()
 
-    def on(self, kind: str, handler: Handler) -> None:
-        """Handle deadlines of `kind`; rows of kinds nobody handles stay pending untouched."""
+    def on(self, kind: str, handler: Handler, *, prepare: Prepare | None = None) -> None:
+        """Handle deadlines of `kind`; rows of kinds nobody handles stay pending untouched.
+
+        `prepare(deadline)` runs before the firing transaction opens, for slow work the
+        handler will want (a chart drawn in the worker) that must not hold the database's
+        write lock meanwhile. It decides nothing: the row may still not fire (moved or
+        cancelled in between), and the handler must cope with what was prepared being stale."""
         if kind in self._handlers:
             raise ValueError(f"a handler for deadline kind {kind!r} is already registered")
         self._handlers[kind] = handler
+        if prepare is not None:
+            self._prepares[kind] = prepare
         self.wake()
 
     def after_commit(self, hook: CommitHook) -> None:
@@ -163,8 +172,11 @@ class Scheduler:
 
     async def _fire(self, deadline: Deadline) -> bool:
         handler = self._handlers[deadline.kind]
+        prepare = self._prepares.get(deadline.kind)
         now = self._clock.now()
         try:
+            if prepare is not None:
+                await prepare(deadline)
             async with self._db.transaction() as tx:
                 if not await deadlines.mark_done(tx, deadline.id, now):
                     return False  # moved or cancelled between the read and now

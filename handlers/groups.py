@@ -57,6 +57,7 @@ from handlers.status import (
     actor_scope,
     build_status,
     draw_chart,
+    drawn_chart,
     outside_of,
     parse_typed_scope,
     queue_chart_if_changed,
@@ -145,8 +146,8 @@ async def publish(
         if with_chart and not force and slot == slot_start(now, normal, settings.zone):
             await queue_chart_if_changed(services, tx, group, view, f"{key}:chart", now)
         return True
-    if with_chart and fits_caption(view.text):
-        chart = await draw_chart(services, group.language, view)
+    chart = drawn_chart(services, group.language, view) if with_chart else None
+    if chart is not None and fits_caption(view.text):
         await outbox.enqueue_photo(
             tx, chat_id=group.chat_id, png=chart.png, caption=view.text, dedup_key=key, now=now
         )
@@ -205,6 +206,25 @@ async def _still_editable(tx: Transaction, target_key: str) -> bool:
         return False
     edit = await outbox.row_state(tx, f"edit:{target_key}")
     return edit is None or edit.state is not RowState.FAILED
+
+
+async def prepare_broadcast(services: Services, deadline: Deadline) -> None:
+    """Draw the chart the broadcast will send before its transaction opens: the worker takes
+    ~120 ms a picture, and the database's write lock is not held meanwhile. `publish` then
+    finds it drawn (`drawn_chart`)."""
+    try:
+        chat_id = int(deadline.ref)
+    except ValueError:
+        return
+    group = await groups.active_group(services.db, chat_id)
+    if group is None or not group.chart:
+        return
+    now = services.clock.now()
+    view = await build_status(
+        services, services.db, group.language, group.scope, now, chat_id=chat_id
+    )
+    if view.counts:
+        await draw_chart(services, group.language, view)
 
 
 async def on_broadcast(services: Services, tx: Transaction, deadline: Deadline) -> None:
@@ -903,6 +923,9 @@ def register(app: SiagaApp) -> None:
     async def broadcast(tx: Transaction, deadline: Deadline) -> None:
         await on_broadcast(services, tx, deadline)
 
+    async def prepare(deadline: Deadline) -> None:
+        await prepare_broadcast(services, deadline)
+
     async def unreachable(person_id: int | None, chat_id: int, dedup_key: str) -> None:
         await on_unreachable(services, person_id, chat_id, dedup_key)
 
@@ -914,7 +937,7 @@ def register(app: SiagaApp) -> None:
 
     pinner = Pinner(app)
     services.extras[PINNER] = pinner
-    services.scheduler.on(BROADCAST_KIND, broadcast)
+    services.scheduler.on(BROADCAST_KIND, broadcast, prepare=prepare)
     services.scheduler.on(WINDOW_KIND, window_start)
     services.scheduler.at_start(at_start)
     services.scheduler.after_commit(pinner.kick)

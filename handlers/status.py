@@ -310,9 +310,18 @@ async def queue_chart_if_changed(
     a group takes 20 messages a minute, and an unchanged picture tells it nothing."""
     if not chart_changed(group, view):
         return False
-    chart = await draw_chart(services, group.language, view)
+    chart = drawn_chart(services, group.language, view)
+    if chart is None:
+        return False
     await queue_chart(services, tx, group, chart, key, now, Priority.BROADCAST)
     return True
+
+
+def drawn_chart(services: Services, lang: str, view: StatusView) -> Chart | None:
+    """The chart of a status if it was drawn before the transaction (`draw_chart`), else None:
+    a transaction never waits for the worker. None also when the counts changed since it was
+    drawn; the chart then goes with a later message rather than hold the database."""
+    return services.charts.drawn(view.counts, chart_labels(services, lang))
 
 
 def chart_changed(group: CommandGroup, view: StatusView) -> bool:

@@ -10,10 +10,18 @@ nothing else meanwhile).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+import pytest
+
+from bot.domain.status import CategoryCounts
 from bot.rehearsal.fake_telegram import RecordedRequest, SentMessage, SimGroup, SimUser
+from bot.reports.charts import Chart, ChartLabels
 from storage import outbox
+from storage.db import Transaction
 from storage.outbox import OutgoingMessage, Priority
 from tests.harness import COMMANDER_ID, FAST_DELIVERY, BotHarness
 from tests.test_groups_e2e import GROUP_ID, charts, register_group, seed, statuses
@@ -120,3 +128,40 @@ async def test_a_command_in_a_busy_group_is_answered_first(harness: BotHarness) 
     # on its way; the rest of the backlog waits for the answer.
     assert answer <= 1, order
     assert sum(text.startswith("antrean") for text in order[answer:]) >= 3, order
+
+
+async def test_the_broadcast_draws_its_chart_before_its_transaction(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawing takes the worker ~120 ms a picture: a transaction waiting for it would hold
+    the database's write lock (every answer, every send) that long."""
+    await seed(harness)
+    await harness.start(**FAST)
+    bot = harness
+    holders: set[asyncio.Task[Any] | None] = set()
+    transaction = bot.db.transaction
+
+    @contextlib.asynccontextmanager
+    async def tracked() -> AsyncIterator[Transaction]:
+        async with transaction() as tx:
+            holders.add(asyncio.current_task())
+            try:
+                yield tx
+            finally:
+                holders.discard(asyncio.current_task())
+
+    worker = bot.services.charts
+    draw = worker.draw
+    inside: list[bool] = []
+
+    async def watched(rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
+        inside.append(asyncio.current_task() in holders)
+        return await draw(rows, labels)
+
+    monkeypatch.setattr(bot.db, "transaction", tracked)
+    monkeypatch.setattr(worker, "draw", watched)
+    await register_group(bot)
+    bot.clock.advance(minutes=60)
+    await bot.fake.wait_for(lambda: len(charts(bot)) == 2, what="the 21.00 chart", timeout=15)
+    assert inside
+    assert not any(inside), inside

@@ -192,6 +192,13 @@ class ChartWorker:
         if _may_start_processes():
             self._executor().submit(_load_matplotlib)
 
+    def drawn(self, rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart | None:
+        """The chart if it was drawn already, without waiting for the worker: for code
+        inside a transaction, which must not hold the database while a chart is drawn."""
+        bars = chart_bars(rows)
+        png = self._cache.get((bars, labels))
+        return Chart(png, bars, labels.title) if png is not None else None
+
     async def draw(self, rows: Sequence[CategoryCounts], labels: ChartLabels) -> Chart:
         bars = chart_bars(rows)
         key = (bars, labels)
