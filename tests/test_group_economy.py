@@ -98,9 +98,14 @@ async def test_one_message_per_broadcast_and_settings_post_nothing_new(
 
 async def test_a_command_in_a_busy_group_is_answered_first(harness: BotHarness) -> None:
     await seed(harness)
-    # One message a second to a group (Telegram: one in three): a backlog of six drains in
-    # ~6 s, and the bot has a second to handle the command before the next one could go.
-    await harness.start(**{**FAST, "rate_group_per_min": 60, "group_burst": 1})
+    # One message a second to the group (Telegram: one in three), and four a second overall,
+    # all of them taken by a broadcast to many people: the drainer always holds the next
+    # overall slot. When the group's next message may go, the drainer (slot in hand) comes to
+    # it before the reply does; only its leaving that chat to a waiting reply lets the
+    # reply through ahead of the group's backlog.
+    await harness.start(
+        **{**FAST, "rate_overall_per_s": 4, "rate_group_per_min": 60, "group_burst": 1}
+    )
     bot = harness
     group = await register_group(bot)
     await bot.fake.wait_idle(quiet=1.0)  # the group's budget full again
@@ -113,12 +118,18 @@ async def test_a_command_in_a_busy_group_is_answered_first(harness: BotHarness) 
                 OutgoingMessage(GROUP_ID, f"antrean {n}", Priority.BROADCAST, f"test:queue:{n}"),
                 now,
             )
+        for n in range(60):
+            await outbox.enqueue(
+                tx,
+                OutgoingMessage(7000 + n, f"siaran {n}", Priority.BROADCAST, f"test:people:{n}"),
+                now,
+            )
     mark = len(bot.fake.requests)
     await bot.fake.wait_for(lambda: len(to_group(bot, mark)) >= 1, what="the backlog draining")
     commander = bot.fake.user(COMMANDER_ID)
     asked = len(bot.fake.requests)
     await commander.send("/status", chat=group)
-    await bot.fake.wait_for_message(GROUP_ID, lambda m: bool(m.button("Rincian nama")))
+    await bot.fake.wait_for_message(GROUP_ID, lambda m: bool(m.button("Rincian nama")), timeout=15)
     await bot.fake.wait_for(lambda: len(to_group(bot, mark)) >= 7, what="the backlog", timeout=15)
     order = [
         str(r.params.get("text") or r.params.get("caption") or "") for r in to_group(bot, asked)
