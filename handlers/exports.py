@@ -30,7 +30,7 @@ from handlers.common import Button, command_args, inline_keyboard, is_private, r
 from handlers.kit.refusal import refuse
 from handlers.status import actor_scope
 from handlers.text_input import expects
-from storage import audit, status, users
+from storage import audit, inbox, status, users
 
 RANGE_INPUT = "eksrange"
 RANGE_DAYS = (1, 7, 30)
@@ -132,6 +132,7 @@ async def deliver(update: Update, context: SiagaContext, request: ExportRequest,
             subject=f"{request.kind.value}:{request.ref_id}" if request.ref_id else None,
             details={"format": fmt, "rows": len(table.rows), "file": name},
         )
+        await inbox.settle_processing(tx)
     key = "eks-caption" if table.rows else "eks-caption-empty"
     caption = context.t(
         key,

@@ -64,7 +64,7 @@ from handlers.status import (
     refusal_args,
     scope_label,
 )
-from storage import audit, deadlines, groups, outbox, personnel, readiness, users
+from storage import audit, deadlines, groups, inbox, outbox, personnel, readiness, users
 from storage.db import Transaction
 from storage.deadlines import Deadline, DeadlineState
 from storage.groups import CommandGroup
@@ -519,6 +519,7 @@ async def posko_command(update: Update, context: SiagaContext) -> None:
             # The first status goes out now; the timer then keeps the schedule.
             await deadlines.schedule(tx, BROADCAST_KIND, chat.id, now)
         registered = await groups.active_group(tx, chat.id)
+        await inbox.settle_processing(tx)
     label = scope_label(services, actor.language, scope)
     if not fresh or registered is None:
         await reply(update, context, "posko-rescoped", scope=label)
@@ -614,6 +615,7 @@ async def _apply_setting(context: SiagaContext, group: CommandGroup, action: str
             actor_person_id=actor.person.id if actor.person else None,
             subject=f"chat:{group.chat_id}",
         )
+        await inbox.settle_processing(tx)
     pinner = _pinner(services)
     if pinner is not None:
         pinner.kick()
@@ -780,6 +782,7 @@ async def jamrawan_command(update: Update, context: SiagaContext) -> None:
         if jam_rawan_active(values, now, False):
             # A window that holds the present opens now.
             await jam_rawan_began(services, tx, now)
+        await inbox.settle_processing(tx)
     shown = await _windows_text(context)
     await reply(
         update, context, "jr-windows-set" if windows_text else "jr-windows-reset", windows=shown
@@ -847,6 +850,7 @@ async def _switch(update: Update, context: SiagaContext, on: bool) -> str:
             await reschedule_all(tx, now)
             if on:
                 await jam_rawan_began(services, tx, now)
+        await inbox.settle_processing(tx)
     settings = services.settings
     if on:
         key = "jr-turned-on" if changed else "jr-already-on"

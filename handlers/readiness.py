@@ -35,7 +35,7 @@ from handlers.common import Button, inline_keyboard, is_private, markup_json, re
 from handlers.kit.reasons import reason_label
 from handlers.kit.refusal import refuse
 from handlers.text_input import expects
-from storage import deadlines, personnel, readiness, users
+from storage import deadlines, inbox, personnel, readiness, users
 from storage.db import Transaction
 from storage.deadlines import Deadline
 from storage.outbox import OutgoingMessage, Priority, enqueue
@@ -206,6 +206,7 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
                 Answer.YES,
                 now,
             )
+        await inbox.settle_processing(tx)
     _after_change(context, synced)
     return changed
 
@@ -296,6 +297,7 @@ async def _declare(
         account = await users.get(tx, context.actor.user_id)
         if account is not None and account.pending_input == REASON_INPUT:
             await users.set_pending_input(tx, context.actor.user_id, None, now)
+        await inbox.settle_processing(tx)
     _after_change(context, synced)
     if not changed:
         await _answer_or_edit(update, context, context.t("readiness-deployed-unchanged"), None)

@@ -13,7 +13,7 @@ from bot.services import SiagaApp, SiagaContext
 from handlers import menus
 from handlers.common import command, command_args, reply, require_admin
 from handlers.kit.refusal import refuse
-from storage import audit, categories, outbox, personnel, users
+from storage import audit, categories, inbox, outbox, personnel, users
 from storage.db import Transaction
 from storage.outbox import OutgoingMessage, Priority
 from storage.personnel import Person
@@ -100,6 +100,7 @@ async def _change_role(
             details=details,
         )
         await _tell_person(context, tx, person, told[0], **told[1])
+        await inbox.settle_processing(tx)
     await reply(update, context, replied[0], name=person.display_name, **replied[1])
     if person.telegram_user_id is not None:
         await menus.refresh_for_user(context, person.telegram_user_id)
@@ -129,6 +130,7 @@ async def release(update: Update, context: SiagaContext) -> None:
             subject=f"person:{person.id}",
             details={"telegram_user_id": person.telegram_user_id},
         )
+        await inbox.settle_processing(tx)
     await reply(update, context, "roles-released", name=person.display_name)
     await menus.refresh_for_user(context, person.telegram_user_id)
 

@@ -28,10 +28,8 @@ private chat and for the group) and `BUTTONS` (one row per button, pressed where
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -48,33 +46,7 @@ from bot.rehearsal.fake_telegram import FakeTelegram, SentMessage, SimGroup, Sim
 from locales import ftl_files
 from storage import groups, personnel, readiness
 from storage.db import Database
-from tests.harness import BotHarness, Member
-
-# Purely technical tables: the update inbox (a row per update until it is processed) and the
-# runtime's own offsets. Every refused update passes through them; they say nothing about who
-# may do what.
-TECHNICAL_TABLES = frozenset({"inbox", "runtime_state"})
-
-
-async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every committed row of every table but the technical ones, in a stable order.
-
-    Read through a connection of its own (WAL lets it read beside the bot's writer): a few
-    dozen tables in one go, instead of a thread hop per statement on the bot's connection.
-    """
-    with contextlib.closing(sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)) as conn:
-        tables = [
-            str(name)
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-            if str(name) not in TECHNICAL_TABLES
-        ]
-        return {
-            table: sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-            for table in tables
-        }
-
+from tests.harness import BotHarness, Member, snapshot
 
 # -- the world ----------------------------------------------------------------------------------
 

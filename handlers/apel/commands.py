@@ -42,7 +42,7 @@ from handlers.kit.actor import actor_name
 from handlers.kit.refusal import refuse
 from handlers.kit.text import renderer
 from storage import apel as store
-from storage import personnel, users
+from storage import inbox, personnel, users
 from storage.apel import AssemblyPoint, Draft, RollCall
 from storage.personnel import Person
 
@@ -189,6 +189,7 @@ async def start_draft(
             place=typed.place,
             assembles_at=typed.assembles_at,
         )
+        await inbox.settle_processing(tx)
     lang = actor.language
     buttons = [
         (

@@ -53,7 +53,7 @@ from handlers.common import (
 from handlers.dashboard.buttons import with_dashboard
 from handlers.kit.refusal import refuse
 from storage import callouts as store
-from storage import categories, users
+from storage import categories, inbox, users
 
 
 async def mobilize_command(update: Update, context: SiagaContext) -> None:
@@ -95,6 +95,7 @@ async def _start_guided(update: Update, context: SiagaContext, known: Sequence[s
         draft_id = await store.create_draft(
             tx, context.actor.user_id, chat.id, {"lines": [], "location": ""}, now
         )
+        await inbox.settle_processing(tx)
     text, markup = await _category_picker(context, draft_id, [])
     message = update.effective_message
     if message is not None:

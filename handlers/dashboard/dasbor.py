@@ -16,7 +16,7 @@ from bot.services import SiagaContext
 from handlers.common import command_args, is_private, open_private_chat_markup, reply
 from handlers.dashboard.buttons import with_dashboard
 from handlers.status import group_for_command, outside_of, refusal_args
-from storage import audit, dashboard
+from storage import audit, dashboard, inbox
 from storage.db import Transaction
 
 
@@ -73,6 +73,7 @@ async def _screen_link(update: Update, context: SiagaContext, chat_id: int, vali
     async with services.db.transaction() as tx:
         link_id = await dashboard.create_screen(tx, chat_id, context.actor.user_id, now, expires)
         await _audit(tx, context, "dashboard.screen", chat_id, link=link_id, until=str(expires))
+        await inbox.settle_processing(tx)
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     url = f"{(settings.web_url or '').rstrip('/')}/layar/{screen_token(token, link_id, expires)}"
     await reply(
@@ -93,6 +94,7 @@ async def _revoke(update: Update, context: SiagaContext, chat_id: int) -> None:
     async with services.db.transaction() as tx:
         count = await dashboard.revoke_screens(tx, chat_id, context.actor.user_id, now)
         await _audit(tx, context, "dashboard.revoke", chat_id, revoked=count)
+        await inbox.settle_processing(tx)
     await reply(update, context, "dsb-revoked", count=count)
 
 
