@@ -633,3 +633,33 @@ async def test_a_backup_taken_while_pruning_is_consistent(
         assert orphans == 0
     finally:
         copy.close()
+
+
+async def test_an_old_readiness_question_tapped_after_its_row_was_pruned_is_edited_in_place(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [brimob(1)])
+    fake = bot.fake
+    member = fake.user(brimob(1).user_id)
+    await member.send("/siap")
+    await fake.wait_for_message(member.id, "SIAP")
+    # Stale after 12 hours: the question comes; nobody answers it for ten days, and the
+    # nightly runs prune its outbox row meanwhile.
+    asked = bot.clock.advance(hours=13)
+    question = await fake.wait_for_message(member.id, "Konfirmasi kesiapan")
+    # The night's run due meanwhile finishes first: the next one starts after the jump.
+    await until(lambda: _retention_finished(bot, asked), what="the first retention run")
+    started = bot.clock.advance(days=10)
+    await until(lambda: _retention_finished(bot, started), what="the retention run")
+    keys = [str(key) for (key,) in await bot.db.fetchall("SELECT dedup_key FROM outbox")]
+    assert not [key for key in keys if key.startswith("rd:ask:")]
+
+    await tap_button(bot, member, "Masih siap", question)
+
+    await fake.wait_for(lambda: question.edited, what="the question edited in place")
+    assert "Konfirmasi kesiapan" not in (question.text or "")
+    assert not question.inline_keyboard
+    person = (await _people(bot.db, [brimob(1)]))[0]
+    state = await readiness.get(bot.db, person.id)
+    assert state is not None
+    assert state.confirmed_at == bot.clock.now()
