@@ -1,7 +1,8 @@
-"""A year on one database: its history written, the retention run, and the same speed after.
+"""A year on one database, lived as production lives it: the retention every night.
 
-    /work/venv/bin/python bench/year_bench.py                    # ~30 minutes
+    /work/venv/bin/python bench/year_bench.py                    # ~25 minutes, quiet machine
     /work/venv/bin/python bench/year_bench.py --size 300 --days 20 --taps 100 --rounds 10
+    /work/venv/bin/python bench/year_bench.py --no-prune ...     # the unpruned size, measured
 
 A year at the founding case's scale (3,294 personnel, the demo roster, everyone linked) is
 written through the storage layer, a day per transaction: a roll call of everyone every day
@@ -10,9 +11,16 @@ with its CSV), readiness re-asks and changes, a call-out every six days (invitat
 reminders, arrivals, the card), five posko groups in pinned mode (one status message edited
 every 15 minutes, an hourly chart PNG), the audit log and every timer row.
 
-Then the retention runs to the end (offline, the same batches the bot's job takes; every
-batch timed) and the file is measured against a fresh database with the same roster, each in
-a bot of its own (`python -m bot run`, bench/common.py):
+After each day the bot's nightly retention run prunes it (`run_to_end`: the batches the job
+takes, the clock at that night's run): the file grows by a day and gives a day back, and each
+run's incremental vacuum only has a day's pages to hand back, as in production from day one.
+Every batch is timed. The unpruned size is printed beside the kept one: estimated as the data
+kept plus the data the runs removed (used pages before and after each run), or measured with
+`--no-prune` (no runs at all).
+
+The last night's run is left out and a backup taken (timed) before it runs; then the file is
+measured against a fresh database with the same roster, each in a bot of its own
+(`python -m bot run`, bench/common.py):
 
   start-up            spawn → the first getUpdates
   /status             end to end p95 and `build_status` direct p95 (bench/status_bench.py)
@@ -21,8 +29,9 @@ a bot of its own (`python -m bot run`, bench/common.py):
   backup / check      `python -m bot backup` and `check`'s work, timed
   export              a month of roll calls to XLSX (`python -m bot export apel --from --to`)
 
-A third bot starts on an unpruned copy with the retention due at once, and the same burst of
-taps is pressed while the job prunes: a tap answered during pruning must be no slower.
+A third bot starts on the backup (the last night not yet pruned); its own retention job is
+armed, and once it has taken its first batch the same burst of taps is pressed: a tap
+answered while the job prunes must be no slower.
 """
 
 from __future__ import annotations
@@ -514,7 +523,7 @@ async def retention_started(run: Bench) -> None:
         return under_way or await retention.last_finished(run.db) != before
 
     await poll(started, 60, "the retention job's first batch", 0.02)
-    print("retention job running in the bot", flush=True)
+    print(f"retention job running in the bot ({SystemClock().now():%H:%M:%S.%f} UTC)", flush=True)
 
 
 async def main(
