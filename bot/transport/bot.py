@@ -22,10 +22,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# Private to PTB: the exact types of the method overridden below. pyproject.toml pins PTB's
-# minor version for this reason.
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
@@ -36,6 +32,8 @@ from bot.transport.pipeline import PipelinedClient
 
 # As many answers in flight as taps can usefully overlap; more only queues in the kernel.
 ANSWER_CONNECTIONS = 64
+# What only PTB's own answer carries: an answer with any of them goes through PTB.
+_NOT_PLAIN = ("url", "cache_time", "api_kwargs")
 # A burst's answers are pipelined over this many connections: a batch of 100 taps goes out as
 # a few writes, and one slow answer holds up only its connection's share.
 PIPELINED_CONNECTIONS = 4
@@ -86,38 +84,24 @@ class SiagaBot(ExtBot[None]):
         callback_query_id: str,
         text: str | None = None,
         show_alert: bool | None = None,
-        url: str | None = None,
-        cache_time: TimePeriod | None = None,
-        *,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
-        api_kwargs: JSONDict | None = None,
-        rate_limit_args: None = None,
+        *args: Any,
+        **kwargs: Any,
     ) -> bool:
+        # The rest of PTB's parameters (url, cache_time, timeouts, api_kwargs) are passed on as
+        # they came: their types are private to PTB, and naming them would tie this override
+        # to one PTB release.
         if callback_query_id in self._answered_ahead:
             # Answered ahead by the lane, whose batch then failed: the usual handler redoes
             # the work, and a second answer would be refused by Telegram at best. The query
             # stays "answered ahead" until its work is written (`settle`), so a failure of the
             # usual handler too is known for what it is: a promise not yet kept.
             return True
-        if url is None and cache_time is None and not api_kwargs:
+        if not args and all(kwargs.get(name) in (None, {}) for name in _NOT_PLAIN):
             done = await self._lean_answer(callback_query_id, text, bool(show_alert))
             if done is not None:
                 return done
         return await super().answer_callback_query(
-            callback_query_id,
-            text,
-            show_alert,
-            url,
-            cache_time,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-            api_kwargs=api_kwargs,
-            rate_limit_args=rate_limit_args,
+            callback_query_id, text, show_alert, *args, **kwargs
         )
 
     async def _answer_all(self, answers: Sequence[tuple[str, str]]) -> None:
