@@ -116,15 +116,30 @@ async def _deadlines(
     return Progress(deleted)
 
 
+async def _oldest(
+    tx: Transaction,
+    table: str,
+    stamp: str,
+    before: datetime,
+    limit: int,
+    *,
+    key: str = "id",
+    order: str | None = None,
+) -> Progress:
+    """Delete up to `limit` rows of `table` stamped before `before`, in `order` (the key's,
+    which follows time, unless an index on the stamp serves better)."""
+    deleted = await tx.execute_rowcount(
+        f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table}"
+        f" WHERE {stamp} < ? ORDER BY {order or key} LIMIT ?)",
+        (to_db(before), limit),
+    )
+    return Progress(deleted)
+
+
 async def _inbox(
     tx: Transaction, cut: Cutoffs, limit: int, now: datetime, after: int | None
 ) -> Progress:
-    deleted = await tx.execute_rowcount(
-        "DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM inbox"
-        " WHERE received_at < ? ORDER BY update_id LIMIT ?)",
-        (to_db(cut.working_before), limit),
-    )
-    return Progress(deleted)
+    return await _oldest(tx, "inbox", "received_at", cut.working_before, limit, key="update_id")
 
 
 async def _drafts(
@@ -222,23 +237,13 @@ async def _callouts(
 async def _readiness_history(
     tx: Transaction, cut: Cutoffs, limit: int, now: datetime, after: int | None
 ) -> Progress:
-    deleted = await tx.execute_rowcount(
-        "DELETE FROM readiness_history WHERE id IN (SELECT id FROM readiness_history"
-        " WHERE at < ? ORDER BY id LIMIT ?)",
-        (to_db(cut.records_before), limit),
-    )
-    return Progress(deleted)
+    return await _oldest(tx, "readiness_history", "at", cut.records_before, limit)
 
 
 async def _audit(
     tx: Transaction, cut: Cutoffs, limit: int, now: datetime, after: int | None
 ) -> Progress:
-    deleted = await tx.execute_rowcount(
-        "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ?"
-        " ORDER BY at LIMIT ?)",
-        (to_db(cut.records_before), limit),
-    )
-    return Progress(deleted)
+    return await _oldest(tx, "audit_log", "at", cut.records_before, limit, order="at")
 
 
 async def _batches(
