@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import sqlite3
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -179,6 +180,43 @@ class Effects:
 CommitListener = Callable[[Effects], None]
 
 
+class _WriteLock:
+    """First come, first served, except that an urgent writer goes before every waiting
+    ordinary one (never before the transaction that holds the lock)."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
+            deque(),
+            deque(),
+        )
+
+    async def acquire(self, *, urgent: bool) -> None:
+        if not self._held:
+            self._held = True
+            return
+        handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._waiting[0 if urgent else 1]
+        queue.append(handed)
+        try:
+            await handed
+        except asyncio.CancelledError:
+            if handed.done() and not handed.cancelled():
+                self.release()  # handed over just as the waiter was cancelled: pass it on
+            else:
+                queue.remove(handed)
+            raise
+
+    def release(self) -> None:
+        for queue in self._waiting:
+            while queue:
+                handed = queue.popleft()
+                if not handed.done():
+                    handed.set_result(None)  # the lock passes on, still held
+                    return
+        self._held = False
+
+
 class Database(_Reads):
     """One connection shared by every coroutine.
 
@@ -190,7 +228,7 @@ class Database(_Reads):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self._write_lock = asyncio.Lock()
+        self._write_lock = _WriteLock()
         self._commit_listeners: list[CommitListener] = []
 
     @classmethod
@@ -281,9 +319,12 @@ class Database(_Reads):
         self._commit_listeners.append(listener)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        """`BEGIN IMMEDIATE … COMMIT`, serialized; rolls back on any exception."""
-        async with self._write_lock:
+    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[Transaction]:
+        """`BEGIN IMMEDIATE … COMMIT`, serialized; rolls back on any exception. An `urgent`
+        one goes before the transactions waiting for their turn (the inbox: updates are not
+        asked for until the last batch is committed, so every wait there delays them all)."""
+        await self._write_lock.acquire(urgent=urgent)
+        try:
             tx = Transaction(self.conn)
             try:
                 await self._run_to_end("BEGIN IMMEDIATE")
@@ -296,6 +337,8 @@ class Database(_Reads):
                 if self.conn.in_transaction:
                     await self._run_to_end("ROLLBACK")
                 raise
+        finally:
+            self._write_lock.release()
         if tx.effects:
             for listener in self._commit_listeners:
                 listener(tx.effects)

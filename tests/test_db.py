@@ -98,3 +98,36 @@ async def test_statements_run_on_the_connections_thread_in_one_trip_each(db: Dat
     assert thread != main
     # BEGIN, CREATE, INSERT, executemany, UPDATE, the thread probe, COMMIT, two reads.
     assert len(seen) == 9
+
+
+async def test_an_urgent_transaction_goes_before_those_waiting(db: Database) -> None:
+    """The inbox's commit (urgent) waits only for the transaction under way, not for the
+    queue behind it; the ordinary ones keep their order, and a waiter cancelled in the queue
+    leaves it without holding anyone up."""
+    order: list[str] = []
+    holding = asyncio.Event()
+    let_go = asyncio.Event()
+
+    async def writer(name: str, *, urgent: bool = False) -> None:
+        async with db.transaction(urgent=urgent):
+            order.append(name)
+            if name == "first":
+                holding.set()
+                await let_go.wait()
+
+    first = asyncio.create_task(writer("first"))
+    await holding.wait()
+    queued = [asyncio.create_task(writer(f"ordinary {i}")) for i in range(3)]
+    cancelled = asyncio.create_task(writer("cancelled"))
+    await asyncio.sleep(0)
+    urgent = asyncio.create_task(writer("urgent", urgent=True))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    let_go.set()
+    await asyncio.gather(first, urgent, *queued)
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert order == ["first", "urgent", "ordinary 0", "ordinary 1", "ordinary 2"]
+    async with db.transaction() as tx:  # the lock is free again
+        await tx.execute("INSERT INTO categories (code, name) VALUES ('POH', 'Power On Hand')")
+    assert await _count(db) == 1

@@ -293,7 +293,7 @@ class InboxUpdater(Updater):
         failures = 0
         while True:
             try:
-                async with self.db.transaction() as tx:
+                async with self.db.transaction(urgent=True) as tx:
                     await inbox.store(tx, rows, self._clock.now())
                 break
             except asyncio.CancelledError:
