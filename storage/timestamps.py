@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
+# A batch writes one moment on every row (a burst of 3,294 taps, their history and their
+# rechecks): formatting it once per batch instead of once per row.
+@lru_cache(maxsize=256)
 def to_db(moment: datetime) -> str:
     """Store UTC as ISO-8601 text so that string order is time order."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
