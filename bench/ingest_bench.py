@@ -12,6 +12,7 @@ reaching the fake (target: all within 2 s). Then every answer must be in the dat
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,19 @@ async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerso
     last = max(answered_at[cq] for cq in injected)
     over = sum(1 for x in latencies if x > TARGET_S)
     print(f"answer latency (injection → answerCallbackQuery at the fake): {spread(latencies)}")
+    handed = [fake.handed_out[cq] - at for cq, at in injected.items()]
+    print(f"  of which in the fake (injection → handed out by getUpdates): {spread(handed)}")
+    inside = [answered_at[cq] - fake.handed_out[cq] for cq in injected]
+    print(f"  of which in the bot (handed out → its answer at the fake): {spread(inside)}")
+    polls = [p for p in fake.polls if p[1] >= started]
+    print(
+        f"getUpdates during the burst: {len(polls)}, {sum(n for *_, n in polls)} updates;"
+        # The first poll was waiting before the burst: only later ones show the fake's own time.
+        f" in the fake (arrived → answered)"
+        f" {spread([b - a for a, b, _ in polls if a >= started])};"
+        f" in the bot (answered → next poll arrived)"
+        f" {spread([c[0] - p[1] for p, c in itertools.pairwise(polls)])}"
+    )
     print(f"answers within {TARGET_S:.0f} s: {len(latencies) - over}/{len(latencies)}")
     print(
         f"throughput: {len(injected) / (last - started):.0f} answers/s"
@@ -108,7 +122,7 @@ async def main(size: int, spy: Path | None) -> None:
         rss = bot.memory_kb()["VmRSS"] / 1024
         print(f"{len(run.people)} prompts delivered; bot RSS {rss:.0f} MB")
 
-        profiler = await bot.profile(spy, 15) if spy is not None else None
+        profiler = await bot.profile(spy, 3) if spy is not None else None
         last = await press_everyone(run, rollcall_id, run.people)
         targets = await apel_store.called_targets(run.db, rollcall_id)
         present = sum(1 for t in targets if t.answer == Answer.YES)

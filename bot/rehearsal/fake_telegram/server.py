@@ -172,6 +172,11 @@ class FakeTelegram:
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, UploadedFile] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
+        # When getUpdates first handed each callback query to the bot (monotonic): splits a
+        # tap's latency into Telegram's side and the bot's (bench/ingest_bench.py).
+        self.handed_out: dict[str, float] = {}
+        # Every getUpdates that brought updates: (arrived, answered, how many), monotonic.
+        self.polls: list[tuple[float, float, int]] = []
         self.commands: dict[tuple[tuple[str, int | None, int | None], str], list[JSON]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         # setChatMenuButton: per private chat, None for the bot's default.
@@ -994,6 +999,13 @@ class FakeTelegram:
                 )
         if self._poll_owner is me:
             self._poll_owner = None
+        now = time.monotonic()
+        if batch:
+            self.polls.append((call.record.time, now, len(batch)))
+        for update in batch:
+            query = update.get("callback_query")
+            if query is not None:
+                self.handed_out.setdefault(query["id"], now)
         return batch
 
     def _confirm(self, offset: int) -> None:
