@@ -20,6 +20,7 @@ from bot.domain.apel import (
     TallyRow,
     build_tally,
     extension_allowed,
+    narrow_scope,
     parse_apel_args,
     parse_minutes,
     reminder_schedule,
@@ -273,3 +274,35 @@ def test_message_keys_are_built_and_read_back_by_one_pair() -> None:
     for foreign in ("co:inv:5", "ap:x:card", "ap:12:zz:1", "ap:12:p:x", "ap:12:card:1", "ap"):
         assert MessageKey.parse(foreign) is None
     assert MessageKey.prefix(12, MessageKind.REMINDER) == "ap:12:rem:"
+
+
+def test_a_scope_is_narrowed_to_the_askers_own_people() -> None:
+    brimob = Scope(ScopeKind.CATEGORY, "BRIMOB")
+    named = ["Andi (Kompi 1)", "Budi (Kompi 2)", "Citra (Kompi 1)"]
+
+    def kompi_1(person: str) -> bool:
+        return "Kompi 1" in person
+
+    narrowed = narrow_scope(brimob, named, kompi_1, is_admin=False, commanded=["Kompi 1"])
+    assert narrowed == (["Andi (Kompi 1)", "Citra (Kompi 1)"], True)
+    whole = narrow_scope(brimob, named, lambda _: True, is_admin=True, commanded=[])
+    assert whole == (named, False)
+    assert narrow_scope(brimob, [], kompi_1, is_admin=False, commanded=["Kompi 1"]) == Refusal(
+        "apel-scope-empty", {"value": "BRIMOB"}
+    )
+    assert narrow_scope(
+        brimob, named, lambda _: False, is_admin=False, commanded=["POH", "Kompi 3"]
+    ) == Refusal("apel-scope-forbidden", {"value": "BRIMOB", "scope": "POH, Kompi 3"})
+
+
+def test_everyone_is_everyone_the_asker_commands() -> None:
+    everyone = Scope(ScopeKind.ALL)
+    mine = ["Andi", "Budi"]
+    assert narrow_scope(everyone, mine, lambda _: True, is_admin=False, commanded=["BRIMOB"]) == (
+        mine,
+        False,
+    )
+    assert narrow_scope(everyone, [], lambda _: True, is_admin=True, commanded=[]) == ([], False)
+    assert narrow_scope(everyone, [], lambda _: False, is_admin=False, commanded=[]) == Refusal(
+        "apel-no-scope"
+    )

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.order_fields import ROLLCALL_FIELDS, parse_clock, split_fields
@@ -117,6 +118,39 @@ class Scope:
     def label(self) -> str | None:
         """The category code or unit name; None for everyone (rendered by the caller)."""
         return self.value
+
+
+P = TypeVar("P")
+
+
+def narrow_scope(
+    scope: Scope,
+    named: Sequence[P],
+    commands: Callable[[P], bool],
+    *,
+    is_admin: bool,
+    commanded: Sequence[str],
+) -> tuple[list[P], bool] | Refusal:
+    """Whom a roll call of `scope` calls, and whether that is fewer than the scope names.
+
+    `named` are the active people the scope names (for `semua`: everyone the asker commands);
+    `commands` says whom the asker commands; `commanded` are the asker's categories and units.
+    A category or unit is narrowed to the asker's own people, refused when it has nobody or
+    nobody of theirs; `semua` is refused only to a commander of nothing.
+    """
+    if scope.kind is ScopeKind.ALL:
+        if not is_admin and not commanded:
+            return Refusal("apel-no-scope")
+        return list(named), False
+    value = scope.value or ""
+    if not named:
+        return Refusal("apel-scope-empty", {"value": value})
+    mine = [person for person in named if commands(person)]
+    if not mine:
+        return Refusal(
+            "apel-scope-forbidden", {"value": value, "scope": ", ".join(commanded) or "-"}
+        )
+    return mine, len(mine) < len(named)
 
 
 @dataclass(frozen=True)

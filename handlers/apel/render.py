@@ -18,7 +18,7 @@ from bot.domain.apel import (
 from bot.domain.geo import format_distance
 from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.i18n import format_number, format_time
-from bot.services import Actor, Services
+from bot.services import Services
 from handlers.apel.keys import NS
 from handlers.common import Button, markup_json
 from handlers.dashboard.buttons import with_dashboard_json
@@ -328,8 +328,3 @@ async def refresh_card(services: Services, tx: Transaction, rc: RollCall) -> Non
         reply_markup=card.markup,
         now=services.clock.now(),
     )
-
-
-def actor_scope_text(services: Services, actor: Actor) -> str:
-    values = sorted(actor.scope.categories) + sorted(actor.scope.units)
-    return ", ".join(values) if values else "-"

@@ -15,6 +15,7 @@ from bot.domain.apel import (
     RollCallKind,
     Scope,
     ScopeKind,
+    narrow_scope,
     reminder_schedule,
 )
 from bot.domain.geo import format_distance
@@ -31,7 +32,6 @@ from handlers.apel.keys import (
     key_source,
 )
 from handlers.apel.render import (
-    actor_scope_text,
     answer_rows,
     prompt_text,
     refresh_card,
@@ -57,30 +57,22 @@ from storage.personnel import Person
 async def resolve_people(
     services: Services, actor: Actor, scope: Scope
 ) -> tuple[list[Person], bool] | Refusal:
-    """Active people in `scope` that this actor commands, and whether that narrowed it."""
+    """Active people in `scope` that this actor commands, and whether that narrowed it
+    (the rule: `bot.domain.apel.narrow_scope`)."""
     db = services.db
-    if scope.kind is ScopeKind.ALL:
-        if actor.is_admin:
-            return await personnel.active_in(db), False
-        if actor.scope.empty:
-            return Refusal("apel-no-scope")
-        people = await personnel.active_in(
-            db, categories=sorted(actor.scope.categories), units=sorted(actor.scope.units)
-        )
-        return people, False
-    value = scope.value or ""
-    if scope.kind is ScopeKind.CATEGORY:
-        everyone = await personnel.active_in(db, categories=[value])
-    else:
-        everyone = await personnel.active_in(db, units=[value])
-    if not everyone:
-        return Refusal("apel-scope-empty", {"value": value})
-    mine = [p for p in everyone if actor.commands(p)]
-    if not mine:
-        return Refusal(
-            "apel-scope-forbidden", {"value": value, "scope": actor_scope_text(services, actor)}
-        )
-    return mine, len(mine) < len(everyone)
+    categories, units = sorted(actor.scope.categories), sorted(actor.scope.units)
+    named: list[Person] = []
+    if scope.kind is ScopeKind.ALL and actor.is_admin:
+        named = await personnel.active_in(db)
+    elif scope.kind is ScopeKind.ALL and not actor.scope.empty:
+        named = await personnel.active_in(db, categories=categories, units=units)
+    elif scope.kind is ScopeKind.CATEGORY:
+        named = await personnel.active_in(db, categories=[scope.value or ""])
+    elif scope.kind is ScopeKind.UNIT:
+        named = await personnel.active_in(db, units=[scope.value or ""])
+    return narrow_scope(
+        scope, named, actor.commands, is_admin=actor.is_admin, commanded=[*categories, *units]
+    )
 
 
 @dataclass(frozen=True)
