@@ -157,8 +157,8 @@ def _rowcount(sql: str, params: tuple[Any, ...], conn: sqlite3.Connection) -> in
     return int(conn.execute(sql, params).rowcount)
 
 
-def _many(sql: str, rows: list[tuple[Any, ...]], conn: sqlite3.Connection) -> None:
-    conn.executemany(sql, rows)
+def _many(sql: str, rows: list[tuple[Any, ...]], conn: sqlite3.Connection) -> int:
+    return int(conn.executemany(sql, rows).rowcount)
 
 
 @dataclass
@@ -373,10 +373,12 @@ class Transaction(_Reads):
     async def execute_rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
         return await self._on_thread(partial(_rowcount, sql, tuple(params)))
 
-    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> int:
+        """Run one statement for every row; returns the rows changed in all."""
         batch = [tuple(r) for r in rows]
-        if batch:
-            await self._on_thread(partial(_many, sql, batch))
+        if not batch:
+            return 0
+        return await self._on_thread(partial(_many, sql, batch))
 
     async def incremental_vacuum(self, pages: int) -> int:
         """Give up to `pages` free pages back to the file system; returns how many."""

@@ -69,27 +69,53 @@ async def create_batch(
     )
 
 
+_INSERT_SEND = (
+    "INSERT OR IGNORE INTO outbox (kind, dedup_key, chat_id, person_id, priority, text,"
+    " parse_mode, reply_markup, batch_id, next_attempt_at, created_at)"
+    " VALUES ('send', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _send_row(message: OutgoingMessage, at: str, markup: str | None) -> tuple[Any, ...]:
+    return (
+        message.dedup_key,
+        message.chat_id,
+        message.person_id,
+        int(message.priority),
+        message.text,
+        message.parse_mode,
+        markup,
+        message.batch_id,
+        at,
+        at,
+    )
+
+
 async def enqueue(tx: Transaction, message: OutgoingMessage, now: datetime) -> bool:
     """Queue a new message; False when a row with this dedup key already exists."""
-    inserted = await tx.execute_rowcount(
-        "INSERT OR IGNORE INTO outbox (kind, dedup_key, chat_id, person_id, priority, text,"
-        " parse_mode, reply_markup, batch_id, next_attempt_at, created_at)"
-        " VALUES ('send', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            message.dedup_key,
-            message.chat_id,
-            message.person_id,
-            int(message.priority),
-            message.text,
-            message.parse_mode,
-            _markup(message.reply_markup),
-            message.batch_id,
-            to_db(now),
-            to_db(now),
-        ),
-    )
+    row = _send_row(message, to_db(now), _markup(message.reply_markup))
+    inserted = await tx.execute_rowcount(_INSERT_SEND, row)
     tx.effects.enqueued += inserted
     return inserted > 0
+
+
+async def enqueue_many(
+    tx: Transaction, messages: Sequence[OutgoingMessage], now: datetime
+) -> int:
+    """`enqueue` for many in one statement (a roll call's prompts: one trip to the database
+    thread instead of 3,294); returns how many were new."""
+    at = to_db(now)
+    # Everyone's prompt carries the same keyboard object: encoded once.
+    markups: dict[int, str | None] = {}
+    rows = []
+    for m in messages:
+        key = id(m.reply_markup)
+        if key not in markups:
+            markups[key] = _markup(m.reply_markup)
+        rows.append(_send_row(m, at, markups[key]))
+    inserted = await tx.executemany(_INSERT_SEND, rows)
+    tx.effects.enqueued += inserted
+    return inserted
 
 
 async def enqueue_document(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ["PTB_TIMEDELTA"] = "1"
@@ -48,6 +49,24 @@ async def test_enqueue_twice_is_harmless_and_cancel_withdraws(
         assert not await outbox.cancel(tx, "b")
         rows = await outbox.due(tx, clock.now(), 10, [])
     assert [r.dedup_key for r in rows] == ["a"]
+
+
+async def test_many_queued_at_once_share_one_keyboard_and_skip_known_keys(
+    db: Database, clock: FakeClock
+) -> None:
+    keyboard = {"inline_keyboard": [[{"text": "Hadir", "callback_data": "a:y:1:p"}]]}
+    async with db.transaction() as tx:
+        assert await outbox.enqueue(tx, msg(1, "p1"), clock.now())
+        many = [msg(i, f"p{i}", reply_markup=keyboard) for i in range(1, 5)]
+        assert await outbox.enqueue_many(tx, many, clock.now()) == 3
+        assert tx.effects.enqueued == 4
+        assert await outbox.enqueue_many(tx, [], clock.now()) == 0
+        rows = await outbox.due(tx, clock.now(), 10, [])
+    assert sorted(r.dedup_key for r in rows) == ["p1", "p2", "p3", "p4"]
+    by_key = {r.dedup_key: r for r in rows}
+    assert by_key["p1"].reply_markup is None  # the row queued first stays as it was
+    assert by_key["p4"].reply_markup == by_key["p2"].reply_markup
+    assert json.loads(by_key["p4"].reply_markup or "") == keyboard
 
 
 async def test_due_is_priority_order_then_age_and_skips_busy_chats(

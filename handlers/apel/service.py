@@ -182,6 +182,7 @@ async def open_rollcall(
             now,
         )
         rendered: dict[str, tuple[str, dict[str, Any]]] = {}
+        prompts: list[OutgoingMessage] = []
         for target in called:
             assert target.chat_id is not None
             lang = languages.get(target.chat_id, services.settings.locale)
@@ -191,8 +192,7 @@ async def open_rollcall(
                     markup_json(answer_rows(services, rc, lang, "p")),
                 )
             text, markup = rendered[lang]
-            await outbox.enqueue(
-                tx,
+            prompts.append(
                 OutgoingMessage(
                     chat_id=target.chat_id,
                     text=text,
@@ -201,9 +201,9 @@ async def open_rollcall(
                     reply_markup=markup,
                     person_id=target.person_id,
                     batch_id=batch_id,
-                ),
-                now,
+                )
             )
+        await outbox.enqueue_many(tx, prompts, now)
         await plan_deadlines(services, tx, rc, closes_at, now)
         await deadlines.schedule(tx, PROGRESS_KIND, rc.id, now + PROGRESS_EVERY)
         await audit.record(
