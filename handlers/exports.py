@@ -27,10 +27,11 @@ from bot.reports.exports import (
 )
 from bot.services import SiagaApp, SiagaContext
 from handlers.common import Button, command_args, inline_keyboard, is_private, reply
+from handlers.kit.actor import audit_by
 from handlers.kit.refusal import refuse
 from handlers.status import actor_scope
 from handlers.text_input import expects
-from storage import audit, inbox, status, users
+from storage import inbox, status, users
 
 RANGE_INPUT = "eksrange"
 RANGE_DAYS = (1, 7, 30)
@@ -123,12 +124,11 @@ async def deliver(update: Update, context: SiagaContext, request: ExportRequest,
     data = await asyncio.to_thread(write, table, fmt, zone)
     name = file_name(request, fmt, now, zone)
     async with services.db.transaction() as tx:
-        await audit.record(
+        await audit_by(
             tx,
+            actor,
             now,
             f"export.{request.kind.value}",
-            actor_user_id=actor.user_id,
-            actor_person_id=actor.person.id if actor.person else None,
             subject=f"{request.kind.value}:{request.ref_id}" if request.ref_id else None,
             details={"format": fmt, "rows": len(table.rows), "file": name},
         )

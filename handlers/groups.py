@@ -53,6 +53,7 @@ from bot.i18n import fits_caption
 from bot.reports.charts import chart_digest
 from bot.services import PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
+from handlers.kit.actor import audit_by
 from handlers.status import (
     actor_scope,
     build_status,
@@ -506,12 +507,11 @@ async def posko_command(update: Update, context: SiagaContext) -> None:
         )
         # A group that once refused (403) and has the bot back must not be dropped again.
         await outbox.clear_unreachable(tx, [chat.id])
-        await audit.record(
+        await audit_by(
             tx,
+            actor,
             now,
             "posko.registered" if fresh else "posko.rescoped",
-            actor_user_id=actor.user_id,
-            actor_person_id=actor.person.id if actor.person else None,
             subject=f"chat:{chat.id}",
             details={"scope": scope.label("*"), "title": chat.title or ""},
         )
@@ -607,12 +607,11 @@ async def _apply_setting(context: SiagaContext, group: CommandGroup, action: str
             on = action == "chart1"
             await groups.set_chart(tx, group.chat_id, on, now)
             result = "posko-set-chart-on" if on else "posko-set-chart-off"
-        await audit.record(
+        await audit_by(
             tx,
+            actor,
             now,
             f"posko.{action}",
-            actor_user_id=actor.user_id,
-            actor_person_id=actor.person.id if actor.person else None,
             subject=f"chat:{group.chat_id}",
         )
         await inbox.settle_processing(tx)
@@ -840,12 +839,11 @@ async def _switch(update: Update, context: SiagaContext, on: bool) -> str:
     async with services.db.transaction() as tx:
         changed = await groups.set_jam_rawan(tx, on, actor.user_id, now)
         if changed:
-            await audit.record(
+            await audit_by(
                 tx,
+                actor,
                 now,
                 "jamrawan.on" if on else "jamrawan.off",
-                actor_user_id=actor.user_id,
-                actor_person_id=actor.person.id if actor.person else None,
             )
             await reschedule_all(tx, now)
             if on:

@@ -21,6 +21,7 @@ from handlers import menus
 from handlers.common import is_private, markup_json, open_private_chat_markup, reply
 from handlers.gate import resolve_actor
 from handlers.help import render_help
+from handlers.kit.actor import audit_by
 from handlers.text_input import expects
 from storage import audit, link_requests, outbox, personnel, users
 from storage.outbox import OutgoingMessage, Priority
@@ -262,12 +263,11 @@ async def on_decision(update: Update, context: SiagaContext) -> None:
             approve = False
         elif approve:
             await personnel.link(tx, person.id, request.telegram_user_id, now)
-        await audit.record(
+        await audit_by(
             tx,
+            actor,
             now,
             "registration.approved" if approve else "registration.rejected",
-            actor_user_id=actor.user_id,
-            actor_person_id=actor.person.id if actor.person else None,
             subject=f"person:{person.id}",
             details={"request": request.id, "telegram_user_id": request.telegram_user_id},
         )

@@ -48,10 +48,10 @@ from handlers.common import (
     is_private,
     reply,
 )
-from handlers.kit.actor import actor_name
+from handlers.kit.actor import actor_name, audit_by
 from handlers.kit.text import renderer
-from storage import audit, outbox, personnel, readiness, users
 from storage import callouts as store
+from storage import outbox, personnel, readiness, users
 from storage.callouts import Callout, Invite
 from storage.outbox import OutgoingMessage, Priority
 
@@ -357,12 +357,11 @@ async def _on_proxy(
             services, tx, invite.id, answer, by_user_id=actor.user_id, proxy=True
         )
         if result is not None and result.verdict in (Verdict.COUNT, Verdict.DECLINED):
-            await audit.record(
+            await audit_by(
                 tx,
+                actor,
                 now,
                 "callout.proxy_answer",
-                actor_user_id=actor.user_id,
-                actor_person_id=actor.person.id if actor.person else None,
                 subject=f"person:{person.id}",
                 details={
                     "callout": invite.callout_id,

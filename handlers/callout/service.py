@@ -42,6 +42,7 @@ from handlers.callout.render import (
     render_card,
     timeout_of,
 )
+from handlers.kit.actor import audit_by
 from handlers.kit.text import renderer
 from storage import audit, deadlines, outbox, readiness
 from storage import callouts as store
@@ -129,12 +130,11 @@ async def launch(
     text, _ = await render_card(services, tx, callout, now)
     await outbox.set_pending_text(tx, callout.card_key, text)
     await arm_tick(tx, callout, now, TICK_DRAINING)
-    await audit.record(
+    await audit_by(
         tx,
+        actor,
         now,
         "callout.ordered",
-        actor_user_id=actor.user_id,
-        actor_person_id=actor.person.id if actor.person else None,
         subject=f"callout:{callout_id}",
         details={
             "order": order_to_json(order),
@@ -330,12 +330,11 @@ async def close_callout(
             await settle_short_notice(services, tx, callout, line, now, "mobilize-already-closed")
     await deadlines.cancel(tx, TICK_DEADLINE, callout.id)
     await refresh_card(services, tx, callout.id)
-    await audit.record(
+    await audit_by(
         tx,
+        by,
         now,
         "callout.cancelled" if cancelled else "callout.completed",
-        actor_user_id=by.user_id,
-        actor_person_id=by.person.id if by.person else None,
         subject=f"callout:{callout.id}",
     )
     return True
@@ -426,12 +425,11 @@ async def widen_line(
     await fill_line(services, tx, callout.id, target_id)
     await fill_line(services, tx, callout.id, line.id)
     await refresh_card(services, tx, callout.id)
-    await audit.record(
+    await audit_by(
         tx,
+        actor,
         now,
         "callout.widened",
-        actor_user_id=actor.user_id,
-        actor_person_id=actor.person.id if actor.person else None,
         subject=f"callout:{callout.id}",
         details={"from": line.category, "to": widening.reserve, "amount": widening.amount},
     )

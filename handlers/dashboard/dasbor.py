@@ -15,8 +15,9 @@ from bot.i18n import format_moment
 from bot.services import SiagaContext
 from handlers.common import command_args, is_private, open_private_chat_markup, reply
 from handlers.dashboard.buttons import with_dashboard
+from handlers.kit.actor import audit_by
 from handlers.status import group_for_command, outside_of, refusal_args
-from storage import audit, dashboard, inbox
+from storage import dashboard, inbox
 from storage.db import Transaction
 
 
@@ -101,13 +102,11 @@ async def _revoke(update: Update, context: SiagaContext, chat_id: int) -> None:
 async def _audit(
     tx: Transaction, context: SiagaContext, action: str, chat_id: int, **details: object
 ) -> None:
-    actor = context.actor
-    await audit.record(
+    await audit_by(
         tx,
+        context.actor,
         context.services.clock.now(),
         action,
-        actor_user_id=actor.user_id,
-        actor_person_id=actor.person.id if actor.person else None,
         subject=str(chat_id),
         details=details,
     )
