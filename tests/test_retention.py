@@ -174,6 +174,10 @@ def test_what_a_live_roll_call_call_out_request_or_pinned_status_keeps(
 # -- pruning around live things, end to end ---------------------------------------------------
 
 
+async def _none_open(bot: BotHarness) -> bool:
+    return not await apel.open_rollcalls(bot.db)
+
+
 async def _retention_finished(bot: BotHarness, after: datetime) -> bool:
     finished = await retention.last_finished(bot.db)
     return finished is not None and finished >= after
@@ -663,3 +667,30 @@ async def test_an_old_readiness_question_tapped_after_its_row_was_pruned_is_edit
     state = await readiness.get(bot.db, person.id)
     assert state is not None
     assert state.confirmed_at == bot.clock.now()
+
+
+async def test_an_old_readiness_check_prompt_tapped_after_pruning_says_it_is_closed(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [brimob(1)])
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    member = fake.user(brimob(1).user_id)
+    await hendra.send("/cekkesiapan BRIMOB 15")
+    prompt = await fake.wait_for_message(member.id, "Apakah Anda SIAP")
+    check = (await apel.open_rollcalls(bot.db))[0]
+    bot.clock.advance(minutes=16)
+    await until(lambda: _none_open(bot), what="the check closed")
+    started = bot.clock.advance(days=10)
+    await until(lambda: _retention_finished(bot, started), what="the retention run")
+    person = (await _people(bot.db, [brimob(1)]))[0]
+    assert await outbox.row_state(bot.db, check.prompt_key(person.id)) is None
+    before = await readiness.get(bot.db, person.id)
+
+    answer = await tap_button(bot, member, "Siap", prompt)
+
+    # Nothing to edit any more and nothing recorded: the member is told where to go instead.
+    assert "Cek kesiapan ini sudah ditutup" in answer
+    assert "/kesiapan" in answer
+    assert await readiness.get(bot.db, person.id) == before
+    assert not prompt.edited
