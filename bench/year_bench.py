@@ -18,9 +18,9 @@ Every batch is timed. The unpruned size is printed beside the kept one: estimate
 kept plus the data the runs removed (used pages before and after each run), or measured with
 `--no-prune` (no runs at all).
 
-The last night's run is left out and a backup taken (timed) before it runs; then the file is
-measured against a fresh database with the same roster, each in a bot of its own
-(`python -m bot run`, bench/common.py):
+The last nights' runs (`--left-nights`, a week by default) are left out and a backup taken
+(timed) before they run; then the file is measured against a fresh database with the same
+roster, each in a bot of its own (`python -m bot run`, bench/common.py):
 
   start-up            spawn → the first getUpdates
   /status             end to end p95 and `build_status` direct p95 (bench/status_bench.py)
@@ -29,9 +29,9 @@ measured against a fresh database with the same roster, each in a bot of its own
   backup / check      `python -m bot backup` and `check`'s work, timed
   export              a month of roll calls to XLSX (`python -m bot export apel --from --to`)
 
-A third bot starts on the backup (the last night not yet pruned); its own retention job is
-armed, and once it has taken its first batch the same burst of taps is pressed: a tap
-answered while the job prunes must be no slower.
+A third bot starts on the backup (those nights not yet pruned: their days are due at once);
+its own retention job is armed, and once it has taken its first batch the same burst of taps
+is pressed: a tap answered while the job prunes must be no slower.
 """
 
 from __future__ import annotations
@@ -405,12 +405,13 @@ def night_after(day: datetime, settings: Settings) -> datetime:
 
 
 async def write_year(
-    run: Bench, days: int, now: datetime, settings: Settings, nights: Nights | None
-) -> dict[str, int]:
-    """The history, a day per transaction; after each day but the last, that night's
-    retention run when `nights` is given (the last night is left to the caller)."""
+    run: Bench, days: int, now: datetime, settings: Settings, nights: Nights | None, left: int
+) -> tuple[dict[str, int], list[datetime]]:
+    """The history, a day per transaction, with each night's retention run when `nights` is
+    given but the last `left` nights': those are returned for the caller to run."""
     writer = YearWriter(run.people, await chart_png(run), 2024)
     start = now - timedelta(days=days)
+    skipped: list[datetime] = []
     async with run.db.transaction() as tx:
         await writer.groups(tx, start)
     for d in range(days):
@@ -423,13 +424,15 @@ async def write_year(
                 await writer.callout(tx, day + timedelta(hours=15))
             writer.charts(day)
             await writer.flush(tx)
-        if nights is not None and d < days - 1:
+        if nights is not None and d < days - left:
             await nights.run(run.db, settings, night_after(day, settings))
+        elif nights is not None:
+            skipped.append(night_after(day, settings))
         if d % 30 == 29:
             print(f"  … day {d + 1} ({load()}): {writer.counts}", flush=True)
     async with run.db.transaction() as tx:
         await writer.posko_edits(tx, now)
-    return writer.counts
+    return writer.counts, skipped
 
 
 def file_mb(path: Path) -> float:
@@ -527,7 +530,7 @@ async def retention_started(run: Bench) -> None:
 
 
 async def main(
-    size: int, days: int, taps: int, rounds: int, prune: bool, keep: Path | None
+    size: int, days: int, taps: int, rounds: int, prune: bool, left: int, keep: Path | None
 ) -> None:
     async with bench(size) as run:
         print(f"machine: {machine()}; {load()}")
@@ -541,25 +544,26 @@ async def main(
         print(f"\n== writing {days} days of history, {mode} ({load()})", flush=True)
         now = SystemClock().now()
         started = time.monotonic()
-        counts = await write_year(run, days, now, settings, nights)
+        counts, skipped = await write_year(run, days, now, settings, nights, left)
         print(f"history written in {time.monotonic() - started:.0f} s: {counts}")
+        # The backup is taken before the last nights' runs: the copy is what the bot meets
+        # after those nights, pruned by its own job in the third session.
+        night = run.folder / "night.db"
+        started = time.monotonic()
+        await asyncio.to_thread(backup_database, run.db_path, night)
+        print(f"backup: {time.monotonic() - started:.1f} s ({load()})")
         if nights is not None:
+            for moment in skipped:
+                await nights.run(run.db, settings, moment)
+            print(
+                f"the last {len(skipped)} nights' runs: {sum(nights.runs[-len(skipped) :]):.1f} s"
+            )
             print(f"nightly runs: {spread(nights.runs, 's', 1.0)}; total {sum(nights.runs):.1f} s")
             everything = [t for times in nights.batches.values() for t in times]
             print(f"batch (one transaction) duration: {spread(everything)}")
             for step, times in nights.batches.items():
                 print(f"  {step:<18} {spread(times)}")
             print(f"what the runs did (rows; reclaim: pages): {nights.counts}")
-
-        # The backup is taken before the last night's run: the copy is what the bot meets
-        # after that night, pruned by its own job in the third session.
-        night = run.folder / "night.db"
-        started = time.monotonic()
-        await asyncio.to_thread(backup_database, run.db_path, night)
-        print(f"backup: {time.monotonic() - started:.1f} s ({load()})")
-        if nights is not None:
-            await nights.run(run.db, settings, night_after(now - timedelta(days=1), settings))
-            print(f"the last night's run: {nights.runs[-1]:.1f} s")
         tables = {
             t: int((await run.db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0])  # type: ignore[index]
             for t in ("outbox", "rollcall_targets", "rollcall_answer_log", "deadlines",
@@ -613,8 +617,8 @@ async def main(
         runs = [("fresh", fresh), (f"{days} days", year)]
 
         if nights is not None:
-            # The copy from before the last night: the bot's own job prunes that night while
-            # the burst of taps is answered.
+            # The copy from before the last nights: the bot's own job prunes what those nights
+            # would have while the burst of taps is answered.
             await run.db.close()
             await asyncio.to_thread(swap_in, night, run.db_path)
             run.db = await Database.open(run.db_path)
@@ -658,6 +662,24 @@ if __name__ == "__main__":
         action="store_false",
         help="write the history without the nightly runs: the unpruned size, measured",
     )
+    parser.add_argument(
+        "--left-nights",
+        type=int,
+        default=7,
+        help="the last nights left to the bot's own job in the third session (default 7:"
+        " a week of days to prune while the burst is answered)",
+    )
     parser.add_argument("--keep", type=Path, help="copy the final database here")
     args = parser.parse_args()
-    run_main(main(args.size, args.days, args.taps, args.rounds, args.prune, args.keep))
+    assert 1 <= args.left_nights < args.days, "--left-nights: 1 to --days - 1"
+    run_main(
+        main(
+            args.size,
+            args.days,
+            args.taps,
+            args.rounds,
+            args.prune,
+            args.left_nights,
+            args.keep,
+        )
+    )
