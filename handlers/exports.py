@@ -29,7 +29,7 @@ from bot.services import SiagaApp, SiagaContext
 from handlers.common import Button, command_args, inline_keyboard, is_private, reply
 from handlers.kit.actor import audit_by
 from handlers.kit.refusal import refuse
-from handlers.status import actor_scope
+from handlers.kit.scope import actor_scope
 from handlers.text_input import expects
 from storage import inbox, status, users
 

@@ -54,16 +54,13 @@ from bot.reports.charts import chart_digest
 from bot.services import PartKey, Services, SiagaApp, SiagaContext
 from handlers.common import command_args, inline_keyboard, is_private, reply
 from handlers.kit.actor import audit_by
+from handlers.kit.scope import actor_scope, outside_of, refusal_args, scope_label
 from handlers.status import (
-    actor_scope,
     build_status,
     draw_chart,
     drawn_chart,
-    outside_of,
     parse_typed_scope,
     queue_chart_if_changed,
-    refusal_args,
-    scope_label,
 )
 from storage import audit, deadlines, groups, inbox, outbox, personnel, readiness, users
 from storage.db import Transaction

@@ -153,8 +153,8 @@ async def test_the_broadcast_draws_its_chart_before_its_transaction(
     transaction = bot.db.transaction
 
     @contextlib.asynccontextmanager
-    async def tracked() -> AsyncIterator[Transaction]:
-        async with transaction() as tx:
+    async def tracked(*, urgent: bool = False) -> AsyncIterator[Transaction]:
+        async with transaction(urgent=urgent) as tx:
             holders.add(asyncio.current_task())
             try:
                 yield tx

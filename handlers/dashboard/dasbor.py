@@ -16,7 +16,7 @@ from bot.services import SiagaContext
 from handlers.common import command_args, is_private, open_private_chat_markup, reply
 from handlers.dashboard.buttons import with_dashboard
 from handlers.kit.actor import audit_by
-from handlers.status import group_for_command, outside_of, refusal_args
+from handlers.kit.scope import group_for_command, outside_of, refusal_args
 from storage import dashboard, inbox
 from storage.db import Transaction
 
