@@ -51,6 +51,14 @@ def answer_requests(harness: BotHarness, cq: str) -> list[int]:
     ]
 
 
+async def present(harness: BotHarness, rollcall_id: int, user_id: int) -> bool:
+    """Is this person's Hadir in the database?"""
+    person = await personnel.by_telegram_user(harness.db, user_id)
+    assert person is not None
+    target = await store.target(harness.db, rollcall_id, person.id)
+    return target is not None and target.answer == "yes"
+
+
 def lane_took(harness: BotHarness) -> int:
     return harness.services.taps.handled
 
@@ -282,13 +290,7 @@ async def test_a_tap_answered_before_a_crash_is_recorded_after_the_restart(
     assert isinstance(updater, InboxUpdater)
     assert updater.replayed == 1  # the inbox still had the tap
 
-    async def recorded() -> bool:
-        person = await personnel.by_telegram_user(harness.db, 1001)
-        assert person is not None
-        target = await store.target(harness.db, rc.id, person.id)
-        return target is not None and target.answer == "yes"
-
-    await eventually(recorded, what="the replayed tap recorded")
+    await eventually(lambda: present(harness, rc.id, 1001), what="the replayed tap recorded")
     await eventually(lambda: _inbox_empty(harness), what="the inbox cleared")
     # The replay answers again; Telegram refuses that (too old), and it is only logged.
     assert answer_requests(harness, cq)[0] == 200
@@ -353,13 +355,7 @@ async def test_a_tap_answered_early_whose_retry_fails_too_stays_until_written(
     assert "HADIR tercatat" in (await answered(harness, cq))["text"]
     rc = (await store.open_rollcalls(harness.db))[0]
 
-    async def recorded() -> bool:
-        person = await personnel.by_telegram_user(harness.db, 1001)
-        assert person is not None
-        target = await store.target(harness.db, rc.id, person.id)
-        return target is not None and target.answer == "yes"
-
-    await eventually(recorded, what="the tap recorded at last")
+    await eventually(lambda: present(harness, rc.id, 1001), what="the tap recorded at last")
     await eventually(lambda: _inbox_empty(harness), what="the tap done")
     assert len(failures) == 3
     assert answer_requests(harness, cq) == [200]
