@@ -212,6 +212,26 @@ async def shoot(page: Page, name: str, tmp_path: Path) -> None:
         shutil.copy(path, DOCS / name)
 
 
+# Whatever scrolls sideways: the page itself, or a box of it that scrolls (a wide table).
+SIDEWAYS = """() => {
+  const wide = [];
+  const root = document.scrollingElement;
+  if (root.scrollWidth > root.clientWidth) { wide.push("page " + root.scrollWidth); }
+  for (const el of document.querySelectorAll("body *")) {
+    const x = getComputedStyle(el).overflowX;
+    if ((x === "auto" || x === "scroll") && el.scrollWidth > el.clientWidth) {
+      wide.push((el.id || el.className || el.tagName) + " " + el.scrollWidth);
+    }
+  }
+  return wide;
+}"""
+
+
+async def fits_sideways(page: Page) -> None:
+    """Nothing on the page scrolls horizontally (UX.md: a phone is read without panning)."""
+    assert await page.evaluate(SIDEWAYS) == []
+
+
 def only_telegram(outside: Outside) -> None:
     assert all(url.startswith("https://telegram.org/js/") for url in outside.asked), outside.asked
 
@@ -231,6 +251,7 @@ async def test_a_commander_sees_their_scope_and_a_silent_persons_phone(
     await expect(page.locator("#rollcalls")).to_contain_text("APEL #1")
     await expect(page.locator("#callouts")).to_contain_text("6/8 siap berangkat")
     await expect(page.locator("#callouts")).to_contain_text("3 dari 4 tiba dalam radius 300 m")
+    await fits_sideways(page)
     await shoot(page, "dashboard-phone.png", tmp_path)
 
     await page.locator("button.open-list[data-view=readiness]").click()
@@ -241,6 +262,7 @@ async def test_a_commander_sees_their_scope_and_a_silent_persons_phone(
     card = page.locator("#person")
     await expect(card).to_contain_text("Kompi")
     await expect(card.locator("a.phone")).to_contain_text("0812-100")
+    await fits_sideways(page)
     await shoot(page, "dashboard-phone-list.png", tmp_path)
 
     wide, _ = await open_page(browser, mini_app_url(bot, COMMANDER_ID), SCREEN)
@@ -268,6 +290,7 @@ async def test_refused_pages_show_no_data(
     )
     page, outside = await open_page(browser, url, PHONE)
     await expect(page.locator("#notice")).to_contain_text(words)
+    await fits_sideways(page)
     body = await page.locator("body").inner_text()
     assert "BRIMOB" not in body
     assert "Anggota" not in body
@@ -317,6 +340,7 @@ async def test_the_big_screen_shows_counts_only_and_stops_when_revoked(
     await shoot(page, "dashboard-screen.png", tmp_path)
     small, _ = await open_page(browser, url, PHONE)
     await expect(small.locator("#readiness")).to_contain_text("BRIMOB")
+    await fits_sideways(small)
     await shoot(small, "dashboard-screen-phone.png", tmp_path)
     assert outside.asked == []  # the TV page asks nothing of anyone else
 
