@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.domain.apel import (
     Answer,
+    DraftState,
     LocationState,
     MessageKey,
     MessageKind,
@@ -136,7 +137,7 @@ class Draft:
     title: str | None
     point: AssemblyPoint | None
     awaiting_location: bool
-    state: str  # draft / opened / cancelled
+    state: DraftState
     rollcall_id: int | None
     created_at: datetime
     place: str | None = None
@@ -713,7 +714,7 @@ def _draft(row: sqlite3.Row) -> Draft:
         title=row["title"],
         point=_point(row["point_lat"], row["point_lon"], row["radius_m"]),
         awaiting_location=bool(row["awaiting_location"]),
-        state=row["state"],
+        state=DraftState(row["state"]),
         rollcall_id=row["rollcall_id"],
         created_at=from_db(row["created_at"]),
         place=row["place"],
@@ -769,7 +770,7 @@ async def update_draft(
     title: str | None = None,
     point: AssemblyPoint | None = None,
     awaiting_location: bool | None = None,
-    state: str | None = None,
+    state: DraftState | None = None,
     rollcall_id: int | None = None,
     place: str | None = None,
     assembles_at: datetime | None = None,
@@ -794,7 +795,7 @@ async def update_draft(
         params.append(int(awaiting_location))
     if state is not None:
         sets.append("state = ?")
-        params.append(state)
+        params.append(state.value)
     if rollcall_id is not None:
         sets.append("rollcall_id = ?")
         params.append(rollcall_id)

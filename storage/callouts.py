@@ -16,6 +16,7 @@ from typing import Any
 from bot.domain.callout import (
     CalloutStatus,
     Candidate,
+    DraftStatus,
     InviteKey,
     InviteMessage,
     InviteState,
@@ -61,13 +62,13 @@ class Draft:
     user_id: int
     chat_id: int
     spec: dict[str, Any]
-    status: str
+    status: DraftStatus
     callout_id: int | None
     created_at: datetime
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status is DraftStatus.OPEN
 
 
 def _draft(row: sqlite3.Row) -> Draft:
@@ -76,7 +77,7 @@ def _draft(row: sqlite3.Row) -> Draft:
         user_id=row["user_id"],
         chat_id=row["chat_id"],
         spec=json.loads(row["spec"] or "{}"),
-        status=row["status"],
+        status=DraftStatus(row["status"]),
         callout_id=row["callout_id"],
         created_at=from_db(row["created_at"]),
     )
@@ -129,15 +130,19 @@ async def update_draft(
 
 
 async def close_draft(
-    tx: Transaction, draft_id: int, status: str, now: datetime, callout_id: int | None = None
+    tx: Transaction,
+    draft_id: int,
+    status: DraftStatus,
+    now: datetime,
+    callout_id: int | None = None,
 ) -> bool:
     """Open → sent/discarded, once: False when someone (a double tap) got there first."""
-    if status not in ("sent", "discarded"):
-        raise ValueError(f"unknown draft status {status!r}")
+    if status is DraftStatus.OPEN:
+        raise ValueError("a draft is closed as sent or discarded")
     changed = await tx.execute_rowcount(
         "UPDATE callout_drafts SET status = ?, callout_id = ?, updated_at = ?"
         " WHERE id = ? AND status = 'open'",
-        (status, callout_id, to_db(now), draft_id),
+        (status.value, callout_id, to_db(now), draft_id),
     )
     return changed > 0
 

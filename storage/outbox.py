@@ -99,9 +99,7 @@ async def enqueue(tx: Transaction, message: OutgoingMessage, now: datetime) -> b
     return inserted > 0
 
 
-async def enqueue_many(
-    tx: Transaction, messages: Sequence[OutgoingMessage], now: datetime
-) -> int:
+async def enqueue_many(tx: Transaction, messages: Sequence[OutgoingMessage], now: datetime) -> int:
     """`enqueue` for many in one statement (a roll call's prompts: one trip to the database
     thread instead of 3,294); returns how many were new."""
     at = to_db(now)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.apel import Answer, LocationState, Scope, ScopeKind, build_tally
+from bot.domain.apel import Answer, DraftState, LocationState, Scope, ScopeKind, build_tally
 from storage import apel as store
 from storage import outbox
 from storage.apel import AssemblyPoint, NewTarget
@@ -290,7 +290,7 @@ async def test_drafts(db: Database) -> None:
     assert await store.draft_coordinates(db, draft_id) == (-0.02, 109.34)
     async with db.transaction() as tx:
         await store.update_draft(tx, draft_id, point=AssemblyPoint(-0.02, 109.34, 500), title="T")
-        await store.update_draft(tx, draft_id, state="cancelled")
+        await store.update_draft(tx, draft_id, state=DraftState.CANCELLED)
     final = await store.get_draft(db, draft_id)
     assert final is not None
     assert final.point == AssemblyPoint(-0.02, 109.34, 500)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain.callout import (
     CalloutStatus,
+    DraftStatus,
     InviteState,
     Order,
     OrderLine,
@@ -83,8 +84,8 @@ async def test_a_double_tap_sends_a_draft_once(db: Database) -> None:
     async with db.transaction() as tx:
         draft_id = await callouts.create_draft(tx, 1, 1, order_to_json(order), NOW)
     async with db.transaction() as tx:
-        assert await callouts.close_draft(tx, draft_id, "sent", NOW, callout_id=None)
-        assert not await callouts.close_draft(tx, draft_id, "sent", NOW)
+        assert await callouts.close_draft(tx, draft_id, DraftStatus.SENT, NOW, callout_id=None)
+        assert not await callouts.close_draft(tx, draft_id, DraftStatus.SENT, NOW)
     draft = await callouts.get_draft(db, draft_id)
     assert draft is not None
     assert draft.status == "sent"

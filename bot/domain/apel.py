@@ -43,6 +43,14 @@ class RollCallKind(StrEnum):
     CEK = "cek"
 
 
+class DraftState(StrEnum):
+    """A guided opening: being put together, then opened as a roll call or cancelled."""
+
+    DRAFT = "draft"
+    OPENED = "opened"
+    CANCELLED = "cancelled"
+
+
 class MessageKind(StrEnum):
     """What a roll call's outbox message is; the middle word of its key."""
 

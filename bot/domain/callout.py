@@ -106,6 +106,14 @@ class CalloutStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class DraftStatus(StrEnum):
+    """An order being put together: open until it is sent or discarded (once)."""
+
+    OPEN = "open"
+    SENT = "sent"
+    DISCARDED = "discarded"
+
+
 # -- the order ------------------------------------------------------------------------------
 
 

@@ -67,29 +67,29 @@ async def _message_key(context: SiagaContext, rc: RollCall, person_id: int, src:
 
 
 async def _tapped_rollcall(
-    query: CallbackQuery, context: SiagaContext
-) -> tuple[callback_data.CallbackData, RollCall] | None:
-    """The button's data and the roll call it names; a tap naming none is answered here."""
+    update: Update, context: SiagaContext
+) -> tuple[CallbackQuery, callback_data.CallbackData, RollCall] | None:
+    """The tap, its data and the roll call it names; a tap naming none is answered here."""
+    query = update.callback_query
+    if query is None:
+        return None
     data = callback_data.decode(query.data)
     rc_id = data.int_arg(0) if data else None
     rc = await store.get(context.services.db, rc_id) if rc_id is not None else None
     if data is None or rc is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return None
-    return data, rc
+    return query, data, rc
 
 
 async def on_answer(update: Update, context: SiagaContext) -> None:
-    query = update.callback_query
-    if query is None:
+    tapped = await _tapped_rollcall(update, context)
+    if tapped is None:
         return
+    query, data, rc = tapped
     services = context.services
     actor = context.actor
     now = services.clock.now()
-    tapped = await _tapped_rollcall(query, context)
-    if tapped is None:
-        return
-    data, rc = tapped
     person = actor.person
     target = await store.target(services.db, rc.id, person.id) if person else None
     if person is None or target is None or not target.called:
@@ -349,22 +349,19 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
 
 
 async def on_manage(update: Update, context: SiagaContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    services = context.services
-    actor = context.actor
-    now = services.clock.now()
-    tapped = await _tapped_rollcall(query, context)
+    tapped = await _tapped_rollcall(update, context)
     if tapped is None:
         return
-    data, rc = tapped
+    query, data, rc = tapped
+    actor = context.actor
     if not (actor.is_admin or actor.user_id == rc.opened_by_user):
         await query.answer(context.label("rollcall-not-owner", kind=rc.kind), show_alert=True)
         return
     if not rc.is_open:
         await query.answer(context.label("rollcall-already-closed", kind=rc.kind), show_alert=True)
         return
+    services = context.services
+    now = services.clock.now()
     lang = actor.language
     if data.action == "rem":
         if not remind_allowed(rc.last_manual_reminder_at, now):

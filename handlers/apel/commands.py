@@ -18,6 +18,7 @@ from bot.domain.apel import (
     RADIUS_CHOICES,
     TITLE_MAX,
     ApelRequest,
+    DraftState,
     RollCallKind,
     Scope,
     ScopeKind,
@@ -309,7 +310,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
     verdict = judge_draft(
         owner_user_id=draft.user_id,
         actor_user_id=actor.user_id,
-        is_open=draft.state == "draft",
+        is_open=draft.state is DraftState.DRAFT,
         created_at=draft.created_at,
         now=now,
         lifetime=APEL_DRAFT_LIFETIME,
@@ -326,7 +327,9 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
     action = data.action
     if action == "dx":
         async with services.db.transaction() as tx:
-            await store.update_draft(tx, draft.id, state="cancelled", awaiting_location=False)
+            await store.update_draft(
+                tx, draft.id, state=DraftState.CANCELLED, awaiting_location=False
+            )
         await query.answer()
         await query.edit_message_text(context.t("apel-draft-cancelled"))
         return
@@ -470,7 +473,7 @@ async def on_title_text(update: Update, context: SiagaContext, argument: str, te
     actor = context.actor
     now = services.clock.now()
     draft = await store.get_draft(services.db, int(argument)) if argument.isdigit() else None
-    if draft is None or draft.user_id != actor.user_id or draft.state != "draft":
+    if draft is None or draft.user_id != actor.user_id or draft.state is not DraftState.DRAFT:
         async with services.db.transaction() as tx:
             await users.set_pending_input(tx, actor.user_id, None, now)
         await reply(update, context, "apel-draft-gone")
@@ -497,7 +500,7 @@ async def on_field_text(update: Update, context: SiagaContext, argument: str, te
     if (
         draft is None
         or draft.user_id != actor.user_id
-        or draft.state != "draft"
+        or draft.state is not DraftState.DRAFT
         or key not in ROLLCALL_FIELDS
     ):
         async with services.db.transaction() as tx:

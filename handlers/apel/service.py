@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.domain.apel import (
     Answer,
+    DraftState,
     MessageKey,
     MessageKind,
     RollCallKind,
@@ -138,7 +139,7 @@ async def open_rollcall(
         if draft_id is not None:
             # A double tap on "Buka" must not open two roll calls.
             draft = await store.get_draft(tx, draft_id)
-            if draft is None or draft.state != "draft":
+            if draft is None or draft.state is not DraftState.DRAFT:
                 return Refusal("apel-draft-gone")
         rc_id = await store.create(
             tx,
@@ -222,7 +223,7 @@ async def open_rollcall(
         )
         if draft_id is not None:
             await store.update_draft(
-                tx, draft_id, state="opened", awaiting_location=False, rollcall_id=rc_id
+                tx, draft_id, state=DraftState.OPENED, awaiting_location=False, rollcall_id=rc_id
             )
         await inbox.settle_processing(tx)
     return rc, len(called)

@@ -12,6 +12,7 @@ from bot.domain import callback_data
 from bot.domain.callout import (
     Answer,
     CalloutStatus,
+    DraftStatus,
     InviteKey,
     InviteMessage,
     InviteState,
@@ -91,7 +92,7 @@ async def _on_send(
     if verdict is DraftVerdict.NOT_YOURS:
         await query.answer(context.label("mobilize-draft-not-yours"), show_alert=True)
         return
-    if draft.status == "sent":
+    if draft.status is DraftStatus.SENT:
         await query.answer(
             context.label("mobilize-already-sent", id=str(draft.callout_id or "?")),
             show_alert=True,
@@ -156,10 +157,10 @@ async def _on_drop(
         return
     now = services.clock.now()
     async with services.db.transaction() as tx:
-        closed = await store.close_draft(tx, draft.id, "discarded", now)
+        closed = await store.close_draft(tx, draft.id, DraftStatus.DISCARDED, now)
         await users.set_pending_input(tx, context.actor.user_id, None, now)
     if not closed:
-        if draft.status == "sent":
+        if draft.status is DraftStatus.SENT:
             await query.answer(
                 context.label("mobilize-already-sent", id=str(draft.callout_id or "?")),
                 show_alert=True,
@@ -526,14 +527,9 @@ async def _on_short(
     assert query is not None
     services = context.services
     line = await store.get_line(services.db, data.int_arg(0) or 0)
-    callout = await store.get(services.db, line.callout_id) if line else None
+    # A line that is gone has no call-out (there is no call-out 0): answered as invalid.
+    callout = await _managed_callout(update, context, line.callout_id if line else 0)
     if line is None or callout is None:
-        await query.answer(context.label("button-invalid"), show_alert=True)
-        return
-    if not may_manage(
-        context.actor, callout.ordered_by_user_id, await store.lines(services.db, callout.id)
-    ):
-        await query.answer(context.label("mobilize-manage-not-yours"), show_alert=True)
         return
     async with services.db.transaction() as tx:
         if data.action == "wide":

@@ -10,6 +10,7 @@ from bot.domain.callout import (
     OPEN_STATES,
     Answer,
     CalloutStatus,
+    DraftStatus,
     InviteKey,
     InviteMessage,
     InviteState,
@@ -68,7 +69,7 @@ async def launch(
 
     None when the draft was already sent (a double tap): then nothing was written.
     """
-    if not await store.close_draft(tx, draft_id, "sent", now):
+    if not await store.close_draft(tx, draft_id, DraftStatus.SENT, now):
         return None
     strategy = strategy_of(services, order)
     callout_id = await store.create(
