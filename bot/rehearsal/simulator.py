@@ -988,16 +988,8 @@ class Simulation:
                 limit=round(result.telegram_rate_per_s),
             )
         )
-        t.line(
-            t.text(
-                "sim-summary-apel-answers",
-                yes=rc.yes,
-                no=rc.no,
-                pending=rc.no_answer,
-                unreachable=rc.unreachable,
-                reminders=rc.reminders,
-            )
-        )
+        answers = _named(rc, "yes no unreachable reminders")
+        t.line(t.text("sim-summary-apel-answers", pending=rc.no_answer, **answers))
         if co.filled_after_s is not None:
             t.line(t.text("sim-summary-callout-filled", elapsed=clock_text(co.filled_after_s)))
         else:
@@ -1010,20 +1002,10 @@ class Simulation:
                     seconds=round(co.first_wave_real_s, 1),
                 )
             )
-        t.line(
-            t.text(
-                "sim-summary-callout",
-                id=co.id,
-                category=co.category,
-                quota=co.quota,
-                invited=co.invited,
-                accepted=co.accepted,
-                declined=co.declined,
-                no_answer=co.no_answer,
-                stood_down=co.stood_down,
-                arrived=co.arrived,
-            )
+        counts = _named(
+            co, "id category quota invited accepted declined no_answer stood_down arrived"
         )
+        t.line(t.text("sim-summary-callout", **counts))
         t.line(
             t.text(
                 "sim-summary-telegram",
@@ -1050,6 +1032,12 @@ class Simulation:
                 simulated=clock_text(result.simulated_seconds),
             )
         )
+
+
+def _named(result: object, names: str) -> dict[str, str | int | float]:
+    """These fields of a result (names split by spaces): the summary's messages call them
+    the same."""
+    return {name: getattr(result, name) for name in names.split()}
 
 
 def _sum_tallies(tallies: dict[int, LineTally]) -> LineTally:
