@@ -190,13 +190,18 @@ async def open_page(browser: Browser, url: str, size: dict[str, int]) -> tuple[P
 
 
 def mini_app_url(
-    bot: BotHarness, user_id: int, *, age: timedelta = timedelta(0), claim: int | None = None
+    bot: BotHarness,
+    user_id: int,
+    *,
+    age: timedelta = timedelta(0),
+    claim: int | None = None,
+    language: str = "id",
 ) -> str:
     """How Telegram opens a Mini App: initData in the URL fragment (never sent to a server).
     `claim`: the user id edited in afterwards, as a forger would (the hash no longer fits)."""
     server = server_of(bot.services)
     assert server is not None
-    signed = init_data_for(user_id, TOKEN, bot.clock.now() - age)
+    signed = init_data_for(user_id, TOKEN, bot.clock.now() - age, language)
     if claim is not None:
         fields = dict(parse_qsl(signed))
         fields["user"] = fields["user"].replace(f'"id":{user_id}', f'"id":{claim}')
@@ -269,6 +274,21 @@ async def test_a_commander_sees_their_scope_and_a_silent_persons_phone(
     await expect(wide.locator("#readiness")).to_contain_text("BRIMOB")
     await shoot(wide, "dashboard-app-wide.png", tmp_path)
     only_telegram(outside)
+
+
+async def test_the_loading_page_speaks_the_viewers_telegram_language(
+    bot: BotHarness, browser: Browser
+) -> None:
+    # A browser set to French: the server sends the page in Siaga's default language.
+    page = await browser.new_page(viewport=PHONE, locale="fr-FR")  # type: ignore[arg-type]
+    outside = Outside()
+    await page.route("**/*", outside.route)
+    # The data never comes: what shows is the page before it.
+    await page.route("**/api/**", lambda route: route.abort())
+    await page.goto(mini_app_url(bot, COMMANDER_ID, language="en-GB"))
+    await expect(page.locator("#loading")).to_have_text("Loading the dashboard…")
+    assert await page.evaluate("document.documentElement.lang") == "en"
+    await fits_sideways(page)
 
 
 @pytest.mark.parametrize(

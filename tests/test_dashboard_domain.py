@@ -24,6 +24,7 @@ from bot.domain.dashboard import (
     plot_offset,
     plot_scale,
     screen_token,
+    shell_language,
 )
 
 TOKEN = "123456789:AAEtestTokenForSiagaEndToEndTests_x"
@@ -174,3 +175,20 @@ def test_arrivals_on_the_rings() -> None:
     assert plot_scale(500, []) == 625
     assert plot_scale(500, [900]) == pytest.approx(990)
     assert plot_scale(500, [50_000]) == 1500
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("en-US,en;q=0.9,id;q=0.8", "en"),
+        ("fr-FR, id;q=0.5, en;q=0.7", "en"),
+        ("ID", "id"),
+        ("fr, de;q=0.9", "id"),
+        ("en;q=0, id;q=0.1", "id"),
+        ("en;q=oops, id", "id"),
+        ("", "id"),
+        (None, "id"),
+    ],
+)
+def test_the_mini_app_page_speaks_the_browsers_language(header: str | None, language: str) -> None:
+    assert shell_language(header, ("id", "en"), "id") == language

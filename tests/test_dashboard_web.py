@@ -375,6 +375,20 @@ async def test_an_english_speaking_commander_reads_english(
     assert "No call-out is running." in sections["callouts"]
 
 
+async def test_the_page_before_its_data_speaks_the_browsers_language(
+    bot: BotHarness, http: aiohttp.ClientSession
+) -> None:
+    status, body = await get(http, bot, "/", {"Accept-Language": "en-US,en;q=0.9"})
+    assert status == 200
+    assert '<html lang="en">' in body
+    assert "Loading the dashboard" in body
+    # The other language rides along for the script, which reads Telegram's language_code.
+    assert 'data-lang="id" data-loading="Memuat dasbor…"' in body
+    _, body = await get(http, bot, "/", {})
+    assert '<html lang="id">' in body
+    assert '<p id="loading" class="muted">Memuat dasbor…</p>' in body
+
+
 async def test_live_rekaps_open_the_mini_app(bot: BotHarness) -> None:
     """The commander's roll-call and call-out rekaps carry the Dasbor button while live."""
     commander = bot.fake.user(COMMANDER_ID)

@@ -122,6 +122,27 @@ def check_init_data(
     return InitData(user_id, language if isinstance(language, str) else None, auth_date)
 
 
+def shell_language(accept_language: str | None, supported: Iterable[str], default: str) -> str:
+    """The Mini App page's language before its script reads initData (which stays in the URL
+    fragment, never sent): the browser's most wanted language Siaga speaks (`Accept-Language`,
+    `en-US,en;q=0.9`), else `default`."""
+    speaks = set(supported)
+    wanted: list[tuple[float, int, str]] = []
+    for index, item in enumerate((accept_language or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                continue
+        primary = tag.strip().split("-")[0].lower()
+        if primary in speaks and quality > 0:
+            wanted.append((-quality, index, primary))
+    return min(wanted)[2] if wanted else default
+
+
 # -- big-screen links -------------------------------------------------------------------------
 
 

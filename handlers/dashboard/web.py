@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
@@ -39,6 +39,7 @@ from bot.domain.dashboard import (
     commander_viewer,
     parse_list_query,
     screen_viewer,
+    shell_language,
 )
 from bot.services import Services
 from bot.throttle import FloodGate, Verdict
@@ -259,7 +260,13 @@ class DashboardServer:
         return response
 
     async def _mini_app(self, request: web.Request) -> web.Response:
-        w = Words(self.services, self.services.settings.locale)
+        catalog = self.services.catalog
+        lang = shell_language(
+            request.headers.get("Accept-Language"),
+            catalog.languages,
+            self.services.settings.locale,
+        )
+        w = Words(self.services, lang)
         body = _page(
             self.base,
             w,
@@ -267,6 +274,8 @@ class DashboardServer:
             title=w.plain("dsb-page-title"),
             sections=None,
             telegram=True,
+            # The script switches to the viewer's Telegram language (initData) at once.
+            others=[Words(self.services, other) for other in catalog.languages if other != lang],
         )
         return web.Response(text=body, content_type="text/html", charset="utf-8")
 
@@ -488,6 +497,7 @@ def _page(
     title: str,
     sections: dict[str, str] | None,
     telegram: bool,
+    others: Sequence[Words] = (),
 ) -> str:
     """The page: server-rendered sections (a screen) or empty ones the script fills (the Mini
     App, whose credential only the browser has). Works without Telegram's script."""
@@ -508,11 +518,19 @@ def _page(
         f'<p id="notice" class="notice" hidden></p>{waiting}<main>{blocks}</main>'
         f'<div id="panel" class="panel" hidden></div><div id="person" class="person-card" hidden>'
         "</div>"
-        f'<template id="words" data-reopen="{_esc(w.plain("dsb-reopen"))}"'
+        f"{''.join(_words(each) for each in (w, *others))}</body></html>"
+    )
+
+
+def _words(w: Words) -> str:
+    """What the script says itself, in one language (the page's own comes first)."""
+    return (
+        f'<template class="words" data-lang="{w.lang}"'
+        f' data-loading="{_esc(w.plain("dsb-loading"))}"'
+        f' data-reopen="{_esc(w.plain("dsb-reopen"))}"'
         f' data-offline="{_esc(w.plain("dsb-offline"))}"'
         f' data-refused="{_esc(w.plain("dsb-refused"))}"'
         f' data-ended="{_esc(w.plain("dsb-screen-ended"))}"></template>'
-        "</body></html>"
     )
 
 

@@ -5,7 +5,7 @@
   "use strict";
   var body = document.body;
   var base = body.getAttribute("data-base") || "";
-  var words = document.getElementById("words").dataset;
+  var words = chooseWords();
   var notice = document.getElementById("notice");
   var panel = document.getElementById("panel");
   var card = document.getElementById("person");
@@ -26,6 +26,28 @@
   }
 
   var auth = credential();
+
+  // The viewer's Telegram language (initData's user.language_code), else the page's own.
+  function chooseWords() {
+    var all = document.querySelectorAll("template.words");
+    var lang = "";
+    try {
+      var data = new URLSearchParams(location.hash.slice(1)).get("tgWebAppData");
+      var tg = window.Telegram && window.Telegram.WebApp;
+      var user = data ? JSON.parse(new URLSearchParams(data).get("user") || "{}")
+        : (tg && tg.initDataUnsafe && tg.initDataUnsafe.user) || {};
+      lang = String(user.language_code || "").split("-")[0].toLowerCase();
+    } catch (e) { lang = ""; }
+    for (var i = 1; i < all.length; i++) {
+      if (all[i].dataset.lang === lang) {
+        document.documentElement.lang = lang;
+        var loading = document.getElementById("loading");
+        if (loading) { loading.textContent = all[i].dataset.loading; }
+        return all[i].dataset;
+      }
+    }
+    return all[0].dataset;
+  }
 
   function show(text) {
     notice.textContent = text;
