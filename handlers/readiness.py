@@ -32,9 +32,8 @@ from bot.services import Services, SiagaApp, SiagaContext
 from handlers.apel import service as apel_service
 from handlers.callout import service as callout_service
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
-from handlers.kit.reasons import reason_label
+from handlers.kit.reasons import expects_reason_text, reason_label
 from handlers.kit.refusal import refuse
-from handlers.text_input import expects
 from storage import deadlines, inbox, personnel, readiness, users
 from storage.db import Transaction
 from storage.deadlines import Deadline
@@ -356,14 +355,12 @@ async def _answer_or_edit(
         await message.reply_html(text, reply_markup=markup)
 
 
-async def on_reason_text(update: Update, context: SiagaContext, _argument: str, text: str) -> None:
+async def on_reason_text(
+    update: Update, context: SiagaContext, _argument: str, reason: str
+) -> None:
     person = context.actor.person
     if person is None:
         await reply(update, context, "readiness-no-person")
-        return
-    reason = " ".join(text.split())[:REASON_TEXT_MAX]
-    if not reason:
-        await reply(update, context, "readiness-write-reason")
         return
     await _declare(update, context, person, "lainnya", reason)
 
@@ -536,4 +533,4 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CommandHandler("tidaksiap", tidaksiap_command))
     app.add_handler(CommandHandler("kesiapan", kesiapan_command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rd:v1:"))
-    expects(app, REASON_INPUT, on_reason_text)
+    expects_reason_text(app, REASON_INPUT, on_reason_text, write_key="readiness-write-reason")

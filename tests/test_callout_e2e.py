@@ -757,6 +757,9 @@ async def test_remind_show_and_a_unit_commanders_reach(harness: BotHarness) -> N
         "Lainnya…",
     ]
     await tap(bot, fake.user(sent[0].chat_id), "Lainnya", reasons)
+    # Too long is refused, not cut: the person says it shorter.
+    await fake.user(sent[0].chat_id).send("x" * 201)
+    await fake.wait_for_message(sent[0].chat_id, "terlalu panjang (201 karakter")
     await fake.user(sent[0].chat_id).send("Menjaga orang tua di rumah sakit")
     await fake.wait_for_message(sent[0].chat_id, "Menjaga orang tua")
     declined = await store.get_invite(bot.db, sent[0].id)

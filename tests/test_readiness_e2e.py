@@ -133,6 +133,12 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
     state = await state_of(harness, pid)
     assert state.reason == "lainnya"
     assert state.reason_text == "mengantar keluarga ke rumah sakit"
+    # A reason typed too long is cut to what a report shows (200 characters).
+    await andi.send("/tidaksiap lainnya")
+    await fake.wait_for_message(ANDI, "Ketik alasan singkat")
+    await andi.send("panjang " * 40)
+    await fake.wait_for_message(ANDI, "lainnya: panjang panjang")
+    assert (await state_of(harness, pid)).reason_text == ("panjang " * 40)[:200]
 
     await andi.send("/kesiapan")
     view = await fake.wait_for_message(ANDI, "Kesiapan Anda")

@@ -27,6 +27,7 @@ from handlers.apel.commands import (
 from handlers.apel.keys import FIELD_INPUT, NS, REASON_INPUT, TITLE_INPUT
 from handlers.apel.service import register_timers
 from handlers.apel.taps import answer_taps
+from handlers.kit.reasons import expects_reason_text
 from handlers.locations import claims
 from handlers.text_input import expects
 
@@ -41,6 +42,8 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CallbackQueryHandler(on_manage, pattern=r"^ap:v1:(rem|ext|cls):"))
     app.add_handler(CallbackQueryHandler(on_draft, pattern=r"^ap:v1:d[a-z]*:"))
     claims(app, "rollcall", claim_location)
-    expects(app, REASON_INPUT, on_reason_text)
+    expects_reason_text(
+        app, REASON_INPUT, on_reason_text, write_key="rollcall-status-write-reason"
+    )
     expects(app, TITLE_INPUT, on_title_text)
     expects(app, FIELD_INPUT, on_field_text)

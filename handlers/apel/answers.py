@@ -13,7 +13,6 @@ from telegram import (
 from bot.domain import callback_data
 from bot.domain.apel import (
     EXTEND_CHOICES,
-    REASON_TEXT_MAX,
     Answer,
     LocationState,
     MessageKey,
@@ -199,7 +198,9 @@ async def _record(
     await query.answer(answer_toast(services, tap))
 
 
-async def on_reason_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
+async def on_reason_text(
+    update: Update, context: SiagaContext, argument: str, reason_text: str
+) -> None:
     """The free text after *Lainnya*: refines the answer already recorded."""
     services = context.services
     actor = context.actor
@@ -211,10 +212,6 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
             await users.set_pending_input(tx, actor.user_id, None, now)
         key = "rollcall-closed-text" if rc is not None else "text-not-expected"
         await reply(update, context, key, kind=rc.kind if rc else "apel")
-        return
-    reason_text = " ".join(text.split())[:REASON_TEXT_MAX]
-    if not reason_text:
-        await reply(update, context, "rollcall-status-write-reason")
         return
     async with services.db.transaction() as tx:
         changed = await store.set_reason_text(tx, rc.id, person.id, reason_text, now)

@@ -34,6 +34,7 @@ from handlers.callout.keys import (
     REASON_INPUT,
     TICK_DEADLINE,
 )
+from handlers.kit.reasons import expects_reason_text
 from handlers.locations import claims
 from handlers.text_input import expects
 from storage.db import Transaction
@@ -57,5 +58,11 @@ def register(app: SiagaApp) -> None:
     app.add_handler(CallbackQueryHandler(on_callback, pattern=r"^co:v1:"))
     claims(app, "callout", claim_location)
     expects(app, LOCATION_INPUT, on_location_text)
-    expects(app, REASON_INPUT, on_reason_text)
+    expects_reason_text(
+        app,
+        REASON_INPUT,
+        on_reason_text,
+        write_key="mobilize-reason-ask-text",
+        too_long_key="mobilize-reason-too-long",
+    )
     expects(app, FIELD_INPUT, on_field_text)

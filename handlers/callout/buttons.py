@@ -33,7 +33,7 @@ from handlers.callout.commands import (
     on_pick_strategy,
 )
 from handlers.callout.confirm import edit_query_message
-from handlers.callout.keys import MAX_REASON_CHARS, REASON_INPUT, button_data
+from handlers.callout.keys import REASON_INPUT, button_data
 from handlers.callout.order import plan_order
 from handlers.callout.render import lang_of
 from handlers.callout.service import (
@@ -317,6 +317,7 @@ async def _record_reason(
 
 
 async def on_reason_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:
+    """The free text after *Lainnya* on a declined invitation (`expects_reason_text`)."""
     services = context.services
     now = services.clock.now()
     invite = await store.get_invite(services.db, int(argument)) if argument.isdigit() else None
@@ -325,9 +326,6 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
         async with services.db.transaction() as tx:
             await users.set_pending_input(tx, context.actor.user_id, None, now)
         await reply(update, context, "mobilize-input-stale")
-        return
-    if len(text) > MAX_REASON_CHARS:
-        await reply(update, context, "mobilize-reason-too-long", length=len(text))
         return
     await _record_reason(services, invite, "lainnya", text, now)
     await reply(

@@ -17,7 +17,6 @@ TICK_DRAINING = timedelta(seconds=5)
 TICK_IDLE = timedelta(minutes=1)
 # While a Cepat line waits for answers, silence itself is news: the rule looks again this often.
 TICK_FILL = timedelta(seconds=10)
-MAX_REASON_CHARS = 200
 # Telegram allows 100 inline buttons; a guided order never needs more than a screenful.
 MAX_CATEGORY_BUTTONS = 30
 
