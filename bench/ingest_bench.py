@@ -12,12 +12,15 @@ reaching the fake (target: all within 2 s). Then every answer must be in the dat
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from common import (
+    TOKEN,
     Bench,
     N,
     bench,
@@ -36,27 +39,69 @@ from storage import apel as apel_store
 TARGET_S = 2.0
 
 
+async def inject(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> dict[str, float]:
+    """Everyone's Hadir tap, as fast as the fake takes them: callback query id → injected at."""
+    injected: dict[str, float] = {}
+    started = time.monotonic()
+    for person in people:
+        message, data = run.prompt_of(person, rollcall_id)
+        at = time.monotonic()
+        injected[await run.fake.inject_callback_query(run.user(person), message, data)] = at
+    print(f"{len(injected)} presses injected in {(time.monotonic() - started) * 1000:.0f} ms")
+    return injected
+
+
+async def all_answered(run: Bench, injected: dict[str, float]) -> None:
+    def done() -> bool:
+        return all(run.fake.callback_answer(cq) is not None for cq in injected)
+
+    await poll(done, 120, "every callback query to be answered", 0.05)
+
+
+def answer_times(run: Bench) -> dict[str, float]:
+    return {
+        str(r.params.get("callback_query_id")): r.time
+        for r in run.fake.calls("answerCallbackQuery")
+    }
+
+
+async def oracle_burst(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> None:
+    """The same burst answered by bench/oracle_poller.py, the bot stopped: the floor."""
+    polls = len(run.fake.calls("getUpdates"))
+    oracle = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(Path(__file__).with_name("oracle_poller.py")),
+        run.fake.api_base_url,
+        TOKEN,
+    )
+    try:
+        await poll(lambda: len(run.fake.calls("getUpdates")) > polls, 60, "the oracle to poll")
+        started = time.monotonic()
+        injected = await inject(run, rollcall_id, people)
+        await all_answered(run, injected)
+        answered_at = answer_times(run)
+        latencies = [answered_at[cq] - at for cq, at in injected.items()]
+        last = max(answered_at[cq] for cq in injected)
+        print(f"oracle (a poller that only answers): latency {spread(latencies)}")
+        print(
+            f"oracle throughput: {len(injected) / (last - started):.0f} answers/s"
+            f" (first injection to last answer {last - started:.2f} s)"
+        )
+    finally:
+        oracle.terminate()
+        await oracle.wait()
+
+
 async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> float:
     """Inject every person's Hadir tap in one burst; print latency, throughput and the bot's
     CPU per tap. Returns when the last answer reached the fake (monotonic)."""
     fake = run.fake
     assert run.bot is not None
     bot = run.bot
-    injected: dict[str, float] = {}
     cpu_before = bot.cpu_s()
     started = time.monotonic()
-    for person in people:
-        message, data = run.prompt_of(person, rollcall_id)
-        at = time.monotonic()
-        cq = await fake.inject_callback_query(run.user(person), message, data)
-        injected[cq] = at
-    window = time.monotonic() - started
-    print(f"{len(injected)} presses injected in {window * 1000:.0f} ms")
-
-    def all_answered() -> bool:
-        return all(fake.callback_answer(cq) is not None for cq in injected)
-
-    await poll(all_answered, 120, "every callback query to be answered", 0.05)
+    injected = await inject(run, rollcall_id, people)
+    await all_answered(run, injected)
     cpu_answered = bot.cpu_s()
     # The toast goes out before the write (the tap is safe in the inbox): wait for both.
     pressed = {p.person_id for p in people}
@@ -68,9 +113,7 @@ async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerso
     await poll(all_persisted, 120, "every answer to be in the database", 0.05)
     persisted_after = time.monotonic() - started
     cpu_persisted = bot.cpu_s()
-    answered_at = {
-        str(r.params.get("callback_query_id")): r.time for r in fake.calls("answerCallbackQuery")
-    }
+    answered_at = answer_times(run)
     latencies = [answered_at[cq] - at for cq, at in injected.items()]
     last = max(answered_at[cq] for cq in injected)
     over = sum(1 for x in latencies if x > TARGET_S)
@@ -131,6 +174,9 @@ async def main(size: int, spy: Path | None) -> None:
         memory = bot.memory_kb()
         print(f"outbox drained (confirmation edits sent) {time.monotonic() - last:.0f} s later")
         print(f"bot peak RSS (VmHWM) {memory['VmHWM'] / 1024:.1f} MB")
+        await bot.stop()
+        print(f"machine before the oracle: {machine()}")
+        await oracle_burst(run, rollcall_id, run.people)
         print(f"machine at the end: {machine()}")
         if profiler is not None and spy is not None:
             await profiler.wait()
