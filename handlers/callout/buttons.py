@@ -33,7 +33,7 @@ from handlers.callout.commands import (
     on_pick_strategy,
 )
 from handlers.callout.confirm import edit_query_message
-from handlers.callout.keys import REASON_INPUT, button_data
+from handlers.callout.keys import REASON_INPUT, Action, action_of, button_data
 from handlers.callout.order import plan_order
 from handlers.callout.render import lang_of
 from handlers.callout.service import (
@@ -62,7 +62,8 @@ async def on_callback(update: Update, context: SiagaContext) -> None:
     if query is None:
         return
     data = callback_data.decode(query.data)
-    handler = _ACTIONS.get(data.action) if data else None
+    action = action_of(data) if data else None
+    handler = _ACTIONS.get(action) if action else None
     if data is None or handler is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
@@ -198,7 +199,7 @@ async def _on_answer(
     if invite is None:
         return
     services = context.services
-    answer = Answer.ACCEPT if data.action == "ok" else Answer.DECLINE
+    answer = Answer.ACCEPT if data.action == Action.ACCEPT else Answer.DECLINE
     async with services.db.transaction() as tx:
         result = await apply_answer(
             services, tx, invite.id, answer, by_user_id=context.actor.user_id, proxy=False
@@ -252,7 +253,7 @@ def _reason_keyboard(context: SiagaContext, invite_id: int) -> Any:
     return inline_keyboard(
         [
             [
-                (_reason_button(context, reason), button_data("why", invite_id, reason))
+                (_reason_button(context, reason), button_data(Action.REASON, invite_id, reason))
                 for reason in row
             ]
             for row in BUTTON_ROWS
@@ -348,7 +349,7 @@ async def _on_proxy(
     if not actor.commands(person) or (actor.person is not None and actor.person.id == person.id):
         await query.answer(context.label("mobilize-proxy-not-yours"), show_alert=True)
         return
-    answer = Answer.ACCEPT if data.action == "pok" else Answer.DECLINE
+    answer = Answer.ACCEPT if data.action == Action.PROXY_ACCEPT else Answer.DECLINE
     now = services.clock.now()
     commander = actor_name(update, actor)
     async with services.db.transaction() as tx:
@@ -463,12 +464,16 @@ async def _on_close_ask(
     callout = await _managed_callout(update, context, data.int_arg(0) or 0)
     if callout is None:
         return
-    complete = data.action == "end"
+    complete = data.action == Action.COMPLETE
     await query.answer()
     message = query.message
     if not isinstance(message, Message):
         return
-    yes = ("mobilize-yes-complete", "endy") if complete else ("mobilize-yes-cancel", "stopy")
+    yes = (
+        ("mobilize-yes-complete", Action.COMPLETE_YES)
+        if complete
+        else ("mobilize-yes-cancel", Action.CANCEL_YES)
+    )
     await message.reply_html(
         context.t(
             "mobilize-confirm-complete" if complete else "mobilize-confirm-cancel",
@@ -478,7 +483,7 @@ async def _on_close_ask(
             [
                 [
                     (context.label(yes[0]), button_data(yes[1], callout.id)),
-                    (context.label("mobilize-no"), button_data("keep", callout.id)),
+                    (context.label("mobilize-no"), button_data(Action.KEEP, callout.id)),
                 ]
             ]
         ),
@@ -497,7 +502,9 @@ async def _on_close(
         )
         return
     services = context.services
-    status = CalloutStatus.COMPLETED if data.action == "endy" else CalloutStatus.CANCELLED
+    status = (
+        CalloutStatus.COMPLETED if data.action == Action.COMPLETE_YES else CalloutStatus.CANCELLED
+    )
     async with services.db.transaction() as tx:
         closed = await close_callout(services, tx, callout.id, status, context.actor)
     cid = str(callout.id)
@@ -530,7 +537,7 @@ async def _on_short(
     if line is None or callout is None:
         return
     async with services.db.transaction() as tx:
-        if data.action == "wide":
+        if data.action == Action.WIDEN:
             key, args = await widen_line(services, tx, line.id, context.actor)
         else:
             key, args = await accept_shortfall(services, tx, line.id, context.actor)
@@ -538,24 +545,24 @@ async def _on_short(
 
 
 _ACTIONS = {
-    "send": _on_send,
-    "plan": on_pick_strategy,
-    "drop": _on_drop,
-    "cat": on_pick_category,
-    "n": on_pick_count,
-    "more": on_more,
-    "fld": on_pick_field,
-    "ok": _on_answer,
-    "no": _on_answer,
-    "why": _on_reason,
-    "pok": _on_proxy,
-    "pno": _on_proxy,
-    "rem": _on_remind,
-    "end": _on_close_ask,
-    "stop": _on_close_ask,
-    "endy": _on_close,
-    "stopy": _on_close,
-    "keep": _on_keep,
-    "wide": _on_short,
-    "short": _on_short,
+    Action.SEND: _on_send,
+    Action.PLAN: on_pick_strategy,
+    Action.DROP: _on_drop,
+    Action.CATEGORY: on_pick_category,
+    Action.COUNT: on_pick_count,
+    Action.MORE: on_more,
+    Action.FIELD: on_pick_field,
+    Action.ACCEPT: _on_answer,
+    Action.DECLINE: _on_answer,
+    Action.REASON: _on_reason,
+    Action.PROXY_ACCEPT: _on_proxy,
+    Action.PROXY_DECLINE: _on_proxy,
+    Action.REMIND: _on_remind,
+    Action.COMPLETE: _on_close_ask,
+    Action.CANCEL: _on_close_ask,
+    Action.COMPLETE_YES: _on_close,
+    Action.CANCEL_YES: _on_close,
+    Action.KEEP: _on_keep,
+    Action.WIDEN: _on_short,
+    Action.SHORT_OK: _on_short,
 }

@@ -38,6 +38,7 @@ from handlers.callout.keys import (
     FIELD_INPUT,
     LOCATION_INPUT,
     MAX_CATEGORY_BUTTONS,
+    Action,
     button_data,
 )
 from handlers.callout.order import plan_order, reach_of
@@ -116,7 +117,7 @@ async def _category_picker(
         if reach is None:
             continue
         try:
-            data = button_data("cat", draft_id, category.code)
+            data = button_data(Action.CATEGORY, draft_id, category.code)
         except ValueError:
             continue  # a code that cannot ride in a button is ordered by typing it
         people = await store.category_people(services.db, category.code, reach.units)
@@ -129,7 +130,7 @@ async def _category_picker(
         text = context.t("mobilize-guided-category-more", summary=order_summary(chosen))
     else:
         text = context.t("mobilize-guided-category")
-    rows.append([(context.label("mobilize-discard"), button_data("drop", draft_id))])
+    rows.append([(context.label("mobilize-discard"), button_data(Action.DROP, draft_id))])
     return text, inline_keyboard(rows)
 
 
@@ -284,9 +285,9 @@ async def on_pick_category(
             update, context.t("mobilize-guided-none-ready", category=code), markup
         )
         return
-    row = [(str(n), button_data("n", draft.id, code, n)) for n in choices]
+    row = [(str(n), button_data(Action.COUNT, draft.id, code, n)) for n in choices]
     rows = [row[i : i + 4] for i in range(0, len(row), 4)]
-    rows.append([(context.label("mobilize-discard"), button_data("drop", draft.id))])
+    rows.append([(context.label("mobilize-discard"), button_data(Action.DROP, draft.id))])
     await edit_query_message(
         update,
         context.t("mobilize-guided-count", category=code, ready=snap.available),
@@ -325,8 +326,8 @@ async def on_pick_count(
         context.t("mobilize-guided-location", summary=summary),
         inline_keyboard(
             [
-                [(context.label("mobilize-guided-more"), button_data("more", draft.id))],
-                [(context.label("mobilize-discard"), button_data("drop", draft.id))],
+                [(context.label("mobilize-guided-more"), button_data(Action.MORE, draft.id))],
+                [(context.label("mobilize-discard"), button_data(Action.DROP, draft.id))],
             ]
         ),
     )

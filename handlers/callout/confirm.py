@@ -18,7 +18,7 @@ from bot.domain.callout import (
 from bot.domain.order_fields import CALLOUT_FIELDS
 from bot.domain.refusal import Refusal
 from bot.services import SiagaContext
-from handlers.callout.keys import button_data
+from handlers.callout.keys import Action, button_data
 from handlers.callout.order import LinePlan, order_model, plan_order, strategy_of
 from handlers.callout.render import render_confirm, timeout_of
 from handlers.common import (
@@ -115,22 +115,22 @@ def confirm_buttons(
         label = context.label(f"mobilize-strategy-{strategy.value}")
         if strategy is chosen:
             label = context.label("mobilize-strategy-chosen", label=label)
-        choices.append((label, button_data("plan", draft_id, strategy.value)))
+        choices.append((label, button_data(Action.PLAN, draft_id, strategy.value)))
     rows = [choices]
     if private:
         rows.append(
             [
                 (
                     context.label(f"mobilize-field-{key.replace('_', '-')}"),
-                    button_data("fld", draft_id, key),
+                    button_data(Action.FIELD, draft_id, key),
                 )
                 for key in CALLOUT_FIELDS
             ]
         )
     buttons: list[Button] = []
     if any(plan.quota.quota > 0 for plan in plans):
-        buttons.append((context.label("mobilize-send"), button_data("send", draft_id)))
-    buttons.append((context.label("mobilize-discard"), button_data("drop", draft_id)))
+        buttons.append((context.label("mobilize-send"), button_data(Action.SEND, draft_id)))
+    buttons.append((context.label("mobilize-discard"), button_data(Action.DROP, draft_id)))
     return [*rows, buttons]
 
 

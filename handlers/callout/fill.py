@@ -37,6 +37,7 @@ from handlers.callout.keys import (
     TICK_DRAINING,
     TICK_FILL,
     TICK_IDLE,
+    Action,
     button_data,
 )
 from handlers.callout.order import reserve_of
@@ -251,13 +252,16 @@ async def _update_short_notice(
         buttons.append(
             (
                 renderer(services, lang).text("mobilize-short-widen", reserve=widening.reserve),
-                button_data("wide", line.id),
+                button_data(Action.WIDEN, line.id),
             )
         )
     else:
         text += "\n" + renderer(services, lang).html("mobilize-short-no-reserve")
     buttons.append(
-        (renderer(services, lang).text("mobilize-short-accept"), button_data("short", line.id))
+        (
+            renderer(services, lang).text("mobilize-short-accept"),
+            button_data(Action.SHORT_OK, line.id),
+        )
     )
     markup = markup_json([buttons])
     if exists:
@@ -437,11 +441,11 @@ async def _report_no_answer(
                         [
                             (
                                 renderer(services, lang).text("mobilize-proxy-accept"),
-                                button_data("pok", invite.id),
+                                button_data(Action.PROXY_ACCEPT, invite.id),
                             ),
                             (
                                 renderer(services, lang).text("mobilize-proxy-decline"),
-                                button_data("pno", invite.id),
+                                button_data(Action.PROXY_DECLINE, invite.id),
                             ),
                         ]
                     ]

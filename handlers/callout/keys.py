@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from bot.domain import callback_data
 
@@ -21,5 +22,39 @@ TICK_FILL = timedelta(seconds=10)
 MAX_CATEGORY_BUTTONS = 30
 
 
-def button_data(action: str, *args: str | int) -> str:
-    return callback_data.encode(NS, action, *args)
+class Action(StrEnum):
+    """What a call-out button does: built into its data by `button_data`, read back by
+    `action_of`."""
+
+    SEND = "send"
+    PLAN = "plan"  # a fill strategy on the confirm card
+    DROP = "drop"
+    CATEGORY = "cat"
+    COUNT = "n"
+    MORE = "more"
+    FIELD = "fld"
+    ACCEPT = "ok"
+    DECLINE = "no"
+    REASON = "why"
+    PROXY_ACCEPT = "pok"
+    PROXY_DECLINE = "pno"
+    REMIND = "rem"
+    COMPLETE = "end"
+    CANCEL = "stop"
+    COMPLETE_YES = "endy"
+    CANCEL_YES = "stopy"
+    KEEP = "keep"
+    WIDEN = "wide"
+    SHORT_OK = "short"  # a line's shortfall accepted
+
+
+def button_data(action: Action, *args: str | int) -> str:
+    return callback_data.encode(NS, action.value, *args)
+
+
+def action_of(data: callback_data.CallbackData) -> Action | None:
+    """The action a tapped call-out button names; None for one this version does not know."""
+    try:
+        return Action(data.action)
+    except ValueError:
+        return None

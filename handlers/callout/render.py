@@ -19,7 +19,7 @@ from bot.domain.fill import ResponseModel, called_estimate
 from bot.domain.geo import format_distance
 from bot.i18n import format_time
 from bot.services import Services, SiagaContext
-from handlers.callout.keys import button_data
+from handlers.callout.keys import Action, button_data
 from handlers.callout.order import LinePlan, strategy_of
 from handlers.common import (
     markup_json,
@@ -241,8 +241,14 @@ def invite_markup(services: Services, lang: str, invite_id: int) -> dict[str, An
     return markup_json(
         [
             [
-                (renderer(services, lang).text("mobilize-accept"), button_data("ok", invite_id)),
-                (renderer(services, lang).text("mobilize-decline"), button_data("no", invite_id)),
+                (
+                    renderer(services, lang).text("mobilize-accept"),
+                    button_data(Action.ACCEPT, invite_id),
+                ),
+                (
+                    renderer(services, lang).text("mobilize-decline"),
+                    button_data(Action.DECLINE, invite_id),
+                ),
             ]
         ]
     )
@@ -362,15 +368,15 @@ async def render_card(
                 [
                     (
                         renderer(services, lang).text("mobilize-remind"),
-                        button_data("rem", callout.id),
+                        button_data(Action.REMIND, callout.id),
                     ),
                     (
                         renderer(services, lang).text("mobilize-complete"),
-                        button_data("end", callout.id),
+                        button_data(Action.COMPLETE, callout.id),
                     ),
                     (
                         renderer(services, lang).text("mobilize-cancel"),
-                        button_data("stop", callout.id),
+                        button_data(Action.CANCEL, callout.id),
                     ),
                 ]
             ]
