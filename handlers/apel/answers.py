@@ -27,7 +27,7 @@ from bot.domain.reminders import remind_allowed
 from bot.i18n import format_number
 from bot.services import SiagaContext
 from handlers.apel.commands import set_draft_point
-from handlers.apel.keys import REASON_INPUT, SOURCE
+from handlers.apel.keys import REASON_INPUT, SOURCE, Action
 from handlers.apel.render import (
     answer_rows,
     prompt_text,
@@ -100,8 +100,8 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
     src = data.args[1] if len(data.args) > 1 and SOURCE.match(data.args[1]) else "p"
     key = await _message_key(context, rc, person.id, src)
     lang = actor.language
-    if data.action in ("n", "b"):
-        if data.action == "n":
+    if data.action in (Action.ABSENT, Action.BACK):
+        if data.action == Action.ABSENT:
             text = prompt_text(
                 services,
                 rc,
@@ -128,15 +128,15 @@ async def on_answer(update: Update, context: SiagaContext) -> None:
             )
         await query.answer(
             context.label("rollcall-pick-reason-short", kind=rc.kind)
-            if data.action == "n"
+            if data.action == Action.ABSENT
             else None
         )
         return
-    if data.action == "y":
+    if data.action == Action.PRESENT:
         await _record(update, context, rc, target, key, Answer.YES, None)
         return
     reason = data.args[2] if len(data.args) > 2 else None
-    if data.action != "r" or reason not in REASONS:
+    if data.action != Action.REASON or reason not in REASONS:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
     await _record(update, context, rc, target, key, Answer.NO, reason)
@@ -360,7 +360,7 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
     services = context.services
     now = services.clock.now()
     lang = actor.language
-    if data.action == "rem":
+    if data.action == Action.REMIND:
         if not remind_allowed(rc.last_manual_reminder_at, now):
             await query.answer(context.label("rollcall-remind-too-soon"), show_alert=True)
             return
@@ -373,7 +373,7 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
             context.label(key, count=format_number(count, lang)), show_alert=not count
         )
         return
-    if data.action == "ext":
+    if data.action == Action.EXTEND:
         minutes = data.int_arg(1)
         if minutes not in EXTEND_CHOICES:
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -401,7 +401,7 @@ async def on_manage(update: Update, context: SiagaContext) -> None:
             context.label("rollcall-extended", time=renderer(services, lang).when(closes_at, now))
         )
         return
-    if data.action == "cls":
+    if data.action == Action.CLOSE:
         async with services.db.transaction() as tx:
             await close_rollcall(services, tx, rc.id, f"user:{actor.user_id}")
         await query.answer(context.label("rollcall-closed-now", kind=rc.kind))

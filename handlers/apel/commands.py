@@ -35,7 +35,7 @@ from bot.domain.order_fields import (
 from bot.domain.refusal import Refusal
 from bot.i18n import format_number
 from bot.services import Actor, Services, SiagaContext
-from handlers.apel.keys import COMMANDS, FIELD_INPUT, NS, TITLE_INPUT
+from handlers.apel.keys import COMMANDS, FIELD_INPUT, TITLE_INPUT, Action, action_of, button_data
 from handlers.apel.render import rollcall_name, scope_label
 from handlers.apel.service import Opening, open_rollcall, resolve_people
 from handlers.common import Button, inline_keyboard, is_private, reply
@@ -157,6 +157,11 @@ async def _scope_options(services: Services, actor: Actor) -> list[Scope]:
     return options
 
 
+def _cancel_row(context: SiagaContext, draft_id: int) -> list[Button]:
+    """Every step of the guided opening can be left."""
+    return [(context.label("apel-button-cancel"), button_data(Action.DRAFT_CANCEL, draft_id))]
+
+
 async def start_draft(
     update: Update,
     context: SiagaContext,
@@ -197,12 +202,12 @@ async def start_draft(
             scope_label(services, lang, option)
             if option.value
             else renderer(services, lang).text("apel-scope-all-button"),
-            callback_data.encode(NS, "ds", draft_id, i),
+            button_data(Action.DRAFT_SCOPE, draft_id, i),
         )
         for i, option in enumerate(options)
     ]
     rows: list[list[Button]] = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft_id))])
+    rows.append(_cancel_row(context, draft_id))
     await reply(
         update, context, "apel-draft-pick-scope", kind=kind, reply_markup=inline_keyboard(rows)
     )
@@ -252,28 +257,28 @@ async def _draft_summary(
         [
             (
                 context.label("apel-button-open", kind=draft.kind),
-                callback_data.encode(NS, "dgo", draft.id),
+                button_data(Action.DRAFT_OPEN, draft.id),
             )
         ]
     ]
     extras: list[Button] = []
     if draft.kind is RollCallKind.APEL:
         extras.append(
-            (context.label("apel-button-point"), callback_data.encode(NS, "dpt", draft.id))
+            (context.label("apel-button-point"), button_data(Action.DRAFT_POINT, draft.id))
         )
-    extras.append((context.label("apel-button-title"), callback_data.encode(NS, "dti", draft.id)))
+    extras.append((context.label("apel-button-title"), button_data(Action.DRAFT_TITLE, draft.id)))
     rows.append(extras)
     if draft.kind is RollCallKind.APEL:
         rows.append(
             [
                 (
                     context.label(f"apel-button-{key}"),
-                    callback_data.encode(NS, "dfl", draft.id, key),
+                    button_data(Action.DRAFT_FIELD, draft.id, key),
                 )
                 for key in ROLLCALL_FIELDS
             ]
         )
-    rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft.id))])
+    rows.append(_cancel_row(context, draft.id))
     return text, inline_keyboard(rows)
 
 
@@ -285,12 +290,12 @@ def _minutes_rows(context: SiagaContext, draft_id: int) -> list[list[Button]]:
             context.label(
                 "apel-button-minutes", minutes=m, default="yes" if m == default else "no"
             ),
-            callback_data.encode(NS, "dm", draft_id, m),
+            button_data(Action.DRAFT_MINUTES, draft_id, m),
         )
         for m in choices
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([(context.label("apel-button-cancel"), callback_data.encode(NS, "dx", draft_id))])
+    rows.append(_cancel_row(context, draft_id))
     return rows
 
 
@@ -324,8 +329,8 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
     if not actor.is_commander:
         await query.answer(context.label("error-commander-only"), show_alert=True)
         return
-    action = data.action
-    if action == "dx":
+    action = action_of(data)
+    if action is Action.DRAFT_CANCEL:
         async with services.db.transaction() as tx:
             await store.update_draft(
                 tx, draft.id, state=DraftState.CANCELLED, awaiting_location=False
@@ -333,7 +338,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         await query.answer()
         await query.edit_message_text(context.t("apel-draft-cancelled"))
         return
-    if action == "ds":
+    if action is Action.DRAFT_SCOPE:
         index = data.int_arg(1)
         if index is None or index >= len(draft.options):
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -356,7 +361,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
             return
         await _show_summary(update, context, draft)
         return
-    if action == "dm":
+    if action is Action.DRAFT_MINUTES:
         minutes = data.int_arg(1)
         if minutes is None or not 0 < minutes <= 24 * 60:
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -370,7 +375,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
     if draft.scope is None or draft.minutes is None:
         await query.answer(context.label("apel-draft-gone"), show_alert=True)
         return
-    if action == "dpt":
+    if action is Action.DRAFT_POINT:
         if not is_private(update) or draft.kind is not RollCallKind.APEL:
             await query.answer(context.label("apel-draft-point-private"), show_alert=True)
             return
@@ -384,7 +389,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         )
         await reply(update, context, "apel-draft-ask-point", reply_markup=keyboard)
         return
-    if action == "drad":
+    if action is Action.DRAFT_RADIUS:
         radius = data.int_arg(1)
         coordinates = await store.draft_coordinates(services.db, draft.id)
         if radius not in RADIUS_CHOICES or coordinates is None:
@@ -398,13 +403,13 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         assert draft is not None
         await _show_summary(update, context, draft)
         return
-    if action == "dti":
+    if action is Action.DRAFT_TITLE:
         async with services.db.transaction() as tx:
             await users.set_pending_input(tx, actor.user_id, f"{TITLE_INPUT}:{draft.id}", now)
         await query.answer()
         await reply(update, context, "apel-draft-ask-title", max=TITLE_MAX)
         return
-    if action == "dfl":
+    if action is Action.DRAFT_FIELD:
         key = data.args[1] if len(data.args) > 1 else ""
         if key not in ROLLCALL_FIELDS or not is_private(update):
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -416,7 +421,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         await query.answer()
         await reply(update, context, f"apel-draft-ask-{key}", max=FIELD_MAX_CHARS)
         return
-    if action == "dgo":
+    if action is Action.DRAFT_OPEN:
         await _open_draft(update, context, draft)
         return
     await query.answer(context.label("button-invalid"), show_alert=True)
@@ -539,7 +544,7 @@ async def set_draft_point(
         [
             (
                 format_distance(m, context.actor.language),
-                callback_data.encode(NS, "drad", draft.id, m),
+                button_data(Action.DRAFT_RADIUS, draft.id, m),
             )
             for m in RADIUS_CHOICES
         ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from enum import StrEnum
 
+from bot.domain import callback_data
 from bot.domain.apel import MessageKey, MessageKind, RollCallKind
 
 NS = "ap"
@@ -22,6 +24,39 @@ COMMANDS = {RollCallKind.APEL: "apel", RollCallKind.CEK: "cekkesiapan"}
 SOURCE = re.compile(r"^(p|t\d{1,5}|m\d{1,5})$")
 # Answers arrive in bursts; the card is redrawn once per this many seconds, not per tap.
 CARD_DEBOUNCE_S = 0.5
+
+
+class Action(StrEnum):
+    """What a roll-call button does: built into its data by `button_data`, read back by
+    `action_of`."""
+
+    PRESENT = "y"  # hadir
+    ABSENT = "n"  # tidak hadir: the reasons follow
+    REASON = "r"  # one reason of the list
+    BACK = "b"  # back from the reasons
+    REMIND = "rem"
+    EXTEND = "ext"
+    CLOSE = "cls"
+    DRAFT_SCOPE = "ds"  # the guided opening's steps (a draft)
+    DRAFT_MINUTES = "dm"
+    DRAFT_POINT = "dpt"
+    DRAFT_RADIUS = "drad"
+    DRAFT_TITLE = "dti"
+    DRAFT_FIELD = "dfl"
+    DRAFT_OPEN = "dgo"
+    DRAFT_CANCEL = "dx"
+
+
+def button_data(action: Action, *args: str | int) -> str:
+    return callback_data.encode(NS, action.value, *args)
+
+
+def action_of(data: callback_data.CallbackData) -> Action | None:
+    """The action a tapped roll-call button names; None for one this version does not know."""
+    try:
+        return Action(data.action)
+    except ValueError:
+        return None
 
 
 def key_source(key: str) -> str:

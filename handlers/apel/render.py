@@ -19,7 +19,7 @@ from bot.domain.geo import format_distance
 from bot.domain.reasons import BUTTON_ROWS, REASONS
 from bot.i18n import format_number, format_time
 from bot.services import Services
-from handlers.apel.keys import NS
+from handlers.apel.keys import Action, button_data
 from handlers.common import Button, markup_json
 from handlers.dashboard.buttons import with_dashboard_json
 from handlers.kit.reasons import reason_label
@@ -89,11 +89,11 @@ def answer_rows(services: Services, rc: RollCall, lang: str, src: str) -> list[l
         [
             (
                 renderer(services, lang).text("rollcall-yes", kind=rc.kind),
-                callback_data.encode(NS, "y", rc.id, src),
+                button_data(Action.PRESENT, rc.id, src),
             ),
             (
                 renderer(services, lang).text("rollcall-no", kind=rc.kind),
-                callback_data.encode(NS, "n", rc.id, src),
+                button_data(Action.ABSENT, rc.id, src),
             ),
         ]
     ]
@@ -103,7 +103,7 @@ def reason_rows(services: Services, rc: RollCall, lang: str, src: str) -> list[l
     def button(reason: str) -> Button:
         return (
             renderer(services, lang).text("reason-button-" + reason.replace("_", "-")),
-            callback_data.encode(NS, "r", rc.id, src, reason),
+            button_data(Action.REASON, rc.id, src, reason),
         )
 
     return [
@@ -111,7 +111,7 @@ def reason_rows(services: Services, rc: RollCall, lang: str, src: str) -> list[l
         [
             (
                 renderer(services, lang).text("rollcall-back"),
-                callback_data.encode(NS, "b", rc.id, src),
+                button_data(Action.BACK, rc.id, src),
             )
         ],
     ]
@@ -296,20 +296,20 @@ async def render_card(services: Services, db: Transaction, rc: RollCall, now: da
                 [
                     (
                         renderer(services, lang).text("rollcall-button-remind"),
-                        callback_data.encode(NS, "rem", rc.id),
+                        button_data(Action.REMIND, rc.id),
                     )
                 ],
                 [
                     (
                         renderer(services, lang).text("rollcall-button-extend", minutes=m),
-                        callback_data.encode(NS, "ext", rc.id, m),
+                        button_data(Action.EXTEND, rc.id, m),
                     )
                     for m in EXTEND_CHOICES
                 ],
                 [
                     (
                         renderer(services, lang).text("rollcall-button-close"),
-                        callback_data.encode(NS, "cls", rc.id),
+                        button_data(Action.CLOSE, rc.id),
                     )
                 ],
             ]

@@ -15,6 +15,7 @@ from bot.services import Services, SiagaApp
 from bot.transport.bot import SiagaBot
 from bot.transport.taps import Tap
 from handlers import gate
+from handlers.apel.keys import Action
 from handlers.apel.service import (
     AnswerTap,
     cards,
@@ -138,9 +139,9 @@ def _plain_answer(data: callback_data.CallbackData) -> tuple[int, Answer, str | 
     rc_id = data.int_arg(0)
     if rc_id is None or len(data.args) < 2 or data.args[1] != "p":
         return None
-    if data.action == "y" and len(data.args) == 2:
+    if data.action == Action.PRESENT and len(data.args) == 2:
         return rc_id, Answer.YES, None
     reason = data.args[2] if len(data.args) == 3 else None
-    if data.action == "r" and reason in REASONS and reason != "lainnya":
+    if data.action == Action.REASON and reason in REASONS and reason != "lainnya":
         return rc_id, Answer.NO, reason
     return None
