@@ -32,7 +32,7 @@ from bot.services import Services, SiagaApp, SiagaContext
 from handlers.apel import service as apel_service
 from handlers.callout import service as callout_service
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
-from handlers.kit.reasons import expects_reason_text, reason_label
+from handlers.kit.reasons import READINESS_NS, expects_reason_text, reason_label, until_rows
 from handlers.kit.refusal import refuse
 from storage import deadlines, inbox, personnel, readiness, users
 from storage.db import Transaction
@@ -40,7 +40,7 @@ from storage.deadlines import Deadline
 from storage.outbox import OutgoingMessage, Priority, enqueue
 from storage.personnel import Person
 
-NS = "rd"
+NS = READINESS_NS
 REASON_INPUT = "rdreason"
 
 log = logging.getLogger(__name__)
@@ -137,18 +137,6 @@ def reason_rows(services: Services, lang: str) -> list[list[Button]]:
     return [
         *([button(reason) for reason in row] for row in BUTTON_ROWS),
         [(services.catalog.text(lang, "rollcall-back"), callback_data.encode(NS, "back"))],
-    ]
-
-
-def until_rows(services: Services, lang: str) -> list[list[Button]]:
-    return [
-        [
-            (
-                services.catalog.text(lang, "readiness-until-" + code),
-                callback_data.encode(NS, "u", code),
-            )
-            for code in UNTIL_CHOICES
-        ]
     ]
 
 

@@ -35,7 +35,6 @@ from handlers.apel.render import (
     refresh_card,
     rollcall_name,
     status_lines,
-    until_rows,
 )
 from handlers.apel.service import (
     AnswerTap,
@@ -50,6 +49,7 @@ from handlers.apel.service import (
 )
 from handlers.apel.taps import answer_toast
 from handlers.common import is_private, markup_json, reply
+from handlers.kit.reasons import until_rows
 from handlers.kit.text import renderer
 from storage import apel as store
 from storage import audit, outbox, readiness, users

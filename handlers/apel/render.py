@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain import callback_data
 from bot.domain.apel import (
     EXTEND_CHOICES,
     Answer,
@@ -114,19 +113,6 @@ def reason_rows(services: Services, rc: RollCall, lang: str, src: str) -> list[l
                 button_data(Action.BACK, rc.id, src),
             )
         ],
-    ]
-
-
-def until_rows(services: Services, lang: str) -> list[list[Button]]:
-    """For a readiness check: how long the TIDAK SIAP lasts (handled by handlers.readiness)."""
-    return [
-        [
-            (
-                renderer(services, lang).text("readiness-until-" + code),
-                callback_data.encode("rd", "u", code),
-            )
-            for code in ("today", "tomorrow", "3d", "none")
-        ]
     ]
 
 

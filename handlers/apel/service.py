@@ -40,11 +40,11 @@ from handlers.apel.render import (
     rollcall_name,
     scope_label,
     status_lines,
-    until_rows,
 )
 from handlers.apel.report import enqueue_report
 from handlers.common import markup_json
 from handlers.kit.card import LiveCard, live_card
+from handlers.kit.reasons import until_rows
 from handlers.kit.text import renderer
 from storage import apel as store
 from storage import audit, deadlines, inbox, outbox, personnel, readiness, users

@@ -7,12 +7,16 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.domain.apel import REASON_TEXT_MAX
+from bot.domain import callback_data
+from bot.domain.apel import REASON_TEXT_MAX, UNTIL_CHOICES
 from bot.services import Services, SiagaApp, SiagaContext
-from handlers.common import reply
+from handlers.common import Button, reply
 from handlers.kit.text import renderer
 from handlers.text_input import expects
 
+# Readiness's buttons. The until buttons are readiness's wherever they are shown (a readiness
+# check shows them under its prompt), so they carry its namespace.
+READINESS_NS = "rd"
 # `(update, context, argument, reason)`: the feature records the reason typed for `argument`.
 ReasonText = Callable[[Update, SiagaContext, str, str], Awaitable[None]]
 
@@ -20,6 +24,19 @@ ReasonText = Callable[[Update, SiagaContext, str, str], Awaitable[None]]
 def reason_label(services: Services, lang: str, reason: str | None) -> str:
     """`Sakit`, `Dinas luar`…; no reason given reads as `Lainnya`."""
     return renderer(services, lang).text("reason-" + (reason or "lainnya").replace("_", "-"))
+
+
+def until_rows(services: Services, lang: str) -> list[list[Button]]:
+    """How long a TIDAK SIAP lasts (answered by `handlers.readiness`)."""
+    return [
+        [
+            (
+                renderer(services, lang).text("readiness-until-" + code),
+                callback_data.encode(READINESS_NS, "u", code),
+            )
+            for code in UNTIL_CHOICES
+        ]
+    ]
 
 
 def expects_reason_text(
