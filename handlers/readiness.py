@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -32,7 +33,13 @@ from bot.services import Services, SiagaApp, SiagaContext
 from handlers.apel import service as apel_service
 from handlers.callout import service as callout_service
 from handlers.common import Button, inline_keyboard, is_private, markup_json, reply
-from handlers.kit.reasons import READINESS_NS, expects_reason_text, reason_label, until_rows
+from handlers.kit.reasons import (
+    READINESS_NS,
+    UNTIL_ACTION,
+    expects_reason_text,
+    reason_label,
+    until_rows,
+)
 from handlers.kit.refusal import refuse
 from storage import deadlines, inbox, personnel, readiness, users
 from storage.db import Transaction
@@ -41,6 +48,23 @@ from storage.outbox import OutgoingMessage, Priority, enqueue
 from storage.personnel import Person
 
 NS = READINESS_NS
+
+
+class Action(StrEnum):
+    """What a readiness button does: built by `button_data`, read back by `action_of`."""
+
+    SIAP = "siap"
+    TIDAK = "tidak"
+    BACK = "back"
+    REASON = "r"
+    UNTIL = UNTIL_ACTION  # the kit's until buttons, shown by a readiness check too
+
+
+BUTTONS = callback_data.Buttons(NS, Action)
+button_data = BUTTONS.data
+action_of = BUTTONS.action_of
+
+
 REASON_INPUT = "rdreason"
 
 log = logging.getLogger(__name__)
@@ -117,11 +141,11 @@ def choice_rows(services: Services, lang: str) -> list[list[Button]]:
         [
             (
                 services.catalog.text(lang, "readiness-button-siap"),
-                callback_data.encode(NS, "siap"),
+                button_data(Action.SIAP),
             ),
             (
                 services.catalog.text(lang, "readiness-button-tidak"),
-                callback_data.encode(NS, "tidak"),
+                button_data(Action.TIDAK),
             ),
         ]
     ]
@@ -131,12 +155,12 @@ def reason_rows(services: Services, lang: str) -> list[list[Button]]:
     def button(reason: str) -> Button:
         return (
             services.catalog.text(lang, "reason-button-" + reason.replace("_", "-")),
-            callback_data.encode(NS, "r", reason),
+            button_data(Action.REASON, reason),
         )
 
     return [
         *([button(reason) for reason in row] for row in BUTTON_ROWS),
-        [(services.catalog.text(lang, "rollcall-back"), callback_data.encode(NS, "back"))],
+        [(services.catalog.text(lang, "rollcall-back"), button_data(Action.BACK))],
     ]
 
 
@@ -371,14 +395,15 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         return
     lang = context.actor.language
     now = services.clock.now()
-    if data.action == "siap":
+    action = action_of(data)
+    if action is Action.SIAP:
         changed = await _confirm(context, person)
         key = "readiness-toast-siap" if changed else "readiness-deployed-unchanged"
         await query.answer(context.label(key), show_alert=not changed)
         text, _ = await _status_view(context, person, now, choices=False)
         await _answer_or_edit(update, context, text, None)
         return
-    if data.action == "tidak":
+    if action is Action.TIDAK:
         await query.answer()
         await _answer_or_edit(
             update,
@@ -387,12 +412,12 @@ async def on_button(update: Update, context: SiagaContext) -> None:
             inline_keyboard(reason_rows(services, lang)),
         )
         return
-    if data.action == "back":
+    if action is Action.BACK:
         await query.answer()
         text, markup = await _status_view(context, person, now, choices=True)
         await _answer_or_edit(update, context, text, markup)
         return
-    if data.action == "r":
+    if action is Action.REASON:
         reason = data.args[0] if data.args else ""
         if reason not in REASONS:
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -403,7 +428,7 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         else:
             await _declare(update, context, person, reason, None)
         return
-    if data.action == "u":
+    if action is Action.UNTIL:
         await _set_until(update, context, person, data.args[0] if data.args else "")
         return
     await query.answer(context.label("button-invalid"), show_alert=True)
@@ -482,8 +507,8 @@ async def recheck(services: Services, tx: Transaction, person_id: int) -> None:
             lang, "readiness-ask-stale", confirmed=_moment(services, state.confirmed_at, lang)
         )
         buttons = [
-            (catalog.text(lang, "readiness-button-still-siap"), callback_data.encode(NS, "siap")),
-            (catalog.text(lang, "readiness-button-tidak"), callback_data.encode(NS, "tidak")),
+            (catalog.text(lang, "readiness-button-still-siap"), button_data(Action.SIAP)),
+            (catalog.text(lang, "readiness-button-tidak"), button_data(Action.TIDAK)),
         ]
     else:
         text = catalog.html(
@@ -493,10 +518,10 @@ async def recheck(services: Services, tx: Transaction, person_id: int) -> None:
             until=_moment(services, due, lang),
         )
         buttons = [
-            (catalog.text(lang, "readiness-button-siap"), callback_data.encode(NS, "siap")),
+            (catalog.text(lang, "readiness-button-siap"), button_data(Action.SIAP)),
             (
                 catalog.text(lang, "readiness-button-still-tidak"),
-                callback_data.encode(NS, "tidak"),
+                button_data(Action.TIDAK),
             ),
         ]
     await enqueue(

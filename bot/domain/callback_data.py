@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
 
 VERSION = "v1"
 MAX_BYTES = 64
@@ -59,3 +61,25 @@ def decode(data: str | None) -> CallbackData | None:
     if not all(_PART.match(p) for p in parts):
         return None
     return CallbackData(parts[0], parts[2], tuple(parts[3:]))
+
+
+A = TypeVar("A", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class Buttons(Generic[A]):
+    """One feature's buttons: its namespace and the enum of its actions, so that data is built
+    (`data`) and read back (`action_of`) in one place."""
+
+    namespace: str
+    actions: type[A]
+
+    def data(self, action: A, *args: str | int) -> str:
+        return encode(self.namespace, action.value, *args)
+
+    def action_of(self, data: CallbackData) -> A | None:
+        """The action a tapped button names; None for one this version does not know."""
+        try:
+            return self.actions(data.action)
+        except ValueError:
+            return None

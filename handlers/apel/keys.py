@@ -47,16 +47,9 @@ class Action(StrEnum):
     DRAFT_CANCEL = "dx"
 
 
-def button_data(action: Action, *args: str | int) -> str:
-    return callback_data.encode(NS, action.value, *args)
-
-
-def action_of(data: callback_data.CallbackData) -> Action | None:
-    """The action a tapped roll-call button names; None for one this version does not know."""
-    try:
-        return Action(data.action)
-    except ValueError:
-        return None
+BUTTONS = callback_data.Buttons(NS, Action)
+button_data = BUTTONS.data
+action_of = BUTTONS.action_of
 
 
 def key_source(key: str) -> str:

@@ -48,13 +48,6 @@ class Action(StrEnum):
     SHORT_OK = "short"  # a line's shortfall accepted
 
 
-def button_data(action: Action, *args: str | int) -> str:
-    return callback_data.encode(NS, action.value, *args)
-
-
-def action_of(data: callback_data.CallbackData) -> Action | None:
-    """The action a tapped call-out button names; None for one this version does not know."""
-    try:
-        return Action(data.action)
-    except ValueError:
-        return None
+BUTTONS = callback_data.Buttons(NS, Action)
+button_data = BUTTONS.data
+action_of = BUTTONS.action_of

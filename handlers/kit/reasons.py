@@ -17,6 +17,7 @@ from handlers.text_input import expects
 # Readiness's buttons. The until buttons are readiness's wherever they are shown (a readiness
 # check shows them under its prompt), so they carry its namespace.
 READINESS_NS = "rd"
+UNTIL_ACTION = "u"
 # `(update, context, argument, reason)`: the feature records the reason typed for `argument`.
 ReasonText = Callable[[Update, SiagaContext, str, str], Awaitable[None]]
 
@@ -32,7 +33,7 @@ def until_rows(services: Services, lang: str) -> list[list[Button]]:
         [
             (
                 renderer(services, lang).text("readiness-until-" + code),
-                callback_data.encode(READINESS_NS, "u", code),
+                callback_data.encode(READINESS_NS, UNTIL_ACTION, code),
             )
             for code in UNTIL_CHOICES
         ]
