@@ -17,11 +17,12 @@ from bot.config import Settings
 from bot.domain.apel import Scope
 from bot.domain.callout import Order, OrderLine
 from bot.domain.roster import RosterRow
+from bot.domain.status import StatusScope
 from bot.rehearsal.fake_telegram import FakeTelegram
 from bot.runner import start_app, stop_app
 from bot.services import Services, SiagaApp
 from examples import CATEGORIES
-from storage import apel, callouts, personnel
+from storage import apel, callouts, groups, personnel
 from storage.apel import NewTarget
 from storage.categories import import_categories
 from storage.db import Database, Transaction
@@ -113,6 +114,22 @@ async def person_of(tx: Transaction, member: Member) -> Person:
     person = await personnel.by_nrp(tx, member.nrp)
     assert person is not None, f"{member.nrp} is not on the roster"
     return person
+
+
+async def register_brimob_posko(
+    tx: Transaction, chat_id: int, *, by_user: int, by_person: int, now: datetime
+) -> None:
+    """A group registered as the BRIMOB posko by its commander, as `/posko BRIMOB` does."""
+    await groups.register(
+        tx,
+        chat_id=chat_id,
+        title="Posko Brimob",
+        scope=StatusScope(categories=frozenset({"BRIMOB"})),
+        language="id",
+        by_user=by_user,
+        by_person=by_person,
+        now=now,
+    )
 
 
 async def open_apel(

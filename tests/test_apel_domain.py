@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain import callback_data
 from bot.domain.apel import (
     MAX_MINUTES,
     ApelRequest,
@@ -33,7 +32,6 @@ from bot.domain.apel import (
 from bot.domain.geo import distance_m, format_distance, valid_coordinates
 from bot.domain.readiness import NotReadyRequest, parse_not_ready
 from bot.domain.refusal import Refusal
-from handlers.apel.keys import Action, action_of, button_data
 
 CATEGORIES = ["POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"]
 UNITS = ["Polres Sanggau", "Polresta Pontianak", "Polres Sanggau Kapuas", "Satbrimob"]
@@ -308,13 +306,3 @@ def test_everyone_is_everyone_the_asker_commands() -> None:
     assert narrow_scope(everyone, [], lambda _: False, is_admin=False, commanded=[]) == Refusal(
         "apel-no-scope"
     )
-
-
-def test_button_actions_are_built_and_read_back_by_one_pair() -> None:
-    assert button_data(Action.PRESENT, 12, "p") == "ap:v1:y:12:p"
-    for action in Action:
-        data = callback_data.decode(button_data(action, 7))
-        assert data is not None
-        assert action_of(data) is action
-        assert data.int_arg(0) == 7
-    assert action_of(callback_data.CallbackData("ap", "zz")) is None

@@ -41,12 +41,11 @@ import pytest_asyncio
 from fluent.syntax import FluentParser, ast
 
 from bot.clock import FakeClock
-from bot.domain.status import StatusScope
 from bot.rehearsal.fake_telegram import FakeTelegram, SentMessage, SimGroup, SimUser
 from locales import ftl_files
-from storage import groups, personnel, readiness
+from storage import personnel, readiness
 from storage.db import Database
-from tests.harness import BotHarness, Member, snapshot
+from tests.harness import BotHarness, Member, register_brimob_posko, snapshot
 
 # -- the world ----------------------------------------------------------------------------------
 
@@ -157,15 +156,8 @@ async def build_world(bot: BotHarness) -> World:
                 await personnel.add_scope(tx, person.id, "category", category)
             commander = await personnel.by_nrp(tx, KOMANDAN.nrp)
             assert commander is not None
-            await groups.register(
-                tx,
-                chat_id=GROUP_ID,
-                title="Posko Brimob",
-                scope=StatusScope(categories=frozenset({"BRIMOB"})),
-                language="id",
-                by_user=KOMANDAN.user_id,
-                by_person=commander.id,
-                now=now,
+            await register_brimob_posko(
+                tx, GROUP_ID, by_user=KOMANDAN.user_id, by_person=commander.id, now=now
             )
     finally:
         await db.close()

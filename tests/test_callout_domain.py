@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import callback_data
 from bot.domain.callout import (
     MAX_LOCATION_CHARS,
     Answer,
@@ -46,7 +45,6 @@ from bot.domain.callout import (
 )
 from bot.domain.geo import ArrivalStatus, distance_m, judge_arrival
 from bot.domain.refusal import Refusal
-from handlers.callout.keys import Action, action_of, button_data
 
 CATEGORIES = ["POH", "POLWAN", "SAMAPTA", "BRIMOB", "OMB", "LIONG", "YANMAS"]
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
@@ -480,13 +478,3 @@ def test_invite_keys_are_built_and_read_back_by_one_pair() -> None:
         assert InviteKey.parse(text) == key
     for foreign in ("ap:12:card", "co:12:card", "co:zz:12", "co:inv:x", "co"):
         assert InviteKey.parse(foreign) is None
-
-
-def test_button_actions_are_built_and_read_back_by_one_pair() -> None:
-    assert button_data(Action.ACCEPT, 12) == "co:v1:ok:12"
-    for action in Action:
-        data = callback_data.decode(button_data(action, 7))
-        assert data is not None
-        assert action_of(data) is action
-        assert data.int_arg(0) == 7
-    assert action_of(callback_data.CallbackData("co", "zz")) is None

@@ -23,9 +23,8 @@ from playwright.async_api import Browser, Page, Route, async_playwright, expect
 
 from bot.domain.callout import InviteState, Order, OrderLine
 from bot.domain.dashboard import init_data_for
-from bot.domain.status import StatusScope
 from handlers.dashboard import server_of
-from storage import callouts, groups, personnel, readiness
+from storage import callouts, personnel, readiness
 from tests.harness import (
     COMMANDER_ID,
     FAST_DELIVERY,
@@ -35,6 +34,7 @@ from tests.harness import (
     Member,
     person_of,
     poh,
+    register_brimob_posko,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -86,15 +86,8 @@ async def stage(bot: BotHarness) -> None:
                 )
             else:
                 await readiness.set_ready(tx, ids[member.nrp], now, source="test")
-        await groups.register(
-            tx,
-            chat_id=GROUP_ID,
-            title="Posko Brimob",
-            scope=StatusScope(categories=frozenset({"BRIMOB"})),
-            language="id",
-            by_user=COMMANDER_ID,
-            by_person=ids[KOMANDAN.nrp],
-            now=now,
+        await register_brimob_posko(
+            tx, GROUP_ID, by_user=COMMANDER_ID, by_person=ids[KOMANDAN.nrp], now=now
         )
         callout_id = await callouts.create(
             tx,

@@ -18,11 +18,10 @@ import aiohttp
 import pytest
 
 from bot.domain.dashboard import init_data_for
-from bot.domain.status import StatusScope
 from bot.rehearsal.fake_telegram import SimGroup
 from handlers.dashboard import server_of
 from handlers.dashboard.web import DashboardServer
-from storage import groups, personnel, readiness
+from storage import personnel, readiness
 from tests.harness import (
     COMMANDER_ID,
     FAST_DELIVERY,
@@ -32,6 +31,7 @@ from tests.harness import (
     brimob,
     person_of,
     poh,
+    register_brimob_posko,
 )
 
 GROUP_ID = -100600
@@ -51,15 +51,8 @@ async def seed(bot: BotHarness) -> None:
         commander = await person_of(tx, KOMANDAN)
         # His command: the BRIMOB category as well as his unit (roll calls of BRIMOB are his).
         await personnel.add_scope(tx, commander.id, "category", "BRIMOB")
-        await groups.register(
-            tx,
-            chat_id=GROUP_ID,
-            title="Posko Brimob",
-            scope=StatusScope(categories=frozenset({"BRIMOB"})),
-            language="id",
-            by_user=COMMANDER_ID,
-            by_person=commander.id,
-            now=now,
+        await register_brimob_posko(
+            tx, GROUP_ID, by_user=COMMANDER_ID, by_person=commander.id, now=now
         )
 
 

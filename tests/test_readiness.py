@@ -9,13 +9,12 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.domain import callback_data
 from bot.domain.apel_report import KETERANGAN
 from bot.domain.readiness import Effective, State, effective
 from bot.domain.reasons import REASONS
 from bot.i18n import Catalog
 from bot.services import Services
-from handlers.readiness import Action, action_of, button_data, recheck, status_text
+from handlers.readiness import recheck, status_text
 from storage import deadlines, personnel, readiness
 from storage.db import Database
 from storage.timestamps import to_db
@@ -256,12 +255,3 @@ async def test_many_confirmed_at_once_skip_the_deployed(services: Services) -> N
     assert armed is not None
     assert armed.due_at == START + STALE
     assert await deadlines.get(db, readiness.RECHECK_DEADLINE, 2) is None
-
-
-def test_button_actions_are_built_and_read_back_by_one_pair() -> None:
-    assert button_data(Action.REASON, "sakit") == "rd:v1:r:sakit"
-    for action in Action:
-        data = callback_data.decode(button_data(action, "x"))
-        assert data is not None
-        assert action_of(data) is action
-    assert action_of(callback_data.CallbackData("rd", "zz")) is None

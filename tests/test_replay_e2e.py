@@ -13,11 +13,18 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.status import StatusScope
 from bot.rehearsal.fake_telegram import SimGroup
 from bot.transport.inbox import InboxUpdateProcessor
-from storage import groups, inbox, personnel, readiness
-from tests.harness import FAST_DELIVERY, KOMANDAN, BotHarness, brimob, person_of, snapshot
+from storage import inbox, personnel, readiness
+from tests.harness import (
+    FAST_DELIVERY,
+    KOMANDAN,
+    BotHarness,
+    brimob,
+    person_of,
+    register_brimob_posko,
+    snapshot,
+)
 
 ADMIN_ID = 900001
 POSKO_ID = -100501  # registered for BRIMOB before the test
@@ -78,15 +85,8 @@ async def world(harness: BotHarness) -> dict[int, SimGroup]:
         commander = await person_of(tx, KOMANDAN)
         await personnel.clear_scopes(tx, commander.id)
         await personnel.add_scope(tx, commander.id, "category", "BRIMOB")
-        await groups.register(
-            tx,
-            chat_id=POSKO_ID,
-            title="Posko Brimob",
-            scope=StatusScope(categories=frozenset({"BRIMOB"})),
-            language="id",
-            by_user=KOMANDAN.user_id,
-            by_person=commander.id,
-            now=now,
+        await register_brimob_posko(
+            tx, POSKO_ID, by_user=KOMANDAN.user_id, by_person=commander.id, now=now
         )
     await harness.start(**SETTINGS)
     fake = harness.fake
