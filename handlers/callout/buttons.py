@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.domain import callback_data
 from bot.domain.callout import (
@@ -67,14 +67,12 @@ async def on_callback(update: Update, context: SiagaContext) -> None:
     if data is None or handler is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    await handler(update, context, data)
+    await handler(update, context, query, data)
 
 
 async def _on_send(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     services = context.services
     actor = context.actor
     draft = await store.get_draft(services.db, data.int_arg(0) or 0)
@@ -146,10 +144,8 @@ async def _on_send(
 
 
 async def _on_drop(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     services = context.services
     draft = await store.get_draft(services.db, data.int_arg(0) or 0)
     if draft is None or draft.user_id != context.actor.user_id:
@@ -174,10 +170,8 @@ async def _on_drop(
 
 
 async def _invite_for_actor(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    query: CallbackQuery, context: SiagaContext, data: callback_data.CallbackData
 ) -> Invite | None:
-    query = update.callback_query
-    assert query is not None
     invite = await store.get_invite(context.services.db, data.int_arg(0) or 0)
     person = context.actor.person
     if invite is None:
@@ -191,11 +185,9 @@ async def _invite_for_actor(
 
 
 async def _on_answer(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    invite = await _invite_for_actor(update, context, data)
+    invite = await _invite_for_actor(query, context, data)
     if invite is None:
         return
     services = context.services
@@ -266,11 +258,9 @@ def _reason_button(context: SiagaContext, reason: str) -> str:
 
 
 async def _on_reason(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    invite = await _invite_for_actor(update, context, data)
+    invite = await _invite_for_actor(query, context, data)
     if invite is None:
         return
     reason = data.args[1] if len(data.args) > 1 else ""
@@ -335,10 +325,8 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
 
 
 async def _on_proxy(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     services = context.services
     actor = context.actor
     invite = await store.get_invite(services.db, data.int_arg(0) or 0)
@@ -414,10 +402,8 @@ async def _on_proxy(
 
 
 async def _managed_callout(
-    update: Update, context: SiagaContext, callout_id: int
+    query: CallbackQuery, context: SiagaContext, callout_id: int
 ) -> Callout | None:
-    query = update.callback_query
-    assert query is not None
     db = context.services.db
     callout = await store.get(db, callout_id)
     if callout is None:
@@ -437,11 +423,9 @@ async def _managed_callout(
 
 
 async def _on_remind(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    callout = await _managed_callout(update, context, data.int_arg(0) or 0)
+    callout = await _managed_callout(query, context, data.int_arg(0) or 0)
     if callout is None:
         return
     services = context.services
@@ -457,11 +441,9 @@ async def _on_remind(
 
 
 async def _on_close_ask(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    callout = await _managed_callout(update, context, data.int_arg(0) or 0)
+    callout = await _managed_callout(query, context, data.int_arg(0) or 0)
     if callout is None:
         return
     complete = data.action == Action.COMPLETE
@@ -491,11 +473,9 @@ async def _on_close_ask(
 
 
 async def _on_close(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    callout = await _managed_callout(update, context, data.int_arg(0) or 0)
+    callout = await _managed_callout(query, context, data.int_arg(0) or 0)
     if callout is None:
         await edit_query_message(
             update, context.t("mobilize-already-closed", id=str(data.int_arg(0)))
@@ -517,23 +497,19 @@ async def _on_close(
 
 
 async def _on_keep(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     await query.answer()
     await edit_query_message(update, context.t("mobilize-kept"))
 
 
 async def _on_short(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     services = context.services
     line = await store.get_line(services.db, data.int_arg(0) or 0)
     # A line that is gone has no call-out (there is no call-out 0): answered as invalid.
-    callout = await _managed_callout(update, context, line.callout_id if line else 0)
+    callout = await _managed_callout(query, context, line.callout_id if line else 0)
     if line is None or callout is None:
         return
     async with services.db.transaction() as tx:

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot.domain import callback_data
 from bot.domain.callout import (
@@ -206,10 +206,8 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
 
 
 async def _guided_draft(
-    update: Update, context: SiagaContext, draft_id: int
+    query: CallbackQuery, context: SiagaContext, draft_id: int
 ) -> store.Draft | None:
-    query = update.callback_query
-    assert query is not None
     draft = await store.get_draft(context.services.db, draft_id)
     if draft is None or not draft.is_open:
         await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
@@ -224,17 +222,15 @@ async def _guided_draft(
 
 
 async def on_pick_strategy(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
     """A strategy button on the confirm card: the draft takes it, the card says so."""
-    query = update.callback_query
-    assert query is not None
     services = context.services
     strategy = STRATEGY_WORDS.get(data.args[1] if len(data.args) > 1 else "")
     if strategy is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
     if draft is None:
         return
     now = services.clock.now()
@@ -255,11 +251,9 @@ async def on_pick_strategy(
 
 
 async def on_pick_category(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
     if draft is None:
         return
     code = data.args[1] if len(data.args) > 1 else ""
@@ -296,11 +290,9 @@ async def on_pick_category(
 
 
 async def on_pick_count(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
     if draft is None:
         return
     code = data.args[1] if len(data.args) > 1 else ""
@@ -333,10 +325,10 @@ async def on_pick_count(
     )
 
 
-async def on_more(update: Update, context: SiagaContext, data: callback_data.CallbackData) -> None:
-    query = update.callback_query
-    assert query is not None
-    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+async def on_more(
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
+) -> None:
+    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
     if draft is None:
         return
     await query.answer()
@@ -370,16 +362,14 @@ async def on_location_text(
 
 
 async def on_pick_field(
-    update: Update, context: SiagaContext, data: callback_data.CallbackData
+    update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
     """An optional order field's button on the confirm card: ask for its value."""
-    query = update.callback_query
-    assert query is not None
     key = data.args[1] if len(data.args) > 1 else ""
     if key not in CALLOUT_FIELDS or not is_private(update):
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    draft = await _guided_draft(update, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
     if draft is None:
         return
     now = context.services.clock.now()
