@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from enum import StrEnum
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -80,15 +81,37 @@ MEMBERSHIP_GROUP = 1
 # How long to wait for a new pinned-mode status message to go out before pinning it.
 PIN_WAIT_SECONDS = 120.0
 
-_SETTING_WORDS = {
-    "sematkan": "pinned",
-    "pin": "pinned",
-    "tersemat": "pinned",
-    "baru": "new",
-    "new": "new",
-    "berhenti": "stop",
-    "stop": "stop",
-    "hapus": "stop",
+
+class Setting(StrEnum):
+    """A posko setting, changed by a button on the settings card or by `/posko <word>`."""
+
+    PIN = "pin"
+    NEW = "new"
+    CHART_ON = "chart1"
+    CHART_OFF = "chart0"
+    STOP = "stop"
+
+
+class JamRawan(StrEnum):
+    """The commander's jam rawan switch (`/jamrawan`'s button)."""
+
+    ON = "on"
+    OFF = "off"
+
+
+POSKO_BUTTONS = callback_data.Buttons("posko", Setting)
+JAM_RAWAN_BUTTONS = callback_data.Buttons("jr", JamRawan)
+
+# `/posko <word>`: a setting, or "chart" whose on/off word follows.
+_SETTING_WORDS: dict[str, Setting | str] = {
+    "sematkan": Setting.PIN,
+    "pin": Setting.PIN,
+    "tersemat": Setting.PIN,
+    "baru": Setting.NEW,
+    "new": Setting.NEW,
+    "berhenti": Setting.STOP,
+    "stop": Setting.STOP,
+    "hapus": Setting.STOP,
     "grafik": "chart",
     "chart": "chart",
 }
@@ -427,16 +450,16 @@ def _settings_keyboard(
     text = services.catalog.text
     chat = str(group.chat_id)
     mode_button = (
-        (text(lang, "posko-button-new"), callback_data.encode("posko", "new", chat))
+        (text(lang, "posko-button-new"), POSKO_BUTTONS.data(Setting.NEW, chat))
         if group.pinned
-        else (text(lang, "posko-button-pinned"), callback_data.encode("posko", "pin", chat))
+        else (text(lang, "posko-button-pinned"), POSKO_BUTTONS.data(Setting.PIN, chat))
     )
     chart_button = (
-        (text(lang, "posko-button-chart-off"), callback_data.encode("posko", "chart0", chat))
+        (text(lang, "posko-button-chart-off"), POSKO_BUTTONS.data(Setting.CHART_OFF, chat))
         if group.chart
-        else (text(lang, "posko-button-chart-on"), callback_data.encode("posko", "chart1", chat))
+        else (text(lang, "posko-button-chart-on"), POSKO_BUTTONS.data(Setting.CHART_ON, chat))
     )
-    stop = (text(lang, "posko-button-stop"), callback_data.encode("posko", "stop", chat))
+    stop = (text(lang, "posko-button-stop"), POSKO_BUTTONS.data(Setting.STOP, chat))
     return [[mode_button, chart_button], [stop]]
 
 
@@ -564,36 +587,36 @@ async def _wanted_scope(
 
 
 async def _setting_by_text(
-    update: Update, context: SiagaContext, group: CommandGroup, word: str, rest: list[str]
+    update: Update,
+    context: SiagaContext,
+    group: CommandGroup,
+    word: Setting | str,
+    rest: list[str],
 ) -> None:
-    action = word
-    if word == "chart":
+    if isinstance(word, Setting):
+        setting: Setting | None = word
+    else:  # "chart", then on or off
         flag = rest[0].lower() if rest else ""
-        if flag in _ON:
-            action = "chart1"
-        elif flag in _OFF:
-            action = "chart0"
-        else:
-            await reply(update, context, "posko-usage")
-            return
-    elif word == "pinned":
-        action = "pin"
-    key = await _apply_setting(context, group, action)
+        setting = Setting.CHART_ON if flag in _ON else Setting.CHART_OFF if flag in _OFF else None
+    if setting is None:
+        await reply(update, context, "posko-usage")
+        return
+    key = await _apply_setting(context, group, setting)
     await reply(update, context, key)
 
 
-async def _apply_setting(context: SiagaContext, group: CommandGroup, action: str) -> str:
+async def _apply_setting(context: SiagaContext, group: CommandGroup, action: Setting) -> str:
     """Change one setting; returns the confirmation's key."""
     services = context.services
     actor = context.actor
     now = services.clock.now()
     async with services.db.transaction() as tx:
-        if action == "stop":
+        if action is Setting.STOP:
             await groups.unregister(tx, group.chat_id, "stopped", now)
             await deadlines.cancel(tx, BROADCAST_KIND, group.chat_id)
             result = "posko-stopped"
-        elif action in ("pin", "new"):
-            mode = "pinned" if action == "pin" else "new"
+        elif action in (Setting.PIN, Setting.NEW):
+            mode = "pinned" if action is Setting.PIN else "new"
             await groups.set_mode(tx, group.chat_id, mode, now)
             result = "posko-set-pinned" if mode == "pinned" else "posko-set-new"
             changed = await groups.active_group(tx, group.chat_id)
@@ -601,7 +624,7 @@ async def _apply_setting(context: SiagaContext, group: CommandGroup, action: str
                 # The pinned message appears now rather than at the next slot.
                 await publish(services, tx, changed, now, force=True)
         else:
-            on = action == "chart1"
+            on = action is Setting.CHART_ON
             await groups.set_chart(tx, group.chat_id, on, now)
             result = "posko-set-chart-on" if on else "posko-set-chart-off"
         await audit_by(
@@ -642,10 +665,11 @@ async def on_settings_button(update: Update, context: SiagaContext) -> None:
             show_alert=True,
         )
         return
-    if data.action not in ("pin", "new", "chart0", "chart1", "stop"):
+    setting = POSKO_BUTTONS.action_of(data)
+    if setting is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    result = await _apply_setting(context, group, data.action)
+    result = await _apply_setting(context, group, setting)
     await query.answer(context.label(result))
     updated = await groups.active_group(services.db, chat.id)
     lang = context.actor.language
@@ -807,9 +831,9 @@ async def _show_jam_rawan(update: Update, context: SiagaContext) -> None:
     else:
         state = "jr-state-off"
     button = (
-        (context.label("jr-button-off"), callback_data.encode("jr", "off"))
+        (context.label("jr-button-off"), JAM_RAWAN_BUTTONS.data(JamRawan.OFF))
         if switch.manual_on
-        else (context.label("jr-button-on"), callback_data.encode("jr", "on"))
+        else (context.label("jr-button-on"), JAM_RAWAN_BUTTONS.data(JamRawan.ON))
     )
     await reply(
         update,
@@ -906,14 +930,15 @@ async def on_jam_rawan_button(update: Update, context: SiagaContext) -> None:
     if query is None:
         return
     data = callback_data.decode(query.data)
-    if data is None or data.action not in ("on", "off"):
+    switch = JAM_RAWAN_BUTTONS.action_of(data) if data else None
+    if switch is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
     if not context.actor.is_commander:
         await query.answer(context.label("posko-commander-only"), show_alert=True)
         return
     await query.answer()
-    await _switch(update, context, data.action == "on")
+    await _switch(update, context, switch is JamRawan.ON)
 
 
 def register(app: SiagaApp) -> None:

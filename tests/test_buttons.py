@@ -7,7 +7,7 @@ from enum import StrEnum
 import pytest
 
 from bot.domain import callback_data
-from handlers import readiness
+from handlers import groups, readiness
 from handlers.apel import keys as apel
 from handlers.callout import keys as callout
 
@@ -18,6 +18,8 @@ from handlers.callout import keys as callout
         (apel.BUTTONS, apel.Action.PRESENT, (12, "p"), "ap:v1:y:12:p"),
         (callout.BUTTONS, callout.Action.ACCEPT, (12,), "co:v1:ok:12"),
         (readiness.BUTTONS, readiness.Action.REASON, ("sakit",), "rd:v1:r:sakit"),
+        (groups.POSKO_BUTTONS, groups.Setting.CHART_ON, (-100123,), "posko:v1:chart1:-100123"),
+        (groups.JAM_RAWAN_BUTTONS, groups.JamRawan.ON, (), "jr:v1:on"),
     ],
 )
 def test_button_actions_are_built_and_read_back_by_one_pair(
