@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -37,11 +38,23 @@ RANGE_INPUT = "eksrange"
 RANGE_DAYS = (1, 7, 30)
 
 
+class Step(StrEnum):
+    """What an export button chooses: a kind, one roll call or call-out, a range, a format."""
+
+    KIND = "k"
+    PICK = "i"  # one roll call or call-out of the kind
+    DAYS = "d"  # the audit log of the last days
+    TYPE_RANGE = "t"  # the audit log of dates typed
+    FORMAT = "go"  # the file's format: make it
+
+
+BUTTONS = callback_data.Buttons("ex", Step)
+
+
 def _kind_buttons(context: SiagaContext) -> list[list[Button]]:
     kinds = [k for k in ExportKind if k is not ExportKind.AUDIT or context.actor.is_admin]
     buttons = [
-        (context.label(f"eks-kind-{k.value}"), callback_data.encode("ex", "k", k.short))
-        for k in kinds
+        (context.label(f"eks-kind-{k.value}"), BUTTONS.data(Step.KIND, k.short)) for k in kinds
     ]
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
@@ -53,7 +66,7 @@ def _format_buttons(
         [
             (
                 context.label(f"eks-format-{fmt}"),
-                callback_data.encode("ex", "go", kind.short, fmt, *ref),
+                BUTTONS.data(Step.FORMAT, kind.short, fmt, *ref),
             )
             for fmt in FORMATS
         ]
@@ -163,12 +176,13 @@ async def on_button(update: Update, context: SiagaContext) -> None:
     if chat is None or chat.type != "private":
         await query.answer(context.label("eks-private-only"), show_alert=True)
         return
+    step = BUTTONS.action_of(data)
     kind = ExportKind.from_short(data.args[0]) if data.args else None
-    if data.action == "t":
+    if step is Step.TYPE_RANGE:
         await query.answer()
         await _ask_range(update, context)
         return
-    if data.action == "d":
+    if step is Step.DAYS:
         days = data.int_arg(0)
         if days not in RANGE_DAYS or not context.actor.is_admin:
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -181,11 +195,11 @@ async def on_button(update: Update, context: SiagaContext) -> None:
     if kind is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    if data.action == "k":
+    if step is Step.KIND:
         await query.answer()
         await _picked_kind(update, context, kind)
         return
-    if data.action == "i":
+    if step is Step.PICK:
         ref = data.int_arg(1)
         if ref is None:
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -193,7 +207,7 @@ async def on_button(update: Update, context: SiagaContext) -> None:
         await query.answer()
         await _offer_formats(update, context, ExportRequest(kind, ref))
         return
-    if data.action == "go" and len(data.args) >= 2 and data.args[1] in FORMATS:
+    if step is Step.FORMAT and len(data.args) >= 2 and data.args[1] in FORMATS:
         request = _request_of(kind, data.args[2:])
         if request is None:
             await query.answer(context.label("button-invalid"), show_alert=True)
@@ -234,11 +248,11 @@ async def _picked_kind(update: Update, context: SiagaContext, kind: ExportKind) 
         buttons: list[Button] = [
             (
                 context.label(f"eks-range-{'today' if d == 1 else d}"),
-                callback_data.encode("ex", "d", d),
+                BUTTONS.data(Step.DAYS, d),
             )
             for d in RANGE_DAYS
         ]
-        typed = (context.label("eks-range-type"), callback_data.encode("ex", "t"))
+        typed = (context.label("eks-range-type"), BUTTONS.data(Step.TYPE_RANGE))
         await reply(
             update, context, "eks-choose-range", reply_markup=inline_keyboard([buttons, [typed]])
         )
@@ -254,7 +268,7 @@ async def _picked_kind(update: Update, context: SiagaContext, kind: ExportKind) 
                 scope=rollcall.scope_value or context.label("sts-rollcall-everyone"),
                 time=format_moment(rollcall.opened_at, zone, lang),
             )
-            rows.append([(label, callback_data.encode("ex", "i", kind.short, rollcall.id))])
+            rows.append([(label, BUTTONS.data(Step.PICK, kind.short, rollcall.id))])
         empty, title = "eks-none-apel", "eks-choose-apel"
     else:
         for callout in await status.recent_callouts(services.db, scope):
@@ -264,7 +278,7 @@ async def _picked_kind(update: Update, context: SiagaContext, kind: ExportKind) 
                 categories=callout.categories,
                 time=format_moment(callout.created_at, zone, lang),
             )
-            rows.append([(label, callback_data.encode("ex", "i", kind.short, callout.id))])
+            rows.append([(label, BUTTONS.data(Step.PICK, kind.short, callout.id))])
         empty, title = "eks-none-callout", "eks-choose-callout"
     if not rows:
         await reply(update, context, empty)

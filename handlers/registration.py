@@ -6,6 +6,8 @@ Telegram only vouches for the phone in a contact the user shares of themselves (
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -28,6 +30,16 @@ from storage.outbox import OutgoingMessage, Priority
 from storage.personnel import Person
 
 NRP_INPUT = "nrp"
+
+
+class Decision(StrEnum):
+    """A commander's answer to a registration request."""
+
+    APPROVE = "ok"
+    REJECT = "no"
+
+
+BUTTONS = callback_data.Buttons("reg", Decision)
 
 
 async def start(update: Update, context: SiagaContext) -> None:
@@ -196,11 +208,11 @@ async def on_nrp(update: Update, context: SiagaContext, _argument: str, text: st
                             [
                                 (
                                     services.catalog.text(lang, "register-approve"),
-                                    callback_data.encode("reg", "ok", request_id),
+                                    BUTTONS.data(Decision.APPROVE, request_id),
                                 ),
                                 (
                                     services.catalog.text(lang, "register-reject"),
-                                    callback_data.encode("reg", "no", request_id),
+                                    BUTTONS.data(Decision.REJECT, request_id),
                                 ),
                             ]
                         ]
@@ -248,7 +260,7 @@ async def on_decision(update: Update, context: SiagaContext) -> None:
     if request.status != "pending":
         await query.answer(context.label("register-already-decided"), show_alert=True)
         return
-    approve = data.action == "ok"
+    approve = BUTTONS.action_of(data) is Decision.APPROVE
     now = services.clock.now()
     async with services.db.transaction() as tx:
         if approve and (

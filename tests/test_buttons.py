@@ -7,7 +7,7 @@ from enum import StrEnum
 import pytest
 
 from bot.domain import callback_data
-from handlers import groups, readiness
+from handlers import exports, groups, readiness, registration
 from handlers.apel import keys as apel
 from handlers.callout import keys as callout
 
@@ -20,6 +20,8 @@ from handlers.callout import keys as callout
         (readiness.BUTTONS, readiness.Action.REASON, ("sakit",), "rd:v1:r:sakit"),
         (groups.POSKO_BUTTONS, groups.Setting.CHART_ON, (-100123,), "posko:v1:chart1:-100123"),
         (groups.JAM_RAWAN_BUTTONS, groups.JamRawan.ON, (), "jr:v1:on"),
+        (exports.BUTTONS, exports.Step.PICK, ("a", 5), "ex:v1:i:a:5"),
+        (registration.BUTTONS, registration.Decision.APPROVE, (9,), "reg:v1:ok:9"),
     ],
 )
 def test_button_actions_are_built_and_read_back_by_one_pair(
