@@ -17,6 +17,7 @@ import itertools
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import (
@@ -26,6 +27,7 @@ from common import (
     bench,
     machine,
     open_rollcall,
+    percentile,
     poll,
     run_main,
     spread,
@@ -92,9 +94,17 @@ async def oracle_burst(run: Bench, rollcall_id: int, people: Sequence[SimPerson]
         await oracle.wait()
 
 
-async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> float:
+@dataclass(frozen=True)
+class Burst:
+    last: float  # when the last answer reached the fake (monotonic)
+    rate: float  # answers a second, first injection to last answer
+    p95: float  # injection → answer (seconds)
+    bot_p95: float  # handed out by getUpdates → answer (seconds): the bot's own share
+
+
+async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerson]) -> Burst:
     """Inject every person's Hadir tap in one burst; print latency, throughput and the bot's
-    CPU per tap. Returns when the last answer reached the fake (monotonic)."""
+    CPU per tap."""
     fake = run.fake
     assert run.bot is not None
     bot = run.bot
@@ -153,7 +163,12 @@ async def press_everyone(run: Bench, rollcall_id: int, people: Sequence[SimPerso
     )
     texts = {str((fake.callback_answer(cq) or {}).get("text", "")) for cq in injected}
     print(f"answer texts: {sorted(texts)}")
-    return last
+    return Burst(
+        last,
+        len(injected) / (last - started),
+        percentile(latencies, 95),
+        percentile(inside, 95),
+    )
 
 
 async def main(size: int, spy: Path | None) -> None:
@@ -166,7 +181,7 @@ async def main(size: int, spy: Path | None) -> None:
         print(f"{len(run.people)} prompts delivered; bot RSS {rss:.0f} MB")
 
         profiler = await bot.profile(spy, 3) if spy is not None else None
-        last = await press_everyone(run, rollcall_id, run.people)
+        last = (await press_everyone(run, rollcall_id, run.people)).last
         targets = await apel_store.called_targets(run.db, rollcall_id)
         present = sum(1 for t in targets if t.answer == Answer.YES)
         print(f"persisted: {present}/{len(targets)} targets answered HADIR in the database")

@@ -37,7 +37,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common import Bench, bench, machine, poll, run_main, spread
+from common import Bench, bench, machine, percentile, poll, run_main, spread
 
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -215,7 +215,8 @@ async def count_history(run: Bench) -> dict[str, int]:
     return counts
 
 
-async def direct(run: Bench, rounds: int) -> None:
+async def direct(run: Bench, rounds: int) -> dict[str, float]:
+    """Prints the spreads; returns the p95s (seconds): counting, counts kept, report."""
     settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
     services = Services(settings=settings, clock=SystemClock(), catalog=Catalog.load())
     services._db = run.db
@@ -241,6 +242,11 @@ async def direct(run: Bench, rounds: int) -> None:
     print(f"direct build_status, counting ({len(view.text)} chars): {spread(cold_times)}")
     print(f"direct build_status, counts kept: {spread(warm_times)}")
     print(f"direct build_report ({len(chunks)} messages): {spread(report_times)}")
+    return {
+        "build_status counting": percentile(cold_times, 95),
+        "build_status counts kept": percentile(warm_times, 95),
+        "build_report": percentile(report_times, 95),
+    }
 
 
 async def ask(run: Bench, admin_id: int, command: str) -> tuple[float, float, int]:
@@ -292,7 +298,8 @@ async def while_charts_are_drawn(run: Bench, rounds: int) -> None:
     print(f"while charts are drawn: the first /status's chart at the fake: {spread(chart_times)}")
 
 
-async def end_to_end(run: Bench, command: str, rounds: int) -> None:
+async def end_to_end(run: Bench, command: str, rounds: int) -> float:
+    """Prints the spreads; returns the p95 of command → first sendMessage (seconds)."""
     fake = run.fake
     text_times, photo_times = [], []
     for n in range(rounds):
@@ -312,6 +319,7 @@ async def end_to_end(run: Bench, command: str, rounds: int) -> None:
     print(f"end to end {command} → first sendMessage: {spread(text_times)}")
     if photo_times:
         print(f"end to end {command} → sendPhoto (chart): {spread(photo_times)}")
+    return percentile(text_times, 95)
 
 
 def prioritise(pid: int, niceness: int) -> list[int]:
