@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -113,7 +114,8 @@ class Settings(BaseSettings):
     retention_hour: int = Field(default=3, ge=0, le=23, description="local hour of the run")
     retention_batch_rows: int = Field(default=500, ge=100, le=50_000)
 
-    # Webhook mode (polling when unset).
+    # Webhook mode (polling when unset). A dashboard on the same listen address and port is
+    # served by the webhook's server (web_shares_webhook).
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     # 0 picks a free port (tests).
@@ -239,6 +241,26 @@ class Settings(BaseSettings):
             working=timedelta(hours=self.retention_working_hours),
             personal=timedelta(days=self.retention_personal_days),
             batch_rows=self.retention_batch_rows,
+        )
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the webhook's server takes Telegram's posts."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def web_base(self) -> str:
+        """The dashboard's path, without a trailing slash ("" at the URL's root)."""
+        return urlsplit(self.web_url or "").path.rstrip("/")
+
+    @property
+    def web_shares_webhook(self) -> bool:
+        """Webhook mode with the dashboard on the webhook's own address and port: one server
+        serves both (one port to forward from the reverse proxy)."""
+        return (
+            self.webhook_url is not None
+            and self.web_url is not None
+            and (self.web_listen, self.web_port) == (self.webhook_listen, self.webhook_port)
         )
 
     @property

@@ -22,7 +22,8 @@ from bot.app import build_application, services_of
 from bot.config import Settings
 from bot.services import PartKey, SiagaApp
 from bot.transport.inbox import InboxUpdater
-from bot.transport.webhook import WebhookReceiver
+from bot.transport.web import WebServer
+from bot.transport.webhook import MAX_UPDATE_BYTES, WEBHOOK_SERVER, WebhookReceiver
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -83,21 +84,30 @@ async def start_app(
     monotonic: Callable[[], float] = time.monotonic,
 ) -> None:
     await initialize_when_reachable(app, retry, sleep=sleep, monotonic=monotonic)
+    services = services_of(app)
+    settings = services.settings
+    updater = app.updater
+    webhook_url = settings.webhook_url if isinstance(updater, InboxUpdater) else None
+    if webhook_url is not None:
+        # Before post_init: the dashboard, started there, adds its routes to this server when
+        # it is configured on the same address and port.
+        services.extras[WEBHOOK_SERVER] = WebServer(
+            settings.webhook_listen, settings.webhook_port, client_max_size=MAX_UPDATE_BYTES
+        )
     # post_init only runs by itself inside run_polling/run_webhook.
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
-    settings = services_of(app).settings
-    if settings.webhook_url and isinstance(app.updater, InboxUpdater):
+    if webhook_url is not None and isinstance(updater, InboxUpdater):
         receiver = WebhookReceiver(
-            app.updater,
+            updater,
             app.bot,
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
+            server=services.extras[WEBHOOK_SERVER],
+            path=settings.webhook_path,
             secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
         )
-        services_of(app).extras[WEBHOOK] = receiver
-        await receiver.start(settings.webhook_url)
+        services.extras[WEBHOOK] = receiver
+        await receiver.start(webhook_url)
     elif app.updater is not None:
         await app.updater.start_polling(
             poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
@@ -105,9 +115,12 @@ async def start_app(
 
 
 async def stop_app(app: SiagaApp) -> None:
-    receiver = services_of(app).extras.pop(WEBHOOK)
-    if receiver is not None:
-        await receiver.stop()
+    services = services_of(app)
+    services.extras.pop(WEBHOOK)
+    # The webhook's server ends the dashboard's streams too when it shares it (on_shutdown).
+    server = services.extras.pop(WEBHOOK_SERVER)
+    if server is not None:
+        await server.stop()
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

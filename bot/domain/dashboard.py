@@ -143,6 +143,22 @@ def shell_language(accept_language: str | None, supported: Iterable[str], defaul
     return min(wanted)[2] if wanted else default
 
 
+# -- where it is served ----------------------------------------------------------------------
+
+# What the dashboard serves under its path besides the page itself (handlers/dashboard/web.py
+# routes only under these).
+SUBTREES = ("layar", "api", "static")
+
+
+def serves_path(base: str, path: str) -> bool:
+    """Whether the dashboard at `base` ("" at the URL's root) serves `path`: the page (with
+    or without its slash) or anything under its layar/, api/ or static/. A webhook sharing
+    the dashboard's server must post elsewhere."""
+    if path in (base, base + "/"):
+        return True
+    return any(path == f"{base}/{tree}" or path.startswith(f"{base}/{tree}/") for tree in SUBTREES)
+
+
 # -- big-screen links -------------------------------------------------------------------------
 
 

@@ -4,65 +4,63 @@ PTB's own webhook server answers Telegram before the update is processed or stor
 crash loses it. Here the update goes through the same inbox as polling (`InboxUpdater.accept`)
 and only a committed update is acknowledged; a failed commit answers 500 and Telegram retries.
 A request without the secret token Telegram was given is refused with 403.
+
+Its server (`bot.transport.web.WebServer`) is the runner's: the dashboard, configured on the
+same address and port, adds its routes to it (`WEBHOOK_SERVER`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Bot, Update
 
+from bot.services import PartKey
 from bot.transport.inbox import InboxUpdater
+from bot.transport.web import WebServer
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram posts updates of up to this size.
+MAX_UPDATE_BYTES = 1024 * 1024
+# The webhook's server while the bot runs in webhook mode, for a dashboard that shares it.
+WEBHOOK_SERVER = PartKey[WebServer]("webhook.server")
 
 
 class WebhookReceiver:
     def __init__(
-        self, updater: InboxUpdater, bot: Bot, *, listen: str, port: int, secret: str
+        self, updater: InboxUpdater, bot: Bot, *, server: WebServer, path: str, secret: str
     ) -> None:
         self._updater = updater
         self._bot = bot
-        self._listen = listen
-        self._port = port
+        self._server = server
+        self._path = path
         self._secret = secret.encode()
-        self._runner: web.AppRunner | None = None
+        server.app.router.add_post(path, self._receive)
         self.refused = 0
         self.accepted = 0
 
     @property
     def port(self) -> int:
         """The bound port (useful when configured as 0)."""
-        return self._port
+        return self._server.port
 
     async def start(self, webhook_url: str) -> None:
-        path = urlsplit(webhook_url).path or "/"
-        app = web.Application(client_max_size=1024 * 1024)
-        app.router.add_post(path, self._receive)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._listen, self._port)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
+        # Stopped by the runner, which owns the server; the webhook stays registered then:
+        # Telegram keeps updates queued until we are back.
+        await self._server.start()
         await self._updater.replay()
         await self._bot.set_webhook(
             url=webhook_url,
             secret_token=self._secret.decode(),
             allowed_updates=Update.ALL_TYPES,
         )
-        log.info("webhook listening on %s:%s%s", self._listen, self._port, path)
-
-    async def stop(self) -> None:
-        # The webhook stays registered: Telegram keeps updates queued until we are back.
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        log.info("webhook listening on %s:%s%s", self._server.listen, self.port, self._path)
 
     async def _receive(self, request: web.Request) -> web.Response:
         offered = request.headers.get(SECRET_HEADER, "").encode()
@@ -77,7 +75,9 @@ class WebhookReceiver:
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return web.Response(status=400)
         try:
-            await self._updater.accept([payload])
+            # A sender gone away (the server cancels its handler) must not cut a commit short:
+            # what is committed is kept, and Telegram sends the update again.
+            await asyncio.shield(self._updater.accept([payload]))
         except Exception:
             log.exception(
                 "update %s not committed; Telegram will send it again", payload["update_id"]

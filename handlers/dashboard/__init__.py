@@ -6,12 +6,14 @@
 - `buttons.py`: the `Dasbor` button other features add to /status and their rekaps, and
   the commanders' menu button
 
-Off unless `SIAGA_WEB_URL` is set: then the server starts with the bot and stops with it.
+Off unless `SIAGA_WEB_URL` is set: then the server starts with the bot and stops with it (in
+webhook mode on the webhook's address and port, the webhook's server serves it too).
 """
 
 from __future__ import annotations
 
 from bot.services import PartKey, Services, SiagaApp
+from bot.transport.webhook import WEBHOOK_SERVER
 from handlers.common import command
 from handlers.dashboard.buttons import (
     USERNAME_KEY,
@@ -44,7 +46,8 @@ async def start_web(app: SiagaApp, services: Services) -> None:
         return
     services.extras[USERNAME_KEY] = app.bot.username
     server = DashboardServer(services)
-    await server.start()
+    shared = services.extras.get(WEBHOOK_SERVER) if services.settings.web_shares_webhook else None
+    await server.start(shared)
     services.extras[SERVER_KEY] = server
 
 

@@ -11,6 +11,10 @@ Routes (under the path of SIAGA_WEB_URL, e.g. `/dasbor`):
                      commanders only
 - `/static/…`        the page's script and style (no inline script: the policy forbids it)
 
+Its own server on SIAGA_WEB_LISTEN:SIAGA_WEB_PORT, or, in webhook mode on the webhook's own
+address and port, the webhook's (`Settings.web_shares_webhook`): its routes join that server's
+table, each wrapped with the dashboard's security headers; the webhook's route stays bare.
+
 Live updates: one watcher asks SQLite twice a second whether anything changed; when it has,
 the snapshot of each distinct view (scope, language, names or not) that someone watches is built
 once and pushed to its viewers if it differs. Fifty TVs on one posko cost one snapshot.
@@ -22,12 +26,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
-from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -43,6 +45,7 @@ from bot.domain.dashboard import (
 )
 from bot.services import Services
 from bot.throttle import FloodGate, Verdict
+from bot.transport.web import WebServer
 from handlers.dashboard.views import Snapshot, Words, build_snapshot, list_rows, person_card
 from handlers.dashboard.views import render_list as render_people
 from storage import dashboard, groups, personnel, users
@@ -82,6 +85,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+# The dashboard reads no request bodies: a small bound on its own server.
+MAX_REQUEST_BYTES = 64 * 1024
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
@@ -105,63 +112,81 @@ class DashboardServer:
         self.services = services
         settings = services.settings
         assert settings.web_url is not None
-        self.base = urlsplit(settings.web_url).path.rstrip("/")
+        self.base = settings.web_base
         self.public_url = settings.web_url.rstrip("/")
         self._token = settings.bot_token.get_secret_value() if settings.bot_token else ""
         self._limits = FloodGate(settings.web_requests, settings.web_window_s)
         self._viewer_keys: dict[str, int] = {}
         self._streams: dict[str, int] = {}
         self._feeds: dict[tuple[object, ...], Feed] = {}
-        self._runner: web.AppRunner | None = None
+        self._server: WebServer | None = None
+        self._own_server = False
         self._watcher: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._closing = False
-        self.port = settings.web_port
         self.refused = 0
         self.builds = 0
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        app = web.Application(client_max_size=64 * 1024, middlewares=[self._headers])
-        base = self.base
-        app.router.add_get(f"{base}/", self._mini_app)
-        if base:
-            app.router.add_get(base, self._mini_app)
-        app.router.add_get(base + "/layar/{token}", self._screen_page)
-        app.router.add_get(base + "/api/snapshot", self._snapshot)
-        app.router.add_get(base + "/api/stream", self._stream)
-        app.router.add_get(base + "/api/list", self._list)
-        app.router.add_get(base + "/api/person/{person_id}", self._person)
-        app.router.add_get(base + "/static/{name}", self._static)
-        # No access log: a screen's link is in its path.
-        # Cancel a stream's handler as soon as its page goes away (reloaded, closed): its slot
-        # in the per-viewer stream count is freed at once, not at the next heartbeat.
-        self._runner = web.AppRunner(
-            app, access_log=None, handle_signals=False, handler_cancellation=True
+    async def start(self, shared: WebServer | None = None) -> None:
+        """Serve on `shared` (the webhook's server, which its owner starts and stops) or on a
+        server of its own."""
+        settings = self.services.settings
+        server = shared or WebServer(
+            settings.web_listen, settings.web_port, client_max_size=MAX_REQUEST_BYTES
         )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.services.settings.web_listen, self.port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        self._server, self._own_server = server, shared is None
+        self._add_routes(server.app)
+        if self._own_server:
+            await server.start()
         self._watcher = asyncio.create_task(self._watch(), name="dashboard-watcher")
         log.info(
-            "dashboard listening on %s:%s%s/", self.services.settings.web_listen, self.port, base
+            "dashboard %s %s:%s%s/",
+            "listening on" if self._own_server else "shares the webhook's server",
+            server.listen,
+            server.port,
+            self.base,
         )
 
-    async def stop(self) -> None:
+    def _add_routes(self, app: web.Application) -> None:
+        base = self.base
+        routes: list[tuple[str, Handler]] = [
+            (f"{base}/", self._mini_app),
+            (base + "/layar/{token}", self._screen_page),
+            (base + "/api/snapshot", self._snapshot),
+            (base + "/api/stream", self._stream),
+            (base + "/api/list", self._list),
+            (base + "/api/person/{person_id}", self._person),
+            (base + "/static/{name}", self._static),
+        ]
+        if base:
+            routes.append((base, self._mini_app))
+        for path, handler in routes:
+            app.router.add_get(path, _with_headers(handler))
+        # Run by the server's shutdown before it waits for open requests, whoever owns it.
+        app.on_shutdown.append(self._end_streams)
+
+    async def _end_streams(self, _app: web.Application) -> None:
         # Open streams end on their own once woken, so shutting down does not wait on them.
         self._closing = True
+        for feed in self._feeds.values():
+            feed.changed.set()
+
+    async def stop(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watcher
             self._watcher = None
-        for feed in self._feeds.values():
-            feed.changed.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None and self._own_server:
+            await self._server.stop()
+        self._server = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (the webhook's when shared)."""
+        return self._server.port if self._server else self.services.settings.web_port
 
     @property
     def local_url(self) -> str:
@@ -249,15 +274,6 @@ class DashboardServer:
         return viewer
 
     # -- pages ------------------------------------------------------------------------------
-
-    @web.middleware
-    async def _headers(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        response: web.StreamResponse = await handler(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        in_telegram = "/layar/" not in request.path
-        response.headers.setdefault("Content-Security-Policy", _csp(in_telegram=in_telegram))
-        return response
 
     async def _mini_app(self, request: web.Request) -> web.Response:
         catalog = self.services.catalog
@@ -477,6 +493,21 @@ class DashboardServer:
                 # A failed read must not end live updates for good; the next round retries.
                 log.exception("dashboard snapshot failed")
                 await asyncio.sleep(MIN_REBUILD_S)
+
+
+def _with_headers(handler: Handler) -> Handler:
+    """The dashboard's security headers on each of its answers (its own routes only, so a
+    server it shares with the webhook answers Telegram as before)."""
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        response = await handler(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        in_telegram = "/layar/" not in request.path
+        response.headers.setdefault("Content-Security-Policy", _csp(in_telegram=in_telegram))
+        return response
+
+    return answer
 
 
 def _event(name: str, data: str, version: int) -> str:

@@ -11,6 +11,7 @@ db-too-new = The database { $path } was written by a newer Siaga (schema { $foun
 cli-file-missing = The file { $path } does not exist. Check its name and folder.
 cli-folder-missing = The folder { $path } does not exist. Create it first (mkdir -p { $path }) or choose another folder.
 cli-token-refused = Telegram refused the token (revoked or mistyped). Get a new one from @BotFather and put it in SIAGA_BOT_TOKEN.
+cli-webhook-in-dashboard = The webhook's path { $path } (SIAGA_WEBHOOK_URL) is also the dashboard's ({ $web }), on the same address and port. Give the webhook another path (e.g. /telegram) or the dashboard another port (SIAGA_WEB_PORT).
 
 ## Roster and category imports
 

@@ -11,6 +11,7 @@ db-too-new = Database { $path } ditulis oleh Siaga yang lebih baru (skema { $fou
 cli-file-missing = File { $path } tidak ada. Periksa nama dan foldernya.
 cli-folder-missing = Folder { $path } tidak ada. Buat dulu (mkdir -p { $path }) atau pilih folder lain.
 cli-token-refused = Token tidak berlaku di Telegram (sudah dicabut atau salah ketik). Ambil token baru dari @BotFather dan simpan di SIAGA_BOT_TOKEN.
+cli-webhook-in-dashboard = Path webhook { $path } (SIAGA_WEBHOOK_URL) juga milik dasbor ({ $web }), di alamat dan port yang sama. Beri webhook path lain (mis. /telegram) atau dasbor port lain (SIAGA_WEB_PORT).
 
 ## Impor personel dan kategori
 
