@@ -850,6 +850,25 @@ async def test_invitations_still_owed_go_before_the_confirmations_of_those_who_a
     assert arrival.message_id > accepted.message_id
 
 
+async def test_an_invitation_answered_before_its_send_is_recorded_is_still_edited(
+    harness: BotHarness,
+) -> None:
+    """The person reads and taps the invitation while the bot still waits for Telegram's answer
+    to sending it (its row still says pending): the invitation is edited all the same, not
+    withdrawn as if it had never left."""
+    bot = await prepare(harness, [brimob(1)])
+    fake = bot.fake
+    fake.faults.method_answer_latency_ms["sendMessage"] = 800
+    callout_id = await order(bot, HENDRA, "/mobilize BRIMOB 1 Mako Brimob")
+    invite = (await invites(bot, callout_id))[0]
+    invited_with = await invitation(bot, invite)
+    assert await tap(bot, fake.user(invite.chat_id), "Siap berangkat", invited_with)
+    accepted = await fake.wait_for_message(invite.chat_id, "Siap berangkat — PENGERAHAN")
+    assert accepted.message_id == invited_with.message_id
+    assert not accepted.button("Siap berangkat")
+    fake.faults.reset()
+
+
 async def test_a_typed_order_replayed_after_a_crash_shows_one_confirm_card(
     harness: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

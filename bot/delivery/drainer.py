@@ -187,6 +187,11 @@ class Delivery:
     def in_flight(self) -> int:
         return len(self._inflight)
 
+    def sending(self, row_id: int) -> bool:
+        """Is this outbox row's request out right now? Its row still says pending until the
+        answer is recorded, yet the person may already be reading (and answering) it."""
+        return row_id in self._inflight
+
     def on_unreachable(self, callback: UnreachableCallback) -> None:
         """`await callback(person_id, chat_id, dedup_key)` after a 403/`chat not found` is
         committed (e.g. a call-out replaces the person). At least once per failed row, after

@@ -179,11 +179,14 @@ async def edit_invite_messages(
     """Replace the invitation (and its reminders) with `text`; unsent ones are withdrawn."""
     keys = [invite.message_key] + [invite.reminder_key(n) for n in range(1, invite.reminders + 1)]
     for key in keys:
-        if await outbox.cancel(tx, key):
-            continue
         state = await outbox.row_state(tx, key)
-        if state is None or state.state is not RowState.SENT:
+        if state is None or state.state in (RowState.FAILED, RowState.CANCELLED):
             continue
+        if state.state is RowState.PENDING and not services.delivery.sending(state.id):
+            await outbox.cancel(tx, key)
+            continue
+        # Sent, or on its way: the person may tap it before the send is recorded (their tap
+        # can overtake the drainer's write). The edit waits until the row says sent.
         await outbox.enqueue_edit(
             tx,
             target_key=key,

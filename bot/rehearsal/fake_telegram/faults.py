@@ -64,6 +64,9 @@ class Faults:
 
     latency_ms: float = 0.0
     method_latency_ms: dict[str, float] = field(default_factory=dict)
+    # The answer's way back, per method: the message is already in the chat (the person can
+    # read and tap it) while the bot still waits for Telegram's answer.
+    method_answer_latency_ms: dict[str, float] = field(default_factory=dict)
     rate_limits: bool = False
     limits: RateLimits = field(default_factory=RateLimits)
     error_5xx_ratio: float = 0.0
@@ -129,6 +132,7 @@ class Faults:
         """Back to a healthy network; counters are kept (use ``reset_counters``)."""
         self.latency_ms = 0.0
         self.method_latency_ms.clear()
+        self.method_answer_latency_ms.clear()
         self.rate_limits = False
         self.error_5xx_ratio = 0.0
         self.timeout_ratio = 0.0
@@ -152,6 +156,12 @@ class Faults:
                 if name.lower() == lmethod:
                     return ms / 1000.0
         return self.latency_ms / 1000.0
+
+    def answer_latency_for(self, lmethod: str) -> float:
+        for name, ms in self.method_answer_latency_ms.items():
+            if name.lower() == lmethod:
+                return ms / 1000.0
+        return 0.0
 
     def scripted_failure(self, lmethod: str) -> ApiError | None:
         for i, s in enumerate(self._scripted):

@@ -371,6 +371,9 @@ class FakeTelegram:
             result = await handler(call)
             if self.validate_results and mspec is not None:
                 self._validate(f"result of {mspec.name}", mspec.returns, result)
+            back = faults.answer_latency_for(lmethod)
+            if back > 0:
+                await asyncio.sleep(back)
             return 200, {"ok": True, "result": result}
         except ApiError as err:
             return err.status, err.payload()
