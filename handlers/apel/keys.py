@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from enum import StrEnum
 
 from bot.domain import callback_data
@@ -14,7 +13,6 @@ CLOSE_KIND = "apel.close"
 REMIND_KIND = "apel.remind"
 # While prompts are still going out, the card's "Terkirim x/y" is redrawn this often.
 PROGRESS_KIND = "apel.progress"
-PROGRESS_EVERY = timedelta(seconds=5)
 REASON_INPUT = "apreason"
 TITLE_INPUT = "aptitle"
 FIELD_INPUT = "apfield"  # the apel's place or time, answered on the guided path

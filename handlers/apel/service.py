@@ -26,7 +26,6 @@ from bot.services import Actor, Services
 from handlers.apel.keys import (
     CARD_DEBOUNCE_S,
     CLOSE_KIND,
-    PROGRESS_EVERY,
     PROGRESS_KIND,
     REASON_INPUT,
     REMIND_KIND,
@@ -43,7 +42,7 @@ from handlers.apel.render import (
 )
 from handlers.apel.report import enqueue_report
 from handlers.common import markup_json
-from handlers.kit.card import LiveCard, live_card
+from handlers.kit.card import PROGRESS_EVERY, LiveCard, live_card, next_tick
 from handlers.kit.reasons import until_rows
 from handlers.kit.text import renderer
 from storage import apel as store
@@ -332,10 +331,10 @@ def register_timers(services: Services) -> None:
         if rc is None or not rc.is_open:
             return
         await refresh_card(services, tx, rc)
-        if rc.batch_id is not None and (await outbox.batch_progress(tx, rc.batch_id)).pending:
-            await deadlines.schedule(
-                tx, PROGRESS_KIND, rc.id, services.clock.now() + PROGRESS_EVERY
-            )
+        # Once sent, a roll call's card changes only with answers: no idle tick.
+        due = await next_tick(tx, rc.batch_id, services.clock.now(), idle=None)
+        if due is not None:
+            await deadlines.schedule(tx, PROGRESS_KIND, rc.id, due)
 
     async def on_unreachable(person_id: int | None, chat_id: int, dedup_key: str) -> None:
         key = MessageKey.parse(dedup_key)

@@ -34,7 +34,6 @@ from bot.services import Services
 from handlers.callout.keys import (
     INVITE_DEADLINE,
     TICK_DEADLINE,
-    TICK_DRAINING,
     TICK_FILL,
     TICK_IDLE,
     Action,
@@ -46,6 +45,7 @@ from handlers.common import (
     Button,
     markup_json,
 )
+from handlers.kit.card import PROGRESS_EVERY, next_tick
 from handlers.kit.text import renderer
 from storage import callouts as store
 from storage import deadlines, outbox, personnel
@@ -116,7 +116,7 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
     for candidate in ranked:
         await _invite(services, tx, callout, line, candidate.person_id, candidate.chat_id, now)
     if ranked:
-        await arm_tick(tx, callout, now, TICK_DRAINING)
+        await arm_tick(tx, callout, now, PROGRESS_EVERY)
     elif found and callout.strategy is Strategy.CEPAT:
         await arm_tick(tx, callout, now, TICK_FILL)
     await _update_short_notice(services, tx, callout, line, tally, plan.short_by)
@@ -469,13 +469,12 @@ async def on_tick(services: Services, tx: Transaction, deadline: Deadline) -> No
         # Silence lowers everyone's chance as time passes: re-evaluate, maybe invite more.
         await fill_all(services, tx, callout.id)
     await refresh_card(services, tx, callout.id)
-    draining = False
-    if callout.batch_id is not None:
-        draining = not (await outbox.batch_progress(tx, callout.batch_id)).done
-    delay = TICK_DRAINING if draining else TICK_IDLE
+    # Once sent, the card still shows the time since the order: an idle tick a minute.
+    due = await next_tick(tx, callout.batch_id, now, idle=TICK_IDLE)
+    assert due is not None
     if callout.strategy is Strategy.CEPAT and await _waiting_lines(tx, callout.id):
-        delay = min(delay, TICK_FILL)
-    await deadlines.schedule(tx, TICK_DEADLINE, callout.id, now + delay)
+        due = min(due, now + TICK_FILL)
+    await deadlines.schedule(tx, TICK_DEADLINE, callout.id, due)
 
 
 async def _waiting_lines(tx: Transaction, callout_id: int) -> bool:

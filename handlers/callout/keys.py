@@ -13,8 +13,7 @@ TICK_DEADLINE = "callout.tick"
 LOCATION_INPUT = "coloc"
 FIELD_INPUT = "cofld"  # an optional order field, answered on the guided path
 REASON_INPUT = "cowhy"
-# While invitations drain the card shows progress; afterwards it only needs the elapsed time.
-TICK_DRAINING = timedelta(seconds=5)
+# Once the invitations are sent the card only needs the elapsed time (kit.card.next_tick).
 TICK_IDLE = timedelta(minutes=1)
 # While a Cepat line waits for answers, silence itself is news: the rule looks again this often.
 TICK_FILL = timedelta(seconds=10)

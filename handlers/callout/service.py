@@ -33,7 +33,7 @@ from handlers.callout.fill import (
     send_reminder,
     settle_short_notice,
 )
-from handlers.callout.keys import INVITE_DEADLINE, TICK_DEADLINE, TICK_DRAINING
+from handlers.callout.keys import INVITE_DEADLINE, TICK_DEADLINE
 from handlers.callout.order import LinePlan, order_model, reach_of, reserve_of, strategy_of
 from handlers.callout.render import (
     REMOVE_KEYBOARD,
@@ -44,6 +44,7 @@ from handlers.callout.render import (
     timeout_of,
 )
 from handlers.kit.actor import audit_by
+from handlers.kit.card import PROGRESS_EVERY
 from handlers.kit.text import renderer
 from storage import audit, deadlines, outbox, readiness
 from storage import callouts as store
@@ -130,7 +131,7 @@ async def launch(
     # Nothing can be in flight before this commit, so rewriting the queued text is safe.
     text, _ = await render_card(services, tx, callout, now)
     await outbox.set_pending_text(tx, callout.card_key, text)
-    await arm_tick(tx, callout, now, TICK_DRAINING)
+    await arm_tick(tx, callout, now, PROGRESS_EVERY)
     await audit_by(
         tx,
         actor,

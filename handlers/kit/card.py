@@ -1,16 +1,22 @@
 """The live card: a message edited in place as answers arrive, redrawn at most once per
-debounce window so a burst of 500 taps costs one tally query and one coalesced edit."""
+debounce window so a burst of 500 taps costs one tally query and one coalesced edit; and its
+tick, the timer that redraws it while its messages are sent (progress) and after (time)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.ext import Application
 
 from bot.services import PartKey, Services
+from storage import outbox
 from storage.db import Transaction
+
+# While a card's messages are being sent it shows their progress: redrawn this often.
+PROGRESS_EVERY = timedelta(seconds=5)
 
 # Redraws one card inside a transaction (enqueues the edit); does nothing for a closed one.
 Redraw = Callable[[Services, Transaction, int], Awaitable[None]]
@@ -56,3 +62,13 @@ def live_card(services: Services, name: str, redraw: Redraw, debounce_s: float) 
     if found is None:
         found = services.extras[key] = LiveCard(name, redraw, debounce_s)
     return found
+
+
+async def next_tick(
+    tx: Transaction, batch_id: int | None, now: datetime, idle: timedelta | None
+) -> datetime | None:
+    """When a live card's tick is due again: every `PROGRESS_EVERY` while its batch of
+    messages is still being sent, then every `idle` (None: the card needs no more ticks)."""
+    if batch_id is not None and not (await outbox.batch_progress(tx, batch_id)).done:
+        return now + PROGRESS_EVERY
+    return None if idle is None else now + idle
