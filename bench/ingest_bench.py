@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import (
+    ADMIN_ID,
     TOKEN,
     Bench,
     N,
@@ -35,6 +36,7 @@ from common import (
 )
 
 from bot.domain.apel import Answer
+from bot.i18n import format_number
 from bot.rehearsal.simulator import SimPerson
 from storage import apel as apel_store
 
@@ -188,6 +190,13 @@ async def main(size: int, spy: Path | None) -> None:
         await run.drained()
         memory = bot.memory_kb()
         print(f"outbox drained (confirmation edits sent) {time.monotonic() - last:.0f} s later")
+        # The commander's rekap must show the whole count, not only the database.
+        full = f"✅ {format_number(present, 'id')} ·"  # rollcall-card-totals
+        rekap = next(
+            (m.text or "" for m in reversed(run.fake.sent_to(ADMIN_ID)) if full in (m.text or "")),
+            None,
+        )
+        print(f"the commander's rekap shows {full!r}: {'yes' if rekap else 'NO'}")
         print(f"bot peak RSS (VmHWM) {memory['VmHWM'] / 1024:.1f} MB")
         await bot.stop()
         print(f"machine before the oracle: {machine()}")
