@@ -526,18 +526,25 @@ async def answer_history(
 async def live_invites(db: Db, line_id: int) -> list[LiveInvite]:
     """The line's open and answered invitations as the fill rule weighs them. An invitation
     still queued for Telegram is not silence yet (delivered_at None); once sent, silence is
-    counted from the invitation's own time, on the injected clock the tests and the bench move
-    (the outbox's sent_at is wall-clock time). The outbox row is found by `invite_key`'s text."""
+    counted from the outbox's sent_at (the drainer's injected clock): a large call-out takes
+    seconds to leave at 30 a second, and counting from the invitation's own time would read
+    the last ones as silent before they arrived. An invitation answered without a send on
+    record (a proxy answer) counts from its own time. The outbox row is found by
+    `invite_key`'s text."""
     rows = await db.fetchall(
-        "SELECT i.person_id, i.state, i.invited_at, o.state"
+        "SELECT i.person_id, i.state, i.invited_at, o.state, o.sent_at"
         " FROM callout_invites i LEFT JOIN outbox o ON o.dedup_key = 'co:inv:' || i.id"
         " WHERE i.line_id = ? AND i.state IN ('pending', 'timed_out', 'accepted', 'declined')",
         (line_id,),
     )
     found: list[LiveInvite] = []
-    for person_id, state, invited_at, sent in rows:
+    for person_id, state, invited_at, sent, sent_at in rows:
         answered = _OUTCOMES.get(state)
-        delivered = from_db(invited_at) if answered is not None or sent == "sent" else None
+        delivered = None
+        if sent == "sent" and sent_at is not None:
+            delivered = from_db(sent_at)
+        elif answered is not None:
+            delivered = from_db(invited_at)
         found.append(LiveInvite(int(person_id), delivered, answered))
     return found
 

@@ -397,13 +397,15 @@ async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: D
                 NOW,
             )
         await tx.execute(
-            "UPDATE outbox SET state = 'sent' WHERE dedup_key = ?", (callouts.invite_key(sent),)
+            "UPDATE outbox SET state = 'sent', sent_at = ? WHERE dedup_key = ?",
+            (to_db(NOW + timedelta(seconds=5)), callouts.invite_key(sent)),
         )
         await callouts.transition(
             tx, said_yes, [InviteState.PENDING], InviteState.ACCEPTED, NOW, answered=True
         )
     found = {i.person_id: i for i in await callouts.live_invites(db, line.id)}
-    assert found[ids[0]].delivered_at == NOW
+    # Silence runs from the send (a big call-out takes seconds to leave), not the invitation.
+    assert found[ids[0]].delivered_at == NOW + timedelta(seconds=5)
     assert found[ids[0]].answered is None
     assert found[ids[1]].delivered_at is None
     assert found[ids[2]].answered is not None

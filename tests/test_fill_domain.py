@@ -111,6 +111,31 @@ def test_tonights_silence_lowers_the_acceptance_estimate_before_any_timeout() ->
     assert tonight(MODEL, yes, NOW).accept > MODEL.accept
 
 
+def test_a_quick_start_as_the_model_expects_it_leaves_the_estimate_where_it_was() -> None:
+    # 100 invitations delivered 20 s ago: the model expects 100·0.7·F(20) ≈ 9 yes and 2 no
+    # by now. Counting those 11 fast answers as whole invitations would read them as 9 yes
+    # of 11 + 89·F(20) ≈ 22 exposed, i.e. a line that mostly says no, and call more.
+    arrived = ago(20)
+    invites = [LiveInvite(i, arrived, Outcome.ACCEPTED) for i in range(9)]
+    invites += [LiveInvite(100 + i, arrived, Outcome.DECLINED) for i in range(2)]
+    invites += [LiveInvite(200 + i, arrived, None) for i in range(89)]
+    learned = tonight(MODEL, invites, NOW)
+    assert learned.accept == pytest.approx(MODEL.accept, abs=0.03)
+    assert learned.decline == pytest.approx(MODEL.decline, abs=0.03)
+
+
+def test_people_faster_than_the_model_never_make_the_shares_exceed_everyone() -> None:
+    # 30 of 100 said yes within 20 s, where the model expects about 9: eager people.
+    arrived = ago(20)
+    invites = [LiveInvite(i, arrived, Outcome.ACCEPTED) for i in range(30)]
+    invites += [LiveInvite(200 + i, arrived, None) for i in range(70)]
+    learned = tonight(MODEL, invites, NOW)
+    assert learned.accept > MODEL.accept
+    assert learned.accept + learned.decline <= 1.0
+    # An open invitation still counts for something: the line is answering, not gone.
+    assert learned.yes_within(20, 75) > 0.3
+
+
 # -- the plan -------------------------------------------------------------------------------
 
 

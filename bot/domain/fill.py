@@ -203,25 +203,31 @@ class LiveInvite:
 
 
 def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) -> ResponseModel:
-    """The model corrected by this call-out's answers so far. An open invitation counts as
-    the share of an answer it has been exposed to (F of its silence), so a line where nobody
-    answers lowers the acceptance estimate before any timeout, and an eager one raises it."""
+    """The model corrected by this call-out's answers so far. Every delivered invitation,
+    answered or not, counts as the share of an answer it has been exposed to (F of the time
+    since it arrived): the answers so far are the fast ones, and counting each as a whole
+    invitation would read a quick start as a line that mostly says no. So a line where
+    nobody answers lowers the acceptance estimate before any timeout, and an eager one
+    raises it."""
     yes = no = 0
     exposure = 0.0
     for invite in invites:
         if invite.answered is Outcome.ACCEPTED:
             yes += 1
-            exposure += 1.0
         elif invite.answered is Outcome.DECLINED:
             no += 1
-            exposure += 1.0
-        elif invite.delivered_at is not None:
+        if invite.delivered_at is not None:
             exposure += model.answered_by((now - invite.delivered_at).total_seconds())
     if exposure <= 0:
         return model
     w = model.weight
     accept = (w * model.accept + yes) / (w + exposure)
     decline = (w * model.decline + no) / (w + exposure)
+    # People answering faster than the model's delays expect look like more than everyone
+    # answering: the shares keep their proportion but never promise more answers than people.
+    answering = accept + decline
+    if answering > 1.0:
+        accept, decline = accept / answering, decline / answering
     return replace(model, accept=accept, decline=decline)
 
 
