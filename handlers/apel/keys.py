@@ -20,8 +20,6 @@ FIELD_INPUT = "apfield"  # the apel's place or time, answered on the guided path
 COMMANDS = {RollCallKind.APEL: "apel", RollCallKind.CEK: "cekkesiapan"}
 # Which message a person tapped: the prompt, an automatic (t…) or a manual (m…) reminder.
 SOURCE = re.compile(r"^(p|t\d{1,5}|m\d{1,5})$")
-# Answers arrive in bursts; the card is redrawn once per this many seconds, not per tap.
-CARD_DEBOUNCE_S = 0.5
 
 
 class Action(StrEnum):

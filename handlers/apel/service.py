@@ -24,7 +24,6 @@ from bot.domain.readiness import State
 from bot.domain.refusal import Refusal
 from bot.services import Actor, Services
 from handlers.apel.keys import (
-    CARD_DEBOUNCE_S,
     CLOSE_KIND,
     PROGRESS_KIND,
     REASON_INPUT,
@@ -543,4 +542,4 @@ async def _redraw_open_card(services: Services, tx: Transaction, rollcall_id: in
 
 def cards(services: Services) -> LiveCard:
     """Roll-call cards redrawn after answers, debounced (`handlers.kit.card`)."""
-    return live_card(services, "apel", _redraw_open_card, CARD_DEBOUNCE_S)
+    return live_card(services, "apel", _redraw_open_card)

@@ -25,6 +25,7 @@ from handlers.common import (
     markup_json,
 )
 from handlers.dashboard.buttons import with_dashboard_json
+from handlers.kit.card import LiveCard, live_card
 from handlers.kit.text import Renderer, renderer
 from storage import callouts as store
 from storage import outbox, users
@@ -398,7 +399,17 @@ async def render_card(
     return "\n".join(parts), None
 
 
+def cards(services: Services) -> LiveCard:
+    """Call-out cards (`handlers.kit.card`). A call-out's answers come one person at a time,
+    so each decision redraws its card at once (`refresh_card`); the outbox coalesces them."""
+    return live_card(services, "callout", _redraw_card)
+
+
 async def refresh_card(services: Services, tx: Transaction, callout_id: int) -> None:
+    await cards(services).redraw(services, tx, callout_id)
+
+
+async def _redraw_card(services: Services, tx: Transaction, callout_id: int) -> None:
     callout = await store.get(tx, callout_id)
     if callout is None:
         return

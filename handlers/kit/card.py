@@ -15,6 +15,8 @@ from bot.services import PartKey, Services
 from storage import outbox
 from storage.db import Transaction
 
+# A burst's redraw requests wait this long, then one redraw serves them all.
+DEBOUNCE_S = 0.5
 # While a card's messages are being sent it shows their progress: redrawn this often.
 PROGRESS_EVERY = timedelta(seconds=5)
 
@@ -23,15 +25,18 @@ Redraw = Callable[[Services, Transaction, int], Awaitable[None]]
 
 
 class LiveCard:
-    """One feature's cards: `request(app, id)` redraws card `id` after `debounce_s`, once
-    however often it is asked meanwhile. Cosmetic only: what must be shown is redrawn in the
-    deciding transaction (reminders, close)."""
+    """One feature's cards. `redraw(services, tx, id)` redraws card `id` in the deciding
+    transaction (its edit coalesces in the outbox with any still unsent): what must show with
+    the decision. `request(app, id)` redraws it after `DEBOUNCE_S`, once however often it is
+    asked meanwhile: for bursts (500 taps, one tally query)."""
 
-    def __init__(self, name: str, redraw: Redraw, debounce_s: float) -> None:
+    def __init__(self, name: str, redraw: Redraw) -> None:
         self.name = name
         self._redraw = redraw
-        self._debounce_s = debounce_s
         self._pending: set[int] = set()
+
+    async def redraw(self, services: Services, tx: Transaction, ref: int) -> None:
+        await self._redraw(services, tx, ref)
 
     def request(self, app: Application[Any, Any, Any, Any, Any, Any], ref: int) -> None:
         if ref in self._pending:
@@ -48,19 +53,19 @@ class LiveCard:
 
     async def _run(self, services: Services, ref: int) -> None:
         try:
-            await asyncio.sleep(self._debounce_s)
+            await asyncio.sleep(DEBOUNCE_S)
         finally:
             self._pending.discard(ref)
         async with services.db.transaction() as tx:
             await self._redraw(services, tx, ref)
 
 
-def live_card(services: Services, name: str, redraw: Redraw, debounce_s: float) -> LiveCard:
+def live_card(services: Services, name: str, redraw: Redraw) -> LiveCard:
     """The application's one `LiveCard` for feature `name` (made on first use)."""
     key = PartKey[LiveCard](f"{name}.cards")
     found = services.extras.get(key)
     if found is None:
-        found = services.extras[key] = LiveCard(name, redraw, debounce_s)
+        found = services.extras[key] = LiveCard(name, redraw)
     return found
 
 
