@@ -45,7 +45,7 @@ COMMANDS: list[CommandSpec] = [
         "komandan",
         group=True,
         aliases=("gerakkan",),
-        usage_key="mobilize-error-usage",
+        usage_key="callout-error-usage",
     ),
     CommandSpec("pengerahan", "komandan", group=True),
     CommandSpec("apel", "komandan", group=True, usage_key="apel-usage"),

@@ -403,16 +403,16 @@ def command_table() -> dict[str, dict[str, dict[str, Outcome]]]:
             commanders(ok("apel-opened"), no("apel-scope-forbidden")),
         ),
         "/mobilize BRIMOB 1 Pos Baru": row(
-            commanders(ok(), no("mobilize-error-out-of-scope")),
-            commanders(ok(), no("mobilize-error-out-of-scope")),
+            commanders(ok(), no("callout-error-out-of-scope")),
+            commanders(ok(), no("callout-error-out-of-scope")),
         ),
         "/gerakkan BRIMOB 1 Pos Baru": row(
-            commanders(ok(), no("mobilize-error-out-of-scope")),
-            commanders(ok(), no("mobilize-error-out-of-scope")),
+            commanders(ok(), no("callout-error-out-of-scope")),
+            commanders(ok(), no("callout-error-out-of-scope")),
         ),
         "/pengerahan {callout}": row(
-            commanders(ok(), no("mobilize-show-not-yours")),
-            commanders(ok(), no("mobilize-show-not-yours")),
+            commanders(ok(), no("callout-show-not-yours")),
+            commanders(ok(), no("callout-show-not-yours")),
         ),
     }
 
@@ -422,7 +422,7 @@ def button_table() -> dict[str, tuple[str, dict[str, Outcome]]]:
     is how a modified client forges data; "group": on the posko card)."""
     not_called = no("rollcall-not-yours")
     not_owner = no("rollcall-not-owner")
-    not_yours = no("mobilize-not-yours")
+    not_yours = no("callout-not-yours")
     strangers = {"stranger": GATE_TAP, "unlinked": GATE_TAP}
     return {
         # A roll-call answer acts on the presser's own row: only those called may press it.
@@ -446,9 +446,9 @@ def button_table() -> dict[str, tuple[str, dict[str, Outcome]]]:
             "private",
             strangers
             | {
-                "anggota": no("mobilize-proxy-not-yours"),
+                "anggota": no("callout-proxy-not-yours"),
                 "komandan": ok(),
-                "luar": no("mobilize-proxy-not-yours"),
+                "luar": no("callout-proxy-not-yours"),
                 "admin": ok(),
             },
         ),
@@ -457,9 +457,9 @@ def button_table() -> dict[str, tuple[str, dict[str, Outcome]]]:
             "private",
             strangers
             | {
-                "anggota": no("mobilize-manage-not-yours"),
+                "anggota": no("callout-manage-not-yours"),
                 "komandan": ok(),
-                "luar": no("mobilize-manage-not-yours"),
+                "luar": no("callout-manage-not-yours"),
                 "admin": ok(),
             },
         ),
@@ -468,10 +468,10 @@ def button_table() -> dict[str, tuple[str, dict[str, Outcome]]]:
             "private",
             strangers
             | {
-                "anggota": no("mobilize-draft-not-yours"),
+                "anggota": no("callout-draft-not-yours"),
                 "komandan": ok(),
-                "luar": no("mobilize-draft-not-yours"),
-                "admin": no("mobilize-draft-not-yours"),
+                "luar": no("callout-draft-not-yours"),
+                "admin": no("callout-draft-not-yours"),
             },
         ),
         # One's own readiness.
@@ -610,17 +610,17 @@ REFUSAL_PHRASES = {
         "error-admin-only",
         "error-private-only",
         "apel-scope-forbidden",
-        "mobilize-error-out-of-scope",
+        "callout-error-out-of-scope",
         "sts-scope-outside",
         "posko-scope-outside",
-        "mobilize-show-not-yours",
+        "callout-show-not-yours",
         "eks-not-yours",
         "rollcall-not-yours",
         "rollcall-not-owner",
-        "mobilize-not-yours",
-        "mobilize-proxy-not-yours",
-        "mobilize-manage-not-yours",
-        "mobilize-draft-not-yours",
+        "callout-not-yours",
+        "callout-proxy-not-yours",
+        "callout-manage-not-yours",
+        "callout-draft-not-yours",
         "register-decision-not-yours",
         "error-apology",
         "error-apology-short",

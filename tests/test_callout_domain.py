@@ -58,11 +58,11 @@ def parsed(text: str) -> Order:
 
 
 def error(text: str) -> Refusal:
-    """The refusal, its key named as below: without the messages' own `mobilize-error-`."""
+    """The refusal, its key named as below: without the messages' own `callout-error-`."""
     result = parse_order(text, CATEGORIES)
     assert isinstance(result, Refusal), result
-    assert result.key.startswith("mobilize-error-"), result
-    return Refusal(result.key.removeprefix("mobilize-error-"), result.args)
+    assert result.key.startswith("callout-error-"), result
+    return Refusal(result.key.removeprefix("callout-error-"), result.args)
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ def test_every_message_the_call_out_code_names_exists_in_both_languages() -> Non
         "field-empty",
         "field-too-long",
     }
-    dynamic |= {f"mobilize-error-{k}" for k in keys}
+    dynamic |= {f"callout-error-{k}" for k in keys}
     catalog = Catalog.load()
     missing = [
         f"{lang}:{key}"
@@ -454,12 +454,12 @@ def test_order_fields_after_the_location_are_read_by_name() -> None:
 
 def test_a_bad_order_field_is_refused_with_what_was_wrong() -> None:
     unknown = parse_order("BRIMOB 30 Kantor KPU; radio: 7", ["BRIMOB"])
-    assert unknown == Refusal("mobilize-error-field-unknown", {"value": "radio: 7"})
+    assert unknown == Refusal("callout-error-field-unknown", {"value": "radio: 7"})
     empty = parse_order("BRIMOB 30 Kantor KPU; kumpul:  ", ["BRIMOB"])
-    assert empty == Refusal("mobilize-error-field-empty", {"field": "kumpul"})
+    assert empty == Refusal("callout-error-field-empty", {"field": "kumpul"})
     long = parse_order("BRIMOB 30 Kantor KPU; lapor: " + "x" * 101, ["BRIMOB"])
     assert isinstance(long, Refusal)
-    assert long.key == "mobilize-error-field-too-long"
+    assert long.key == "callout-error-field-too-long"
     plain = parse_order("BRIMOB 30 Kantor KPU", ["BRIMOB"])
     assert isinstance(plain, Order)
     assert plain.task is None

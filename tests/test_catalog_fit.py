@@ -232,7 +232,7 @@ CATALOG = Catalog.load()
 PENDING = {
     # "Mohon jawab dalam N menit": the clock time (`Jawab sebelum 23.09 WIB`) needs the deadline
     # of each invitation, which the call-out engine of issue 11 is reworking.
-    "mobilize-invite-deadline",
+    "callout-invite-deadline",
 }
 
 

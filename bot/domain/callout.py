@@ -157,12 +157,12 @@ def parse_order(text: str, categories: Collection[str]) -> Order | Refusal:
     """
     split = split_fields(text, CALLOUT_FIELDS)
     if isinstance(split, Refusal):
-        return split.under("mobilize-error-")
+        return split.under("callout-error-")
     text, fields = split
     known = {c.upper(): c for c in categories}
     tokens = text.split()
     if not tokens:
-        return Refusal("mobilize-error-usage")
+        return Refusal("callout-error-usage")
     lines: list[OrderLine] = []
     i = 0
     while i < len(tokens):
@@ -171,13 +171,13 @@ def parse_order(text: str, categories: Collection[str]) -> Order | Refusal:
         if code is None:
             if not lines:
                 if _looks_like_number(word):
-                    return Refusal("mobilize-error-usage")
-                return Refusal("mobilize-error-unknown-category", {"value": word[:40]})
+                    return Refusal("callout-error-usage")
+                return Refusal("callout-error-unknown-category", {"value": word[:40]})
             break
         if any(line.category == code for line in lines):
-            return Refusal("mobilize-error-duplicate-category", {"category": code})
+            return Refusal("callout-error-duplicate-category", {"category": code})
         if i + 1 >= len(tokens):
-            return Refusal("mobilize-error-quota-missing", {"category": code})
+            return Refusal("callout-error-quota-missing", {"category": code})
         quota = parse_quota(tokens[i + 1])
         if isinstance(quota, Refusal):
             return Refusal(quota.key, {"category": code, **quota.args})
@@ -208,10 +208,10 @@ def parse_order(text: str, categories: Collection[str]) -> Order | Refusal:
         tail -= 1
     location = " ".join(rest[head:tail]).strip()
     if not location:
-        return Refusal("mobilize-error-location-missing")
+        return Refusal("callout-error-location-missing")
     if len(location) > MAX_LOCATION_CHARS:
         return Refusal(
-            "mobilize-error-location-too-long",
+            "callout-error-location-too-long",
             {"length": len(location), "max": MAX_LOCATION_CHARS},
         )
     return Order(
@@ -229,12 +229,12 @@ def parse_order(text: str, categories: Collection[str]) -> Order | Refusal:
 
 def parse_quota(word: str) -> int | Refusal:
     if not word.isascii() or not word.isdigit():
-        return Refusal("mobilize-error-quota-invalid", {"value": word[:20]})
+        return Refusal("callout-error-quota-invalid", {"value": word[:20]})
     if len(word) > 9 or int(word) > MAX_QUOTA:
-        return Refusal("mobilize-error-quota-absurd", {"value": word[:20]})
+        return Refusal("callout-error-quota-absurd", {"value": word[:20]})
     value = int(word)
     if value == 0:
-        return Refusal("mobilize-error-quota-zero")
+        return Refusal("callout-error-quota-zero")
     return value
 
 
@@ -242,10 +242,10 @@ def validate_location(text: str) -> str | Refusal:
     """A location typed on its own (the guided path)."""
     location = " ".join(text.split())
     if not location:
-        return Refusal("mobilize-error-location-missing")
+        return Refusal("callout-error-location-missing")
     if len(location) > MAX_LOCATION_CHARS:
         return Refusal(
-            "mobilize-error-location-too-long",
+            "callout-error-location-too-long",
             {"length": len(location), "max": MAX_LOCATION_CHARS},
         )
     return location
@@ -269,9 +269,9 @@ def _take_option(word: str, options: dict[str, Any]) -> Refusal | bool:
         if lowered.startswith(prefix):
             ref = word[len(prefix) :].strip()
             if not ref:
-                return Refusal("mobilize-error-ref-empty")
+                return Refusal("callout-error-ref-empty")
             if len(ref) > MAX_REF_CHARS:
-                return Refusal("mobilize-error-ref-too-long", {"max": MAX_REF_CHARS})
+                return Refusal("callout-error-ref-too-long", {"max": MAX_REF_CHARS})
             options["ref"] = ref
             return True
     for prefix in TIMEOUT_PREFIXES:
@@ -283,7 +283,7 @@ def _take_option(word: str, options: dict[str, Any]) -> Refusal | bool:
                 or not MIN_TIMEOUT_MINUTES <= int(value) <= MAX_TIMEOUT_MINUTES
             ):
                 return Refusal(
-                    "mobilize-error-timeout-invalid",
+                    "callout-error-timeout-invalid",
                     {
                         "value": word[len(prefix) :][:20],
                         "min": MIN_TIMEOUT_MINUTES,

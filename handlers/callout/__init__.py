@@ -62,7 +62,7 @@ def register(app: SiagaApp) -> None:
         app,
         REASON_INPUT,
         on_reason_text,
-        write_key="mobilize-reason-ask-text",
-        too_long_key="mobilize-reason-too-long",
+        write_key="callout-reason-ask-text",
+        too_long_key="callout-reason-too-long",
     )
     expects(app, FIELD_INPUT, on_field_text)

@@ -43,7 +43,7 @@ async def claim_location(update: Update, context: SiagaContext) -> bool:
             await reply(
                 update,
                 context,
-                "mobilize-site-saved",
+                "callout-site-saved",
                 radius=format_distance(services.settings.arrival_radius_m, actor.language),
             )
             return True
@@ -57,7 +57,7 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
     services = context.services
     if message.forward_origin is not None:
         # A forwarded pin is where someone was, some time ago: it proves no arrival.
-        await reply(update, context, "mobilize-arrival-forwarded")
+        await reply(update, context, "callout-arrival-forwarded")
         return
     callout = await store.get(services.db, invite.callout_id)
     if callout is None:
@@ -89,7 +89,7 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
         await reply(
             update,
             context,
-            "mobilize-arrival-outside",
+            "callout-arrival-outside",
             distance=format_distance(verdict.distance_m or 0.0, lang),
             radius=format_distance(radius, lang),
         )
@@ -97,7 +97,7 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
         await reply(
             update,
             context,
-            "mobilize-arrived-verified",
+            "callout-arrived-verified",
             id=cid,
             distance=format_distance(verdict.distance_m or 0.0, lang),
             reply_markup=ReplyKeyboardRemove(),
@@ -106,7 +106,7 @@ async def _arrive(update: Update, context: SiagaContext, invite: Invite, now: da
         await reply(
             update,
             context,
-            "mobilize-arrived-reported",
+            "callout-arrived-reported",
             id=cid,
             reply_markup=ReplyKeyboardRemove(),
         )

@@ -77,7 +77,7 @@ async def _on_send(
     actor = context.actor
     draft = await store.get_draft(services.db, data.int_arg(0) or 0)
     if draft is None:
-        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        await query.answer(context.label("callout-draft-gone"), show_alert=True)
         return
     now = services.clock.now()
     verdict = judge_draft(
@@ -89,24 +89,24 @@ async def _on_send(
         lifetime=CALLOUT_DRAFT_LIFETIME,
     )
     if verdict is DraftVerdict.NOT_YOURS:
-        await query.answer(context.label("mobilize-draft-not-yours"), show_alert=True)
+        await query.answer(context.label("callout-draft-not-yours"), show_alert=True)
         return
     if draft.status is DraftStatus.SENT:
         await query.answer(
-            context.label("mobilize-already-sent", id=str(draft.callout_id or "?")),
+            context.label("callout-already-sent", id=str(draft.callout_id or "?")),
             show_alert=True,
         )
         return
     if verdict is not DraftVerdict.USABLE:
         key = (
-            "mobilize-draft-expired" if verdict is DraftVerdict.EXPIRED else "mobilize-draft-gone"
+            "callout-draft-expired" if verdict is DraftVerdict.EXPIRED else "callout-draft-gone"
         )
         await query.answer(context.label(key), show_alert=True)
         return
     order = order_from_json(draft.spec)
     chat = update.effective_chat
     if chat is None or not order.lines or not order.location:
-        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        await query.answer(context.label("callout-draft-gone"), show_alert=True)
         return
     async with services.db.transaction() as tx:
         # Planned again inside the transaction that invites: the numbers on the card may
@@ -130,17 +130,17 @@ async def _on_send(
                 now=now,
             )
     if failed:
-        await query.answer(context.label("mobilize-nothing-to-send"), show_alert=True)
+        await query.answer(context.label("callout-nothing-to-send"), show_alert=True)
         return
     if callout_id is None:
         fresh = await store.get_draft(services.db, draft.id)
         await query.answer(
-            context.label("mobilize-already-sent", id=str(fresh.callout_id if fresh else "?")),
+            context.label("callout-already-sent", id=str(fresh.callout_id if fresh else "?")),
             show_alert=True,
         )
         return
-    await query.answer(context.label("mobilize-sent-short"))
-    await edit_query_message(update, context.t("mobilize-sent", id=str(callout_id)))
+    await query.answer(context.label("callout-sent-short"))
+    await edit_query_message(update, context.t("callout-sent", id=str(callout_id)))
 
 
 async def _on_drop(
@@ -149,7 +149,7 @@ async def _on_drop(
     services = context.services
     draft = await store.get_draft(services.db, data.int_arg(0) or 0)
     if draft is None or draft.user_id != context.actor.user_id:
-        key = "mobilize-draft-gone" if draft is None else "mobilize-draft-not-yours"
+        key = "callout-draft-gone" if draft is None else "callout-draft-not-yours"
         await query.answer(context.label(key), show_alert=True)
         return
     now = services.clock.now()
@@ -159,14 +159,14 @@ async def _on_drop(
     if not closed:
         if draft.status is DraftStatus.SENT:
             await query.answer(
-                context.label("mobilize-already-sent", id=str(draft.callout_id or "?")),
+                context.label("callout-already-sent", id=str(draft.callout_id or "?")),
                 show_alert=True,
             )
         else:
-            await query.answer(context.label("mobilize-draft-gone"))
+            await query.answer(context.label("callout-draft-gone"))
         return
-    await query.answer(context.label("mobilize-discarded-short"))
-    await edit_query_message(update, context.t("mobilize-discarded"))
+    await query.answer(context.label("callout-discarded-short"))
+    await edit_query_message(update, context.t("callout-discarded"))
 
 
 async def _invite_for_actor(
@@ -179,7 +179,7 @@ async def _invite_for_actor(
         return None
     if person is None or invite.person_id != person.id:
         # Forged or forwarded: an invite is answered by the person it was sent to.
-        await query.answer(context.label("mobilize-not-yours"), show_alert=True)
+        await query.answer(context.label("callout-not-yours"), show_alert=True)
         return None
     return invite
 
@@ -204,28 +204,28 @@ async def _on_answer(
     cid = str(callout.id)
     if verdict is Verdict.COUNT:
         # apply_answer queued the invitation's edit.
-        await query.answer(context.label("mobilize-accepted-short"))
+        await query.answer(context.label("callout-accepted-short"))
     elif verdict is Verdict.DECLINED:
-        await query.answer(context.label("mobilize-declined-short"))
+        await query.answer(context.label("callout-declined-short"))
         await edit_query_message(
             update,
-            context.t("mobilize-declined-ask", id=cid),
+            context.t("callout-declined-ask", id=cid),
             _reason_keyboard(context, invite.id),
         )
     elif verdict is Verdict.LATE:
-        await query.answer(context.label("mobilize-late-short"))
-        await edit_query_message(update, context.t("mobilize-late", id=cid))
+        await query.answer(context.label("callout-late-short"))
+        await edit_query_message(update, context.t("callout-late", id=cid))
     elif verdict in _REFUSALS:
         key, alert = _REFUSALS[verdict]
         await query.answer(context.label(key), show_alert=alert)
     else:
-        await query.answer(context.label("mobilize-closed-short"), show_alert=True)
+        await query.answer(context.label("callout-closed-short"), show_alert=True)
         await edit_query_message(
             update,
             context.t(
-                "mobilize-invite-cancelled"
+                "callout-invite-cancelled"
                 if callout.status is CalloutStatus.CANCELLED
-                else "mobilize-invite-closed",
+                else "callout-invite-closed",
                 id=cid,
                 category=result.category,
             ),
@@ -235,9 +235,9 @@ async def _on_answer(
 # Answers that change nothing, the same to the person and to a commander answering for them:
 # the message key to answer the tap with, and whether it is an alert.
 _REFUSALS = {
-    Verdict.ALREADY_ACCEPTED: ("mobilize-already-accepted", True),
-    Verdict.ALREADY_DECLINED: ("mobilize-already-declined", False),
-    Verdict.BUSY: ("mobilize-busy", True),
+    Verdict.ALREADY_ACCEPTED: ("callout-already-accepted", True),
+    Verdict.ALREADY_DECLINED: ("callout-already-declined", False),
+    Verdict.BUSY: ("callout-busy", True),
 }
 
 
@@ -275,14 +275,14 @@ async def _on_reason(
                 tx, context.actor.user_id, f"{REASON_INPUT}:{invite.id}", now
             )
         await query.answer()
-        await edit_query_message(update, context.t("mobilize-reason-ask-text"))
+        await edit_query_message(update, context.t("callout-reason-ask-text"))
         return
     await _record_reason(services, invite, reason, None, now)
-    await query.answer(context.label("mobilize-declined-short"))
+    await query.answer(context.label("callout-declined-short"))
     await edit_query_message(
         update,
         context.t(
-            "mobilize-reason-recorded",
+            "callout-reason-recorded",
             id=str(invite.callout_id),
             reason=_reason_button(context, reason),
         ),
@@ -316,11 +316,11 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
     if invite is None or person is None or invite.person_id != person.id:
         async with services.db.transaction() as tx:
             await users.set_pending_input(tx, context.actor.user_id, None, now)
-        await reply(update, context, "mobilize-input-stale")
+        await reply(update, context, "callout-input-stale")
         return
     await _record_reason(services, invite, "lainnya", text, now)
     await reply(
-        update, context, "mobilize-reason-recorded", id=str(invite.callout_id), reason=text
+        update, context, "callout-reason-recorded", id=str(invite.callout_id), reason=text
     )
 
 
@@ -335,7 +335,7 @@ async def _on_proxy(
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
     if not actor.commands(person) or (actor.person is not None and actor.person.id == person.id):
-        await query.answer(context.label("mobilize-proxy-not-yours"), show_alert=True)
+        await query.answer(context.label("callout-proxy-not-yours"), show_alert=True)
         return
     answer = Answer.ACCEPT if data.action == Action.PROXY_ACCEPT else Answer.DECLINE
     now = services.clock.now()
@@ -359,9 +359,9 @@ async def _on_proxy(
             )
             lang = await lang_of(tx, services, invite.chat_id)
             key = (
-                "mobilize-proxy-told-accept"
+                "callout-proxy-told-accept"
                 if result.verdict is Verdict.COUNT
-                else "mobilize-proxy-told-decline"
+                else "callout-proxy-told-decline"
             )
             await outbox.enqueue(
                 tx,
@@ -385,17 +385,17 @@ async def _on_proxy(
     cid = str(result.callout.id)
     verdict = result.verdict
     if verdict is Verdict.COUNT:
-        text = context.t("mobilize-proxy-done-accept", name=person.display_name, id=cid)
+        text = context.t("callout-proxy-done-accept", name=person.display_name, id=cid)
     elif verdict is Verdict.DECLINED:
-        text = context.t("mobilize-proxy-done-decline", name=person.display_name, id=cid)
+        text = context.t("callout-proxy-done-decline", name=person.display_name, id=cid)
     elif verdict is Verdict.LATE:
-        text = context.t("mobilize-proxy-done-late", name=person.display_name, id=cid)
+        text = context.t("callout-proxy-done-late", name=person.display_name, id=cid)
     elif verdict in _REFUSALS:
         key, alert = _REFUSALS[verdict]
         await query.answer(context.label(key), show_alert=alert)
         return
     else:
-        await query.answer(context.label("mobilize-closed-short"), show_alert=True)
+        await query.answer(context.label("callout-closed-short"), show_alert=True)
         return
     await query.answer()
     await edit_query_message(update, text)
@@ -412,11 +412,11 @@ async def _managed_callout(
     if not may_manage(
         context.actor, callout.ordered_by_user_id, await store.lines(db, callout.id)
     ):
-        await query.answer(context.label("mobilize-manage-not-yours"), show_alert=True)
+        await query.answer(context.label("callout-manage-not-yours"), show_alert=True)
         return None
     if not callout.is_active:
         await query.answer(
-            context.label("mobilize-already-closed", id=str(callout.id)), show_alert=True
+            context.label("callout-already-closed", id=str(callout.id)), show_alert=True
         )
         return None
     return callout
@@ -431,12 +431,12 @@ async def _on_remind(
     services = context.services
     now = services.clock.now()
     if not remind_allowed(callout.last_reminder_at, now):
-        await query.answer(context.label("mobilize-remind-wait"), show_alert=True)
+        await query.answer(context.label("callout-remind-wait"), show_alert=True)
         return
     async with services.db.transaction() as tx:
         current = await store.get(tx, callout.id)
         count = await remind_open(services, tx, current) if current and current.is_active else 0
-    key = "mobilize-reminded" if count else "mobilize-remind-none"
+    key = "callout-reminded" if count else "callout-remind-none"
     await query.answer(context.label(key, count=count), show_alert=True)
 
 
@@ -452,20 +452,20 @@ async def _on_close_ask(
     if not isinstance(message, Message):
         return
     yes = (
-        ("mobilize-yes-complete", Action.COMPLETE_YES)
+        ("callout-yes-complete", Action.COMPLETE_YES)
         if complete
-        else ("mobilize-yes-cancel", Action.CANCEL_YES)
+        else ("callout-yes-cancel", Action.CANCEL_YES)
     )
     await message.reply_html(
         context.t(
-            "mobilize-confirm-complete" if complete else "mobilize-confirm-cancel",
+            "callout-confirm-complete" if complete else "callout-confirm-cancel",
             id=str(callout.id),
         ),
         reply_markup=inline_keyboard(
             [
                 [
                     (context.label(yes[0]), button_data(yes[1], callout.id)),
-                    (context.label("mobilize-no"), button_data(Action.KEEP, callout.id)),
+                    (context.label("callout-no"), button_data(Action.KEEP, callout.id)),
                 ]
             ]
         ),
@@ -478,7 +478,7 @@ async def _on_close(
     callout = await _managed_callout(query, context, data.int_arg(0) or 0)
     if callout is None:
         await edit_query_message(
-            update, context.t("mobilize-already-closed", id=str(data.int_arg(0)))
+            update, context.t("callout-already-closed", id=str(data.int_arg(0)))
         )
         return
     services = context.services
@@ -489,9 +489,9 @@ async def _on_close(
         closed = await close_callout(services, tx, callout.id, status, context.actor)
     cid = str(callout.id)
     if not closed:
-        await query.answer(context.label("mobilize-already-closed", id=cid), show_alert=True)
+        await query.answer(context.label("callout-already-closed", id=cid), show_alert=True)
         return
-    key = "mobilize-completed" if status is CalloutStatus.COMPLETED else "mobilize-cancelled"
+    key = "callout-completed" if status is CalloutStatus.COMPLETED else "callout-cancelled"
     await query.answer(context.label(key, id=cid))
     await edit_query_message(update, context.t(key, id=cid))
 
@@ -500,7 +500,7 @@ async def _on_keep(
     update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
     await query.answer()
-    await edit_query_message(update, context.t("mobilize-kept"))
+    await edit_query_message(update, context.t("callout-kept"))
 
 
 async def _on_short(
@@ -517,7 +517,7 @@ async def _on_short(
             key, args = await widen_line(services, tx, line.id, context.actor)
         else:
             key, args = await accept_shortfall(services, tx, line.id, context.actor)
-    await query.answer(context.label(key, **args), show_alert=key != "mobilize-short-widened")
+    await query.answer(context.label(key, **args), show_alert=key != "callout-short-widened")
 
 
 _ACTIONS = {

@@ -67,11 +67,11 @@ async def mobilize_command(update: Update, context: SiagaContext) -> None:
     args = command_args(context)
     known = [c.code for c in await categories.all_categories(services.db)]
     if not known:
-        await reply(update, context, "mobilize-error-no-categories")
+        await reply(update, context, "callout-error-no-categories")
         return
     if not args:
         if not is_private(update):
-            await reply(update, context, "mobilize-group-guided")
+            await reply(update, context, "callout-group-guided")
             return
         await _start_guided(update, context, known)
         return
@@ -123,14 +123,14 @@ async def _category_picker(
         people = await store.category_people(services.db, category.code, reach.units)
         snap = snapshot(category.code, people, now, await services.stale_after())
         label = context.label(
-            "mobilize-guided-category-button", category=category.code, ready=snap.available
+            "callout-guided-category-button", category=category.code, ready=snap.available
         )
         rows.append([(label, data)])
     if chosen:
-        text = context.t("mobilize-guided-category-more", summary=order_summary(chosen))
+        text = context.t("callout-guided-category-more", summary=order_summary(chosen))
     else:
-        text = context.t("mobilize-guided-category")
-    rows.append([(context.label("mobilize-discard"), button_data(Action.DROP, draft_id))])
+        text = context.t("callout-guided-category")
+    rows.append([(context.label("callout-discard"), button_data(Action.DROP, draft_id))])
     return text, inline_keyboard(rows)
 
 
@@ -146,11 +146,11 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
         callout_id = callback_data.parse_id(value)
         callout = await store.get(services.db, callout_id) if callout_id is not None else None
         if callout is None:
-            await reply(update, context, "mobilize-show-unknown", value=args[0][:20])
+            await reply(update, context, "callout-show-unknown", value=args[0][:20])
             return
         lines = await store.lines(services.db, callout.id)
         if not may_see(actor, callout.ordered_by_user_id, lines):
-            await reply(update, context, "mobilize-show-not-yours", id=str(callout.id))
+            await reply(update, context, "callout-show-not-yours", id=str(callout.id))
             return
         text, markup = await render_card(services, services.db, callout, now)
         if is_private(update):
@@ -185,20 +185,20 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
             for line in lines
         )
         item = context.t(
-            "mobilize-list-item",
+            "callout-list-item",
             id=str(callout.id),
             summary=summary,
             location=callout.location,
             minutes=elapsed_minutes(callout.created_at, now),
         )
         if callout.drill:
-            item += " · " + context.t("mobilize-list-drill")
+            item += " · " + context.t("callout-list-drill")
         items.append(item)
     if not items:
-        await reply(update, context, "mobilize-list-empty")
+        await reply(update, context, "callout-list-empty")
         return
     text = "\n".join(
-        [context.t("mobilize-list-title"), *items, "", context.t("mobilize-list-hint")]
+        [context.t("callout-list-title"), *items, "", context.t("callout-list-hint")]
     )
     message = update.effective_message
     if message is not None:
@@ -210,13 +210,13 @@ async def _guided_draft(
 ) -> store.Draft | None:
     draft = await store.get_draft(context.services.db, draft_id)
     if draft is None or not draft.is_open:
-        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        await query.answer(context.label("callout-draft-gone"), show_alert=True)
         return None
     if draft.user_id != context.actor.user_id:
-        await query.answer(context.label("mobilize-draft-not-yours"), show_alert=True)
+        await query.answer(context.label("callout-draft-not-yours"), show_alert=True)
         return None
     if draft_expired(draft.created_at, context.services.clock.now()):
-        await query.answer(context.label("mobilize-draft-expired"), show_alert=True)
+        await query.answer(context.label("callout-draft-expired"), show_alert=True)
         return None
     return draft
 
@@ -237,14 +237,14 @@ async def on_pick_strategy(
     order = dataclasses.replace(order_from_json(draft.spec), strategy=strategy)
     plans = await plan_order(services, services.db, context.actor, order, now)
     if isinstance(plans, Refusal):
-        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        await query.answer(context.label("callout-draft-gone"), show_alert=True)
         return
     async with services.db.transaction() as tx:
         changed = await store.update_draft(tx, draft.id, order_to_json(order), now)
     if not changed:
-        await query.answer(context.label("mobilize-draft-gone"), show_alert=True)
+        await query.answer(context.label("callout-draft-gone"), show_alert=True)
         return
-    await query.answer(context.label(f"mobilize-strategy-{strategy.value}"))
+    await query.answer(context.label(f"callout-strategy-{strategy.value}"))
     text = await confirm_text(context, order, plans)
     buttons = confirm_buttons(context, order, plans, draft.id, private=is_private(update))
     await edit_query_message(update, text, inline_keyboard(buttons))
@@ -264,7 +264,7 @@ async def on_pick_category(
     reach = reach_of(context.actor, code)
     if reach is None:
         await query.answer(
-            context.label("mobilize-error-out-of-scope", category=code, scope=scope_text(context)),
+            context.label("callout-error-out-of-scope", category=code, scope=scope_text(context)),
             show_alert=True,
         )
         return
@@ -276,15 +276,15 @@ async def on_pick_category(
         chosen = order_from_json(draft.spec).lines
         _, markup = await _category_picker(context, draft.id, [*chosen, OrderLine(code, 0)])
         await edit_query_message(
-            update, context.t("mobilize-guided-none-ready", category=code), markup
+            update, context.t("callout-guided-none-ready", category=code), markup
         )
         return
     row = [(str(n), button_data(Action.COUNT, draft.id, code, n)) for n in choices]
     rows = [row[i : i + 4] for i in range(0, len(row), 4)]
-    rows.append([(context.label("mobilize-discard"), button_data(Action.DROP, draft.id))])
+    rows.append([(context.label("callout-discard"), button_data(Action.DROP, draft.id))])
     await edit_query_message(
         update,
-        context.t("mobilize-guided-count", category=code, ready=snap.available),
+        context.t("callout-guided-count", category=code, ready=snap.available),
         inline_keyboard(rows),
     )
 
@@ -315,11 +315,11 @@ async def on_pick_count(
     summary = order_summary(order_from_json(spec).lines)
     await edit_query_message(
         update,
-        context.t("mobilize-guided-location", summary=summary),
+        context.t("callout-guided-location", summary=summary),
         inline_keyboard(
             [
-                [(context.label("mobilize-guided-more"), button_data(Action.MORE, draft.id))],
-                [(context.label("mobilize-discard"), button_data(Action.DROP, draft.id))],
+                [(context.label("callout-guided-more"), button_data(Action.MORE, draft.id))],
+                [(context.label("callout-discard"), button_data(Action.DROP, draft.id))],
             ]
         ),
     )
@@ -346,7 +346,7 @@ async def on_location_text(
     if draft is None or not draft.is_open or draft_expired(draft.created_at, now):
         async with services.db.transaction() as tx:
             await users.set_pending_input(tx, context.actor.user_id, None, now)
-        await reply(update, context, "mobilize-input-stale")
+        await reply(update, context, "callout-input-stale")
         return
     location = validate_location(text)
     if isinstance(location, Refusal):
@@ -356,7 +356,7 @@ async def on_location_text(
     spec["location"] = location
     order = order_from_json(spec)
     if not order.lines:
-        await reply(update, context, "mobilize-input-stale")
+        await reply(update, context, "callout-input-stale")
         return
     await show_confirm(update, context, order, draft_id=draft.id)
 
@@ -379,7 +379,7 @@ async def on_pick_field(
         )
     await query.answer()
     await reply(
-        update, context, f"mobilize-field-ask-{key.replace('_', '-')}", max=FIELD_MAX_CHARS
+        update, context, f"callout-field-ask-{key.replace('_', '-')}", max=FIELD_MAX_CHARS
     )
 
 
@@ -399,11 +399,11 @@ async def on_field_text(update: Update, context: SiagaContext, argument: str, te
     ):
         async with services.db.transaction() as tx:
             await users.set_pending_input(tx, context.actor.user_id, None, now)
-        await reply(update, context, "mobilize-input-stale")
+        await reply(update, context, "callout-input-stale")
         return
     value = field_value(text, CALLOUT_FIELDS[key][0])
     if isinstance(value, Refusal):
-        await refuse(update, context, value.under("mobilize-error-"))
+        await refuse(update, context, value.under("callout-error-"))
         return
     order = order_from_json({**draft.spec, key: value})
     await show_confirm(update, context, order, draft_id=draft.id)

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 def scope_text(context: SiagaContext) -> str:
     scope = context.actor.scope
     parts = sorted(scope.categories) + sorted(scope.units)
-    return ", ".join(parts) if parts else context.label("mobilize-scope-none")
+    return ", ".join(parts) if parts else context.label("callout-scope-none")
 
 
 async def refuse_order(
@@ -112,16 +112,16 @@ def confirm_buttons(
     chosen = strategy_of(context.services, order)
     choices: list[Button] = []
     for strategy in Strategy:
-        label = context.label(f"mobilize-strategy-{strategy.value}")
+        label = context.label(f"callout-strategy-{strategy.value}")
         if strategy is chosen:
-            label = context.label("mobilize-strategy-chosen", label=label)
+            label = context.label("callout-strategy-chosen", label=label)
         choices.append((label, button_data(Action.PLAN, draft_id, strategy.value)))
     rows = [choices]
     if private:
         rows.append(
             [
                 (
-                    context.label(f"mobilize-field-{key.replace('_', '-')}"),
+                    context.label(f"callout-field-{key.replace('_', '-')}"),
                     button_data(Action.FIELD, draft_id, key),
                 )
                 for key in CALLOUT_FIELDS
@@ -129,8 +129,8 @@ def confirm_buttons(
         )
     buttons: list[Button] = []
     if any(plan.quota.quota > 0 for plan in plans):
-        buttons.append((context.label("mobilize-send"), button_data(Action.SEND, draft_id)))
-    buttons.append((context.label("mobilize-discard"), button_data(Action.DROP, draft_id)))
+        buttons.append((context.label("callout-send"), button_data(Action.SEND, draft_id)))
+    buttons.append((context.label("callout-discard"), button_data(Action.DROP, draft_id)))
     return [*rows, buttons]
 
 
@@ -140,10 +140,10 @@ async def names_text(context: SiagaContext, callout: Callout) -> str:
     groups: dict[str, list[str]] = {}
     for invite in await store.invites(db, callout.id):
         key = {
-            InviteState.ACCEPTED: "mobilize-names-accepted",
-            InviteState.DECLINED: "mobilize-names-declined",
-            InviteState.NO_ANSWER: "mobilize-names-no-answer",
-            InviteState.UNREACHABLE: "mobilize-names-unreachable",
+            InviteState.ACCEPTED: "callout-names-accepted",
+            InviteState.DECLINED: "callout-names-declined",
+            InviteState.NO_ANSWER: "callout-names-no-answer",
+            InviteState.UNREACHABLE: "callout-names-unreachable",
         }.get(invite.state)
         if key is None:
             continue
@@ -152,12 +152,12 @@ async def names_text(context: SiagaContext, callout: Callout) -> str:
             continue
         marks = []
         if invite.arrived_at is not None:
-            marks.append(context.label("mobilize-names-arrived"))
+            marks.append(context.label("callout-names-arrived"))
         if invite.proxy:
-            marks.append(context.label("mobilize-names-proxy"))
+            marks.append(context.label("callout-names-proxy"))
         groups.setdefault(key, []).append(
             context.t(
-                "mobilize-names-person",
+                "callout-names-person",
                 name=person.display_name,
                 unit=person.unit,
                 mark=" ".join(marks),
@@ -165,10 +165,10 @@ async def names_text(context: SiagaContext, callout: Callout) -> str:
         )
     parts: list[str] = []
     for key in (
-        "mobilize-names-accepted",
-        "mobilize-names-declined",
-        "mobilize-names-no-answer",
-        "mobilize-names-unreachable",
+        "callout-names-accepted",
+        "callout-names-declined",
+        "callout-names-no-answer",
+        "callout-names-unreachable",
     ):
         if key in groups:
             parts += ["", context.t(key), *groups[key]]

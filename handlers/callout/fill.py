@@ -211,7 +211,7 @@ async def _stand_down_line(
             await deadlines.cancel(tx, INVITE_DEADLINE, invite.id)
         lang = await lang_of(tx, services, invite.chat_id)
         text = renderer(services, lang).html(
-            "mobilize-invite-stood-down", id=str(callout.id), category=line.category
+            "callout-invite-stood-down", id=str(callout.id), category=line.category
         )
         await edit_invite_messages(services, tx, invite, text, now)
 
@@ -234,7 +234,7 @@ async def _update_short_notice(
     if short_by == 0:
         if exists:
             await settle_short_notice(
-                services, tx, callout, line, now, "mobilize-short-resolved", category=line.category
+                services, tx, callout, line, now, "callout-short-resolved", category=line.category
             )
         await store.set_short_reported(tx, line.id, 0)
         return
@@ -243,7 +243,7 @@ async def _update_short_notice(
     reserve = await reserve_of(tx, line.category)
     widening = plan_widening(short_by, reserve, line.category)
     text = renderer(services, lang).html(
-        "mobilize-short",
+        "callout-short",
         id=str(callout.id),
         category=line.category,
         short=short_by,
@@ -254,15 +254,15 @@ async def _update_short_notice(
     if widening is not None:
         buttons.append(
             (
-                renderer(services, lang).text("mobilize-short-widen", reserve=widening.reserve),
+                renderer(services, lang).text("callout-short-widen", reserve=widening.reserve),
                 button_data(Action.WIDEN, line.id),
             )
         )
     else:
-        text += "\n" + renderer(services, lang).html("mobilize-short-no-reserve")
+        text += "\n" + renderer(services, lang).html("callout-short-no-reserve")
     buttons.append(
         (
-            renderer(services, lang).text("mobilize-short-accept"),
+            renderer(services, lang).text("callout-short-accept"),
             button_data(Action.SHORT_OK, line.id),
         )
     )
@@ -349,7 +349,7 @@ async def on_invite_deadline(services: Services, tx: Transaction, deadline: Dead
                     chat_id=callout.ordered_by_user_id,
                     text=renderer(
                         services, await lang_of(tx, services, callout.ordered_by_user_id)
-                    ).html("mobilize-deactivated", id=str(callout.id), name=person.display_name),
+                    ).html("callout-deactivated", id=str(callout.id), name=person.display_name),
                     priority=Priority.REMINDER,
                     dedup_key=str(InviteKey(InviteMessage.DEACTIVATED, invite.id)),
                 ),
@@ -430,7 +430,7 @@ async def _report_no_answer(
             OutgoingMessage(
                 chat_id=chat_id,
                 text=renderer(services, lang).html(
-                    "mobilize-noanswer-report",
+                    "callout-noanswer-report",
                     id=str(callout.id),
                     category=line.category,
                     name=person.display_name,
@@ -443,11 +443,11 @@ async def _report_no_answer(
                     [
                         [
                             (
-                                renderer(services, lang).text("mobilize-proxy-accept"),
+                                renderer(services, lang).text("callout-proxy-accept"),
                                 button_data(Action.PROXY_ACCEPT, invite.id),
                             ),
                             (
-                                renderer(services, lang).text("mobilize-proxy-decline"),
+                                renderer(services, lang).text("callout-proxy-decline"),
                                 button_data(Action.PROXY_DECLINE, invite.id),
                             ),
                         ]

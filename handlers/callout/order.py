@@ -54,12 +54,12 @@ async def plan_order(
         category = known.get(line.category)
         if category is None:
             return Refusal(
-                "mobilize-error-unknown-category",
+                "callout-error-unknown-category",
                 {"value": line.category, "known": ", ".join(known)},
             )
         reach = reach_of(actor, line.category)
         if reach is None:
-            return Refusal("mobilize-error-out-of-scope", {"category": line.category})
+            return Refusal("callout-error-out-of-scope", {"category": line.category})
         people = await store.category_people(db, line.category, reach.units)
         snap = snapshot(
             line.category,

@@ -62,31 +62,31 @@ def render_confirm(
 ) -> str:
     services = context.services
     t = context.t
-    parts = [t("mobilize-confirm-title-drill" if order.drill else "mobilize-confirm-title")]
-    parts.append(t("mobilize-confirm-location", location=order.location))
+    parts = [t("callout-confirm-title-drill" if order.drill else "callout-confirm-title")]
+    parts.append(t("callout-confirm-location", location=order.location))
     if order.latitude is not None and order.longitude is not None:
         parts.append(
             t(
-                "mobilize-confirm-site",
+                "callout-confirm-site",
                 lat=f"{order.latitude:.5f}",
                 lon=f"{order.longitude:.5f}",
                 radius=format_distance(services.settings.arrival_radius_m, context.actor.language),
             )
         )
     else:
-        parts.append(t("mobilize-confirm-no-site"))
+        parts.append(t("callout-confirm-no-site"))
     if order.ref:
-        parts.append(t("mobilize-confirm-ref", ref=order.ref))
+        parts.append(t("callout-confirm-ref", ref=order.ref))
     parts += order_fields(
         renderer(services, context.actor.language), order.task, order.assembly, order.report_to
     )
-    parts.append(t("mobilize-confirm-timeout", minutes=_minutes(timeout)))
+    parts.append(t("callout-confirm-timeout", minutes=_minutes(timeout)))
     for plan in plans:
         snap = plan.snap
         parts.append("")
         parts.append(
             t(
-                "mobilize-confirm-line",
+                "callout-confirm-line",
                 category=plan.line.category,
                 quota=plan.quota.quota,
                 ready=snap.count(Availability.READY),
@@ -99,11 +99,11 @@ def render_confirm(
             )
         )
         if plan.reach.units is not None:
-            parts.append(t("mobilize-confirm-units", units=", ".join(plan.reach.units)))
+            parts.append(t("callout-confirm-units", units=", ".join(plan.reach.units)))
         if plan.quota.over_strength:
             parts.append(
                 t(
-                    "mobilize-confirm-over-strength",
+                    "callout-confirm-over-strength",
                     category=plan.line.category,
                     requested=plan.quota.requested,
                     strength=snap.strength,
@@ -111,13 +111,13 @@ def render_confirm(
                 )
             )
         if plan.quota.quota == 0:
-            parts.append(t("mobilize-confirm-nobody", category=plan.line.category))
+            parts.append(t("callout-confirm-nobody", category=plan.line.category))
         elif plan.quota.over_available:
             short = plan.quota.quota - snap.available
             if plan.reserve:
-                key, reserve = "mobilize-confirm-over-available", {"reserve": plan.reserve}
+                key, reserve = "callout-confirm-over-available", {"reserve": plan.reserve}
             else:
-                key, reserve = "mobilize-confirm-over-available-no-reserve", {}
+                key, reserve = "callout-confirm-over-available-no-reserve", {}
             parts.append(
                 t(
                     key,
@@ -131,7 +131,7 @@ def render_confirm(
     parts.append("")
     parts.extend(_strategy_lines(context, order, plans, timeout, model))
     parts.append("")
-    parts.append(t("mobilize-confirm-question"))
+    parts.append(t("callout-confirm-question"))
     return "\n".join(parts)
 
 
@@ -145,7 +145,7 @@ def _strategy_lines(
     """One line per strategy saying what it means for this order; the chosen one marked."""
     chosen = strategy_of(context.services, order)
     quota = sum(plan.quota.quota for plan in plans)
-    lines = [context.t("mobilize-confirm-strategy-title")]
+    lines = [context.t("callout-confirm-strategy-title")]
     for strategy in Strategy:
         called = sum(
             called_estimate(strategy, plan.quota.quota, plan.snap.available, model)
@@ -153,7 +153,7 @@ def _strategy_lines(
         )
         lines.append(
             context.t(
-                f"mobilize-confirm-strategy-{strategy.value}",
+                f"callout-confirm-strategy-{strategy.value}",
                 chosen="yes" if strategy is chosen else "no",
                 called=called,
                 quota=quota,
@@ -175,9 +175,9 @@ def order_fields(
     """What a member needs to act, when the order gave it: task/BKO, where to assemble, whom
     to report to (the invitation and the confirm card show the same lines)."""
     fields = (
-        ("mobilize-invite-task", "task", task),
-        ("mobilize-invite-assembly", "assembly", assembly),
-        ("mobilize-invite-report-to", "report_to", report_to),
+        ("callout-invite-task", "task", task),
+        ("callout-invite-assembly", "assembly", assembly),
+        ("callout-invite-report-to", "report_to", report_to),
     )
     return [r.html(key, **{name: value}) for key, name, value in fields if value]
 
@@ -198,43 +198,43 @@ def render_invite(
     reminder = reminder_until is not None
     parts: list[str] = []
     if callout.drill:
-        parts.append(r.html("mobilize-invite-drill"))
-    title = "mobilize-reminder-title" if reminder else "mobilize-invite-title"
+        parts.append(r.html("callout-invite-drill"))
+    title = "callout-reminder-title" if reminder else "callout-invite-title"
     parts.append(r.html(title, id=str(callout.id), category=line.category))
-    parts.append(r.html("mobilize-invite-needed", quota=r.number(line.quota)))
-    parts.append(r.html("mobilize-invite-location", location=callout.location))
+    parts.append(r.html("callout-invite-needed", quota=r.number(line.quota)))
+    parts.append(r.html("callout-invite-location", location=callout.location))
     url = _map_url(callout)
     if url:
-        parts.append(r.html("mobilize-invite-map", url=url))
+        parts.append(r.html("callout-invite-map", url=url))
     parts += order_fields(r, callout.task, callout.assembly, callout.report_to)
     if callout.ordered_by_position:
         parts.append(
             r.html(
-                "mobilize-invite-orderer-post",
+                "callout-invite-orderer-post",
                 name=callout.ordered_by_name,
                 position=callout.ordered_by_position,
             )
         )
     else:
-        parts.append(r.html("mobilize-invite-orderer", name=callout.ordered_by_name))
+        parts.append(r.html("callout-invite-orderer", name=callout.ordered_by_name))
     if callout.order_ref:
-        parts.append(r.html("mobilize-invite-ref", ref=callout.order_ref))
+        parts.append(r.html("callout-invite-ref", ref=callout.order_ref))
     if reminder_until is not None:
         parts.append(
             r.html(
-                "mobilize-reminder-ask",
+                "callout-reminder-ask",
                 time=format_time(reminder_until, services.settings.zone, lang),
             )
         )
     elif answer_by is not None:
         parts.append(
             r.html(
-                "mobilize-invite-deadline",
+                "callout-invite-deadline",
                 time=format_time(answer_by, services.settings.zone, lang),
             )
         )
     if callout.drill:
-        parts.append(renderer(services, lang).html("mobilize-invite-drill"))
+        parts.append(renderer(services, lang).html("callout-invite-drill"))
     return "\n".join(parts)
 
 
@@ -243,11 +243,11 @@ def invite_markup(services: Services, lang: str, invite_id: int) -> dict[str, An
         [
             [
                 (
-                    renderer(services, lang).text("mobilize-accept"),
+                    renderer(services, lang).text("callout-accept"),
                     button_data(Action.ACCEPT, invite_id),
                 ),
                 (
-                    renderer(services, lang).text("mobilize-decline"),
+                    renderer(services, lang).text("callout-decline"),
                     button_data(Action.DECLINE, invite_id),
                 ),
             ]
@@ -260,7 +260,7 @@ def arrival_keyboard(services: Services, lang: str) -> dict[str, Any]:
         "keyboard": [
             [
                 {
-                    "text": renderer(services, lang).text("mobilize-arrival-button"),
+                    "text": renderer(services, lang).text("callout-arrival-button"),
                     "request_location": True,
                 }
             ]
@@ -283,35 +283,35 @@ async def render_card(
     by_id = {line.id: line for line in lines}
     parts = [
         renderer(services, lang).html(
-            "mobilize-card-title",
+            "callout-card-title",
             id=str(callout.id),
             categories=", ".join(line.category for line in lines),
             location=callout.location,
         )
     ]
     if callout.drill:
-        parts.append(renderer(services, lang).html("mobilize-card-drill"))
+        parts.append(renderer(services, lang).html("callout-card-drill"))
     if callout.order_ref:
         parts.append(
             renderer(services, lang).html(
-                "mobilize-card-orderer-ref", name=callout.ordered_by_name, ref=callout.order_ref
+                "callout-card-orderer-ref", name=callout.ordered_by_name, ref=callout.order_ref
             )
         )
     else:
         parts.append(
-            renderer(services, lang).html("mobilize-card-orderer", name=callout.ordered_by_name)
+            renderer(services, lang).html("callout-card-orderer", name=callout.ordered_by_name)
         )
     parts.append(
         renderer(services, lang).html(
-            "mobilize-card-strategy",
-            strategy=renderer(services, lang).text(f"mobilize-strategy-{callout.strategy.value}"),
+            "callout-card-strategy",
+            strategy=renderer(services, lang).text(f"callout-strategy-{callout.strategy.value}"),
             called=sum(t.called for t in tallies.values()),
         )
     )
     for line in lines:
         tally = tallies.get(line.id, LineTally(quota=line.quota))
         row = renderer(services, lang).html(
-            "mobilize-card-line",
+            "callout-card-line",
             category=line.category,
             quota=tally.quota,
             accepted=tally.accepted,
@@ -326,7 +326,7 @@ async def render_card(
         if line.reserve_for_line_id is not None and line.reserve_for_line_id in by_id:
             notes.append(
                 renderer(services, lang).html(
-                    "mobilize-card-reserve", category=by_id[line.reserve_for_line_id].category
+                    "callout-card-reserve", category=by_id[line.reserve_for_line_id].category
                 )
             )
         moved = line.requested - line.quota
@@ -334,19 +334,19 @@ async def render_card(
         if moved > 0 and widened_to:
             notes.append(
                 renderer(services, lang).html(
-                    "mobilize-card-widened", amount=moved, reserve=", ".join(widened_to)
+                    "callout-card-widened", amount=moved, reserve=", ".join(widened_to)
                 )
             )
         if tally.filled:
-            notes.append(renderer(services, lang).html("mobilize-card-filled"))
+            notes.append(renderer(services, lang).html("callout-card-filled"))
         elif line.shortfall_accepted:
             missing = max(tally.quota - tally.accepted - tally.waiting, 0)
             notes.append(
-                renderer(services, lang).html("mobilize-card-short-accepted", short=missing)
+                renderer(services, lang).html("callout-card-short-accepted", short=missing)
             )
         elif line.short_reported > 0:
             notes.append(
-                renderer(services, lang).html("mobilize-card-short", short=line.short_reported)
+                renderer(services, lang).html("callout-card-short", short=line.short_reported)
             )
         if notes:
             row += " · " + " · ".join(notes)
@@ -359,7 +359,7 @@ async def render_card(
             )
         parts.append(
             renderer(services, lang).html(
-                "mobilize-card-progress",
+                "callout-card-progress",
                 progress=progress,
                 minutes=elapsed_minutes(callout.created_at, now),
             )
@@ -368,15 +368,15 @@ async def render_card(
             [
                 [
                     (
-                        renderer(services, lang).text("mobilize-remind"),
+                        renderer(services, lang).text("callout-remind"),
                         button_data(Action.REMIND, callout.id),
                     ),
                     (
-                        renderer(services, lang).text("mobilize-complete"),
+                        renderer(services, lang).text("callout-complete"),
                         button_data(Action.COMPLETE, callout.id),
                     ),
                     (
-                        renderer(services, lang).text("mobilize-cancel"),
+                        renderer(services, lang).text("callout-cancel"),
                         button_data(Action.CANCEL, callout.id),
                     ),
                 ]
@@ -389,13 +389,13 @@ async def render_card(
     if callout.status is CalloutStatus.COMPLETED:
         parts.append(
             renderer(services, lang).html(
-                "mobilize-card-completed",
+                "callout-card-completed",
                 time=time,
                 minutes=elapsed_minutes(callout.created_at, closed),
             )
         )
     else:
-        parts.append(renderer(services, lang).html("mobilize-card-cancelled", time=time))
+        parts.append(renderer(services, lang).html("callout-card-cancelled", time=time))
     return "\n".join(parts), None
 
 

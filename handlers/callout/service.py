@@ -94,7 +94,7 @@ async def launch(
     )
     await store.set_draft_callout(tx, draft_id, callout_id)
     title = renderer(services, actor.language).text(
-        "mobilize-batch-title",
+        "callout-batch-title",
         id=str(callout_id),
         categories=", ".join(p.line.category for p in plans),
     )
@@ -210,7 +210,7 @@ async def apply_answer(
         # and the arrival prompt queue behind the invitations still owed to others, which
         # share Telegram's 30 a second with them (an everyone call-out took 4x N/30).
         accepted = renderer(services, lang).html(
-            "mobilize-accepted", id=str(callout.id), location=callout.location
+            "callout-accepted", id=str(callout.id), location=callout.location
         )
         await edit_invite_messages(services, tx, invite, accepted, now, priority=Priority.REMINDER)
         await outbox.enqueue(
@@ -218,7 +218,7 @@ async def apply_answer(
             OutgoingMessage(
                 chat_id=invite.chat_id,
                 text=renderer(services, lang).html(
-                    "mobilize-arrival-prompt", id=str(callout.id), location=callout.location
+                    "callout-arrival-prompt", id=str(callout.id), location=callout.location
                 ),
                 priority=Priority.REMINDER,
                 dedup_key=str(InviteKey(InviteMessage.ARRIVAL, invite.id)),
@@ -273,7 +273,7 @@ async def decline_for_not_ready(
         target_key=store.invite_key(invite.id),
         chat_id=invite.chat_id,
         text=renderer(services, lang).html(
-            "mobilize-declined-not-ready", id=str(result.callout.id)
+            "callout-declined-not-ready", id=str(result.callout.id)
         ),
         reply_markup=None,
         now=services.clock.now(),
@@ -301,18 +301,18 @@ async def close_callout(
         if invite.state in OPEN_STATES:
             target = InviteState.CANCELLED if cancelled else InviteState.STOOD_DOWN
             await store.transition(tx, invite.id, OPEN_STATES, target, now)
-            key = "mobilize-invite-cancelled" if cancelled else "mobilize-invite-closed"
+            key = "callout-invite-cancelled" if cancelled else "callout-invite-closed"
             text = renderer(services, lang).html(key, id=str(callout.id), category=category)
             await edit_invite_messages(services, tx, invite, text, now)
         elif invite.state is InviteState.NO_ANSWER:
             text = renderer(services, lang).html(
-                "mobilize-invite-closed", id=str(callout.id), category=category
+                "callout-invite-closed", id=str(callout.id), category=category
             )
             await edit_invite_messages(services, tx, invite, text, now)
         elif invite.state is InviteState.ACCEPTED and invite.released_at is None:
             await store.release(tx, invite.id, now)
             await readiness.release_deployed(tx, invite.person_id, callout.id, now)
-            key = "mobilize-cancelled-person" if cancelled else "mobilize-released"
+            key = "callout-cancelled-person" if cancelled else "callout-released"
             # Withdraw an arrival prompt not yet sent; the message below clears its keyboard.
             await outbox.cancel(tx, str(InviteKey(InviteMessage.ARRIVAL, invite.id)))
             await outbox.enqueue(
@@ -329,7 +329,7 @@ async def close_callout(
             )
     for line in lines.values():
         if line.short_reported > 0 and await outbox.row_state(tx, line.short_key) is not None:
-            await settle_short_notice(services, tx, callout, line, now, "mobilize-already-closed")
+            await settle_short_notice(services, tx, callout, line, now, "callout-already-closed")
     await deadlines.cancel(tx, TICK_DEADLINE, callout.id)
     await refresh_card(services, tx, callout.id)
     await audit_by(
@@ -367,7 +367,7 @@ async def _active_line(tx: Transaction, line_id: int) -> tuple[Line, Callout] | 
     if line is None or callout is None:
         return "button-invalid", {}
     if not callout.is_active:
-        closed: _TapAnswer = ("mobilize-already-closed", {"id": str(callout.id)})
+        closed: _TapAnswer = ("callout-already-closed", {"id": str(callout.id)})
         return closed
     return line, callout
 
@@ -386,10 +386,10 @@ async def widen_line(
     short_by = plan_fill(tally, len(found)).short_by
     widening = plan_widening(short_by, await reserve_of(tx, line.category), line.category)
     if widening is None:
-        return "mobilize-short-nothing", {}
+        return "callout-short-nothing", {}
     reach = reach_of(actor, widening.reserve)
     if reach is None:
-        return "mobilize-short-out-of-scope", {"reserve": widening.reserve}
+        return "callout-short-out-of-scope", {"reserve": widening.reserve}
     now = services.clock.now()
     existing = next(
         (
@@ -418,7 +418,7 @@ async def widen_line(
         callout,
         line,
         now,
-        "mobilize-short-widened",
+        "callout-short-widened",
         category=line.category,
         reserve=widening.reserve,
         amount=widening.amount,
@@ -435,7 +435,7 @@ async def widen_line(
         subject=f"callout:{callout.id}",
         details={"from": line.category, "to": widening.reserve, "amount": widening.amount},
     )
-    return "mobilize-short-widened", {
+    return "callout-short-widened", {
         "id": str(callout.id),
         "category": line.category,
         "reserve": widening.reserve,
@@ -459,7 +459,7 @@ async def accept_shortfall(
             callout,
             line,
             now,
-            "mobilize-short-accepted",
+            "callout-short-accepted",
             category=line.category,
             short=short,
         )
@@ -472,7 +472,7 @@ async def accept_shortfall(
             subject=f"callout:{callout.id}",
             details={"category": line.category, "short": short},
         )
-    return "mobilize-short-accepted", {
+    return "callout-short-accepted", {
         "id": str(callout.id),
         "category": line.category,
         "short": short,
