@@ -199,7 +199,7 @@ class InboxUpdater(Updater):
         """The usual path for the taps the lane left. A tap the lane had answered ahead
         ("tercatat") whose handling failed as well runs again, with a growing pause, until
         it is written or the updater stops; returns those still unwritten."""
-        left, wait = taps, self.retry_wait_s
+        handled, wait = taps, self.retry_wait_s
         while taps:
             kept = await asyncio.gather(*(self._process_one(tap) for tap in taps))
             taps = [tap for tap, retry in zip(taps, kept, strict=True) if retry]
@@ -212,7 +212,7 @@ class InboxUpdater(Updater):
                 await asyncio.wait_for(self._stopping.wait(), wait)
             wait = min(wait * 2, 30.0)
         if isinstance(self.bot, SiagaBot):
-            self.bot.settle(tap.query_id for tap in left)
+            self.bot.settle(tap.query_id for tap in handled)
         return taps
 
     async def _process_one(self, tap: Tap) -> bool:
