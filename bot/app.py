@@ -34,7 +34,6 @@ def build_application(
     # database through services, which opens it in post_init.
     services._scheduler = Scheduler(lambda: services.db, services.clock)
     services._delivery = Delivery(settings, lambda: services.db, services.catalog, services.clock)
-    RetentionJob(settings, lambda: services.db, services.clock).register(services._scheduler)
     processor = InboxUpdateProcessor(1024, lambda: services.db)
     # Direct replies and the outbox drainer share one budget of Telegram's limits.
     bot: ExtBot[None] = build_bot(settings, SharedRateLimiter(services._delivery.limits))
@@ -51,7 +50,7 @@ def build_application(
     app = builder.build()
     # Updates are committed to the inbox before getUpdates acknowledges them; taps that a
     # feature answers a batch at a time skip PTB's update objects (bot/transport/taps.py).
-    app.updater = InboxUpdater(
+    app.updater = updater = InboxUpdater(
         app.bot,
         app.update_queue,
         lambda: services.db,
@@ -61,6 +60,10 @@ def build_application(
         process=app.process_update,
         on_commit_trouble=partial(_tell_ops_of_inbox, app, services),
     )
+    # Pruning gives way while updates arrive (bot/domain/retention.py batch_waits_until).
+    RetentionJob(
+        settings, lambda: services.db, services.clock, lambda: updater.last_update_at
+    ).register(services._scheduler)
     app.bot_data["services"] = services
 
     from handlers import register_all

@@ -19,7 +19,15 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain.retention import STEPS, RetentionPolicy, Step, after_batch, cutoffs, next_run_at
+from bot.domain.retention import (
+    STEPS,
+    RetentionPolicy,
+    Step,
+    after_batch,
+    batch_waits_until,
+    cutoffs,
+    next_run_at,
+)
 from bot.scheduler import Scheduler
 from storage import deadlines, retention
 from storage.db import Database, Transaction
@@ -58,10 +66,18 @@ async def prune_batch(
 
 
 class RetentionJob:
-    def __init__(self, settings: Settings, db: Callable[[], Database], clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Callable[[], Database],
+        clock: Clock,
+        last_update: Callable[[], datetime | None] = lambda: None,
+    ) -> None:
+        """`last_update()`: when the bot last took an update in; a batch gives way to them."""
         self._settings = settings
         self._db = db
         self._clock = clock
+        self._last_update = last_update
 
     def register(self, scheduler: Scheduler) -> None:
         scheduler.on(KIND, self.fire)
@@ -81,8 +97,16 @@ class RetentionJob:
 
     async def fire(self, tx: Transaction, deadline: Deadline) -> None:
         now = self._clock.now()
+        payload = deadline.payload
+        since = payload.get("waiting_since")
+        waiting_since = datetime.fromisoformat(since) if since else None
+        later = batch_waits_until(now, self._last_update(), waiting_since)
+        if later is not None:
+            waiting = {**payload, "waiting_since": (waiting_since or now).isoformat()}
+            await deadlines.schedule(tx, KIND, REF, later, waiting)
+            return
         policy = self._settings.retention_policy
-        following, _ = await prune_batch(tx, policy, deadline.payload, now)
+        following, _ = await prune_batch(tx, policy, payload, now)
         if following.pop("finished", False):
             await retention.record_finished(tx, now)
             log.info("retention run finished: %s", following["counts"])

@@ -24,12 +24,15 @@ from bot.config import Settings
 from bot.domain.apel import Answer, Scope, ScopeKind
 from bot.domain.callout import CalloutStatus, InviteState
 from bot.domain.retention import (
+    MAX_WAIT_FOR_QUIET,
+    QUIET_BEFORE_BATCH,
     STEPS,
     Live,
     OutboxCandidate,
     RetentionPolicy,
     Step,
     after_batch,
+    batch_waits_until,
     live_outbox_row,
     next_run_at,
     policy_problems,
@@ -125,6 +128,22 @@ def test_a_batch_that_did_work_continues_and_an_empty_one_moves_on() -> None:
     assert (moved.step, moved.at, moved.finished) == (Step.DEADLINES, now, False)
     last = after_batch(STEPS[-1], 0, now=now, next_run=later)
     assert (last.step, last.at, last.finished) == (STEPS[0], later, True)
+
+
+def test_a_batch_gives_way_while_updates_arrive_but_not_for_ever() -> None:
+    now = datetime(2026, 1, 1, 20, tzinfo=UTC)
+    second = timedelta(seconds=1)
+    # Nobody pressed anything lately: at once.
+    assert batch_waits_until(now, None, None) is None
+    assert batch_waits_until(now, now - QUIET_BEFORE_BATCH, None) is None
+    # A tap a moment ago: after a quiet second.
+    tap = now - timedelta(milliseconds=300)
+    assert batch_waits_until(now, tap, None) == tap + QUIET_BEFORE_BATCH
+    # Taps that never stop: the batch that has waited long enough runs anyway…
+    assert batch_waits_until(now, now, now - MAX_WAIT_FOR_QUIET) is None
+    # …and one that has waited a while is not put off beyond that.
+    since = now - MAX_WAIT_FOR_QUIET + second / 2
+    assert batch_waits_until(now, now, since) == since + MAX_WAIT_FOR_QUIET
 
 
 def test_the_run_is_at_the_configured_local_hour() -> None:
@@ -520,6 +539,76 @@ async def test_a_run_killed_mid_batch_leaves_nothing_half_deleted_and_resumes(
         assert row is not None
         assert row.state == "pending"
         assert row.due_at == next_run_at(now, WIB, 3)
+
+
+async def test_the_job_waits_for_a_quiet_second_while_people_press_buttons(
+    harness: BotHarness,
+) -> None:
+    t0 = harness.clock.now()
+    now = t0 + timedelta(days=800)
+    async with squad_on_file(harness, 3) as (db, people):
+        async with db.transaction() as tx:
+            old = await _closed_apel(tx, people, t0)
+            await deadlines.schedule(tx, KIND, REF, now, {"step": STEPS[0].value})
+        clock = FakeClock(now)
+        scheduler = Scheduler(db, clock)
+        settings = Settings(_env_file=None, db_path=harness.db_path)  # type: ignore[call-arg]
+        last_update: list[datetime | None] = [now - timedelta(milliseconds=200)]
+        RetentionJob(settings, lambda: db, clock, lambda: last_update[0]).register(scheduler)
+
+        await scheduler.run_due()
+        # Nothing pruned while the taps come in; the run is due again after a quiet second.
+        assert await apel.get(db, old) is not None
+        row = await deadlines.get(db, KIND, REF)
+        assert row is not None
+        assert row.due_at == last_update[0] + QUIET_BEFORE_BATCH
+        assert row.payload["step"] == STEPS[0].value
+
+        # Taps all the time: after the longest wait a batch runs between them anyway (the
+        # first step's found nothing: the run moved on), then the next waits again.
+        for _ in range(int(MAX_WAIT_FOR_QUIET / QUIET_BEFORE_BATCH) - 1):
+            last_update[0] = clock.advance(QUIET_BEFORE_BATCH) - timedelta(milliseconds=200)
+            await scheduler.run_due()
+            row = await deadlines.get(db, KIND, REF)
+            assert row is not None
+            assert row.payload["step"] == STEPS[0].value
+        last_update[0] = clock.advance(QUIET_BEFORE_BATCH) - timedelta(milliseconds=200)
+        await scheduler.run_due()
+        row = await deadlines.get(db, KIND, REF)
+        assert row is not None
+        assert row.payload["step"] == STEPS[1].value
+        assert row.payload["waiting_since"] == clock.now().isoformat()
+        assert await apel.get(db, old) is not None
+
+        # Quiet: the run goes on to its end.
+        clock.advance(QUIET_BEFORE_BATCH)
+        await scheduler.run_due()
+        assert await apel.get(db, old) is None
+        assert await retention.last_finished(db) == clock.now()
+
+
+async def test_the_bots_retention_run_waits_while_a_member_is_tapping(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [brimob(1)])
+    fake = bot.fake
+    member = fake.user(brimob(1).user_id)
+    await member.send("/siap")
+    await fake.wait_for_message(member.id, "SIAP")
+    tapped = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        await deadlines.schedule(tx, KIND, REF, tapped, {"step": STEPS[0].value})
+
+    async def gave_way() -> bool:
+        row = await deadlines.get(bot.db, KIND, REF)
+        return row is not None and "waiting_since" in row.payload
+
+    await until(gave_way, what="the run giving way to the member's update")
+    row = await deadlines.get(bot.db, KIND, REF)
+    assert row is not None
+    assert row.due_at == tapped + QUIET_BEFORE_BATCH
+    bot.clock.advance(QUIET_BEFORE_BATCH)
+    await until(lambda: _retention_finished(bot, tapped), what="the retention run")
 
 
 # -- what an operator sees --------------------------------------------------------------------

@@ -157,6 +157,30 @@ def after_batch(step: Step, done: int, *, now: datetime, next_run: datetime) -> 
     return Turn(STEPS[0], next_run, finished=True)
 
 
+# Updates within this long of now mean people are pressing buttons: a batch waits until they
+# have been quiet this long, so a tap never queues for the write lock behind pruning that can
+# as well run a second later.
+QUIET_BEFORE_BATCH = timedelta(seconds=1)
+# …but never waits longer than this in a row: a bot that is never quiet still prunes, a batch
+# at least this often.
+MAX_WAIT_FOR_QUIET = timedelta(seconds=30)
+
+
+def batch_waits_until(
+    now: datetime, last_update: datetime | None, waiting_since: datetime | None
+) -> datetime | None:
+    """When the next batch should run instead of now, while updates are arriving (None: now).
+    `waiting_since` is when this batch first gave way."""
+    if last_update is None or now - last_update >= QUIET_BEFORE_BATCH:
+        return None
+    if waiting_since is not None and now - waiting_since >= MAX_WAIT_FOR_QUIET:
+        return None
+    quiet = last_update + QUIET_BEFORE_BATCH
+    if waiting_since is not None:
+        quiet = min(quiet, waiting_since + MAX_WAIT_FOR_QUIET)
+    return quiet
+
+
 def next_run_at(now: datetime, zone: ZoneInfo, hour: int) -> datetime:
     """The next daily run: `hour` o'clock local time, the quietest hour of the night."""
     local = now.astimezone(zone)

@@ -30,6 +30,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from telegram import Bot, Update
@@ -93,6 +94,8 @@ class InboxUpdater(Updater):
         self._lane_tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self.committed = 0  # updates written to the inbox, for tests and logs
+        # When the last update came in: background work (retention) gives way while they do.
+        self.last_update_at: datetime | None = None
         self.replayed = 0
 
     @property
@@ -311,6 +314,7 @@ class InboxUpdater(Updater):
             log.warning("updates are committed again after %d failed tries", failures)
             await self._tell(None)
         self.committed += len(rows)
+        self.last_update_at = self._clock.now()
         self._last_update_id = max(self._last_update_id, rows[-1][0] + 1)
 
 
