@@ -131,6 +131,8 @@ class Bench:
     people: list[SimPerson]
     db: Database  # the bench's own connection (WAL: reads do not block the bot)
     bot: BotProcess | None = None
+    # The file the bot and `db` use, in `folder`: a bench comparing databases switches it.
+    db_file: str = "siaga.db"
     watcher: Watcher = field(init=False)
 
     def __post_init__(self) -> None:
@@ -138,7 +140,7 @@ class Bench:
 
     @property
     def db_path(self) -> Path:
-        return self.folder / "siaga.db"
+        return self.folder / self.db_file
 
     @property
     def admin(self) -> SimUser:

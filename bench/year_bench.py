@@ -1,6 +1,6 @@
 """A year on one database, lived as production lives it: the retention every night.
 
-    /work/venv/bin/python bench/year_bench.py                    # ~25 minutes, quiet machine
+    /work/venv/bin/python bench/year_bench.py                    # ~35 minutes, quiet machine
     /work/venv/bin/python bench/year_bench.py --size 300 --days 20 --taps 100 --rounds 10
     /work/venv/bin/python bench/year_bench.py --no-prune ...     # the unpruned size, measured
 
@@ -19,8 +19,11 @@ kept plus the data the runs removed (used pages before and after each run), or m
 `--no-prune` (no runs at all).
 
 The last nights' runs (`--left-nights`, a week by default) are left out and a backup taken
-(timed) before they run; then the file is measured against a fresh database with the same
-roster, each in a bot of its own (`python -m bot run`, bench/common.py):
+(timed) before they run. Then the file is measured against a fresh database (the roster
+alone, copied aside before the year was written), each in a bot of its own (`python -m bot
+run`, bench/common.py), in `--repeats` rounds that take the databases in turns (every other
+round in the reverse order), and each figure is reported as its median over the rounds:
+single runs on this machine moved ±20 %.
 
   start-up            spawn → the first getUpdates
   /status             end to end p95 and `build_status` direct p95 (bench/status_bench.py)
@@ -29,9 +32,10 @@ roster, each in a bot of its own (`python -m bot run`, bench/common.py):
   backup / check      `python -m bot backup` and `check`'s work, timed
   export              a month of roll calls to XLSX (`python -m bot export apel --from --to`)
 
-A third bot starts on the backup (those nights not yet pruned: their days are due at once);
-its own retention job is armed, and once it has taken its first batch the same burst of taps
-is pressed: a tap answered while the job prunes must be no slower.
+In each round a third bot starts on a copy of the backup (those nights not yet pruned: their
+days are due at once); its own retention job is armed, and once it has taken its first batch
+the burst of taps is pressed; when the job has finished, the same burst by other people in
+the same bot on the same file: a tap answered while the job prunes must be no slower.
 """
 
 from __future__ import annotations
@@ -43,9 +47,10 @@ import os
 import random
 import shutil
 import sqlite3
+import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -87,6 +92,7 @@ from storage.db import Database, Transaction
 from storage.outbox import Priority
 from storage.timestamps import to_db
 
+FRESH = "fresh.db"  # the roster alone, in the bench's folder
 GROUPS = [-1001000000001 - n for n in range(5)]
 REASONS = ("sakit", "izin", "cuti", "dinas_luar", "lainnya")
 PROMPT = (
@@ -446,12 +452,6 @@ def file_mb(path: Path) -> float:
     return path.stat().st_size / 1e6
 
 
-def swap_in(copy: Path, path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    shutil.move(copy, path)
-
-
 def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
@@ -462,19 +462,13 @@ async def stop_bot(run: Bench) -> None:
         run.bot = None
 
 
-async def reopen(run: Bench) -> None:
-    await run.db.close()
-    run.db = await Database.open(run.db_path)
-
-
 async def session(
-    run: Bench,
-    label: str,
-    taps: int,
-    rounds: int,
-    before_burst: Callable[[], Awaitable[None]] | None = None,
+    run: Bench, label: str, taps: int, rounds: int, *, pruning: bool = False
 ) -> dict[str, Any]:
-    """One bot on the bench's database: start-up, /status, a whole roll call, a tap burst."""
+    """One bot on the bench's current database: start-up, /status, a whole roll call, a tap
+    burst. `pruning`: the bot's own retention job is started before the burst, and a second
+    burst of other people follows once the job has finished — the same bot on the same file,
+    with and without the job."""
     print(f"\n== {label} ({load()})", flush=True)
     figures: dict[str, Any] = {}
     started = time.monotonic()
@@ -491,7 +485,7 @@ async def session(
     limit = max(600.0, len(run.people) / 30 * 5)
     count_429 = run.fake.faults.count_429
     # The previous session's roll call is complete in the watcher too: forget it, or it would
-    # be taken for this one (the bot's database here has different roll call numbers).
+    # be taken for this one (each session's database numbers its roll calls on its own).
     run.watcher.prompts.clear()
     rollcall_id, sent_at = await open_rollcall(run, "/apel semua 30", timeout=limit)
     prompts = run.watcher.prompts[rollcall_id]
@@ -503,13 +497,28 @@ async def session(
         f" ratio {figures['ratio']:.3f}; 429s {run.fake.faults.count_429 - count_429}"
     )
     await run.drained()
-    if before_burst is not None:
-        await before_burst()
+    before = await retention.last_finished(run.db)
+    if pruning:
+        await retention_started(run)
     print(f"({load()}) burst of {taps} taps", flush=True)
     burst = await press_everyone(run, rollcall_id, run.people[:taps])
     figures["burst answers/s"] = burst.rate
     figures["burst p95"] = burst.p95
     figures["burst p95 in the bot"] = burst.bot_p95
+    if pruning:
+        # Every tap was answered and written before this look: if the run has not finished
+        # yet, the whole burst met the job.
+        inside = await retention.last_finished(run.db) == before
+        print(f"the retention job still running after the burst's last write: {inside}")
+        figures["burst inside the run"] = inside
+        await poll(partial(finished_since, run, before), 600, "the retention run to finish", 0.05)
+        await run.drained()
+        print(f"({load()}) the run finished; the same burst by others, same bot", flush=True)
+        others = run.people[taps : 2 * taps]
+        after = await press_everyone(run, rollcall_id, others)
+        figures["after: burst answers/s"] = after.rate
+        figures["after: burst p95"] = after.p95
+        figures["after: burst p95 in the bot"] = after.bot_p95
     await run.drained()
     memory = bot.memory_kb()
     print(f"bot peak RSS {memory.get('VmHWM', 0) / 1024:.1f} MB ({load()})", flush=True)
@@ -517,7 +526,12 @@ async def session(
     # tally to every /status (~6 ms for 3,294 targets), which is not history's doing.
     async with run.db.transaction() as tx:
         await apel_store.close(tx, rollcall_id, SystemClock().now(), "bench")
+    await stop_bot(run)
     return figures
+
+
+async def finished_since(run: Bench, before: datetime | None) -> bool:
+    return await retention.last_finished(run.db) != before
 
 
 async def direct_apart(run: Bench, rounds: int) -> dict[str, float]:
@@ -538,22 +552,63 @@ async def direct_apart(run: Bench, rounds: int) -> dict[str, float]:
     return figures
 
 
-def summary(runs: Sequence[tuple[str, dict[str, Any]]]) -> str:
-    """Each figure of every session beside the fresh one's, as a ratio (the targets: p95s
-    within 10 %, i.e. ≤ 1.10x; answers a second ≥ 0.90x)."""
-    fresh = runs[0][1]
-    lines = [f"{'figure':<26}" + "".join(f"{label:>22}" for label, _ in runs)]
-    for name, value in fresh.items():
-        if name in ("startup", "ratio"):
-            continue
+def median_of(rounds: Sequence[dict[str, dict[str, Any]]], label: str, name: str) -> float | None:
+    values = [r[label][name] for r in rounds if name in r.get(label, {})]
+    return statistics.median(values) if values else None
+
+
+def summary(rounds: Sequence[dict[str, dict[str, Any]]]) -> str:
+    """Each figure's median over the rounds per database, beside the fresh one's as a ratio
+    (the targets: p95s within 10 %, i.e. ≤ 1.10x; answers a second ≥ 0.90x), then the rounds
+    one by one: their spread is what a single run on this machine is worth."""
+    labels = list(rounds[0])
+    names = [
+        name
+        for name in dict.fromkeys(n for r in rounds for figures in r.values() for n in figures)
+        if name not in ("startup", "ratio", "burst inside the run")
+        and not name.startswith("after: ")
+    ]
+    lines = [f"{'median of ' + str(len(rounds)) + ' rounds':<26}"]
+    lines[0] += "".join(f"{label:>24}" for label in labels)
+    for name in names:
         unit, scale = ("/s", 1.0) if name.endswith("/s") else ("ms", 1000.0)
+        fresh = median_of(rounds, labels[0], name)
         cells = []
-        for _, figures in runs:
-            mine = figures.get(name)
+        for label in labels:
+            mine = median_of(rounds, label, name)
             cells.append(
-                "-" if mine is None else f"{mine * scale:.1f} {unit} ({mine / value:.2f}x)"
+                "-"
+                if mine is None or fresh is None
+                else f"{mine * scale:.1f} {unit} ({mine / fresh:.2f}x)"
             )
-        lines.append(f"{name:<26}" + "".join(f"{cell:>22}" for cell in cells))
+        lines.append(f"{name:<26}" + "".join(f"{cell:>24}" for cell in cells))
+    lines.append("")
+    for name in names:
+        unit, scale = ("/s", 1.0) if name.endswith("/s") else ("ms", 1000.0)
+        for label in labels:
+            values = [f"{r[label][name] * scale:.1f}" for r in rounds if name in r[label]]
+            if values:
+                lines.append(f"  {name} · {label}: {', '.join(values)} {unit}")
+    return "\n".join(lines)
+
+
+def job_effect(rounds: Sequence[dict[str, dict[str, Any]]], label: str) -> str:
+    """The same bot on the same file: the burst while its retention job ran ÷ the burst of
+    other people once the job had finished, per round and their median."""
+    lines = []
+    for name in ("burst p95", "burst p95 in the bot", "burst answers/s"):
+        ratios = [
+            r[label][name] / r[label]["after: " + name]
+            for r in rounds
+            if "after: " + name in r.get(label, {})
+        ]
+        if ratios:
+            each = ", ".join(f"{x:.2f}" for x in ratios)
+            lines.append(
+                f"{name:<22} during ÷ after: median {statistics.median(ratios):.2f}x ({each})"
+            )
+    inside = [bool(r[label]["burst inside the run"]) for r in rounds if label in r]
+    lines.append(f"the whole burst inside the run: {sum(inside)} of {len(inside)} rounds")
     return "\n".join(lines)
 
 
@@ -574,14 +629,30 @@ async def retention_started(run: Bench) -> None:
     print(f"retention job running in the bot ({SystemClock().now():%H:%M:%S.%f} UTC)", flush=True)
 
 
+async def use(run: Bench, name: str) -> None:
+    """Point the bench (its connection and the next bot) at another file in its folder."""
+    await run.db.close()
+    run.db_file = name
+    run.db = await Database.open(run.db_path)
+
+
 async def main(
-    size: int, days: int, taps: int, rounds: int, prune: bool, left: int, keep: Path | None
+    size: int,
+    days: int,
+    taps: int,
+    rounds: int,
+    repeats: int,
+    prune: bool,
+    left: int,
+    keep: Path | None,
 ) -> None:
     async with bench(size) as run:
         print(f"machine: {machine()}; {load()}")
-        fresh = await session(run, "fresh database", taps, rounds)
-        await stop_bot(run)
-        fresh_mb = file_mb(run.db_path)
+        # The fresh database is the roster alone, kept aside before the year is written: the
+        # two are measured in turns after the writing, in the same bench process and the
+        # same state of the machine (measured before and after, single runs moved ±20 %).
+        await asyncio.to_thread(backup_database, run.db_path, run.folder / FRESH)
+        fresh_mb = file_mb(run.folder / FRESH)
 
         settings = Settings(_env_file=None, db_path=run.db_path)  # type: ignore[call-arg]
         nights = Nights() if prune else None
@@ -592,7 +663,7 @@ async def main(
         counts, skipped = await write_year(run, days, now, settings, nights, left)
         print(f"history written in {time.monotonic() - started:.0f} s: {counts}")
         # The backup is taken before the last nights' runs: the copy is what the bot meets
-        # after those nights, pruned by its own job in the third session.
+        # after those nights, pruned by its own job in the nightly sessions.
         night = run.folder / "night.db"
         started = time.monotonic()
         await asyncio.to_thread(backup_database, run.db_path, night)
@@ -656,43 +727,53 @@ async def main(
             f"export of a month of roll calls: {len(month)} XLSX files, {rows} rows in"
             f" {time.monotonic() - started:.1f} s ({load()})"
         )
-        await reopen(run)
-        year = await session(run, f"{days} days", taps, rounds)
-        await stop_bot(run)
-        runs = [("fresh", fresh), (f"{days} days", year)]
 
-        if nights is not None:
-            # The copy from before the last nights: the bot's own job prunes what those nights
-            # would have while the burst of taps is answered.
-            await run.db.close()
-            await asyncio.to_thread(swap_in, night, run.db_path)
-            run.db = await Database.open(run.db_path)
-            during = await session(
-                run,
-                "the nightly run in the bot",
-                taps,
-                0,
-                before_burst=partial(retention_started, run),
-            )
-            finished = await retention.last_finished(run.db)
-            job = await deadlines.get(run.db, KIND, REF)
-            state = (job.state, job.payload.get("step")) if job else None
-            print(
-                f"retention after the burst: last finished {finished}; job (state, step) {state}"
-            )
-            runs.append(("nightly run", during))
+        year_file = run.db_file
+        year_label = f"{days} days"
+        measured: list[dict[str, dict[str, Any]]] = []
+        for turn in range(repeats):
+            figures: dict[str, dict[str, Any]] = {}
+            sessions: list[tuple[str, str, bool]] = [
+                ("fresh", FRESH, False),
+                (year_label, year_file, False),
+            ]
+            if nights is not None:
+                # A copy of the file from before the last nights, for each round: the bot's
+                # own job prunes what those nights would have while the taps are answered.
+                copy = f"night-{turn}.db"
+                await asyncio.to_thread(shutil.copyfile, night, run.folder / copy)
+                sessions.append(("nightly run", copy, True))
+            # Every other round the other way round, so a machine that warms up or tires
+            # over the rounds weighs on each database alike.
+            ordered = sessions if turn % 2 == 0 else sessions[::-1]
+            for label, name, pruning in ordered:
+                await use(run, name)
+                figures[label] = await session(
+                    run, f"round {turn + 1}: {label}", taps, 0 if pruning else rounds,
+                    pruning=pruning,
+                )  # fmt: skip
+            measured.append({label: figures[label] for label, _, _ in sessions})
+            if nights is not None:
+                await use(run, year_file)
+                (run.folder / f"night-{turn}.db").unlink()
+                for suffix in ("-wal", "-shm"):
+                    (run.folder / f"night-{turn}.db{suffix}").unlink(missing_ok=True)
+        await use(run, year_file)
         if keep is not None:
             await asyncio.to_thread(shutil.copy, run.db_path, keep)
 
         print("\n== summary")
-        for label, figures in runs:
-            print(
-                f"{label:<16} start-up {figures['startup']:.2f} s · roll call ratio"
-                f" {figures['ratio']:.3f}"
-            )
-        print(summary(runs))
+        for label in measured[0]:
+            for name, what in (("startup", "start-up s"), ("ratio", "roll call ratio")):
+                values = [r[label][name] for r in measured]
+                each = ", ".join(f"{v:.3f}" for v in values)
+                print(f"{label:<12} {what:<16} median {statistics.median(values):.3f} ({each})")
+        print(summary(measured))
+        if nights is not None:
+            print("\n== the bot's own retention job, same bot, same file")
+            print(job_effect(measured, "nightly run"))
         print(f"machine at the end: {machine()}")
-        # bench() closes the connection it opened; this one replaced it.
+        # bench() closes the connection it opened; `use` replaced it.
         await run.db.close()
 
 
@@ -702,6 +783,12 @@ if __name__ == "__main__":
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--taps", type=int, default=1500, help="people in the burst")
     parser.add_argument("--rounds", type=int, default=100, help="/status samples")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="rounds of sessions, each database in turn (default 3; the medians are reported)",
+    )
     parser.add_argument(
         "--no-prune",
         dest="prune",
@@ -724,6 +811,7 @@ if __name__ == "__main__":
             args.days,
             args.taps,
             args.rounds,
+            args.repeats,
             args.prune,
             args.left_nights,
             args.keep,
