@@ -1,0 +1,446 @@
+"""The call-out's standing rules under every fill strategy, end to end: the guided flow's
+strategy buttons, reminders and the escalation of the silent, reserve widening, drills, a
+decline storm, two call-outs on one category, a short line, and the stand-down's fairness.
+
+Cepat is the default and the one each scenario is written for; where the assertions hold for
+every strategy they are parametrized over all three. Counts of Cepat's extras are left to
+tests/test_fill_domain.py: here only what must hold whatever the rule's numbers are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bot.domain.callout import InviteKey, InviteMessage, InviteState, Strategy
+from bot.domain.fill import CAP_TIMES_QUOTA
+from bot.domain.readiness import State
+from bot.rehearsal.fake_telegram import SentMessage
+from storage import callouts as store
+from storage import outbox, personnel, readiness
+from tests.harness import BotHarness, Member
+from tests.test_callout_e2e import (
+    ADMIN_ID,
+    HENDRA,
+    RAHMAT,
+    YUDI,
+    advance,
+    brimob,
+    card,
+    invitation,
+    invites,
+    poh,
+    prepare,
+    samapta,
+    tap,
+    until,
+)
+from tests.test_fill_e2e import delivered, send
+
+STRATEGIES = [s.value for s in Strategy]
+LABEL = {"cepat": "Cepat", "tepat": "Tepat", "semua": "Semua"}
+
+
+def invited_once(found: list[store.Invite]) -> None:
+    """Nobody holds two invitations of one call-out."""
+    twice = [p for p, n in Counter(i.person_id for i in found).items() if n > 1]
+    assert not twice, f"invited twice: {twice}"
+
+
+def invitations_sent(bot: BotHarness, chat_id: int) -> int:
+    """How many invitations (messages carrying the answer buttons) went to this chat."""
+    return sum(
+        1
+        for c in bot.fake.calls("sendMessage")
+        if c.params.get("chat_id") == chat_id
+        and "Siap berangkat" in str(c.params.get("reply_markup"))
+        and "PENGINGAT" not in str(c.params.get("text"))
+    )
+
+
+# -- the guided flow ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("default", "pressed"),
+    [("cepat", "cepat"), ("cepat", "tepat"), ("tepat", "semua"), ("semua", "cepat")],
+)
+async def test_the_guided_flow_offers_the_strategies_and_the_pressed_one_is_the_orders(
+    harness: BotHarness, default: str, pressed: str
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(30)], callout_strategy=default)
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    await hendra.send("/mobilize")
+    await tap(bot, hendra, "BRIMOB", await fake.wait_for_message(HENDRA.user_id, "kategori"))
+    await fake.wait_for_message(HENDRA.user_id, "Berapa personel")
+    await tap(bot, hendra, "5")
+    await fake.wait_for_message(HENDRA.user_id, "Ketik lokasi tujuan")
+    await hendra.send("Kantor KPU Kalbar")
+    confirm = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    text = confirm.text or ""
+    for word in LABEL.values():
+        assert f"{word} — memanggil" in text, word
+    # The three buttons, the Polda's default marked.
+    strategy_row = [
+        label for label in confirm.button_texts if label.lstrip("▶ ") in LABEL.values()
+    ]
+    assert sorted(label.lstrip("▶ ") for label in strategy_row) == sorted(LABEL.values())
+    assert [label for label in strategy_row if label.startswith("▶")] == [f"▶ {LABEL[default]}"]
+    assert f"▶ {LABEL[default]} — memanggil" in text
+
+    await tap(bot, hendra, LABEL[pressed], confirm)
+
+    async def marked() -> SentMessage | None:
+        message = fake.message(HENDRA.user_id, confirm.message_id)
+        return message if message.button(f"▶ {LABEL[pressed]}") is not None else None
+
+    chosen: SentMessage = await until(marked, what=f"{pressed} marked on the card")
+    assert f"▶ {LABEL[pressed]} — memanggil" in (chosen.text or "")
+    await tap(bot, hendra, "Kirim", chosen)
+
+    async def created() -> store.Callout | None:
+        found = await store.recent(bot.db)
+        return found[0] if found else None
+
+    callout: store.Callout = await until(created, what="the call-out")
+    assert callout.strategy is Strategy(pressed)
+    called = await delivered(bot, callout.id)
+    invited_once(called)
+    assert len(called) >= 5
+    if pressed == "semua":
+        assert len(called) == 30
+    if pressed == "tepat":
+        assert len(called) == 5
+    await card(bot, HENDRA.user_id, callout.id, f"{LABEL[pressed]} · dipanggil {len(called)}")
+
+
+# -- reminders and the escalation of the silent ----------------------------------------------
+
+
+async def test_cepat_reminds_the_silent_and_reports_them_to_their_own_commander(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(24)], callout_strategy="cepat")
+    fake = bot.fake
+    callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 2 Kantor KPU Kalbar")
+    first = await delivered(bot, callout.id)
+    assert len(first) > 2  # Cepat's surplus: more silent people than the quota
+    # Nobody answers. At the deadline every one of them is reminded, and still counts.
+    await advance(bot, 5)
+    for invite in first:
+        await fake.wait_for_message(invite.chat_id, "PENGINGAT")
+    first_ids = {i.id for i in first}
+
+    async def reminded() -> bool:
+        timed_out = await invites(bot, callout.id, InviteState.TIMED_OUT)
+        return first_ids <= {i.id for i in timed_out}
+
+    await until(reminded, what="the first wave timed out")
+
+    # The second deadline: no answer, each reported to the commanders of their own unit.
+    await advance(bot, 5)
+
+    async def silent() -> list[store.Invite] | None:
+        found = await invites(bot, callout.id, InviteState.NO_ANSWER)
+        return found if first_ids <= {i.id for i in found} else None
+
+    no_answer = await until(silent, what="the first wave without an answer")
+    units = {}
+    for invite in no_answer:
+        person = await personnel.by_id(bot.db, invite.person_id)
+        assert person is not None
+        units[invite.id] = person
+    kompi1 = [i for i in first if units[i.id].unit == "Kompi 1"]
+    others = [i for i in first if units[i.id].unit != "Kompi 1"]
+    assert kompi1, "brimob 0 (Kompi 1) is the first invited"
+    assert others
+    # Each report is queued with the no-answer itself: the outbox says whom it goes to.
+    for invite in first:
+        told = {
+            commander.user_id
+            for commander in (YUDI, HENDRA, RAHMAT)
+            if await outbox.row_state(bot.db, _report_key(invite, commander)) is not None
+        }
+        if units[invite.id].unit == "Kompi 1":
+            # Kompi 1 has its own commander: the category's commanders are not told.
+            assert told == {YUDI.user_id}, units[invite.id].display_name
+        else:
+            # The other units have none: the commanders of the category hear of them.
+            assert told == {HENDRA.user_id, RAHMAT.user_id}, units[invite.id].display_name
+    for invite in kompi1:
+        report = await fake.wait_for_message(YUDI.user_id, units[invite.id].display_name)
+        assert "Belum lapor" in (report.text or "")
+        assert report.button("Siap berangkat (atas nama)") is not None
+    await fake.wait_for_message(HENDRA.user_id, units[others[0].id].display_name)
+
+    # The unit commander answers for him, and the yes counts.
+    invite = kompi1[0]
+    report = await fake.wait_for_message(YUDI.user_id, units[invite.id].display_name)
+    await tap(bot, fake.user(YUDI.user_id), "Siap berangkat (atas nama)", report)
+    await fake.wait_for_message(invite.chat_id, "Komandan Anda")
+    answered = await store.get_invite(bot.db, invite.id)
+    assert answered is not None
+    assert answered.state is InviteState.ACCEPTED
+
+
+# -- reserve widening -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_short_line_widens_to_its_reserve_with_every_strategy(
+    harness: BotHarness, strategy: str
+) -> None:
+    members = [*(samapta(n) for n in range(6)), *(poh(n) for n in range(10))]
+    bot = await prepare(harness, members, callout_strategy=strategy)
+    fake = bot.fake
+    admin = fake.user(ADMIN_ID)
+    callout = await send(bot, ADMIN_ID, "/mobilize SAMAPTA 8 Mako Polda")
+    assert callout.strategy is Strategy(strategy)
+    # Every ready SAMAPTA invited, and the line still short by two.
+    samapta_invites = await delivered(bot, callout.id)
+    assert len(samapta_invites) == 6
+    notice = await fake.wait_for_message(ADMIN_ID, "kurang 2 personel")
+    await tap(bot, admin, "Perluas ke POH", notice)
+
+    lines = await until(
+        lambda: _two_lines(bot, callout.id), what="the POH line added to the order"
+    )
+    assert [(line.category, line.quota) for line in lines] == [("SAMAPTA", 6), ("POH", 2)]
+    poh_line = lines[1]
+
+    async def from_poh() -> list[store.Invite] | None:
+        found = [i for i in await invites(bot, callout.id) if i.line_id == poh_line.id]
+        return found if len(found) >= 2 else None
+
+    widened = await until(from_poh, what="POH invited")
+    everyone = await delivered(bot, callout.id)
+    invited_once(everyone)
+    assert len(widened) <= max(CAP_TIMES_QUOTA * 2, 10)
+    await card(bot, ADMIN_ID, callout.id, "2 dialihkan ke POH", f"{LABEL[strategy]} · dipanggil")
+    # The reserve fills its two places and its surplus is stood down.
+    for invite in widened[:2]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+
+    async def poh_filled() -> bool:
+        line = next(x for x in await store.lines(bot.db, callout.id) if x.id == poh_line.id)
+        return line.filled_at is not None
+
+    await until(poh_filled, what="the POH line filled")
+    for invite in widened[2:]:
+        fresh = await store.get_invite(bot.db, invite.id)
+        assert fresh is not None
+        assert fresh.state is InviteState.STOOD_DOWN
+
+
+def _report_key(invite: store.Invite, commander: Member) -> str:
+    """The outbox key of the no-answer report about `invite` to `commander`."""
+    return str(InviteKey(InviteMessage.NO_ANSWER, invite.id, (str(commander.user_id),)))
+
+
+async def _two_lines(bot: BotHarness, callout_id: int) -> list[store.Line] | None:
+    found = await store.lines(bot.db, callout_id)
+    return found if len(found) == 2 else None
+
+
+# -- drills ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_drill_is_marked_and_kept_out_of_statistics_with_every_strategy(
+    harness: BotHarness, strategy: str
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(20)], callout_strategy=strategy)
+    fake = bot.fake
+    drill = await send(bot, HENDRA.user_id, "/gerakkan BRIMOB 2 latihan Lapangan Tembak Brimob")
+    assert drill.drill
+    assert drill.strategy is Strategy(strategy)
+    called = await delivered(bot, drill.id)
+    assert len(called) >= 2
+    for invite in called:
+        assert "LATIHAN" in ((await invitation(bot, invite)).text or "")
+    await card(bot, HENDRA.user_id, drill.id, "LATIHAN", f"{LABEL[strategy]} · dipanggil")
+    goers = called[:2]
+    for invite in goers:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+    await card(bot, HENDRA.user_id, drill.id, "LATIHAN", "✅ 2 siap berangkat")
+
+    async def settled() -> bool:
+        open_now = await invites(bot, drill.id, InviteState.PENDING, InviteState.TIMED_OUT)
+        return not open_now
+
+    await until(settled, what="the drill's surplus stood down")
+    assert len(await invites(bot, drill.id, InviteState.STOOD_DOWN)) == len(called) - 2
+    stats = await store.stats(bot.db)
+    assert stats.callouts == 0
+    assert stats.accepted == 0
+    assert (await store.stats(bot.db, include_drills=True)).accepted == 2
+    assert await store.deployed_on_drills(bot.db) == {i.person_id for i in goers}
+
+
+# -- a decline storm ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_decline_storm_invites_the_next_until_the_line_runs_dry(
+    harness: BotHarness, strategy: str
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(20)], callout_strategy=strategy)
+    fake = bot.fake
+    callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Kantor KPU Kalbar")
+    # Everyone invited declines as soon as the invitation arrives; the clock never moves,
+    # so each next invitation is owed to a decline, not to a timeout.
+    handled: set[int] = set()
+    while len(handled) < 20:
+
+        async def fresh() -> list[store.Invite] | None:
+            found = await invites(bot, callout.id, InviteState.PENDING)
+            new = [i for i in found if i.id not in handled]
+            return new or None
+
+        for invite in await until(fresh, what=f"an invitation after {len(handled)} declines"):
+            await tap(bot, fake.user(invite.chat_id), "Berhalangan", await invitation(bot, invite))
+            handled.add(invite.id)
+
+    async def all_declined() -> list[store.Invite] | None:
+        found = await invites(bot, callout.id, InviteState.DECLINED)
+        return found if len(found) == 20 else None
+
+    declined = await until(all_declined, what="twenty declines")
+    everyone = await invites(bot, callout.id)
+    assert len(everyone) == 20
+    invited_once(everyone)
+    for invite in declined:
+        assert invitations_sent(bot, invite.chat_id) == 1
+    # The shortfall, reported as for Tepat: one notice, and the reserve offered.
+    notice = await fake.wait_for_message(HENDRA.user_id, "kurang 5 personel")
+    assert (notice.text or "").startswith(
+        f"PENGERAHAN #{callout.id}: BRIMOB kurang 5 personel (kuota 5, siap berangkat 0)."
+        " Tidak ada lagi personel siap yang dapat dipanggil."
+    )
+    assert notice.button("Perluas ke POH") is not None
+    assert notice.button("Setujui kekurangan") is not None
+    notices = [m for m in fake.sent_to(HENDRA.user_id) if "personel (kuota 5" in (m.text or "")]
+    assert len(notices) == 1
+
+
+# -- two call-outs on one category ----------------------------------------------------------
+
+
+async def _live_people(bot: BotHarness, *callout_ids: int) -> Counter[int]:
+    """How many live invitations (open, or accepted and not released) each person holds."""
+    held: Counter[int] = Counter()
+    for callout_id in callout_ids:
+        for invite in await invites(
+            bot, callout_id, InviteState.PENDING, InviteState.TIMED_OUT, InviteState.ACCEPTED
+        ):
+            held[invite.person_id] += 1
+    return held
+
+
+async def test_two_cepat_call_outs_on_one_category_share_nobody_and_both_fill(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(40)], callout_strategy="cepat")
+    fake = bot.fake
+    hendra, rahmat = fake.user(HENDRA.user_id), fake.user(RAHMAT.user_id)
+    await hendra.send("/mobilize BRIMOB 4 Kantor KPU Kalbar")
+    await rahmat.send("/mobilize BRIMOB 4 Kantor Bawaslu")
+    first = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    second = await fake.wait_for_message(RAHMAT.user_id, "Konfirmasi pengerahan")
+    taps = [
+        await hendra.press("Kirim", message=first),
+        await rahmat.press("Kirim", message=second),
+    ]
+    for cq in taps:
+        await fake.wait_for(lambda cq=cq: fake.callback_answer(cq))  # type: ignore[misc]
+    made = await until(lambda: _two_callouts(bot), what="two call-outs")
+    ids = [c.id for c in made]
+    for callout_id in ids:
+        assert len(await delivered(bot, callout_id)) > 4
+    held = await _live_people(bot, *ids)
+    assert max(held.values()) == 1
+
+    # The first four of each say yes as their invitations arrive.
+    for callout_id in ids:
+        for invite in (await invites(bot, callout_id, InviteState.PENDING))[:4]:
+            message = await invitation(bot, invite)
+            await tap(bot, fake.user(invite.chat_id), "Siap berangkat", message)
+
+    async def both_filled() -> bool:
+        lines = [(await store.lines(bot.db, c))[0] for c in ids]
+        return all(line.filled_at is not None for line in lines)
+
+    await until(both_filled, what="both call-outs filled")
+    for callout_id in ids:
+        assert len(await invites(bot, callout_id, InviteState.ACCEPTED)) == 4
+        assert not await invites(bot, callout_id, InviteState.PENDING, InviteState.TIMED_OUT)
+    held = await _live_people(bot, *ids)
+    assert len(held) == 8
+    assert max(held.values()) == 1
+
+
+async def _two_callouts(bot: BotHarness) -> list[store.Callout] | None:
+    found = await store.recent(bot.db)
+    return found if len(found) == 2 else None
+
+
+# -- fewer ready than the quota ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_fewer_ready_than_the_quota_invites_all_and_reports_the_shortfall(
+    harness: BotHarness, strategy: str
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(12)], callout_strategy=strategy)
+    fake = bot.fake
+    callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 15 Mako Brimob")
+    called = await delivered(bot, callout.id)
+    assert len(called) == 12
+    invited_once(called)
+    notice = await fake.wait_for_message(HENDRA.user_id, "kurang 3 personel")
+    assert (notice.text or "").startswith(
+        f"PENGERAHAN #{callout.id}: BRIMOB kurang 3 personel (kuota 15, siap berangkat 0)."
+        " Tidak ada lagi personel siap yang dapat dipanggil."
+    )
+    await tap(bot, fake.user(HENDRA.user_id), "Setujui kekurangan", notice)
+    await card(bot, HENDRA.user_id, callout.id, "kekurangan 3 disetujui")
+    assert len(await invites(bot, callout.id)) == 12
+
+
+# -- the stand-down and the fairness order ----------------------------------------------------
+
+
+async def test_a_stood_down_person_stays_siap_and_is_invited_early_next_time(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(30)], callout_strategy="cepat")
+    fake = bot.fake
+    callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 3 Kantor KPU Kalbar")
+    called = await delivered(bot, callout.id)
+    assert len(called) > 3
+    before = {i.person_id: await readiness.get(bot.db, i.person_id) for i in called}
+    for invite in called[:3]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+
+    async def stood_down() -> list[store.Invite] | None:
+        found = await invites(bot, callout.id, InviteState.STOOD_DOWN)
+        return found if len(found) == len(called) - 3 else None
+
+    surplus = await until(stood_down, what="the surplus stood down")
+    for invite in surplus:
+        told = await fake.wait_for_message(invite.chat_id, "Kuota sudah terpenuhi")
+        assert "Terima kasih" in (told.text or "")
+        assert "tetap SIAP" in (told.text or "")
+        assert not told.button("Siap berangkat")
+        status = await readiness.get(bot.db, invite.person_id)
+        assert status is not None
+        assert status.state is State.SIAP
+        assert status == before[invite.person_id]  # neither deployed nor re-confirmed
+
+    # The next order, exact: the stood-down are still first in the fairness order, ahead of
+    # everyone who was not called at all the first time.
+    again = await send(bot, RAHMAT.user_id, f"/mobilize BRIMOB {len(surplus)} tepat Pos 2")
+    invited = await delivered(bot, again.id)
+    assert {i.person_id for i in invited} == {i.person_id for i in surplus}
