@@ -381,6 +381,36 @@ async def test_two_cepat_call_outs_on_one_category_share_nobody_and_both_fill(
     assert max(held.values()) == 1
 
 
+@pytest.mark.parametrize("strategy", ["cepat", "semua"])
+async def test_a_short_call_out_takes_the_surplus_another_one_stands_down(
+    harness: BotHarness, strategy: str
+) -> None:
+    """The first call-out holds (nearly) everyone ready; the second, on the same category, is
+    short. When the first fills, its surplus is free again (SIAP, no longer held), and the
+    second invites them instead of staying short with "nobody left to call"."""
+    bot = await prepare(harness, [brimob(n) for n in range(10)], callout_strategy=strategy)
+    fake = bot.fake
+    first = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 4 Kantor KPU Kalbar")
+    held = await delivered(bot, first.id)
+    second = await send(bot, RAHMAT.user_id, "/mobilize BRIMOB 4 Kantor Bawaslu")
+    if len(held) > 6:
+        await fake.wait_for_message(RAHMAT.user_id, f"#{second.id}: BRIMOB kurang")
+    for invite in held[:4]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+
+    async def enough() -> list[store.Invite] | None:
+        found = await invites(bot, second.id, InviteState.PENDING)
+        return found if len(found) >= 4 else None
+
+    waiting = await until(enough, what="the second call-out inviting the first one's surplus")
+    assert max((await _live_people(bot, first.id, second.id)).values()) == 1
+    for invite in waiting[:4]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+    await card(bot, RAHMAT.user_id, second.id, "✅ 4 siap berangkat")
+    if len(held) > 6:
+        await fake.wait_for_message(RAHMAT.user_id, f"#{second.id}: BRIMOB tidak kurang lagi")
+
+
 async def _two_callouts(bot: BotHarness) -> list[store.Callout] | None:
     found = await store.recent(bot.db)
     return found if len(found) == 2 else None

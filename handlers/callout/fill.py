@@ -109,8 +109,10 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
     plan = await _plan(tx, callout, line, tally, len(found), now)
     if plan.stand_down:
         await store.mark_filled(tx, line.id, now)
-        await _stand_down_line(services, tx, callout, line, now)
+        freed = await _stand_down_line(services, tx, callout, line, now)
         await _update_short_notice(services, tx, callout, line, tally, 0)
+        if freed:
+            await _offer_freed(services, tx, callout.id, line.category)
         return
     ranked = rank_candidates(found, now, await services.stale_after(tx))[: plan.invite]
     for candidate in ranked:
@@ -200,8 +202,10 @@ async def edit_invite_messages(
 
 async def _stand_down_line(
     services: Services, tx: Transaction, callout: Callout, line: Line, now: datetime
-) -> None:
-    """The quota is met: every open invite is stood down, every silent one told so too."""
+) -> int:
+    """The quota is met: every open invite is stood down, every silent one told so too.
+    How many were stood down (their people are free for another call-out)."""
+    freed = 0
     for invite in await store.invites(
         tx, callout.id, line_id=line.id, states=[*OPEN_STATES, InviteState.NO_ANSWER]
     ):
@@ -209,11 +213,35 @@ async def _stand_down_line(
             if not await store.transition(tx, invite.id, OPEN_STATES, InviteState.STOOD_DOWN, now):
                 continue
             await deadlines.cancel(tx, INVITE_DEADLINE, invite.id)
+            freed += 1
         lang = await lang_of(tx, services, invite.chat_id)
         text = renderer(services, lang).html(
             "callout-invite-stood-down", id=str(callout.id), category=line.category
         )
         await edit_invite_messages(services, tx, invite, text, now)
+    return freed
+
+
+async def _offer_freed(
+    services: Services, tx: Transaction, callout_id: int, category: str
+) -> None:
+    """People a filled line stood down are free again: another live call-out's line of the
+    same category still short of its quota invites them, oldest order first. Nothing else
+    would wake that line (its own people are all answered or none were left), and it would
+    stay "short, nobody left to call" beside a roomful of SIAP people. The filled line is
+    marked before this runs, so it is never refilled from here."""
+    for other in await store.active(tx):
+        if other.id == callout_id:
+            continue
+        short = [
+            line
+            for line in await store.lines(tx, other.id)
+            if line.category == category and line.filled_at is None
+        ]
+        for line in short:
+            await fill_line(services, tx, other.id, line.id)
+        if short:
+            await refresh_card(services, tx, other.id)
 
 
 async def _update_short_notice(
