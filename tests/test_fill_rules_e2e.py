@@ -33,6 +33,7 @@ from tests.test_callout_e2e import (
     poh,
     prepare,
     samapta,
+    shown,
     tap,
     until,
 )
@@ -381,6 +382,24 @@ async def test_two_cepat_call_outs_on_one_category_share_nobody_and_both_fill(
     assert max(held.values()) == 1
 
 
+async def _two_orders(bot: BotHarness) -> tuple[list[store.Invite], store.Callout]:
+    """Hendra's order for four BRIMOB, then Rahmat's for four more while the first holds its
+    people: the first's invitations and the second call-out."""
+    first = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 4 Kantor KPU Kalbar")
+    held = await delivered(bot, first.id)
+    second = await send(bot, RAHMAT.user_id, "/mobilize BRIMOB 4 Kantor Bawaslu")
+    return held, second
+
+
+async def _open_at_least(bot: BotHarness, callout_id: int, n: int) -> list[store.Invite]:
+    async def check() -> list[store.Invite] | None:
+        found = await invites(bot, callout_id, InviteState.PENDING)
+        return found if len(found) >= n else None
+
+    found: list[store.Invite] = await until(check, what=f"{n} open in #{callout_id}")
+    return found
+
+
 @pytest.mark.parametrize("strategy", ["cepat", "semua"])
 async def test_a_short_call_out_takes_the_surplus_another_one_stands_down(
     harness: BotHarness, strategy: str
@@ -390,25 +409,36 @@ async def test_a_short_call_out_takes_the_surplus_another_one_stands_down(
     second invites them instead of staying short with "nobody left to call"."""
     bot = await prepare(harness, [brimob(n) for n in range(10)], callout_strategy=strategy)
     fake = bot.fake
-    first = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 4 Kantor KPU Kalbar")
-    held = await delivered(bot, first.id)
-    second = await send(bot, RAHMAT.user_id, "/mobilize BRIMOB 4 Kantor Bawaslu")
+    held, second = await _two_orders(bot)
     if len(held) > 6:
         await fake.wait_for_message(RAHMAT.user_id, f"#{second.id}: BRIMOB kurang")
     for invite in held[:4]:
         await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
-
-    async def enough() -> list[store.Invite] | None:
-        found = await invites(bot, second.id, InviteState.PENDING)
-        return found if len(found) >= 4 else None
-
-    waiting = await until(enough, what="the second call-out inviting the first one's surplus")
-    assert max((await _live_people(bot, first.id, second.id)).values()) == 1
+    waiting = await _open_at_least(bot, second.id, 4)
+    assert max((await _live_people(bot, held[0].callout_id, second.id)).values()) == 1
     for invite in waiting[:4]:
         await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
     await card(bot, RAHMAT.user_id, second.id, "✅ 4 siap berangkat")
     if len(held) > 6:
         await fake.wait_for_message(RAHMAT.user_id, f"#{second.id}: BRIMOB tidak kurang lagi")
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_short_call_out_takes_the_people_a_cancelled_one_frees(
+    harness: BotHarness, strategy: str
+) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(6)], callout_strategy=strategy)
+    fake = bot.fake
+    held, second = await _two_orders(bot)
+    # Six ready, four or more held by the first order: the second is short.
+    await fake.wait_for_message(RAHMAT.user_id, f"#{second.id}: BRIMOB kurang")
+    hendra = fake.user(HENDRA.user_id)
+    await tap(bot, hendra, "Batalkan", await card(bot, HENDRA.user_id, held[0].callout_id))
+    await tap(bot, hendra, "Ya, batalkan", await shown(bot, HENDRA.user_id, "Ya, batalkan"))
+    waiting = await _open_at_least(bot, second.id, 4)
+    assert {i.person_id for i in held} & {i.person_id for i in waiting}
+    invited_once(await invites(bot, second.id))
+    await fake.wait_for_message(RAHMAT.user_id, f"#{second.id}: BRIMOB tidak kurang lagi")
 
 
 async def _two_callouts(bot: BotHarness) -> list[store.Callout] | None:

@@ -112,7 +112,7 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         freed = await _stand_down_line(services, tx, callout, line, now)
         await _update_short_notice(services, tx, callout, line, tally, 0)
         if freed:
-            await _offer_freed(services, tx, callout.id, line.category)
+            await offer_freed(services, tx, callout.id, line.category)
         return
     ranked = rank_candidates(found, now, await services.stale_after(tx))[: plan.invite]
     for candidate in ranked:
@@ -222,14 +222,13 @@ async def _stand_down_line(
     return freed
 
 
-async def _offer_freed(
-    services: Services, tx: Transaction, callout_id: int, category: str
-) -> None:
-    """People a filled line stood down are free again: another live call-out's line of the
-    same category still short of its quota invites them, oldest order first. Nothing else
-    would wake that line (its own people are all answered or none were left), and it would
-    stay "short, nobody left to call" beside a roomful of SIAP people. The filled line is
-    marked before this runs, so it is never refilled from here."""
+async def offer_freed(services: Services, tx: Transaction, callout_id: int, category: str) -> None:
+    """People a call-out let go of (a filled line's surplus, or everyone when it closes) are
+    free again: another live call-out's line of the same category still short of its quota
+    invites them, oldest order first. Nothing else would wake that line (its own people are
+    all answered or none were left), and it would stay "short, nobody left to call" beside a
+    roomful of SIAP people. A filled line is marked before this runs, and a closed call-out
+    is no longer live, so neither is refilled from here."""
     for other in await store.active(tx):
         if other.id == callout_id:
             continue

@@ -30,6 +30,7 @@ from handlers.callout.fill import (
     edit_invite_messages,
     fill_all,
     fill_line,
+    offer_freed,
     send_reminder,
     settle_short_notice,
 )
@@ -332,6 +333,8 @@ async def close_callout(
             await settle_short_notice(services, tx, callout, line, now, "callout-already-closed")
     await deadlines.cancel(tx, TICK_DEADLINE, callout.id)
     await refresh_card(services, tx, callout.id)
+    for category in dict.fromkeys(line.category for line in lines.values()):
+        await offer_freed(services, tx, callout.id, category)
     await audit_by(
         tx,
         by,
