@@ -245,6 +245,50 @@ async def _two_lines(bot: BotHarness, callout_id: int) -> list[store.Line] | Non
     return found if len(found) == 2 else None
 
 
+# -- a multi-category order ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_multi_category_order_fills_each_line_on_its_own(
+    harness: BotHarness, strategy: str
+) -> None:
+    members = [*(brimob(n) for n in range(20)), *(samapta(n) for n in range(12))]
+    bot = await prepare(harness, members, callout_strategy=strategy)
+    fake = bot.fake
+    callout = await send(bot, ADMIN_ID, "/mobilize BRIMOB 3 SAMAPTA 2 Kantor Gubernur Kalbar")
+    lines = {line.category: line for line in await store.lines(bot.db, callout.id)}
+    called = await delivered(bot, callout.id)
+    invited_once(called)
+    by_line = {code: [i for i in called if i.line_id == line.id] for code, line in lines.items()}
+    for invite in called:
+        person = await personnel.by_id(bot.db, invite.person_id)
+        assert person is not None
+        assert lines[person.category_code].id == invite.line_id
+    assert len(by_line["BRIMOB"]) >= 3
+    assert len(by_line["SAMAPTA"]) >= 2
+
+    # BRIMOB fills first: only its own surplus is stood down.
+    for invite in by_line["BRIMOB"][:3]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+    await card(bot, ADMIN_ID, callout.id, "BRIMOB · kuota 3\n✅ 3 siap berangkat")
+
+    async def line_settled(code: str) -> bool:
+        found = [i for i in await invites(bot, callout.id) if i.line_id == lines[code].id]
+        return not any(i.state in (InviteState.PENDING, InviteState.TIMED_OUT) for i in found)
+
+    await until(lambda: line_settled("BRIMOB"), what="BRIMOB's surplus stood down")
+    for invite in by_line["SAMAPTA"]:
+        untouched = await store.get_invite(bot.db, invite.id)
+        assert untouched is not None
+        assert untouched.state is InviteState.PENDING
+    for invite in by_line["SAMAPTA"][:2]:
+        await tap(bot, fake.user(invite.chat_id), "Siap berangkat", await invitation(bot, invite))
+    await until(lambda: line_settled("SAMAPTA"), what="SAMAPTA's surplus stood down")
+    assert len(await invites(bot, callout.id, InviteState.ACCEPTED)) == 5
+    stood_down = await invites(bot, callout.id, InviteState.STOOD_DOWN)
+    assert len(stood_down) == len(called) - 5
+
+
 # -- drills ---------------------------------------------------------------------------------
 
 
