@@ -120,14 +120,16 @@ async def test_the_guided_flow_offers_the_strategies_and_the_pressed_one_is_the_
 # -- reminders and the escalation of the silent ----------------------------------------------
 
 
-async def test_cepat_reminds_the_silent_and_reports_them_to_their_own_commander(
-    harness: BotHarness,
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_the_silent_are_reminded_and_reported_to_their_own_commander(
+    harness: BotHarness, strategy: str
 ) -> None:
-    bot = await prepare(harness, [brimob(n) for n in range(24)], callout_strategy="cepat")
+    bot = await prepare(harness, [brimob(n) for n in range(24)], callout_strategy=strategy)
     fake = bot.fake
     callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 2 Kantor KPU Kalbar")
     first = await delivered(bot, callout.id)
-    assert len(first) > 2  # Cepat's surplus: more silent people than the quota
+    if strategy != "tepat":
+        assert len(first) > 2  # the surplus: more silent people than the quota
     # Nobody answers. At the deadline every one of them is reminded, and still counts.
     await advance(bot, 5)
     for invite in first:
@@ -358,6 +360,7 @@ async def test_a_decline_storm_invites_the_next_until_the_line_runs_dry(
     invited_once(everyone)
     for invite in declined:
         assert invitations_sent(bot, invite.chat_id) == 1
+    await card(bot, HENDRA.user_id, callout.id, f"{LABEL[strategy]} · dipanggil 20")
     # The shortfall, reported as for Tepat: one notice, and the reserve offered.
     notice = await fake.wait_for_message(HENDRA.user_id, "kurang 5 personel")
     assert (notice.text or "").startswith(
@@ -516,10 +519,11 @@ async def test_fewer_ready_than_the_quota_invites_all_and_reports_the_shortfall(
 # -- the stand-down and the fairness order ----------------------------------------------------
 
 
+@pytest.mark.parametrize("strategy", ["cepat", "semua"])
 async def test_a_stood_down_person_stays_siap_and_is_invited_early_next_time(
-    harness: BotHarness,
+    harness: BotHarness, strategy: str
 ) -> None:
-    bot = await prepare(harness, [brimob(n) for n in range(30)], callout_strategy="cepat")
+    bot = await prepare(harness, [brimob(n) for n in range(30)], callout_strategy=strategy)
     fake = bot.fake
     callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 3 Kantor KPU Kalbar")
     called = await delivered(bot, callout.id)
