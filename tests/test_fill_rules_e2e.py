@@ -188,6 +188,33 @@ async def test_the_silent_are_reminded_and_reported_to_their_own_commander(
     assert answered.state is InviteState.ACCEPTED
 
 
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_unit_commanders_order_calls_only_his_unit(
+    harness: BotHarness, strategy: str
+) -> None:
+    # Kompi 1 is every sixth: brimob 0, 6, 12 and 18.
+    bot = await prepare(harness, [brimob(n) for n in range(24)], callout_strategy=strategy)
+    yudi = bot.fake.user(YUDI.user_id)
+    await yudi.send("/mobilize BRIMOB 2 Pos Kompi 1")
+    confirm = await bot.fake.wait_for_message(YUDI.user_id, "Konfirmasi pengerahan")
+    assert "Semua — memanggil semua 4 yang siap" in (confirm.text or "")
+    await tap(bot, yudi, "Kirim", confirm)
+    called = await until(lambda: _sent_for_first(bot), what="the invitations")
+    assert 2 <= len(called) <= 4
+    if strategy == "semua":
+        assert len(called) == 4
+    for invite in called:
+        person = await personnel.by_id(bot.db, invite.person_id)
+        assert person is not None
+        assert person.unit == "Kompi 1"
+
+
+async def _sent_for_first(bot: BotHarness) -> list[store.Invite] | None:
+    """The first call-out's invitations, once there is one and all of them went out."""
+    made = await store.recent(bot.db)
+    return await delivered(bot, made[0].id) if made else None
+
+
 # -- reserve widening -----------------------------------------------------------------------
 
 
