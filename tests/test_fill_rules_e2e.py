@@ -24,6 +24,7 @@ from tests.test_callout_e2e import (
     ADMIN_ID,
     HENDRA,
     RAHMAT,
+    SITE,
     YUDI,
     advance,
     brimob,
@@ -115,6 +116,31 @@ async def test_the_guided_flow_offers_the_strategies_and_the_pressed_one_is_the_
     if pressed == "tepat":
         assert len(called) == 5
     await card(bot, HENDRA.user_id, callout.id, f"{LABEL[pressed]} · dipanggil {len(called)}")
+
+
+async def test_the_chosen_strategy_survives_the_cards_other_edits(harness: BotHarness) -> None:
+    bot = await prepare(harness, [brimob(n) for n in range(12)], callout_strategy="cepat")
+    fake = bot.fake
+    hendra = fake.user(HENDRA.user_id)
+    await hendra.send("/mobilize BRIMOB 3 Kantor KPU Kalbar")
+    confirm = await fake.wait_for_message(HENDRA.user_id, "Konfirmasi pengerahan")
+    await tap(bot, hendra, "Semua", confirm)
+    await tap(bot, hendra, "+ Tugas/BKO", confirm)
+    await fake.wait_for_message(HENDRA.user_id, "Ketik tugas atau BKO")
+    await hendra.send("BKO Polres Sanggau")
+    edited = await fake.wait_for_message(
+        HENDRA.user_id, lambda m: bool(m.button_texts) and "Tugas: BKO" in (m.text or "")
+    )
+    assert edited.button("▶ Semua") is not None
+    await hendra.share_location(*SITE)
+    await fake.wait_for_message(HENDRA.user_id, "Titik lokasi tugas disimpan")
+    await tap(bot, hendra, "Kirim")
+    called = await until(lambda: _sent_for_first(bot), what="the invitations")
+    callout = (await store.recent(bot.db))[0]
+    assert callout.strategy is Strategy.SEMUA
+    assert callout.task == "BKO Polres Sanggau"
+    assert callout.latitude is not None
+    assert len(called) == 12
 
 
 # -- reminders and the escalation of the silent ----------------------------------------------
