@@ -524,19 +524,53 @@ class Candidate:
 
 
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+# The width of one deployment standing: people whose last deployment lies in the same whole
+# day before now have had the same rest as a duty roster counts it (shifts are per day), so
+# the hours between them are not a fairness the order must keep, and the one more likely to
+# answer may go first. A coarser tier would let an eager person jump people who rested a day
+# longer; a finer one leaves nobody to choose between (each deployment time is unique).
+DEPLOYMENT_TIER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Preference:
+    """Each person's chance of a quick yes (learned from their own earlier invitations) and
+    the chance of anyone without a history of their own: unknown people are neither pushed
+    back nor pulled forward."""
+
+    quick_yes: Mapping[int, float]
+    usual: float
+
+    def of(self, person_id: int) -> float:
+        return self.quick_yes.get(person_id, self.usual)
+
+
+def deployment_tier(last_deployed_at: datetime | None, now: datetime) -> tuple[bool, int]:
+    """Never deployed first; then by whole days of rest, the longest first."""
+    if last_deployed_at is None:
+        return (False, 0)
+    return (True, -((now - last_deployed_at) // DEPLOYMENT_TIER))
 
 
 def rank_candidates(
-    candidates: Iterable[Candidate], now: datetime, stale_after: timedelta
+    candidates: Iterable[Candidate],
+    now: datetime,
+    stale_after: timedelta,
+    preference: Preference | None = None,
 ) -> list[Candidate]:
-    """Fresh before stale; within each, the least recently deployed (never first), then the
-    longest ready (earliest confirmation); the person id keeps the order stable."""
+    """The fairness order: fresh before stale; within each, never deployed first, then the
+    least recently deployed by whole days (`DEPLOYMENT_TIER`). Only inside one such tier does
+    `preference` put the likelier quick yes first; then the least recently deployed, the
+    longest ready (earliest confirmation), and the person id keep the order stable. Being
+    stood down leaves no trace here (nor in the history a preference is learned from)."""
 
-    def key(c: Candidate) -> tuple[bool, bool, datetime, datetime, int]:
+    def key(c: Candidate) -> tuple[bool, tuple[bool, int], float, datetime, datetime, int]:
         stale = now - c.confirmed_at >= stale_after
+        chance = preference.of(c.person_id) if preference is not None else 0.0
         return (
             stale,
-            c.last_deployed_at is not None,
+            deployment_tier(c.last_deployed_at, now),
+            -chance,
             c.last_deployed_at or _NEVER,
             c.confirmed_at,
             c.person_id,

@@ -3,15 +3,18 @@ deadline, reminders, no-answer reports to the own commanders, the unreachable, t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.callout import (
     OPEN_STATES,
+    Candidate,
     InviteKey,
     InviteMessage,
     InviteState,
     LineTally,
+    Preference,
     Strategy,
     TimeoutAction,
     judge_timeout,
@@ -22,6 +25,7 @@ from bot.domain.callout import (
     should_report_short,
 )
 from bot.domain.fill import (
+    HORIZON_MEDIANS,
     PRIOR,
     FillDecision,
     LineState,
@@ -114,7 +118,10 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         if freed:
             await offer_freed(services, tx, callout.id, line.category)
         return
-    ranked = rank_candidates(found, now, await services.stale_after(tx))[: plan.invite]
+    # Whom the fairness order puts first matters only when not everyone found is invited.
+    preference = await _preference(tx, callout, found) if 0 < plan.invite < len(found) else None
+    stale_after = await services.stale_after(tx)
+    ranked = rank_candidates(found, now, stale_after, preference)[: plan.invite]
     for candidate in ranked:
         await _invite(services, tx, callout, line, candidate.person_id, candidate.chat_id, now)
     if ranked:
@@ -153,6 +160,21 @@ async def _plan(
         open=open_invites,
     )
     return plan_line(callout.strategy, state, available, model, now, people)
+
+
+async def _preference(
+    tx: Transaction, callout: Callout, found: Sequence[Candidate]
+) -> Preference:
+    """Each candidate's chance of a yes within Cepat's horizon, from their own earlier
+    invitations (bot.domain.fill.person_models) against the call-out's model."""
+    model = callout.fill_model or PRIOR
+    horizon = HORIZON_MEDIANS * model.median_s
+    history = await store.answer_history(tx, person_ids=[c.person_id for c in found])
+    people = person_models(history, model)
+    return Preference(
+        {person_id: own.yes_within(0.0, horizon) for person_id, own in people.items()},
+        model.yes_within(0.0, horizon),
+    )
 
 
 async def fill_all(services: Services, tx: Transaction, callout_id: int) -> None:
