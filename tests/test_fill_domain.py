@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -174,6 +175,18 @@ def test_cepat_replaces_silent_people_long_before_a_five_minute_timeout() -> Non
     # Two minutes of silence from all of them: the same 30 are no longer enough.
     silent = line(10, open_for=[120.0] * 30)
     assert plan_line(Strategy.CEPAT, silent, 100, MODEL, NOW).invite > 0
+
+
+def test_once_the_order_is_out_a_slow_first_few_seconds_call_nobody_more() -> None:
+    # The order's invitations carry a margin; twenty seconds in, tonight's answers have moved
+    # the acceptance a little below the model's (a few fast answers that happened not to come).
+    first = plan_line(Strategy.CEPAT, line(30), 180, MODEL, NOW).invite
+    out = line(30, open_for=[20.0] * first)
+    a_little_lower = replace(MODEL, accept=0.63)
+    assert plan_line(Strategy.CEPAT, out, 180 - first, a_little_lower, NOW).invite == 0
+    # A line that clearly says less than the model expected is topped up at once.
+    reluctant = replace(MODEL, accept=0.5)
+    assert plan_line(Strategy.CEPAT, out, 180 - first, reluctant, NOW).invite > 0
 
 
 def test_cepat_counts_the_accepted_and_stops_at_the_quota() -> None:

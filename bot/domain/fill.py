@@ -235,7 +235,7 @@ def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) 
 
 # Cepat aims for the quota-th acceptance within this many typical answer times.
 HORIZON_MEDIANS = 1.5
-# …with this many standard deviations of margin, so "expected" is not a coin toss.
+# …with this many standard deviations of margin at the order, so "expected" is not a coin toss.
 MARGIN_SD = 1.0
 # Cepat never keeps more than this many times the quota called in all (answered or not).
 CAP_TIMES_QUOTA = 4.0
@@ -314,12 +314,16 @@ def _adaptive(
     fresh = model.yes_within(0.0, horizon)
     cap = max(math.ceil(CAP_TIMES_QUOTA * line.quota) - line.called, 0)
     limit = min(available, cap)
+    # The margin is for the order's invitations only; once they are out, a top-up waits until
+    # fewer are expected than are missing. The first seconds bring a handful of fast answers,
+    # and reading their chance absence as a line that says no called one in ten more.
+    margin = MARGIN_SD if line.called == 0 else 0.0
     extra = 0
     if fresh > 0:
         while extra < limit:
             m = mean + extra * fresh
             sd = math.sqrt(variance + extra * fresh * (1 - fresh))
-            if m - MARGIN_SD * sd >= need:
+            if m - margin * sd >= need:
                 break
             extra += 1
     # A spare beyond the missing places, so one slow yes does not hold the last place.
