@@ -14,6 +14,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ChatMemberHandler
 
 from bot.services import SiagaApp, SiagaContext
+from handlers.callout import service as callout_service
 from storage import audit, outbox
 
 
@@ -28,6 +29,8 @@ async def on_private_membership(update: Update, context: SiagaContext) -> None:
     async with services.db.transaction() as tx:
         if not blocked:
             await outbox.clear_unreachable(tx, [change.chat.id])
+            if person is not None:
+                await callout_service.offer_ready(services, tx, [person.category_code])
         await audit.record(
             tx,
             now,

@@ -217,6 +217,7 @@ async def _confirm(context: SiagaContext, person: Person) -> bool:
                 Answer.YES,
                 now,
             )
+            await callout_service.offer_ready(services, tx, [person.category_code])
         await inbox.settle_processing(tx)
     _after_change(context, synced)
     return changed

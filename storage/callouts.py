@@ -415,6 +415,21 @@ async def lines(db: Db, callout_id: int) -> list[Line]:
     return [_line(r) for r in rows]
 
 
+async def unfilled_lines(
+    db: Db, categories: Iterable[str], *, besides: int | None = None
+) -> list[Line]:
+    """The lines of these categories in live call-outs (drills too) not yet filled, oldest
+    order first; `besides`: one call-out left out."""
+    rows = await db.fetchall(
+        f"SELECT {_LINE_COLUMNS} FROM callout_lines WHERE filled_at IS NULL"
+        " AND category_code IN (SELECT value FROM json_each(?))"
+        " AND callout_id IN (SELECT id FROM callouts WHERE status = 'active' AND id IS NOT ?)"
+        " ORDER BY callout_id, id",
+        (json.dumps(sorted(set(categories))), besides),
+    )
+    return [_line(r) for r in rows]
+
+
 async def get_line(db: Db, line_id: int) -> Line | None:
     row = await db.fetchone(f"SELECT {_LINE_COLUMNS} FROM callout_lines WHERE id = ?", (line_id,))
     return _line(row) if row else None

@@ -40,6 +40,7 @@ from handlers.apel.render import (
     status_lines,
 )
 from handlers.apel.report import enqueue_report
+from handlers.callout import service as callout_service
 from handlers.common import markup_json
 from handlers.kit.card import PROGRESS_EVERY, LiveCard, live_card, next_tick
 from handlers.kit.reasons import until_rows
@@ -401,6 +402,9 @@ async def write_answers(
         ],
         now,
         stale_after=stale_after,
+    )
+    await callout_service.offer_ready(
+        services, tx, [t.target.category_code for t, _ in written if t.target.person_id in ready]
     )
     await users.clear_pending_input(
         tx, [(t.user_id, f"{REASON_INPUT}:{t.rc.id}") for t, _ in written if t.reason != "lainnya"]

@@ -3,7 +3,7 @@ deadline, reminders, no-answer reports to the own commanders, the unreachable, t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -116,7 +116,7 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         freed = await _stand_down_line(services, tx, callout, line, now)
         await _update_short_notice(services, tx, callout, line, tally, 0)
         if freed:
-            await offer_freed(services, tx, callout.id, line.category)
+            await offer_freed(services, tx, [line.category], besides=callout.id)
         return
     # Whom the fairness order puts first matters only when not everyone found is invited.
     preference = await _preference(tx, callout, found) if 0 < plan.invite < len(found) else None
@@ -244,25 +244,21 @@ async def _stand_down_line(
     return freed
 
 
-async def offer_freed(services: Services, tx: Transaction, callout_id: int, category: str) -> None:
-    """People a call-out let go of (a filled line's surplus, or everyone when it closes) are
-    free again: another live call-out's line of the same category still short of its quota
-    invites them, oldest order first. Nothing else would wake that line (its own people are
-    all answered or none were left), and it would stay "short, nobody left to call" beside a
-    roomful of SIAP people. A filled line is marked before this runs, and a closed call-out
-    is no longer live, so neither is refilled from here."""
-    for other in await store.active(tx):
-        if other.id == callout_id:
-            continue
-        short = [
-            line
-            for line in await store.lines(tx, other.id)
-            if line.category == category and line.filled_at is None
-        ]
-        for line in short:
-            await fill_line(services, tx, other.id, line.id)
-        if short:
-            await refresh_card(services, tx, other.id)
+async def offer_freed(
+    services: Services, tx: Transaction, categories: Iterable[str], *, besides: int | None = None
+) -> None:
+    """People of these categories are free to be invited again: let go by a call-out (a filled
+    line's surplus, or everyone when it closes: `besides` is that call-out), or just SIAP or
+    reachable again. Every live call-out's line of their category not yet filled looks again,
+    oldest order first, in its own fairness order and strategy. Nothing else would wake a line
+    whose own people are all answered or who had none left to call: it would stay "short,
+    nobody left to call" beside a roomful of SIAP people. A filled line is marked before this
+    runs, and a closed call-out is no longer live, so neither is refilled from here."""
+    lines = await store.unfilled_lines(tx, categories, besides=besides)
+    for line in lines:
+        await fill_line(services, tx, line.callout_id, line.id)
+    for callout_id in dict.fromkeys(line.callout_id for line in lines):
+        await refresh_card(services, tx, callout_id)
 
 
 async def _update_short_notice(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -333,8 +333,7 @@ async def close_callout(
             await settle_short_notice(services, tx, callout, line, now, "callout-already-closed")
     await deadlines.cancel(tx, TICK_DEADLINE, callout.id)
     await refresh_card(services, tx, callout.id)
-    for category in dict.fromkeys(line.category for line in lines.values()):
-        await offer_freed(services, tx, callout.id, category)
+    await offer_freed(services, tx, [line.category for line in lines.values()], besides=callout.id)
     await audit_by(
         tx,
         by,
@@ -343,6 +342,14 @@ async def close_callout(
         subject=f"callout:{callout.id}",
     )
     return True
+
+
+async def offer_ready(services: Services, tx: Transaction, categories: Collection[str]) -> None:
+    """Someone of these categories just became SIAP or reachable again (their own word, a
+    roll call's Hadir, the bot unblocked): a live call-out's line of their category still
+    short invites them now, instead of waiting for an invitation another call-out frees."""
+    if categories:
+        await offer_freed(services, tx, categories)
 
 
 async def remind_open(services: Services, tx: Transaction, callout: Callout) -> int:
