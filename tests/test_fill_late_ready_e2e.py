@@ -128,8 +128,10 @@ async def test_siap_in_a_readiness_check_wakes_a_short_line(harness: BotHarness)
     await _filled_by_the_late(bot, callout_id, "Cepat")
 
 
-async def test_unblocking_the_bot_wakes_a_short_line(harness: BotHarness) -> None:
-    """SIAP all along, but unreachable: the line is short without them until they are back."""
+@pytest.mark.parametrize("back", ["unblock", "/start"])
+async def test_unblocking_the_bot_wakes_a_short_line(harness: BotHarness, back: str) -> None:
+    """SIAP all along, but unreachable: the line is short without them until they are back
+    (the bot unblocked, or Telegram's Restart: writing to it again)."""
     bot = await prepare(harness, [*READY, LATE], callout_strategy="cepat")
     late = bot.fake.user(LATE.user_id)
     await late.block()
@@ -137,7 +139,10 @@ async def test_unblocking_the_bot_wakes_a_short_line(harness: BotHarness) -> Non
     async with bot.db.transaction() as tx:
         await outbox.mark_unreachable(tx, LATE.user_id, person_id, "blocked", bot.clock.now())
     callout_id = (await _short_order(bot)).id
-    await late.unblock()
+    if back == "unblock":
+        await late.unblock()
+    else:
+        await late.send(back)
     await _filled_by_the_late(bot, callout_id, "Cepat")
 
 
