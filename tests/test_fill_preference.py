@@ -1,10 +1,23 @@
-"""Preferring people who answer, only within the fairness order (bot.domain.callout)."""
+"""Preferring people who answer, only within the fairness order (bot.domain.callout), and
+the call-out engine asking it (handlers/callout/fill.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.callout import Candidate, Preference, deployment_tier, rank_candidates
+from bot.domain.callout import (
+    CalloutStatus,
+    Candidate,
+    InviteState,
+    Preference,
+    deployment_tier,
+    rank_candidates,
+)
+from bot.domain.fill import MIN_PERSON_HISTORY
+from storage import callouts as store
+from tests.harness import BotHarness, open_callout, person_of
+from tests.test_callout_e2e import ADMIN_ID, HENDRA, brimob, prepare
+from tests.test_fill_e2e import delivered, send
 
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
 STALE = timedelta(hours=12)
@@ -70,3 +83,32 @@ def test_one_tier_is_one_whole_day_of_rest() -> None:
     later = person(2, deployed_ago=timedelta(hours=2))
     assert order([later, earlier], None) == [1, 2]
     assert order([later, earlier], Preference({2: 0.9, 1: 0.2}, usual=0.5)) == [2, 1]
+
+
+async def test_the_engine_invites_the_unknown_before_a_known_decliner_of_the_same_tier(
+    harness: BotHarness,
+) -> None:
+    members = [brimob(n) for n in range(4)]
+    bot = await prepare(harness, members, callout_strategy="tepat")
+    now = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        # The longest ready said no, quickly, to every earlier call-out (never deployed).
+        decliner = (await person_of(tx, members[0])).id
+        for _ in range(MIN_PERSON_HISTORY):
+            old, line = await open_callout(
+                tx, "BRIMOB", 1, "Kantor KPU", now, by_user=ADMIN_ID, by_name="Admin"
+            )
+            invite = await store.add_invite(tx, old, line, decliner, members[0].user_id, now)
+            await store.transition(
+                tx,
+                invite,
+                [InviteState.PENDING],
+                InviteState.DECLINED,
+                now + timedelta(seconds=20),
+                answered=True,
+            )
+            await store.close(tx, old, CalloutStatus.COMPLETED, now, ADMIN_ID)
+        next_in_line = (await person_of(tx, members[1])).id
+    callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 1 Kantor KPU Kalbar")
+    called = await delivered(bot, callout.id)
+    assert [i.person_id for i in called] == [next_in_line]
