@@ -38,8 +38,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -70,6 +70,7 @@ from bot.app import build_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.domain.callout import (  # noqa: E402
     CalloutStatus,
+    Candidate,
     InviteState,
     Strategy,
     deployment_tier,
@@ -94,7 +95,8 @@ from bot.rehearsal.simulator import (  # noqa: E402
 from bot.runner import start_app, stop_app  # noqa: E402
 from handlers.callout.keys import Action, button_data  # noqa: E402
 from storage import callouts as callout_store  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.db import Database, Transaction  # noqa: E402
+from storage.timestamps import from_db  # noqa: E402
 
 ROUNDS = 6  # five earlier call-outs, then the measured one
 DELAY_NOISE = 0.4  # sigma of one answer's delay around the person's own typical delay
@@ -163,6 +165,34 @@ class Round:
 
 async def no_preference(*_: object) -> None:
     return None
+
+
+_CANDIDATES = callout_store.candidates
+
+
+async def refusal_is_a_turn(
+    db: Database | Transaction,
+    category: str,
+    callout_id: int,
+    units: Collection[str] | None = None,
+) -> list[Candidate]:
+    """`--refusal-is-a-turn`, a proposal measured, not the bot: a no, or silence through both
+    timeouts, moves a person back in the fairness order as a deployment does (at the time of
+    the refusal); being stood down still does not."""
+    found = await _CANDIDATES(db, category, callout_id, units)
+    rows = await db.fetchall(
+        "SELECT person_id, MAX(COALESCE(answered_at, invited_at)) FROM callout_invites"
+        " WHERE state IN ('declined', 'no_answer') AND proxy = 0 GROUP BY person_id"
+    )
+    refused = {int(r[0]): from_db(r[1]) for r in rows}
+    return [
+        replace(
+            c, last_deployed_at=max(t for t in (c.last_deployed_at, refused[c.person_id]) if t)
+        )
+        if c.person_id in refused
+        else c
+        for c in found
+    ]
 
 
 async def sequence(
@@ -386,9 +416,11 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"load average {os.getloadavg()[0]:.2f} (1 min) at the start; speed {args.speed};"
         f" model {args.model}, case {args.case}, habit {args.habit}, gap {args.gap_minutes} min,"
-        f" tier {args.tier_hours} h"
+        f" tier {args.tier_hours} h, refusal is a turn: {args.refusal_is_a_turn}"
     )
     callout_domain.DEPLOYMENT_TIER = timedelta(hours=args.tier_hours)
+    if args.refusal_is_a_turn:
+        callout_store.candidates = refusal_is_a_turn
     if args.min_history:
         fill_domain.MIN_PERSON_HISTORY = args.min_history
     print(f"MIN_PERSON_HISTORY {fill_domain.MIN_PERSON_HISTORY}")
@@ -422,6 +454,11 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=0,
         help="try bot.domain.fill.MIN_PERSON_HISTORY at this value (0: as it is)",
+    )
+    parser.add_argument(
+        "--refusal-is-a-turn",
+        action="store_true",
+        help="try a fairness order where a no (or silence) counts as a turn, like a deployment",
     )
     parser.add_argument("--speed", type=float, default=30.0, help="clock speed while idle")
     return parser.parse_args(argv)
