@@ -549,6 +549,7 @@ async def live_invites(db: Db, line_id: int) -> list[LiveInvite]:
     rows = await db.fetchall(
         "SELECT i.person_id, i.state, i.invited_at, o.state, o.sent_at"
         " FROM callout_invites i LEFT JOIN outbox o ON o.dedup_key = 'co:inv:' || i.id"
+        " || CASE i.attempt WHEN 1 THEN '' ELSE ':again:' || i.attempt END"
         " WHERE i.line_id = ? AND i.state IN ('pending', 'timed_out', 'accepted', 'declined')",
         (line_id,),
     )
@@ -581,7 +582,7 @@ CANDIDATES_SQL = (
     " AND p.role = 'anggota' AND r.state = 'SIAP'"
     " AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.chat_id = p.telegram_user_id)"
     " AND NOT EXISTS (SELECT 1 FROM callout_invites i WHERE i.person_id = p.id"
-    f" AND (i.callout_id = ? OR {_live('i')}))"
+    f" AND ((i.callout_id = ? AND i.state <> 'unreachable') OR {_live('i')}))"
 )
 
 
@@ -589,7 +590,8 @@ async def candidates(
     db: Db, category: str, callout_id: int, units: Collection[str] | None = None
 ) -> list[Candidate]:
     """Everyone who may be invited to this call-out's line now, unordered: SIAP, active,
-    linked, reachable, never invited to this call-out, not held by another live one.
+    linked, reachable, not held by another live call-out, and never invited to this one
+    unless that invitation bounced (unreachable) and they are back: `add_invite` re-opens it.
     Commanders and admins give orders; they are not in the pool that receives them.
 
     Call inside the transaction that records the invites: the pick and the reservation must
@@ -659,22 +661,33 @@ class Invite:
     arrived_at: datetime | None
     arrival_status: str | None
     released_at: datetime | None
+    # Which invitation message is the current one: a bounced invitation re-opened sends anew.
+    attempt: int = 1
 
     @property
     def message_key(self) -> str:
-        """The outbox dedup key of the invitation message: stand-downs edit it."""
-        return invite_key(self.id)
+        """The outbox dedup key of the current invitation message: answers and stand-downs
+        edit it."""
+        return invite_key(self.id, self.attempt)
+
+    @property
+    def message_keys(self) -> list[str]:
+        """Every invitation message of this row, oldest first: one sent before a reminder
+        bounced may still be on the phone, with its buttons."""
+        return [invite_key(self.id, n) for n in range(1, self.attempt + 1)]
 
     def reminder_key(self, number: int) -> str:
         return str(InviteKey(InviteMessage.INVITATION, self.id, ("rem", str(number))))
 
 
-def invite_key(invite_id: int) -> str:
-    return str(InviteKey(InviteMessage.INVITATION, invite_id))
+def invite_key(invite_id: int, attempt: int = 1) -> str:
+    tail = () if attempt == 1 else ("again", str(attempt))
+    return str(InviteKey(InviteMessage.INVITATION, invite_id, tail))
 
 
 def invite_id_of_key(dedup_key: str) -> int | None:
-    """The invite a message was about (`co:inv:12`, `co:inv:12:rem:1`), else None."""
+    """The invite a message was about (`co:inv:12`, `co:inv:12:rem:1`, `co:inv:12:again:2`),
+    else None."""
     key = InviteKey.parse(dedup_key)
     return key.invite_id if key is not None and key.kind is InviteMessage.INVITATION else None
 
@@ -682,7 +695,7 @@ def invite_id_of_key(dedup_key: str) -> int | None:
 _INVITE_COLUMNS = (
     "id, callout_id, line_id, person_id, chat_id, state, invited_at, answered_at, reminders,"
     " decline_reason, decline_text, answered_by_user_id, proxy, end_reason, arrived_at,"
-    " arrival_status, released_at"
+    " arrival_status, released_at, attempt"
 )
 
 
@@ -705,6 +718,7 @@ def _invite(row: sqlite3.Row) -> Invite:
         arrived_at=_dt(row["arrived_at"]),
         arrival_status=row["arrival_status"],
         released_at=_dt(row["released_at"]),
+        attempt=row["attempt"],
     )
 
 
@@ -716,11 +730,24 @@ async def add_invite(
     chat_id: int,
     now: datetime,
 ) -> int:
-    return await tx.execute(
+    """Invite a person: a new row, or their bounced (unreachable) row of this call-out opened
+    again as a new attempt (a new message key, invited now, the reminders' numbers going on).
+    One row per person and call-out keeps the card's counts and the person's history whole.
+    Raises IntegrityError when the person's row there is in any other state."""
+    row = await tx.fetchone(
         "INSERT INTO callout_invites (callout_id, line_id, person_id, chat_id, invited_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (callout_id, person_id) DO UPDATE SET line_id = excluded.line_id,"
+        " chat_id = excluded.chat_id, invited_at = excluded.invited_at, state = 'pending',"
+        " answered_at = NULL, answered_by_user_id = NULL, proxy = 0, end_reason = NULL,"
+        " attempt = attempt + 1"
+        " WHERE callout_invites.state = 'unreachable'"
+        " RETURNING id",
         (callout_id, line_id, person_id, chat_id, to_db(now)),
     )
+    if row is None:
+        raise sqlite3.IntegrityError(f"person {person_id} was invited to #{callout_id} already")
+    return int(row[0])
 
 
 async def get_invite(db: Db, invite_id: int) -> Invite | None:

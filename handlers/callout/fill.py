@@ -70,6 +70,8 @@ async def _invite(
     now: datetime,
 ) -> int:
     invite_id = await store.add_invite(tx, callout.id, line.id, person_id, chat_id, now)
+    invite = await store.get_invite(tx, invite_id)
+    assert invite is not None
     lang = await lang_of(tx, services, chat_id)
     await outbox.enqueue(
         tx,
@@ -79,7 +81,7 @@ async def _invite(
                 services, lang, callout, line, answer_by=now + callout.invite_timeout
             ),
             priority=Priority.CALLOUT,
-            dedup_key=store.invite_key(invite_id),
+            dedup_key=invite.message_key,
             reply_markup=invite_markup(services, lang, invite_id),
             person_id=person_id,
             batch_id=callout.batch_id,
@@ -201,7 +203,7 @@ async def edit_invite_messages(
     priority: Priority = Priority.CALLOUT,
 ) -> None:
     """Replace the invitation (and its reminders) with `text`; unsent ones are withdrawn."""
-    keys = [invite.message_key] + [invite.reminder_key(n) for n in range(1, invite.reminders + 1)]
+    keys = invite.message_keys + [invite.reminder_key(n) for n in range(1, invite.reminders + 1)]
     for key in keys:
         state = await outbox.row_state(tx, key)
         if state is None or state.state in (RowState.FAILED, RowState.CANCELLED):

@@ -271,7 +271,7 @@ async def decline_for_not_ready(
     lang = await lang_of(tx, services, invite.chat_id)
     await outbox.enqueue_edit(
         tx,
-        target_key=store.invite_key(invite.id),
+        target_key=invite.message_key,
         chat_id=invite.chat_id,
         text=renderer(services, lang).html(
             "callout-declined-not-ready", id=str(result.callout.id)

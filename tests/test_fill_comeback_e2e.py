@@ -1,0 +1,149 @@
+"""Every way a person comes back wakes a short call-out line, end to end.
+
+A line short of its quota invites a person of its category the moment they can be invited
+again: back after their invitation bounced (the bot unblocked, /start, or a later message
+getting through), or put on the line's roster by an import beside the running bot
+(reactivated, moved into the category). A bounced invitation is re-opened, never doubled:
+one row per person and call-out, a new message, a fresh deadline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.callout import InviteState
+from bot.transport.inbox import InboxUpdateProcessor
+from storage import callouts as store
+from storage import deadlines, inbox
+from tests.harness import BotHarness, Member
+from tests.test_callout_e2e import (
+    HENDRA,
+    card,
+    invites,
+    prepare,
+    until,
+)
+from tests.test_fill_e2e import send
+from tests.test_fill_late_ready_e2e import (
+    LATE,
+    READY,
+    _filled_by_the_late,
+    _invited,
+    _person_id,
+)
+from tests.test_fill_rules_e2e import LABEL, STRATEGIES, invited_once
+
+
+def _delivered_invitations(bot: BotHarness, member: Member) -> int:
+    """Invitations that reached the member's phone (`invitations_sent`, less the bounced)."""
+    return sum(
+        1
+        for c in bot.fake.calls("sendMessage")
+        if c.ok
+        and c.params.get("chat_id") == member.user_id
+        and "Siap berangkat" in str(c.params.get("reply_markup"))
+        and "PENGINGAT" not in str(c.params.get("text"))
+    )
+
+
+async def _bounced_order(bot: BotHarness) -> int:
+    """LATE has blocked the bot: their invitation bounces (403) and the line is short by one."""
+    await bot.fake.user(LATE.user_id).block()
+    callout_id = (await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Mako Brimob")).id
+    await _bounced(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB kurang 1 personel")
+    await card(
+        bot,
+        HENDRA.user_id,
+        callout_id,
+        "⏳ 4 menunggu",
+        "🚫 1 tidak dapat dihubungi",
+        "dipanggil 5",
+    )
+    return callout_id
+
+
+async def _bounced(bot: BotHarness, callout_id: int) -> store.Invite:
+    late_id = await _person_id(bot, LATE)
+
+    async def check() -> store.Invite | None:
+        for invite in await invites(bot, callout_id, InviteState.UNREACHABLE):
+            if invite.person_id == late_id:
+                return invite
+        return None
+
+    found: store.Invite = await until(check, what="LATE's invitation bounced")
+    return found
+
+
+async def _reopened(bot: BotHarness, callout_id: int) -> store.Invite:
+    """LATE's one row of the call-out, open again on its second message, with a fresh timer."""
+    invite = await _invited(bot, callout_id, LATE)
+    assert invite.state is InviteState.PENDING
+    assert invite.attempt == 2
+    assert invite.invited_at == bot.clock.now()
+    timer = await deadlines.get(bot.db, "callout.invite", invite.id)
+    assert timer is not None
+    assert timer.due_at > bot.clock.now()
+    return invite
+
+
+# -- 1. a bounced invitation, its person back ----------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("back", ["unblock", "/start"])
+async def test_a_bounced_invitation_is_reopened_when_its_person_is_back(
+    harness: BotHarness, strategy: str, back: str
+) -> None:
+    bot = await prepare(harness, [*READY, LATE], callout_strategy=strategy)
+    callout_id = await _bounced_order(bot)
+    late = bot.fake.user(LATE.user_id)
+    if back == "unblock":
+        await late.unblock()
+    else:
+        await late.send(back)
+    await _reopened(bot, callout_id)
+    await card(bot, HENDRA.user_id, callout_id, "⏳ 5 menunggu", "🚫 0 tidak dapat dihubungi")
+    await _filled_by_the_late(bot, callout_id, LABEL[strategy])
+    assert _delivered_invitations(bot, LATE) == 1
+
+
+async def test_coming_back_twice_invites_once(harness: BotHarness) -> None:
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="cepat")
+    callout_id = await _bounced_order(bot)
+    late = bot.fake.user(LATE.user_id)
+    await late.unblock()
+    invite = await _reopened(bot, callout_id)
+    await late.block()
+    await late.unblock()
+    await late.send("/start")
+    await bot.fake.wait_idle(quiet=0.3)
+    again = await store.get_invite(bot.db, invite.id)
+    assert again is not None
+    assert (again.state, again.attempt) == (InviteState.PENDING, 2)
+    invited_once(await invites(bot, callout_id))
+    assert _delivered_invitations(bot, LATE) == 1
+
+
+async def test_coming_back_replayed_after_a_crash_reopens_once(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="cepat")
+    callout_id = await _bounced_order(bot)
+    # The crash: no update is ever marked done by the processor after it ran.
+    monkeypatch.setattr(InboxUpdateProcessor, "finished", lambda self, update_ids: None)
+    await bot.fake.user(LATE.user_id).unblock()
+    invite = await _reopened(bot, callout_id)
+    await bot.fake.wait_idle(quiet=0.3)
+    assert await inbox.count(bot.db) == 1
+    # The restart replays the unblock: it finds the invitation open and invites nobody.
+    monkeypatch.undo()
+    await bot.restart()
+    await bot.fake.wait_idle(quiet=0.3)
+    assert await inbox.count(bot.db) == 0
+    again = await store.get_invite(bot.db, invite.id)
+    assert again is not None
+    assert again.attempt == 2
+    invited_once(await invites(bot, callout_id))
+    assert _delivered_invitations(bot, LATE) == 1
