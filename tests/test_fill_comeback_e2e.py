@@ -1,26 +1,33 @@
 """Every way a person comes back wakes a short call-out line, end to end.
 
 A line short of its quota invites a person of its category the moment they can be invited
-again: back after their invitation bounced (the bot unblocked, /start, or a later message
-getting through), or put on the line's roster by an import beside the running bot
-(reactivated, moved into the category). A bounced invitation is re-opened, never doubled:
-one row per person and call-out, a new message, a fresh deadline.
+again: back after their invitation bounced (the bot unblocked, /start), or put on the
+line's roster by an import beside the running bot (reactivated, moved into the category).
+A bounced invitation is re-opened, never doubled: one row per person and call-out, a new
+message, a fresh deadline.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from bot.domain.callout import InviteState
 from bot.transport.inbox import InboxUpdateProcessor
+from handlers.callout.keys import TICK_IDLE
 from storage import callouts as store
 from storage import deadlines, inbox
-from tests.harness import BotHarness, Member
+from storage.db import Database
+from storage.roster import import_roster
+from tests.harness import BotHarness, Member, roster_rows
 from tests.test_callout_e2e import (
+    COMMANDERS,
     HENDRA,
     card,
     invites,
     prepare,
+    samapta,
     until,
 )
 from tests.test_fill_e2e import send
@@ -30,6 +37,7 @@ from tests.test_fill_late_ready_e2e import (
     _filled_by_the_late,
     _invited,
     _person_id,
+    _short_order,
 )
 from tests.test_fill_rules_e2e import LABEL, STRATEGIES, invited_once
 
@@ -147,3 +155,49 @@ async def test_coming_back_replayed_after_a_crash_reopens_once(
     assert again.attempt == 2
     invited_once(await invites(bot, callout_id))
     assert _delivered_invitations(bot, LATE) == 1
+
+
+# -- 2. a roster import beside the running bot ---------------------------------------------
+
+
+async def _import(bot: BotHarness, members: list[Member]) -> None:
+    """`import-roster` as its own process does it: another connection to the bot's database,
+    so nothing in the bot hears of it but the rows."""
+    db = await Database.open(bot.db_path)
+    try:
+        result = await import_roster(db, roster_rows([*COMMANDERS, *members]), bot.clock.now())
+    finally:
+        await db.close()
+    assert result.written
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_roster_import_that_reactivates_a_member_wakes_a_short_line(
+    harness: BotHarness, strategy: str
+) -> None:
+    bot = await prepare(harness, [*READY, LATE], callout_strategy=strategy)
+    # LATE, SIAP and linked, is off the roster when the order comes, and back on it after.
+    await _import(bot, READY)
+    callout_id = (await _short_order(bot)).id
+    await _import(bot, [*READY, LATE])
+    # The bot learns of it at its next look at the line: the call-out's tick.
+    bot.clock.advance(TICK_IDLE)
+    await _filled_by_the_late(bot, callout_id, LABEL[strategy])
+    assert _delivered_invitations(bot, LATE) == 1
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_roster_import_that_moves_a_member_into_the_category_wakes_a_short_line(
+    harness: BotHarness, strategy: str
+) -> None:
+    mover = samapta(0)
+    bot = await prepare(harness, [*READY, mover], callout_strategy=strategy)
+    callout_id = (await _short_order(bot)).id
+    moved = replace(mover, category=LATE.category, unit=LATE.unit)
+    await _import(bot, [*READY, moved])
+    bot.clock.advance(TICK_IDLE)
+    await _invited(bot, callout_id, moved)
+    invited_once(await invites(bot, callout_id))
+    await card(bot, HENDRA.user_id, callout_id, f"{LABEL[strategy]} · dipanggil 5")
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
+    assert _delivered_invitations(bot, moved) == 1

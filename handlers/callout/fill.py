@@ -512,9 +512,13 @@ async def on_tick(services: Services, tx: Transaction, deadline: Deadline) -> No
     if callout is None or not callout.is_active:
         return
     now = services.clock.now()
-    if callout.strategy is Strategy.CEPAT:
-        # Silence lowers everyone's chance as time passes: re-evaluate, maybe invite more.
-        await fill_all(services, tx, callout.id)
+    # Every line not yet filled looks again, whatever its strategy: someone may have become
+    # invitable without a word to this process (a roster import run beside the bot that
+    # reactivated them or moved them into the category; a wake lost to a crash). Cepat's line
+    # also because silence lowers everyone's chance as time passes.
+    for line in await store.lines(tx, callout.id):
+        if line.filled_at is None:
+            await fill_line(services, tx, callout.id, line.id)
     await refresh_card(services, tx, callout.id)
     # Once sent, the card still shows the time since the order: an idle tick a minute.
     due = await next_tick(tx, callout.batch_id, now, idle=TICK_IDLE)
