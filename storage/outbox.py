@@ -466,12 +466,15 @@ async def mark_unreachable(
     )
 
 
-async def clear_unreachable(tx: Transaction, chat_ids: list[int]) -> None:
-    """A message got through again (the person unblocked the bot)."""
-    await tx.execute(
-        "DELETE FROM unreachable WHERE chat_id IN (SELECT value FROM json_each(?))",
+async def clear_unreachable(tx: Transaction, chat_ids: list[int]) -> list[int]:
+    """A message got through again (the person unblocked the bot). Returns the chats that
+    were marked: they are back."""
+    rows = await tx.fetchall(
+        "DELETE FROM unreachable WHERE chat_id IN (SELECT value FROM json_each(?))"
+        " RETURNING chat_id",
         (json.dumps(chat_ids),),
     )
+    return [int(r[0]) for r in rows]
 
 
 async def is_unreachable(db: Database | Transaction, chat_id: int) -> bool:

@@ -1,10 +1,10 @@
 """Every way a person comes back wakes a short call-out line, end to end.
 
 A line short of its quota invites a person of its category the moment they can be invited
-again: back after their invitation bounced (the bot unblocked, /start), or put on the
-line's roster by an import beside the running bot (reactivated, moved into the category).
-A bounced invitation is re-opened, never doubled: one row per person and call-out, a new
-message, a fresh deadline.
+again: back after their invitation bounced (the bot unblocked, /start, or a later message
+simply getting through), or put on the line's roster by an import beside the running bot
+(reactivated, moved into the category). A bounced invitation is re-opened, never doubled:
+one row per person and call-out, a new message, a fresh deadline.
 """
 
 from __future__ import annotations
@@ -201,3 +201,25 @@ async def test_a_roster_import_that_moves_a_member_into_the_category_wakes_a_sho
     await card(bot, HENDRA.user_id, callout_id, f"{LABEL[strategy]} · dipanggil 5")
     await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
     assert _delivered_invitations(bot, moved) == 1
+
+
+# -- 3. a later message getting through ----------------------------------------------------
+
+
+async def test_a_message_getting_through_again_wakes_a_short_line(harness: BotHarness) -> None:
+    """No my_chat_member, no /start: Telegram just accepts a later message to someone whose
+    invitation bounced. The delivery engine clears their mark, and the line invites them at
+    once (the clock stands still: no tick helps)."""
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="tepat")
+    bot.fake.faults.fail_chat(LATE.user_id)
+    callout_id = (await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Mako Brimob")).id
+    await _bounced(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB kurang 1 personel")
+    bot.fake.faults.heal_chat(LATE.user_id)
+    # A readiness check: its question reaches LATE, who has not answered it.
+    await bot.fake.user(HENDRA.user_id).send("/cekkesiapan BRIMOB 20")
+    await bot.fake.wait_for_message(LATE.user_id, "Apakah Anda SIAP")
+    await _reopened(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
+    await card(bot, HENDRA.user_id, callout_id, "⏳ 5 menunggu", "🚫 0 tidak dapat dihubungi")
+    assert _delivered_invitations(bot, LATE) == 1

@@ -79,6 +79,7 @@ log = logging.getLogger(__name__)
 
 
 UnreachableCallback = Callable[[int | None, int, str], Awaitable[None]]
+ReachableCallback = Callable[[list[int]], Awaitable[None]]
 
 
 # Completions looked at to measure the current rate (for ETAs).
@@ -145,6 +146,7 @@ class Delivery:
         self._max_in_flight = settings.max_in_flight
         self.stats = DeliveryStats()
         self._unreachable_callbacks: list[UnreachableCallback] = []
+        self._reachable_callbacks: list[ReachableCallback] = []
 
         self._buffer: list[OutboxRow] = []
         self._buffer_truncated = False
@@ -198,6 +200,13 @@ class Delivery:
         the commit, and again after a crash that came before they all ran: callbacks must be
         idempotent (they re-read their rows)."""
         self._unreachable_callbacks.append(callback)
+
+    def on_reachable(self, callback: ReachableCallback) -> None:
+        """`await callback(chat_ids)` after a send to chats marked unreachable got through and
+        the mark was cleared (committed): they are back (e.g. a short call-out invites them).
+        At most once: a crash before it runs loses it, so a callback's work needs a backstop
+        that re-reads the rows (the call-out's tick)."""
+        self._reachable_callbacks.append(callback)
 
     async def start(self) -> None:
         if self.running:
@@ -499,7 +508,7 @@ class Delivery:
                 continue
             batch, self._outcomes = self._outcomes, []
             try:
-                events, reread = await self._record(batch)
+                events, reread, back = await self._record(batch)
             except Exception:
                 # The rows are still pending in the table; keep their permits (they count as
                 # in flight) and try to record them again, rather than send them twice.
@@ -523,6 +532,9 @@ class Delivery:
             self._event.set()
             for follow_up in events:
                 self._spawn(self._follow_up(follow_up))
+            if back:
+                for reachable in self._reachable_callbacks:
+                    self._spawn(_guarded(reachable(back), "on_reachable callback"))
             if self._stopping and not self._outcomes and all(t.done() for t in self._tasks):
                 return
 
@@ -544,13 +556,16 @@ class Delivery:
         async with self.db.transaction() as tx:
             await deadlines.mark_done(tx, follow_up.id, self.clock.now())
 
-    async def _record(self, batch: list[Outcome]) -> tuple[list[Deadline], bool]:
+    async def _record(self, batch: list[Outcome]) -> tuple[list[Deadline], bool, list[int]]:
+        """Commit the outcomes: the unreachable's follow-ups to run, whether the window must
+        be re-read, and the chats that were unreachable and got a message through."""
         now = self.clock.now()
         reread = False
         wall = self._wall_now()
         events: list[Deadline] = []
         sent: list[tuple[int, int | None]] = []
         reached: list[int] = []
+        back: list[int] = []
         stats = self.stats
         async with self.db.transaction() as tx:
             for outcome in batch:
@@ -610,8 +625,8 @@ class Delivery:
                     stats.completions.append(outcome.finished)
             if sent:
                 await outbox.mark_sent(tx, sent, now)
-                await outbox.clear_unreachable(tx, reached)
-        return events, reread
+                back = await outbox.clear_unreachable(tx, reached)
+        return events, reread, back
 
     async def _retry_or_fail(
         self, tx: Transaction, row: OutboxRow, answer: ApiAnswer, wall: datetime

@@ -34,6 +34,7 @@ from handlers.callout.keys import (
     REASON_INPUT,
     TICK_DEADLINE,
 )
+from handlers.callout.service import reachable_hook
 from handlers.kit.reasons import expects_reason_text
 from handlers.locations import claims
 from handlers.text_input import expects
@@ -53,6 +54,7 @@ def register(app: SiagaApp) -> None:
     services.scheduler.on(INVITE_DEADLINE, invite_due)
     services.scheduler.on(TICK_DEADLINE, tick_due)
     services.delivery.on_unreachable(unreachable_hook(services))
+    services.delivery.on_reachable(reachable_hook(services))
     app.add_handler(CommandHandler(["mobilize", "gerakkan"], mobilize_command))
     app.add_handler(CommandHandler("pengerahan", pengerahan_command))
     app.add_handler(CallbackQueryHandler(on_callback, pattern=r"^co:v1:"))

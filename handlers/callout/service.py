@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,7 +47,7 @@ from handlers.callout.render import (
 from handlers.kit.actor import audit_by
 from handlers.kit.card import PROGRESS_EVERY
 from handlers.kit.text import renderer
-from storage import audit, deadlines, outbox, readiness
+from storage import audit, deadlines, outbox, personnel, readiness
 from storage import callouts as store
 from storage.callouts import Callout, Line
 from storage.db import Transaction
@@ -350,6 +350,18 @@ async def offer_ready(services: Services, tx: Transaction, categories: Collectio
     short invites them now, instead of waiting for an invitation another call-out frees."""
     if categories:
         await offer_freed(services, tx, categories)
+
+
+def reachable_hook(services: Services) -> Callable[[list[int]], Awaitable[None]]:
+    """The delivery engine got a message through to chats it had marked unreachable (someone
+    unblocked the bot without a word to it): their short lines invite them now."""
+
+    async def on_reachable(chat_ids: list[int]) -> None:
+        async with services.db.transaction() as tx:
+            people = await personnel.active_by_telegram_users(tx, chat_ids)
+            await offer_ready(services, tx, {p.category_code for p in people.values()})
+
+    return on_reachable
 
 
 async def remind_open(services: Services, tx: Transaction, callout: Callout) -> int:
