@@ -134,6 +134,37 @@ async def test_coming_back_twice_invites_once(harness: BotHarness) -> None:
     assert _delivered_invitations(bot, LATE) == 1
 
 
+async def test_a_reopened_invitation_that_bounces_again_is_reopened_again(
+    harness: BotHarness,
+) -> None:
+    """Back, then gone again before the new invitation arrives: its 403 (on the second
+    message's key) ends the row as before, and the next return opens it a third time."""
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="tepat")
+    callout_id = await _bounced_order(bot)
+    late = bot.fake.user(LATE.user_id)
+    bot.fake.faults.fail_chat(LATE.user_id)
+    await late.unblock()
+    bounced = await until(
+        lambda: _attempt_bounced(bot, callout_id, 2), what="the second invitation bounced"
+    )
+    assert bounced.end_reason == "blocked"
+    bot.fake.faults.heal_chat(LATE.user_id)
+    await late.block()
+    await late.unblock()
+    invite = await _invited(bot, callout_id, LATE)
+    assert (invite.id, invite.state, invite.attempt) == (bounced.id, InviteState.PENDING, 3)
+    await _filled_by_the_late(bot, callout_id, LABEL["tepat"])
+    assert _delivered_invitations(bot, LATE) == 1
+
+
+async def _attempt_bounced(bot: BotHarness, callout_id: int, attempt: int) -> store.Invite | None:
+    late_id = await _person_id(bot, LATE)
+    for invite in await invites(bot, callout_id, InviteState.UNREACHABLE):
+        if invite.person_id == late_id and invite.attempt == attempt:
+            return invite
+    return None
+
+
 async def test_coming_back_replayed_after_a_crash_reopens_once(
     harness: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
