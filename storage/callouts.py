@@ -722,6 +722,18 @@ def _invite(row: sqlite3.Row) -> Invite:
     )
 
 
+async def open_invite(
+    tx: Transaction, line: Line, person_id: int, chat_id: int, now: datetime
+) -> tuple[int, str]:
+    """Invite a person to a line: a new row, or their bounced (unreachable) row of this
+    call-out opened again as a new attempt (a new message key, invited now, the reminders'
+    numbers going on). One row per person and call-out keeps the card's counts and the
+    person's history whole. Returns the invite and the key its invitation message is sent
+    under. Raises IntegrityError when the person's row there is in any other state."""
+    invite_id, attempt = await _open_invite(tx, line.callout_id, line.id, person_id, chat_id, now)
+    return invite_id, invite_key(invite_id, attempt)
+
+
 async def add_invite(
     tx: Transaction,
     callout_id: int,
@@ -730,10 +742,14 @@ async def add_invite(
     chat_id: int,
     now: datetime,
 ) -> int:
-    """Invite a person: a new row, or their bounced (unreachable) row of this call-out opened
-    again as a new attempt (a new message key, invited now, the reminders' numbers going on).
-    One row per person and call-out keeps the card's counts and the person's history whole.
-    Raises IntegrityError when the person's row there is in any other state."""
+    """`open_invite` by ids, when only the invite's id is wanted (set-ups of tests, benches)."""
+    invite_id, _ = await _open_invite(tx, callout_id, line_id, person_id, chat_id, now)
+    return invite_id
+
+
+async def _open_invite(
+    tx: Transaction, callout_id: int, line_id: int, person_id: int, chat_id: int, now: datetime
+) -> tuple[int, int]:
     row = await tx.fetchone(
         "INSERT INTO callout_invites (callout_id, line_id, person_id, chat_id, invited_at)"
         " VALUES (?, ?, ?, ?, ?)"
@@ -742,12 +758,12 @@ async def add_invite(
         " answered_at = NULL, answered_by_user_id = NULL, proxy = 0, end_reason = NULL,"
         " attempt = attempt + 1"
         " WHERE callout_invites.state = 'unreachable'"
-        " RETURNING id",
+        " RETURNING id, attempt",
         (callout_id, line_id, person_id, chat_id, to_db(now)),
     )
     if row is None:
         raise sqlite3.IntegrityError(f"person {person_id} was invited to #{callout_id} already")
-    return int(row[0])
+    return int(row[0]), int(row[1])
 
 
 async def get_invite(db: Db, invite_id: int) -> Invite | None:

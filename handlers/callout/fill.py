@@ -69,9 +69,7 @@ async def _invite(
     chat_id: int,
     now: datetime,
 ) -> int:
-    invite_id = await store.add_invite(tx, callout.id, line.id, person_id, chat_id, now)
-    invite = await store.get_invite(tx, invite_id)
-    assert invite is not None
+    invite_id, message_key = await store.open_invite(tx, line, person_id, chat_id, now)
     lang = await lang_of(tx, services, chat_id)
     await outbox.enqueue(
         tx,
@@ -81,7 +79,7 @@ async def _invite(
                 services, lang, callout, line, answer_by=now + callout.invite_timeout
             ),
             priority=Priority.CALLOUT,
-            dedup_key=invite.message_key,
+            dedup_key=message_key,
             reply_markup=invite_markup(services, lang, invite_id),
             person_id=person_id,
             batch_id=callout.batch_id,
