@@ -7,8 +7,9 @@
 A year at the founding case's scale (3,294 personnel, the demo roster, everyone linked) is
 written through the storage layer, a day per transaction: a roll call of everyone every day
 (prompts, answers and their log, confirmation edits, reminders, the rekap card, the report
-with its CSV), readiness re-asks and changes, a call-out every six days (invitations, answers,
-reminders, arrivals, the card), five posko groups in pinned mode (one status message edited
+with its CSV), readiness re-asks and changes (a history row for every change and every
+confirmation, each Hadir and each Siap, as the bot writes them), a call-out every six days
+(invitations, answers, reminders, arrivals, the card), five posko groups in pinned mode (one status message edited
 every 15 minutes, an hourly chart PNG), the audit log and every timer row.
 
 After each day the bot's nightly retention run prunes it (`run_to_end`: the batches the job
@@ -161,6 +162,20 @@ class YearWriter:
         self.counts["outbox"] = self.counts.get("outbox", 0) + len(self.rows)
         self.rows = []
 
+    async def history(
+        self, tx: Transaction, rows: Sequence[tuple[int, datetime, str, str | None, str]]
+    ) -> None:
+        """Readiness history rows as the bot writes them: one per change or confirmation."""
+        await tx.executemany(
+            "INSERT INTO readiness_history (person_id, at, state, reason, source)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (person, to_db(at), state, reason, source)
+                for person, at, state, reason, source in rows
+            ],
+        )
+        self.counts["readiness_history"] = self.counts.get("readiness_history", 0) + len(rows)
+
     async def done_timers(
         self, tx: Transaction, kind: str, refs: Sequence[str | int], at: datetime
     ) -> None:
@@ -216,7 +231,11 @@ class YearWriter:
             self.sent(f"edit:ap:{rc}:p:{p.person_id}", p.user_id, confirmed,
                       opened + timedelta(minutes=minute), kind="edit")  # fmt: skip
         for minute, writes in waves.items():
-            await apel_store.record_answers(tx, writes, opened + timedelta(minutes=minute))
+            at = opened + timedelta(minutes=minute)
+            await apel_store.record_answers(tx, writes, at)
+            # A Hadir confirms SIAP, and the bot logs every confirmation in the history.
+            present = [w.person_id for w in writes if w.answer is Answer.YES]
+            await self.history(tx, [(p, at, "SIAP", None, f"apel:{rc}") for p in present])
         closed = opened + timedelta(minutes=30)
         await apel_store.close(tx, rc, closed, "deadline")
         card = "APEL #{rc} · SEMUA\n✅ 2.800 hadir · ❌ 230 tidak hadir\n⏳ 264 belum lapor"
@@ -238,6 +257,7 @@ class YearWriter:
         """Half the people re-asked (stale SIAP), most tap; 5 % change state."""
         rng = self.rng
         at = day + timedelta(hours=12)
+        confirmed = []
         for p in self.people:
             if rng.random() < 0.5:
                 key = f"rd:ask:{p.person_id}:{at.isoformat()}"
@@ -245,12 +265,13 @@ class YearWriter:
                 self.sent(key, p.user_id, ASK, at, person_id=p.person_id, markup=markup)
                 if rng.random() < 0.85:
                     self.sent("edit:" + key, p.user_id, "✅ SIAP dikonfirmasi.", at, kind="edit")
+                    confirmed.append((p.person_id, at, "SIAP", None, "self"))
         changes = rng.sample(self.people, len(self.people) // 20)
-        await tx.executemany(
-            "INSERT INTO readiness_history (person_id, at, state, reason, source)"
-            " VALUES (?, ?, ?, ?, 'bench')",
-            [
-                (p.person_id, to_db(at), state, rng.choice(REASONS) if state != "SIAP" else None)
+        await self.history(
+            tx,
+            confirmed
+            + [
+                (p.person_id, at, state, rng.choice(REASONS) if state != "SIAP" else None, "self")
                 for p in changes
                 for state in [rng.choice(("SIAP", "TIDAK_SIAP", "SIAP"))]
             ],
@@ -260,7 +281,6 @@ class YearWriter:
             " VALUES (?, ?, ?, ?, '{}')",
             [(to_db(at), ADMINS[i % 20], "bench.action", str(i)) for i in range(20)],
         )
-        self.counts["readiness_history"] = self.counts.get("readiness_history", 0) + len(changes)
 
     async def callout(self, tx: Transaction, at: datetime) -> None:
         rng = self.rng

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.domain.apel import Answer, DraftState, LocationState, Scope, ScopeKind, build_tally
+from bot.domain.retention import Cutoffs, Step
 from storage import apel as store
-from storage import outbox
+from storage import outbox, readiness, retention
 from storage.apel import AssemblyPoint, NewTarget
 from storage.db import Database
 from storage.outbox import OutgoingMessage, Priority
 from storage.timestamps import to_db
 
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
+STALE = timedelta(hours=12)
 
 
 async def seed_people(db: Database, count: int = 6) -> list[int]:
@@ -334,3 +337,72 @@ async def test_answers_recorded_together_skip_the_ones_already_so(db: Database) 
     assert third.answered_at == NOW + timedelta(seconds=5)
     log = await store.answer_log(db, rc_id)
     assert [(p, a) for p, a, _ in log] == [(1, "yes"), (2, "no"), (3, "yes")]
+
+
+async def test_a_burst_of_answers_writes_no_index_led_by_the_person(db: Database) -> None:
+    # Such an index keeps each person's years together and people apart: on a year's file a
+    # burst of 1,500 answers dirtied a page of it per person (issue 17; migration 0015).
+    await seed_people(db)
+    rc_id = await open_rollcall(db, point=AssemblyPoint(-0.02, 109.34, 300))
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    async with db.transaction() as tx:
+        await store.record_answers(
+            tx,
+            [
+                store.AnswerWrite(rc_id, 1, Answer.YES, awaiting_location=True),
+                store.AnswerWrite(rc_id, 2, Answer.NO, "sakit"),
+            ],
+            NOW,
+        )
+        await store.set_location(
+            tx, rc_id, 1, latitude=-0.02, longitude=109.34, distance_m=10.0,
+            state=LocationState.INSIDE, now=NOW,
+        )  # fmt: skip
+        await readiness.confirm_ready_many(tx, [(1, f"apel:{rc_id}")], NOW, stale_after=STALE)
+        await outbox.enqueue_many(
+            tx,
+            [OutgoingMessage(1001, "✅ HADIR", Priority.ROLLCALL, f"edit:ap:{rc_id}:p:1")],
+            NOW,
+        )
+    await db.conn.set_trace_callback(None)
+
+    written: list[tuple[str, set[str] | None]] = []  # (table, columns set; None: a new row)
+    for sql in statements:
+        if update := re.match(r"\s*UPDATE (\w+) SET (.*?) WHERE", sql, re.S):
+            written.append((update[1], set(re.findall(r"(\w+) = ", update[2]))))
+        elif insert := re.match(r"\s*INSERT (?:OR \w+ )?INTO (\w+)", sql):
+            written.append((insert[1], None))
+    assert {table for table, _ in written} >= {
+        "rollcall_targets", "rollcall_answer_log", "readiness", "readiness_history", "outbox"
+    }  # fmt: skip
+    led_by_person = []
+    for table, columns in written:
+        for index in await db.fetchall(f"PRAGMA index_list({table})"):
+            keys = [r["name"] for r in await db.fetchall(f"PRAGMA index_info({index['name']})")]
+            if keys[:1] == ["person_id"] and (columns is None or columns & set(keys)):
+                led_by_person.append((table, index["name"]))
+    assert led_by_person == []
+
+
+async def test_a_persons_open_roll_calls_are_searched_not_scanned(db: Database) -> None:
+    # Without an index led by the person (migration 0015) these lookups must still come from
+    # the open roll calls and the primary key: on a year's file a scan reads 1.2 M targets.
+    await seed_people(db)
+    await open_rollcall(db)
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    await store.present_in_open(db, 1, NOW)
+    await store.open_checks_for(db, 1, NOW)
+    await store.called_by_open_checks(db, [1, 2], NOW)
+    async with db.transaction() as tx:
+        cut = Cutoffs(NOW, NOW, NOW + timedelta(days=1))
+        await retention.prune(tx, Step.PERSONAL, cut, 100, NOW, None)
+    await db.conn.set_trace_callback(None)
+    lookups = [
+        s for s in statements if s.lstrip().startswith("SELECT") and "rollcall_targets" in s
+    ]
+    assert len(lookups) == 4
+    for sql in lookups:
+        steps = [str(row[3]) for row in await db.fetchall("EXPLAIN QUERY PLAN " + sql)]
+        assert not any(re.match(r"SCAN (t|rollcall_targets)\b", step) for step in steps), steps
