@@ -222,6 +222,10 @@ async def test_a_tap_in_telegram_updates_the_open_page(
     url = server(bot).local_url + "/api/stream"
     async with http.get(url, headers=tma(bot, COMMANDER_ID)) as response:
         assert response.status == 200
+        # A stream's headers leave before its first event: the security ones with them.
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         events = read_events(response)
         first = await anext(events)
         assert "0 hadir" in first["sections"]["rollcalls"]

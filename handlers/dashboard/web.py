@@ -354,6 +354,8 @@ class DashboardServer:
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
         )
+        # The headers leave with prepare(): the wrapper's come too late for a stream.
+        _secure(request, response)
         await response.prepare(request)
         self._streams[viewer.key] = self._streams.get(viewer.key, 0) + 1
         feed.watchers += 1
@@ -501,13 +503,18 @@ def _with_headers(handler: Handler) -> Handler:
 
     async def answer(request: web.Request) -> web.StreamResponse:
         response = await handler(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        in_telegram = "/layar/" not in request.path
-        response.headers.setdefault("Content-Security-Policy", _csp(in_telegram=in_telegram))
+        if not response.prepared:
+            _secure(request, response)
         return response
 
     return answer
+
+
+def _secure(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    in_telegram = "/layar/" not in request.path
+    response.headers.setdefault("Content-Security-Policy", _csp(in_telegram=in_telegram))
 
 
 def _event(name: str, data: str, version: int) -> str:
