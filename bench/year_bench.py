@@ -9,8 +9,8 @@ written through the storage layer, a day per transaction: a roll call of everyon
 (prompts, answers and their log, confirmation edits, reminders, the rekap card, the report
 with its CSV), readiness re-asks and changes (a history row for every change and every
 confirmation, each Hadir and each Siap, as the bot writes them), a call-out every six days
-(invitations, answers, reminders, arrivals, the card), five posko groups in pinned mode (one status message edited
-every 15 minutes, an hourly chart PNG), the audit log and every timer row.
+(invitations, answers, reminders, arrivals, the card), five posko groups in pinned mode (one
+status message edited every 15 minutes, an hourly chart PNG), the audit log and every timer row.
 
 After each day the bot's nightly retention run prunes it (`run_to_end`: the batches the job
 takes, the clock at that night's run): the file grows by a day and gives a day back, and each
