@@ -679,10 +679,20 @@ class Invite:
     def reminder_key(self, number: int) -> str:
         return str(InviteKey(InviteMessage.INVITATION, self.id, ("rem", str(number))))
 
+    @property
+    def deactivated_key(self) -> str:
+        """The commander's "nonaktif" notice, once per attempt: reactivated, invited again
+        and deactivated again is news again."""
+        return str(InviteKey(InviteMessage.DEACTIVATED, self.id, _attempt_tail(self.attempt)))
+
 
 def invite_key(invite_id: int, attempt: int = 1) -> str:
-    tail = () if attempt == 1 else ("again", str(attempt))
-    return str(InviteKey(InviteMessage.INVITATION, invite_id, tail))
+    return str(InviteKey(InviteMessage.INVITATION, invite_id, _attempt_tail(attempt)))
+
+
+def _attempt_tail(attempt: int) -> tuple[str, ...]:
+    """A key's tail for a re-opened invitation's attempt; the first keeps the bare key."""
+    return () if attempt == 1 else ("again", str(attempt))
 
 
 def invite_id_of_key(dedup_key: str) -> int | None:

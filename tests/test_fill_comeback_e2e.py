@@ -254,3 +254,56 @@ async def test_a_message_getting_through_again_wakes_a_short_line(harness: BotHa
     await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
     await card(bot, HENDRA.user_id, callout_id, "⏳ 5 menunggu", "🚫 0 tidak dapat dihubungi")
     assert _delivered_invitations(bot, LATE) == 1
+
+
+# -- 4. deactivated again after coming back ------------------------------------------------
+
+
+async def test_a_reopened_invitation_deactivated_again_is_reported_again(
+    harness: BotHarness,
+) -> None:
+    """Off the roster while invited: the commander hears "nonaktif". Back on it, the tick
+    re-opens the invitation; off it again, the commander hears it a second time (the notice
+    is keyed per attempt, as the invitation is)."""
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="tepat")
+    callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Mako Brimob")
+    first = await _invited(bot, callout.id, LATE)
+    assert (await _deactivated(bot, callout, 1)).id == first.id
+    await _import(bot, [*READY, LATE])
+    bot.clock.advance(TICK_IDLE)
+    await until(lambda: _attempt_open(bot, first.id, 2), what="the invitation re-opened")
+    assert (await _deactivated(bot, callout, 2)).id == first.id
+    await bot.fake.wait_idle(quiet=0.3)
+    assert _deactivated_notices(bot) == 2
+
+
+async def _deactivated(bot: BotHarness, callout: store.Callout, attempt: int) -> store.Invite:
+    """LATE off the roster while invited: at the invitation's deadline this attempt ends and
+    the commander has their `attempt`-th "nonaktif" notice."""
+    await _import(bot, READY)
+    bot.clock.advance(callout.invite_timeout)
+    late_id = await _person_id(bot, LATE)
+
+    async def check() -> store.Invite | None:
+        for invite in await invites(bot, callout.id, InviteState.UNREACHABLE):
+            if (invite.person_id, invite.attempt, invite.end_reason) == (
+                late_id,
+                attempt,
+                "deactivated",
+            ):
+                return invite
+        return None
+
+    ended: store.Invite = await until(check, what=f"attempt {attempt} ended, deactivated")
+    await bot.fake.wait_for_message(HENDRA.user_id, lambda _: _deactivated_notices(bot) == attempt)
+    return ended
+
+
+async def _attempt_open(bot: BotHarness, invite_id: int, attempt: int) -> bool | None:
+    invite = await store.get_invite(bot.db, invite_id)
+    assert invite is not None
+    return True if (invite.state, invite.attempt) == (InviteState.PENDING, attempt) else None
+
+
+def _deactivated_notices(bot: BotHarness) -> int:
+    return sum(1 for m in bot.fake.sent_to(HENDRA.user_id) if "sudah nonaktif" in (m.text or ""))

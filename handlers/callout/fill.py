@@ -396,7 +396,7 @@ async def on_invite_deadline(services: Services, tx: Transaction, deadline: Dead
                         services, await lang_of(tx, services, callout.ordered_by_user_id)
                     ).html("callout-deactivated", id=str(callout.id), name=person.display_name),
                     priority=Priority.REMINDER,
-                    dedup_key=str(InviteKey(InviteMessage.DEACTIVATED, invite.id)),
+                    dedup_key=invite.deactivated_key,
                 ),
                 now,
             )
