@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.domain.callback_data import decode
 from bot.services import Actor, PartKey, Services, SiagaApp, SiagaContext
 from bot.throttle import FloodGate, Verdict
+from handlers import reachability
 from handlers.common import reply
 from storage import personnel, users
 from storage.personnel import CommandScope
@@ -28,11 +29,14 @@ log = logging.getLogger(__name__)
 
 
 async def resolve_actor(context: SiagaContext, user_id: int) -> Actor:
+    found = await personnel.sender(context.services.db, user_id)
+    return await _actor(context, user_id, found)
+
+
+async def _actor(context: SiagaContext, user_id: int, found: personnel.Sender | None) -> Actor:
     services = context.services
     db = services.db
-    person = await personnel.by_telegram_user(db, user_id)
-    if person is not None and not person.active:
-        person = None
+    person = found.person if found is not None and found.person.active else None
     account = await users.get(db, user_id)
     language = (account.language if account else None) or services.settings.locale
     is_admin = services.settings.is_configured_admin(user_id) or (
@@ -48,11 +52,16 @@ async def gate(update: Update, context: SiagaContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         return
-    actor = await resolve_actor(context, user.id)
+    found = await personnel.sender(context.services.db, user.id)
+    actor = await _actor(context, user.id, found)
     context.actor = actor
     if update.my_chat_member is None:
         # Membership changes (blocked, added to a group) are state, never a flood.
         await _throttle(update, context)
+        if found is not None and found.unreachable and _is_private(update):
+            # Telegram tells of no comeback but an unblock: a chat that was "not found", or
+            # a block lifted without a my_chat_member, is only seen working by this update.
+            await reachability.back_in_private(context.services, found.person)
     if actor.is_linked or actor.is_admin or update.my_chat_member is not None:
         return
     if await _open_to_strangers(update, context):
@@ -94,6 +103,11 @@ async def _throttle(update: Update, context: SiagaContext) -> None:
     elif query is not None:
         await query.answer(context.label("flood-slow-down-short"))
     raise ApplicationHandlerStop
+
+
+def _is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
 
 
 def _worth_answering(update: Update) -> bool:

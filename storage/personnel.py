@@ -80,11 +80,30 @@ async def by_nrp(db: Database | Transaction, nrp: str) -> Person | None:
     return _person(row) if row else None
 
 
-async def by_telegram_user(db: Database | Transaction, telegram_user_id: int) -> Person | None:
+@dataclass(frozen=True)
+class Sender:
+    """The person behind a Telegram account, as the gate reads them for every update."""
+
+    person: Person
+    # Delivery marked their private chat unreachable (storage.outbox): an update from them
+    # in private proves it works again. Read with the person so that the check costs
+    # everyone else no statement of its own.
+    unreachable: bool
+
+
+async def sender(db: Database | Transaction, telegram_user_id: int) -> Sender | None:
     row = await db.fetchone(
-        f"SELECT {_COLUMNS} FROM personnel WHERE telegram_user_id = ?", (telegram_user_id,)
+        f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM unreachable u"
+        " WHERE u.chat_id = personnel.telegram_user_id) AS unreachable"
+        " FROM personnel WHERE telegram_user_id = ?",
+        (telegram_user_id,),
     )
-    return _person(row) if row else None
+    return Sender(_person(row), bool(row["unreachable"])) if row else None
+
+
+async def by_telegram_user(db: Database | Transaction, telegram_user_id: int) -> Person | None:
+    found = await sender(db, telegram_user_id)
+    return found.person if found else None
 
 
 async def active_by_telegram_users(

@@ -28,6 +28,7 @@ from tests.test_callout_e2e import (
     invites,
     prepare,
     samapta,
+    tap,
     until,
 )
 from tests.test_fill_e2e import send
@@ -250,6 +251,36 @@ async def test_a_message_getting_through_again_wakes_a_short_line(harness: BotHa
     # A readiness check: its question reaches LATE, who has not answered it.
     await bot.fake.user(HENDRA.user_id).send("/cekkesiapan BRIMOB 20")
     await bot.fake.wait_for_message(LATE.user_id, "Apakah Anda SIAP")
+    await _reopened(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
+    await card(bot, HENDRA.user_id, callout_id, "⏳ 5 menunggu", "🚫 0 tidak dapat dihubungi")
+    assert _delivered_invitations(bot, LATE) == 1
+
+
+@pytest.mark.parametrize("fault", [403, 400])
+@pytest.mark.parametrize("back", ["a message", "/start", "a button"])
+async def test_writing_to_the_bot_in_private_wakes_a_short_line(
+    harness: BotHarness, fault: int, back: str
+) -> None:
+    """Marked unreachable by a 403 or "chat not found", then writing to the bot with no
+    my_chat_member from Telegram: whatever they send in private proves the chat works, so
+    the mark goes and the short line invites them at once (the clock stands still)."""
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="tepat")
+    late = bot.fake.user(LATE.user_id)
+    await late.send("/kesiapan")
+    view = await bot.fake.wait_for_message(LATE.user_id, lambda m: "✅ Siap" in m.button_texts)
+    if fault == 403:
+        bot.fake.faults.fail_chat(LATE.user_id)
+    else:
+        bot.fake.faults.chat_not_found(LATE.user_id)
+    callout_id = (await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Mako Brimob")).id
+    await _bounced(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB kurang 1 personel")
+    bot.fake.faults.heal_chat(LATE.user_id)
+    if back == "a button":
+        await tap(bot, late, "✅ Siap", view)
+    else:
+        await late.send("halo" if back == "a message" else back)
     await _reopened(bot, callout_id)
     await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
     await card(bot, HENDRA.user_id, callout_id, "⏳ 5 menunggu", "🚫 0 tidak dapat dihubungi")
