@@ -17,7 +17,7 @@ from bot.domain.callout import InviteState
 from bot.transport.inbox import InboxUpdateProcessor
 from handlers.callout.keys import TICK_IDLE
 from storage import callouts as store
-from storage import deadlines, inbox
+from storage import deadlines, inbox, outbox
 from storage.db import Database
 from storage.roster import import_roster
 from tests.harness import BotHarness, Member, roster_rows
@@ -285,6 +285,20 @@ async def test_writing_to_the_bot_in_private_wakes_a_short_line(
     await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
     await card(bot, HENDRA.user_id, callout_id, "⏳ 5 menunggu", "🚫 0 tidak dapat dihubungi")
     assert _delivered_invitations(bot, LATE) == 1
+
+
+async def test_writing_in_a_group_proves_nothing_of_the_private_chat(
+    harness: BotHarness,
+) -> None:
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="tepat")
+    bot.fake.faults.chat_not_found(LATE.user_id)
+    callout_id = (await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Mako Brimob")).id
+    bounced = await _bounced(bot, callout_id)
+    bot.fake.faults.heal_chat(LATE.user_id)
+    await bot.fake.user(LATE.user_id).send("/status", chat=bot.fake.group())
+    await bot.fake.wait_idle(quiet=0.3)
+    assert await outbox.is_unreachable(bot.db, LATE.user_id)
+    assert await store.get_invite(bot.db, bounced.id) == bounced
 
 
 # -- 4. deactivated again after coming back ------------------------------------------------
