@@ -125,11 +125,11 @@ def assert_no_personal_data(bot: BotHarness, chat_ids: Sequence[int]) -> None:
 # -- registration, schedule, content --------------------------------------------------------
 
 
-
 def _excel_csv(data: bytes) -> list[list[str]]:
     """An exported CSV as Excel shows it: `;`-separated, `="02058291"` is the text 02058291."""
     rows = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
     return [[re.sub(r'^="(.*)"$', r"\1", cell) for cell in row] for row in rows]
+
 
 async def test_register_then_broadcast_every_hour_for_the_scope(bot: BotHarness) -> None:
     await register_group(bot)

@@ -98,9 +98,7 @@ async def _on_send(
         )
         return
     if verdict is not DraftVerdict.USABLE:
-        key = (
-            "callout-draft-expired" if verdict is DraftVerdict.EXPIRED else "callout-draft-gone"
-        )
+        key = "callout-draft-expired" if verdict is DraftVerdict.EXPIRED else "callout-draft-gone"
         await query.answer(context.label(key), show_alert=True)
         return
     order = order_from_json(draft.spec)
@@ -319,9 +317,7 @@ async def on_reason_text(update: Update, context: SiagaContext, argument: str, t
         await reply(update, context, "callout-input-stale")
         return
     await _record_reason(services, invite, "lainnya", text, now)
-    await reply(
-        update, context, "callout-reason-recorded", id=str(invite.callout_id), reason=text
-    )
+    await reply(update, context, "callout-reason-recorded", id=str(invite.callout_id), reason=text)
 
 
 async def _on_proxy(

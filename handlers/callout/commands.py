@@ -197,9 +197,7 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
     if not items:
         await reply(update, context, "callout-list-empty")
         return
-    text = "\n".join(
-        [context.t("callout-list-title"), *items, "", context.t("callout-list-hint")]
-    )
+    text = "\n".join([context.t("callout-list-title"), *items, "", context.t("callout-list-hint")])
     message = update.effective_message
     if message is not None:
         await message.reply_html(text)
@@ -378,9 +376,7 @@ async def on_pick_field(
             tx, context.actor.user_id, f"{FIELD_INPUT}:{draft.id}:{key}", now
         )
     await query.answer()
-    await reply(
-        update, context, f"callout-field-ask-{key.replace('_', '-')}", max=FIELD_MAX_CHARS
-    )
+    await reply(update, context, f"callout-field-ask-{key.replace('_', '-')}", max=FIELD_MAX_CHARS)
 
 
 async def on_field_text(update: Update, context: SiagaContext, argument: str, text: str) -> None:

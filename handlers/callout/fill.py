@@ -162,9 +162,7 @@ async def _plan(
     return plan_line(callout.strategy, state, available, model, now, people)
 
 
-async def _preference(
-    tx: Transaction, callout: Callout, found: Sequence[Candidate]
-) -> Preference:
+async def _preference(tx: Transaction, callout: Callout, found: Sequence[Candidate]) -> Preference:
     """Each candidate's chance of a yes within Cepat's horizon, from their own earlier
     invitations (bot.domain.fill.person_models) against the call-out's model."""
     model = callout.fill_model or PRIOR
