@@ -174,7 +174,7 @@ async def test_the_confirm_card_offers_three_strategies_for_this_order(
         return message if message.button("▶ Semua") is not None else None
 
     edited = await until(chosen, what="Semua marked on the card")
-    await tap(bot, hendra, "Kirim", edited)  # type: ignore[arg-type]
+    await tap(bot, hendra, "Kirim", edited)
 
     async def created() -> store.Callout | None:
         found = await store.recent(bot.db)

@@ -221,3 +221,30 @@ def test_a_webhook_path_the_dashboard_serves_is_refused_at_start(
         " (mis. /telegram) atau dasbor port lain (SIAGA_WEB_PORT)."
     ]
     assert not (tmp_path / "siaga.db").exists()
+
+
+@pytest.mark.usefixtures("run_env")
+def test_check_names_a_webhook_path_the_dashboard_serves(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SIAGA_WEB_PORT", "8443")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    webhook = [line for line in out.splitlines() if " webhook " in f" {line} "]
+    assert webhook == [
+        "GAGAL webhook       Path webhook /dasbor/api/tg (SIAGA_WEBHOOK_URL) juga milik dasbor"
+        " (https://siaga.example/dasbor), di alamat dan port yang sama. Beri webhook path lain"
+        " (mis. /telegram) atau dasbor port lain (SIAGA_WEB_PORT)."
+    ]
+
+
+@pytest.mark.usefixtures("run_env")
+def test_check_passes_the_webhook_on_a_port_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SIAGA_WEB_PORT", "8080")
+    main(["check"])
+    out = capsys.readouterr().out
+    names = [line.split()[1] for line in out.splitlines()]
+    assert names[:2] == ["configuration", "timezone"]
+    assert "webhook" not in names

@@ -16,7 +16,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.cli.operations import EXIT_CONFIG, OperatorError, program_name, storage_error
+from bot.cli.operations import (
+    EXIT_CONFIG,
+    OperatorError,
+    program_name,
+    storage_error,
+    webhook_collision,
+)
 from bot.config import Settings
 from storage.db import DatabaseUnusableError, SchemaTooNewError
 
@@ -93,17 +99,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     from telegram.error import InvalidToken
 
-    from bot.domain.dashboard import serves_path
     from bot.logging_setup import configure_logging
     from bot.runner import run_bot
 
-    if settings.web_shares_webhook and serves_path(settings.web_base, settings.webhook_path):
-        raise OperatorError(
-            "cli-webhook-in-dashboard",
-            EXIT_CONFIG,
-            path=settings.webhook_path,
-            web=settings.web_url or "",
-        )
+    collision = webhook_collision(settings)
+    if collision is not None:
+        raise collision
     webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     configure_logging(settings.bot_token.get_secret_value(), extra_secrets=[webhook_secret])
     try:

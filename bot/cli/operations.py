@@ -49,6 +49,21 @@ class OperatorError(Exception):
         self.args_ = args
 
 
+def webhook_collision(settings: Settings) -> OperatorError | None:
+    """The webhook posting to a path the dashboard serves on the same server: `run` refuses
+    to start on it and `check` names it, so the operator hears it before the restart."""
+    from bot.domain.dashboard import serves_path
+
+    if settings.web_shares_webhook and serves_path(settings.web_base, settings.webhook_path):
+        return OperatorError(
+            "cli-webhook-in-dashboard",
+            EXIT_CONFIG,
+            path=settings.webhook_path,
+            web=settings.web_url or "",
+        )
+    return None
+
+
 def storage_error(error: BaseException, db_path: Path | str) -> OperatorError | None:
     """The operator's sentence for a database that cannot be used; None for other errors."""
     if isinstance(error, SchemaTooNewError):
@@ -85,6 +100,9 @@ async def run_checks(
             return catalog.text(settings.locale, error.key, prog=program_name(), **error.args_)
 
     results = [CheckResult("configuration", True, f"database {settings.db_path}")]
+    collision = webhook_collision(settings)
+    if collision is not None:
+        results.append(CheckResult("webhook", False, describe(collision)))
     zone = settings.zone
     results.append(CheckResult("timezone", True, f"{zone.key}"))
     results.extend(await _check_database(settings.db_path, describe))
