@@ -91,14 +91,22 @@ class Sender:
     unreachable: bool
 
 
+_SENDER_COLUMNS = (
+    f"{_COLUMNS}, EXISTS (SELECT 1 FROM unreachable u"
+    " WHERE u.chat_id = personnel.telegram_user_id) AS unreachable"
+)
+
+
+def _sender(row: sqlite3.Row) -> Sender:
+    return Sender(_person(row), bool(row["unreachable"]))
+
+
 async def sender(db: Database | Transaction, telegram_user_id: int) -> Sender | None:
     row = await db.fetchone(
-        f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM unreachable u"
-        " WHERE u.chat_id = personnel.telegram_user_id) AS unreachable"
-        " FROM personnel WHERE telegram_user_id = ?",
+        f"SELECT {_SENDER_COLUMNS} FROM personnel WHERE telegram_user_id = ?",
         (telegram_user_id,),
     )
-    return Sender(_person(row), bool(row["unreachable"])) if row else None
+    return _sender(row) if row else None
 
 
 async def by_telegram_user(db: Database | Transaction, telegram_user_id: int) -> Person | None:
@@ -106,16 +114,17 @@ async def by_telegram_user(db: Database | Transaction, telegram_user_id: int) ->
     return found.person if found else None
 
 
-async def active_by_telegram_users(
+async def active_senders(
     db: Database | Transaction, telegram_user_ids: Sequence[int]
-) -> dict[int, Person]:
-    """The active people linked to these accounts, by account id."""
+) -> dict[int, Sender]:
+    """The active people linked to these accounts, by account id, each with whether delivery
+    marked their private chat unreachable (one statement for a whole burst of taps)."""
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM personnel WHERE active = 1"
+        f"SELECT {_SENDER_COLUMNS} FROM personnel WHERE active = 1"
         " AND telegram_user_id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(telegram_user_ids)),),
     )
-    return {int(r["telegram_user_id"]): _person(r) for r in rows}
+    return {int(r["telegram_user_id"]): _sender(r) for r in rows}
 
 
 async def active_by_phone(db: Database | Transaction, phone: str) -> list[Person]:

@@ -16,12 +16,13 @@ import pytest
 from bot.domain.callout import InviteState
 from bot.transport.inbox import InboxUpdateProcessor
 from handlers.callout.keys import TICK_IDLE
+from storage import audit, deadlines, inbox, outbox
 from storage import callouts as store
-from storage import deadlines, inbox, outbox
 from storage.db import Database
 from storage.roster import import_roster
 from tests.harness import BotHarness, Member, roster_rows
 from tests.test_callout_e2e import (
+    ADMIN_ID,
     COMMANDERS,
     HENDRA,
     card,
@@ -352,3 +353,32 @@ async def _attempt_open(bot: BotHarness, invite_id: int, attempt: int) -> bool |
 
 def _deactivated_notices(bot: BotHarness) -> int:
     return sum(1 for m in bot.fake.sent_to(HENDRA.user_id) if "sudah nonaktif" in (m.text or ""))
+
+
+@pytest.mark.parametrize("fault", [403, 400])
+async def test_a_hadir_through_the_tap_lane_wakes_a_short_line(
+    harness: BotHarness, fault: int
+) -> None:
+    """Marked unreachable, then Hadir tapped on a roll-call prompt that reached them before:
+    the tap lane, which writes plain Hadir taps in bursts past the gate, leaves a marked
+    person's tap to the gate, which clears the mark and invites them to the short line."""
+    bot = await prepare(harness, [*READY, LATE], callout_strategy="tepat")
+    late = bot.fake.user(LATE.user_id)
+    await bot.fake.user(ADMIN_ID, first_name="Admin").send("/apel semua 30")
+    prompt = await bot.fake.wait_for_message(LATE.user_id, "APEL #")
+    if fault == 403:
+        bot.fake.faults.fail_chat(LATE.user_id)
+    else:
+        bot.fake.faults.chat_not_found(LATE.user_id)
+    callout_id = (await send(bot, HENDRA.user_id, "/mobilize BRIMOB 5 Mako Brimob")).id
+    await _bounced(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB kurang 1 personel")
+    bot.fake.faults.heal_chat(LATE.user_id)
+    await tap(bot, late, "Hadir", prompt)
+    await _reopened(bot, callout_id)
+    await bot.fake.wait_for_message(HENDRA.user_id, f"#{callout_id}: BRIMOB tidak kurang lagi")
+    assert not await outbox.is_unreachable(bot.db, LATE.user_id)
+    assert _delivered_invitations(bot, LATE) == 1
+    # The gate's way (committed with the tap, audited), not a later send getting through.
+    back = [e for e in await audit.entries(bot.db) if e.action == "reachability.unblocked"]
+    assert [e.actor_user_id for e in back] == [LATE.user_id]

@@ -47,10 +47,11 @@ def answer_toast(services: Services, tap: AnswerTap) -> str:
 async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
     """Hadir or a reason tapped on roll-call prompts, a burst at a time (`bot/transport/taps.py`).
 
-    Takes the plain case only: an active person on the roster, not flooding, answering their
-    own prompt of an open apel without an assembly point, with an answer that is new, and
-    with no readiness check open for them. Every other tap is returned and goes through
-    `on_answer` and its rules.
+    Takes the plain case only: an active person on the roster whose private chat delivery
+    has not marked unreachable (the gate clears that mark and wakes short call-out lines for
+    them), not flooding, answering their own prompt of an open apel without an assembly
+    point, with an answer that is new, and with no readiness check open for them. Every
+    other tap is returned and goes through `on_answer` and its rules.
 
     The taps taken are answered first and written right after, in one transaction: each is
     committed in the inbox already and only leaves it once written, so "tercatat" is true
@@ -73,7 +74,8 @@ async def answer_taps(app: SiagaApp, taps: Sequence[Tap]) -> list[Tap]:
     if not plain:
         return left
     user_ids = [tap.user_id for tap, *_ in plain]
-    people = await personnel.active_by_telegram_users(db, user_ids)
+    senders = await personnel.active_senders(db, user_ids)
+    people = {user_id: s.person for user_id, s in senders.items() if not s.unreachable}
     languages = await store.languages_of(db, user_ids, services.settings.locale)
     rollcalls = {rc_id: await store.get(db, rc_id) for rc_id in {p[1] for p in plain}}
     targets = {

@@ -358,8 +358,8 @@ def reachable_hook(services: Services) -> Callable[[list[int]], Awaitable[None]]
 
     async def on_reachable(chat_ids: list[int]) -> None:
         async with services.db.transaction() as tx:
-            people = await personnel.active_by_telegram_users(tx, chat_ids)
-            await offer_ready(services, tx, {p.category_code for p in people.values()})
+            people = await personnel.active_senders(tx, chat_ids)
+            await offer_ready(services, tx, {p.person.category_code for p in people.values()})
 
     return on_reachable
 
