@@ -23,13 +23,14 @@ The last nights' runs (`--left-nights`, a week by default) are left out and a ba
 (timed) before they run. Then the file is measured against a fresh database (the roster
 alone, copied aside before the year was written), each in a bot of its own (`python -m bot
 run`, bench/common.py), in `--repeats` rounds that take the databases in turns (every other
-round in the reverse order), and each figure is reported as its median over the rounds:
-single runs on this machine moved ±20 %.
+round in the reverse order), and each figure is reported as its median over the rounds (a
+burst's over every burst of every round): single runs on this machine moved ±20 %.
 
   start-up            spawn → the first getUpdates
   /status             end to end p95 and `build_status` direct p95 (bench/status_bench.py)
   whole roll call     `/apel semua 30`: time to the last prompt ÷ (N ÷ 30)
-  ingest burst        TAPS people press Hadir at once (bench/ingest_bench.py's press_everyone)
+  ingest burst        TAPS people press Hadir at once (bench/ingest_bench.py's press_everyone),
+                      then TAPS others: two bursts a session
   backup / check      `python -m bot backup` and `check`'s work, timed
   export              a month of roll calls to XLSX (`python -m bot export apel --from --to`)
 
@@ -68,7 +69,7 @@ from common import (
     run_main,
     spread,
 )
-from ingest_bench import press_everyone
+from ingest_bench import Burst, press_everyone
 from status_bench import ADMINS, end_to_end
 
 from bot.cli.operations import backup_database, run_checks
@@ -520,11 +521,14 @@ async def session(
     before = await retention.last_finished(run.db)
     if pruning:
         await retention_started(run)
-    print(f"({load()}) burst of {taps} taps", flush=True)
-    burst = await press_everyone(run, rollcall_id, run.people[:taps])
-    figures["burst answers/s"] = burst.rate
-    figures["burst p95"] = burst.p95
-    figures["burst p95 in the bot"] = burst.bot_p95
+    # Without the job, two bursts by different people: the p95 of one burst of 1,500 moved
+    # ±25 % between rounds here, so each database gets twice the samples.
+    groups = [run.people[:taps]] if pruning else [run.people[:taps], run.people[taps : 2 * taps]]
+    for people in groups:
+        print(f"({load()}) burst of {taps} taps", flush=True)
+        burst = await press_everyone(run, rollcall_id, people)
+        record(figures, "", burst)
+        await run.drained()
     if pruning:
         # Every tap was answered and written before this look: if the run has not finished
         # yet, the whole burst met the job.
@@ -535,10 +539,7 @@ async def session(
         await run.drained()
         print(f"({load()}) the run finished; the same burst by others, same bot", flush=True)
         others = run.people[taps : 2 * taps]
-        after = await press_everyone(run, rollcall_id, others)
-        figures["after: burst answers/s"] = after.rate
-        figures["after: burst p95"] = after.p95
-        figures["after: burst p95 in the bot"] = after.bot_p95
+        record(figures, "after: ", await press_everyone(run, rollcall_id, others))
     await run.drained()
     memory = bot.memory_kb()
     print(f"bot peak RSS {memory.get('VmHWM', 0) / 1024:.1f} MB ({load()})", flush=True)
@@ -548,6 +549,24 @@ async def session(
         await apel_store.close(tx, rollcall_id, SystemClock().now(), "bench")
     await stop_bot(run)
     return figures
+
+
+def record(figures: dict[str, Any], prefix: str, burst: Burst) -> None:
+    """A burst's figures appended to the session's lists (a session may press several)."""
+    for name, value in (
+        ("burst answers/s", burst.rate),
+        ("burst p95", burst.p95),
+        ("burst p95 in the bot", burst.bot_p95),
+    ):
+        figures.setdefault(prefix + name, []).append(value)
+
+
+def samples(round_: dict[str, dict[str, Any]], label: str, name: str) -> list[float]:
+    """A figure of one round's session as a list: one value, or one per burst."""
+    value = round_.get(label, {}).get(name)
+    if value is None:
+        return []
+    return [float(v) for v in value] if isinstance(value, list) else [float(value)]
 
 
 async def finished_since(run: Bench, before: datetime | None) -> bool:
@@ -573,7 +592,8 @@ async def direct_apart(run: Bench, rounds: int) -> dict[str, float]:
 
 
 def median_of(rounds: Sequence[dict[str, dict[str, Any]]], label: str, name: str) -> float | None:
-    values = [r[label][name] for r in rounds if name in r.get(label, {})]
+    """The median over every sample of every round (a burst figure has one per burst)."""
+    values = [v for r in rounds for v in samples(r, label, name)]
     return statistics.median(values) if values else None
 
 
@@ -606,7 +626,7 @@ def summary(rounds: Sequence[dict[str, dict[str, Any]]]) -> str:
     for name in names:
         unit, scale = ("/s", 1.0) if name.endswith("/s") else ("ms", 1000.0)
         for label in labels:
-            values = [f"{r[label][name] * scale:.1f}" for r in rounds if name in r[label]]
+            values = [f"{v * scale:.1f}" for r in rounds for v in samples(r, label, name)]
             if values:
                 lines.append(f"  {name} · {label}: {', '.join(values)} {unit}")
     return "\n".join(lines)
@@ -618,9 +638,10 @@ def job_effect(rounds: Sequence[dict[str, dict[str, Any]]], label: str) -> str:
     lines = []
     for name in ("burst p95", "burst p95 in the bot", "burst answers/s"):
         ratios = [
-            r[label][name] / r[label]["after: " + name]
+            statistics.median(samples(r, label, name))
+            / statistics.median(samples(r, label, "after: " + name))
             for r in rounds
-            if "after: " + name in r.get(label, {})
+            if samples(r, label, "after: " + name)
         ]
         if ratios:
             each = ", ".join(f"{x:.2f}" for x in ratios)
