@@ -126,14 +126,23 @@ async def _oldest(
     key: str = "id",
     order: str | None = None,
 ) -> Progress:
-    """Delete up to `limit` rows of `table` stamped before `before`, in `order` (the key's,
-    which follows time, unless an index on the stamp serves better)."""
-    deleted = await tx.execute_rowcount(
-        f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table}"
-        f" WHERE {stamp} < ? ORDER BY {order or key} LIMIT ?)",
-        (to_db(before), limit),
-    )
-    return Progress(deleted)
+    """Delete up to `limit` rows of `table` stamped before `before`, in `order` (an index on
+    the stamp), or else among the `limit` oldest by the key, which follows time: with no
+    index on the stamp, asking for the stamp would read the whole table every night that has
+    nothing old yet (a year's 1.6 M readiness rows: 50 to 130 ms under the write lock)."""
+    if order is not None:
+        sql = (
+            f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table}"
+            f" WHERE {stamp} < ? ORDER BY {order} LIMIT ?)"
+        )
+        params: tuple[str | int, ...] = (to_db(before), limit)
+    else:
+        sql = (
+            f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM (SELECT {key}, {stamp}"
+            f" FROM {table} ORDER BY {key} LIMIT ?) WHERE {stamp} < ?)"
+        )
+        params = (limit, to_db(before))
+    return Progress(await tx.execute_rowcount(sql, params))
 
 
 async def _inbox(

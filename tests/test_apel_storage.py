@@ -406,3 +406,40 @@ async def test_a_persons_open_roll_calls_are_searched_not_scanned(db: Database) 
     for sql in lookups:
         steps = [str(row[3]) for row in await db.fetchall("EXPLAIN QUERY PLAN " + sql)]
         assert not any(re.match(r"SCAN (t|rollcall_targets)\b", step) for step in steps), steps
+
+
+async def test_a_night_with_nothing_old_reads_a_batch_not_the_whole_history(
+    db: Database,
+) -> None:
+    # Every confirmation appends a readiness row and nothing indexes their time (migration
+    # 0015): retention must look at the oldest batch by id, not read a year's history under
+    # the write lock on every night that has nothing old enough yet.
+    await seed_people(db)
+    old, recent = NOW - timedelta(days=800), NOW - timedelta(days=1)
+    async with db.transaction() as tx:
+        for at, count in ((old, 30), (recent, 20_000)):
+            await tx.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                " INSERT INTO readiness_history (person_id, at, state, source)"
+                " SELECT 1 + i % 6, ?, 'ready', 'test' FROM n",
+                (count, to_db(at)),
+            )
+    cut = Cutoffs(NOW - timedelta(days=730), NOW, NOW)
+    ticks = 0
+
+    def tick() -> int:
+        nonlocal ticks
+        ticks += 1
+        return 0
+
+    async with db.transaction() as tx:
+        assert (await retention.prune(tx, Step.READINESS_HISTORY, cut, 100, NOW, None)).done == 30
+    await db.conn.set_progress_handler(tick, 1000)
+    async with db.transaction() as tx:
+        assert (await retention.prune(tx, Step.READINESS_HISTORY, cut, 100, NOW, None)).done == 0
+    await db.conn.set_progress_handler(None, 0)
+    left = await db.fetchone("SELECT COUNT(*) AS n, MIN(at) AS first FROM readiness_history")
+    assert left is not None
+    assert (left["n"], left["first"]) == (20_000, to_db(recent))
+    # A scan of the 20,000 rows takes well over a hundred thousand steps; a batch, a few.
+    assert ticks < 10, ticks
