@@ -10,7 +10,7 @@ import pytest
 from bot.domain.callout import Order, Strategy, order_from_json, order_to_json, parse_order
 from bot.domain.fill import (
     CAP_TIMES_QUOTA,
-    MIN_PERSON_HISTORY,
+    PERSON_PRIOR_WEIGHT,
     PRIOR,
     LineState,
     LiveInvite,
@@ -94,13 +94,17 @@ def test_history_moves_the_prior_toward_what_people_did() -> None:
     assert learn(reluctant).accept < 0.1
 
 
-def test_a_person_gets_their_own_model_only_with_enough_history() -> None:
-    history = [PastAnswer(7, Outcome.SILENT, None)] * MIN_PERSON_HISTORY + [
-        PastAnswer(8, Outcome.ACCEPTED, 10.0)
-    ] * (MIN_PERSON_HISTORY - 1)
-    models = person_models(history, MODEL)
-    assert set(models) == {7}
-    assert models[7].accept < MODEL.accept / 2
+def test_one_answer_moves_a_person_a_little() -> None:
+    models = person_models([PastAnswer(8, Outcome.ACCEPTED, 10.0)], MODEL)
+    assert set(models) == {8}
+    one = models[8]
+    # Shrunk toward everyone's model with PERSON_PRIOR_WEIGHT pseudo-invitations: a step
+    # toward "says yes, quickly", not a leap to certainty.
+    assert one.accept == pytest.approx((PERSON_PRIOR_WEIGHT * MODEL.accept + 1) / 4)
+    assert MODEL.accept < one.accept < 0.8
+    assert 10.0 < one.median_s < MODEL.median_s
+    never = person_models([PastAnswer(7, Outcome.SILENT, None)] * 4, MODEL)[7]
+    assert never.accept < MODEL.accept / 2
 
 
 def test_tonights_silence_lowers_the_acceptance_estimate_before_any_timeout() -> None:

@@ -13,7 +13,6 @@ from bot.domain.callout import (
     deployment_tier,
     rank_candidates,
 )
-from bot.domain.fill import MIN_PERSON_HISTORY
 from storage import callouts as store
 from tests.harness import BotHarness, open_callout, person_of
 from tests.test_callout_e2e import ADMIN_ID, HENDRA, brimob, prepare
@@ -94,7 +93,7 @@ async def test_the_engine_invites_the_unknown_before_a_known_decliner_of_the_sam
     async with bot.db.transaction() as tx:
         # The longest ready said no, quickly, to every earlier call-out (never deployed).
         decliner = (await person_of(tx, members[0])).id
-        for _ in range(MIN_PERSON_HISTORY):
+        for _ in range(3):
             old, line = await open_callout(
                 tx, "BRIMOB", 1, "Kantor KPU", now, by_user=ADMIN_ID, by_name="Admin"
             )

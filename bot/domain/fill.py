@@ -16,8 +16,8 @@ invites (or stands down) what it says.
 
 The response model (how many accept, decline, and how fast) is a log-normal answer delay
 with accept/decline shares. It starts from a stated prior, is learned from the Polda's
-earlier call-outs, is corrected by tonight's answers and silence, and is per person where a
-person's own history is long enough.
+earlier call-outs, is corrected by tonight's answers and silence, and is per person for everyone
+with any earlier invitation (shrunk toward everyone's model).
 """
 
 from __future__ import annotations
@@ -103,9 +103,11 @@ PRIOR = ResponseModel(accept=0.6, decline=0.2, median_s=60.0, sigma=0.9, weight=
 MAX_WEIGHT = 40.0
 # Delays are learned with their own pseudo-count: a handful of answers says little of the tail.
 DELAY_PRIOR_WEIGHT = 10.0
-# Per person: their own history counts once they have this many earlier invitations, shrunk
-# toward everyone's model with this many pseudo-invitations.
-MIN_PERSON_HISTORY = 3
+# Per person: everyone with any earlier invitation has a model of their own, everyone's
+# model shrunk toward them with this many pseudo-invitations (Beta-style): one answer moves a
+# person a little, a habit of five or six moves them most of the way. A cut-off (three whole
+# answers) left nearly everyone unknown where the preference could choose: after a few
+# call-outs the quick are deployed and the rest are mostly stood down (bench/README.md).
 PERSON_PRIOR_WEIGHT = 3.0
 # Delays below a second are taps on a cached message or clock noise: floored, so log() is safe.
 MIN_DELAY_S = 1.0
@@ -146,14 +148,13 @@ def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> Respon
 
 
 def person_models(history: Iterable[PastAnswer], base: ResponseModel) -> dict[int, ResponseModel]:
-    """A model per person with at least MIN_PERSON_HISTORY earlier invitations."""
+    """A model per person with any earlier invitation: `base` moved by their own answers,
+    with PERSON_PRIOR_WEIGHT pseudo-invitations of `base`."""
     by_person: dict[int, list[PastAnswer]] = {}
     for past in history:
         by_person.setdefault(past.person_id, []).append(past)
     models: dict[int, ResponseModel] = {}
     for person_id, answers in by_person.items():
-        if len(answers) < MIN_PERSON_HISTORY:
-            continue
         yes = sum(a.outcome is Outcome.ACCEPTED for a in answers)
         no = sum(a.outcome is Outcome.DECLINED for a in answers)
         logs = [
