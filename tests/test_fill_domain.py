@@ -12,6 +12,7 @@ from bot.domain.fill import (
     CAP_TIMES_QUOTA,
     PERSON_PRIOR_WEIGHT,
     PRIOR,
+    CutShort,
     LineState,
     LiveInvite,
     Outcome,
@@ -105,6 +106,22 @@ def test_one_answer_moves_a_person_a_little() -> None:
     assert 10.0 < one.median_s < MODEL.median_s
     never = person_models([PastAnswer(7, Outcome.SILENT, None)] * 4, MODEL)[7]
     assert never.accept < MODEL.accept / 2
+
+
+def test_a_stand_downs_silence_lowers_a_persons_chance_as_censored_evidence() -> None:
+    horizon = 75.0
+    usual = MODEL.yes_within(0, horizon)
+    # Stood down four times after two minutes of silence each: not among the quick.
+    slow = person_models([CutShort(7, 120.0)] * 4, MODEL)[7]
+    assert slow.yes_within(0, horizon) < usual * 0.6
+    # Each counts as the share of an answer it was exposed to: F(120 s), not a whole "no".
+    exposed = 4 * MODEL.answered_by(120.0)
+    assert slow.accept == pytest.approx(
+        PERSON_PRIOR_WEIGHT * MODEL.accept / (PERSON_PRIOR_WEIGHT + exposed)
+    )
+    # Stood down two seconds after it arrived says next to nothing.
+    quick_fill = person_models([CutShort(8, 2.0)] * 4, MODEL)[8]
+    assert quick_fill.yes_within(0, horizon) == pytest.approx(usual, rel=0.01)
 
 
 def test_tonights_silence_lowers_the_acceptance_estimate_before_any_timeout() -> None:

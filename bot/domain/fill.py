@@ -121,12 +121,28 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class PastAnswer:
-    """One invitation of an earlier call-out, as it ended. Invitations cut short (stood down,
-    cancelled) tell nothing about a whole answer and are not given here."""
+    """One invitation of an earlier call-out, as it ended with a whole answer (or silence
+    through both timeouts). Invitations cut short are `CutShort`, and `learn` (everyone's
+    model) is not given them."""
 
     person_id: int
     outcome: Outcome
     delay_s: float | None  # from the invitation to the answer; None when silent
+
+
+@dataclass(frozen=True)
+class CutShort:
+    """An invitation of an earlier call-out withdrawn before its person answered (stood down
+    because the line filled, or the call-out ended or was cancelled) after `silent_s` seconds
+    of silence from when it reached them. Censored evidence: they had not answered *yet*."""
+
+    person_id: int
+    silent_s: float
+
+
+# What one earlier invitation says of its person: a whole answer (or silence through both
+# timeouts), or silence cut short.
+PastInvite = PastAnswer | CutShort
 
 
 def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> ResponseModel:
@@ -147,14 +163,22 @@ def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> Respon
     return _moved(prior, yes, no, total, logs, prior.weight, DELAY_PRIOR_WEIGHT, MAX_WEIGHT)
 
 
-def person_models(history: Iterable[PastAnswer], base: ResponseModel) -> dict[int, ResponseModel]:
+def person_models(history: Iterable[PastInvite], base: ResponseModel) -> dict[int, ResponseModel]:
     """A model per person with any earlier invitation: `base` moved by their own answers,
-    with PERSON_PRIOR_WEIGHT pseudo-invitations of `base`."""
-    by_person: dict[int, list[PastAnswer]] = {}
+    with PERSON_PRIOR_WEIGHT pseudo-invitations of `base`. An invitation cut short after s
+    seconds of silence counts as F(s) of an invitation without a yes, as `tonight` counts an
+    open one: stood down after a minute says "not among the quick", stood down after two
+    seconds says nothing. The people a quota always fills without (stood down every time)
+    read as slow or absent, not as unknown."""
+    by_person: dict[int, list[PastInvite]] = {}
     for past in history:
         by_person.setdefault(past.person_id, []).append(past)
     models: dict[int, ResponseModel] = {}
-    for person_id, answers in by_person.items():
+    for person_id, invites in by_person.items():
+        answers = [a for a in invites if isinstance(a, PastAnswer)]
+        exposure = len(answers) + sum(
+            base.answered_by(c.silent_s) for c in invites if isinstance(c, CutShort)
+        )
         yes = sum(a.outcome is Outcome.ACCEPTED for a in answers)
         no = sum(a.outcome is Outcome.DECLINED for a in answers)
         logs = [
@@ -163,7 +187,7 @@ def person_models(history: Iterable[PastAnswer], base: ResponseModel) -> dict[in
             if a.delay_s is not None and a.outcome is not Outcome.SILENT
         ]
         models[person_id] = _moved(
-            base, yes, no, len(answers), logs, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None
+            base, yes, no, exposure, logs, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None
         )
     return models
 
@@ -172,7 +196,7 @@ def _moved(
     prior: ResponseModel,
     yes: int,
     no: int,
-    total: int,
+    total: float,
     logs: Sequence[float],
     share_weight: float,
     delay_weight: float,
