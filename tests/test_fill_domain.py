@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +12,9 @@ import pytest
 from bot.domain.callout import Order, Strategy, order_from_json, order_to_json, parse_order
 from bot.domain.fill import (
     CAP_TIMES_QUOTA,
+    HORIZON_MEDIANS,
+    MARGIN_SD,
+    MIN_SPARE,
     PERSON_PRIOR_WEIGHT,
     PRIOR,
     CutShort,
@@ -270,3 +275,66 @@ def test_a_typed_order_takes_the_strategy_word_at_either_end() -> None:
     assert isinstance(middle, Order)
     assert middle.strategy is None
     assert order_from_json(order_to_json(head)) == head
+
+
+# -- sizing by the next in line -------------------------------------------------------------
+
+
+def _todays_cepat(line: LineState, available: int, model: ResponseModel) -> tuple[int, float]:
+    """Cepat's order as it was before the next in line were counted by their own models
+    (commit 5cf77fb): everyone new counted with the line's chance. The reference the rule
+    must still give when nobody has a history."""
+    need = line.quota - line.accepted
+    exact = min(max(need - line.pending, 0), available)
+    horizon = HORIZON_MEDIANS * model.median_s
+    chances = []
+    for live in line.open:
+        silent = 0.0 if live.delivered_at is None else (NOW - live.delivered_at).total_seconds()
+        chances.append(model.yes_within(max(silent, 0.0), horizon))
+    mean = 0.0
+    variance = 0.0
+    for chance in chances:
+        mean += chance
+        variance += chance * (1 - chance)
+    fresh = model.yes_within(0.0, horizon)
+    limit = min(available, max(math.ceil(CAP_TIMES_QUOTA * line.quota) - line.called, 0))
+    margin = MARGIN_SD if line.called == 0 else 0.0
+    extra = 0
+    while fresh > 0 and extra < limit:
+        m = mean + extra * fresh
+        sd = math.sqrt(variance + extra * fresh * (1 - fresh))
+        if m - margin * sd >= need:
+            break
+        extra += 1
+    extra = max(extra, min(need + MIN_SPARE - len(line.open) - extra, limit))
+    invite = min(max(extra, exact), available)
+    return invite, line.accepted + mean + invite * fresh
+
+
+@pytest.mark.parametrize("model", [MODEL, PRIOR, replace(MODEL, accept=0.2, median_s=200.0)])
+def test_sizing_by_upcoming_unknown_people_is_todays_decision(model: ResponseModel) -> None:
+    for quota, accepted, open_for, extra_called, available in itertools.product(
+        (1, 2, 5, 30, 200),
+        (0, 1, 4),
+        ([], [None, None], [5.0, 40.0, 90.0], [30.0] * 12, [600.0] * 40),
+        (0, 3, 50),
+        (0, 1, 7, 60, 1833),
+    ):
+        if accepted >= quota:
+            continue
+        state = line(
+            quota, accepted, list(open_for), called=accepted + len(open_for) + extra_called
+        )
+        today = _todays_cepat(state, available, model)
+        for upcoming in ((), [None] * available, [None] * (available // 2)):
+            decision = plan_line(Strategy.CEPAT, state, available, model, NOW, {}, upcoming)
+            assert (decision.invite, decision.expected) == today, (state, available, upcoming)
+
+
+def test_known_answerers_next_in_line_make_the_order_smaller() -> None:
+    quick = replace(MODEL, accept=0.95, median_s=15.0)
+    slow = replace(MODEL, accept=0.1, median_s=400.0)
+    state = line(30)
+    usual = plan_line(Strategy.CEPAT, state, 180, MODEL, NOW).invite
+    assert plan_line(Strategy.CEPAT, state, 180, MODEL, NOW, {}, [quick] * 180).invite < usual
+    assert plan_line(Strategy.CEPAT, state, 180, MODEL, NOW, {}, [slow] * 60).invite > usual

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.callout import STRATEGY_WORDS, LineTally, Strategy, plan_fill
+from bot.domain.callout import STRATEGY_WORDS, FillPlan, LineTally, Strategy, plan_fill
 
 # -- the response model ---------------------------------------------------------------------
 
@@ -296,9 +296,12 @@ def plan_line(
     model: ResponseModel,
     now: datetime,
     people: Mapping[int, ResponseModel] | None = None,
+    upcoming: Sequence[ResponseModel | None] = (),
 ) -> FillDecision:
     """How many more to invite in one line now (pure; `available` is how many candidates the
-    fairness order still has)."""
+    fairness order still has). `people`: the models of those with a history of their own;
+    `upcoming`: the next candidates' own models in the fairness order (None: unknown, counted
+    as the line's model), so Cepat counts the people it is about to invite as who they are."""
     available = max(available, 0)
     # What Tepat invites; every strategy invites at least this (never slower than Tepat),
     # and a line that cannot get it reports the shortfall as before.
@@ -312,18 +315,18 @@ def plan_line(
     if strategy is Strategy.SEMUA:
         return FillDecision(available, False, exact.short_by, 0.0)
     need = line.quota - line.accepted
-    return _adaptive(line, need, exact.invite, available, model, now, people or {}, exact.short_by)
+    return _adaptive(line, need, exact, available, model, now, people or {}, upcoming)
 
 
 def _adaptive(
     line: LineState,
     need: int,
-    exact: int,
+    exact: FillPlan,
     available: int,
     model: ResponseModel,
     now: datetime,
     people: Mapping[int, ResponseModel],
-    short_by: int,
+    upcoming: Sequence[ResponseModel | None],
 ) -> FillDecision:
     horizon = HORIZON_MEDIANS * model.median_s
     mean = 0.0
@@ -339,24 +342,40 @@ def _adaptive(
     fresh = model.yes_within(0.0, horizon)
     cap = max(math.ceil(CAP_TIMES_QUOTA * line.quota) - line.called, 0)
     limit = min(available, cap)
+    # The next in the fairness order, each with their own chance of a yes within the horizon
+    # (the line's for the unknown, and beyond the known): known answerers next in line make
+    # the order smaller, known non-answerers larger. The order itself is never changed.
+    # The unknown are counted apart, as `n * fresh`, so that without any history every sum
+    # is the one it always was, to the last bit.
+    chances = [None if m is None else m.yes_within(0.0, horizon) for m in upcoming[:available]]
+    chances += [None] * (available - len(chances))
     # The margin is for the order's invitations only; once they are out, a top-up waits until
     # fewer are expected than are missing. The first seconds bring a handful of fast answers,
     # and reading their chance absence as a line that says no called one in ten more.
     margin = MARGIN_SD if line.called == 0 else 0.0
     extra = 0
+    known_m = known_v = 0.0  # the known among the first `extra` in line
+    unknown = 0
     if fresh > 0:
         while extra < limit:
-            m = mean + extra * fresh
-            sd = math.sqrt(variance + extra * fresh * (1 - fresh))
+            m = mean + known_m + unknown * fresh
+            sd = math.sqrt(variance + known_v + unknown * fresh * (1 - fresh))
             if m - margin * sd >= need:
                 break
+            theirs = chances[extra]
+            if theirs is None:
+                unknown += 1
+            else:
+                known_m += theirs
+                known_v += theirs * (1 - theirs)
             extra += 1
     # A spare beyond the missing places, so one slow yes does not hold the last place.
     open_after = len(line.open) + extra
     extra = max(extra, min(need + MIN_SPARE - open_after, limit))
-    invite = min(max(extra, exact), available)
-    expected = line.accepted + mean + invite * fresh
-    return FillDecision(invite, False, short_by, expected)
+    invite = min(max(extra, exact.invite), available)
+    known = [theirs for theirs in chances[:invite] if theirs is not None]
+    expected = line.accepted + mean + sum(known) + (invite - len(known)) * fresh
+    return FillDecision(invite, False, exact.short_by, expected)
 
 
 def called_estimate(strategy: Strategy, quota: int, available: int, model: ResponseModel) -> int:

@@ -159,10 +159,12 @@ def _plan(
     model = callout.fill_model or PRIOR
     open_invites: list[LiveInvite] = []
     people: dict[int, ResponseModel] = {}
+    upcoming: list[ResponseModel | None] = []
     if callout.strategy is Strategy.CEPAT and ranked and not tally.filled:
         model = tonight(model, live, now)
         open_invites = [invite for invite in live if invite.answered is None]
         people = person_models(evidence, model)
+        upcoming = [people.get(c.person_id) for c in ranked]
     state = LineState(
         quota=tally.quota,
         accepted=tally.accepted,
@@ -170,7 +172,7 @@ def _plan(
         called=tally.called,
         open=open_invites,
     )
-    return plan_line(callout.strategy, state, len(ranked), model, now, people)
+    return plan_line(callout.strategy, state, len(ranked), model, now, people, upcoming)
 
 
 def _preference(model: ResponseModel, evidence: Sequence[PastInvite]) -> Preference | None:
