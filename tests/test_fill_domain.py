@@ -338,3 +338,17 @@ def test_known_answerers_next_in_line_make_the_order_smaller() -> None:
     usual = plan_line(Strategy.CEPAT, state, 180, MODEL, NOW).invite
     assert plan_line(Strategy.CEPAT, state, 180, MODEL, NOW, {}, [quick] * 180).invite < usual
     assert plan_line(Strategy.CEPAT, state, 180, MODEL, NOW, {}, [slow] * 60).invite > usual
+
+
+def test_a_known_slow_persons_silence_tonight_keeps_the_lines_estimate() -> None:
+    # Twenty people known to answer after ten minutes, silent for a minute: what they
+    # always do. Measured against the line's delays it read as twenty people saying no.
+    slow = replace(MODEL, median_s=600.0)
+    silent = [LiveInvite(i, ago(60), None) for i in range(20)]
+    as_the_line = tonight(MODEL, silent, NOW)
+    assert as_the_line.accept < MODEL.accept * 0.8
+    known = tonight(MODEL, silent, NOW, {i: slow for i in range(20)})
+    assert known.accept > MODEL.accept * 0.97
+    # The unknown among them still count as the line.
+    half = tonight(MODEL, silent, NOW, {i: slow for i in range(10)})
+    assert as_the_line.accept < half.accept < known.accept

@@ -227,13 +227,21 @@ class LiveInvite:
     answered: Outcome | None  # None while open
 
 
-def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) -> ResponseModel:
+def tonight(
+    model: ResponseModel,
+    invites: Sequence[LiveInvite],
+    now: datetime,
+    people: Mapping[int, ResponseModel] | None = None,
+) -> ResponseModel:
     """The model corrected by this call-out's answers so far. Every delivered invitation,
     answered or not, counts as the share of an answer it has been exposed to (F of the time
     since it arrived): the answers so far are the fast ones, and counting each as a whole
     invitation would read a quick start as a line that mostly says no. So a line where
     nobody answers lowers the acceptance estimate before any timeout, and an eager one
-    raises it."""
+    raises it. An invitee with a model of their own (`people`) is exposed by their own
+    delays: a known slow person's minute of silence is no news, and must not read as a line
+    that says no (the line's estimate is for everyone else it still counts as the line)."""
+    people = people or {}
     yes = no = 0
     exposure = 0.0
     for invite in invites:
@@ -242,7 +250,8 @@ def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) 
         elif invite.answered is Outcome.DECLINED:
             no += 1
         if invite.delivered_at is not None:
-            exposure += model.answered_by((now - invite.delivered_at).total_seconds())
+            own = people.get(invite.person_id, model)
+            exposure += own.answered_by((now - invite.delivered_at).total_seconds())
     if exposure <= 0:
         return model
     w = model.weight

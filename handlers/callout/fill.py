@@ -161,7 +161,7 @@ def _plan(
     people: dict[int, ResponseModel] = {}
     upcoming: list[ResponseModel | None] = []
     if callout.strategy is Strategy.CEPAT and ranked and not tally.filled:
-        model = tonight(model, live, now)
+        model = tonight(model, live, now, person_models(evidence, model))
         open_invites = [invite for invite in live if invite.answered is None]
         people = person_models(evidence, model)
         upcoming = [people.get(c.person_id) for c in ranked]
