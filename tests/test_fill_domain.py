@@ -352,3 +352,23 @@ def test_a_known_slow_persons_silence_tonight_keeps_the_lines_estimate() -> None
     # The unknown among them still count as the line.
     half = tonight(MODEL, silent, NOW, {i: slow for i in range(10)})
     assert as_the_line.accept < half.accept < known.accept
+
+
+def test_counted_by_their_own_models_the_margin_stays_after_the_order() -> None:
+    # After the order (called > 0) a top-up with the unknown next waits until fewer are
+    # expected than are missing: no margin. Counted by their own models, it keeps its 1 SD.
+    state = line(30, accepted=10, open_for=[30.0] * 10, called=60)
+    unknown = plan_line(Strategy.CEPAT, state, 120, MODEL, NOW, {}, [None] * 120)
+    same_as_the_line = [MODEL] * 120  # known, each exactly as the line: only the margin differs
+    known = plan_line(Strategy.CEPAT, state, 120, MODEL, NOW, {}, same_as_the_line)
+    assert known.invite > unknown.invite
+    horizon = HORIZON_MEDIANS * MODEL.median_s
+    fresh = MODEL.yes_within(0.0, horizon)
+    open_mean = 10 * MODEL.yes_within(30.0, horizon)
+    open_var = 10 * MODEL.yes_within(30.0, horizon) * (1 - MODEL.yes_within(30.0, horizon))
+    n = known.invite
+    # The smallest order whose expected yeses less one SD reach the 20 missing.
+    sd = math.sqrt(open_var + n * fresh * (1 - fresh))
+    assert open_mean + n * fresh - MARGIN_SD * sd >= 20
+    sd = math.sqrt(open_var + (n - 1) * fresh * (1 - fresh))
+    assert open_mean + (n - 1) * fresh - MARGIN_SD * sd < 20

@@ -361,7 +361,12 @@ def _adaptive(
     # The margin is for the order's invitations only; once they are out, a top-up waits until
     # fewer are expected than are missing. The first seconds bring a handful of fast answers,
     # and reading their chance absence as a line that says no called one in ten more.
-    margin = MARGIN_SD if line.called == 0 else 0.0
+    # Except when the next in line are counted by their own models: their chances are spread
+    # (a known quick yes at 0.9, a known absentee at 0.1), and a top-up sized to the mean alone
+    # came out a person or two short, the quota-th yes waiting for the next tick (the learning
+    # bench: R worse than calling everyone by the line's model; with the margin, better).
+    counted_by_own = any(theirs is not None for theirs in chances[:limit])
+    margin = MARGIN_SD if line.called == 0 or counted_by_own else 0.0
     extra = 0
     known_m = known_v = 0.0  # the known among the first `extra` in line
     unknown = 0
