@@ -629,9 +629,13 @@ def _unit_filter(units: Collection[str] | None) -> tuple[str, list[Any]]:
     return " AND p.unit IN (SELECT value FROM json_each(?))", [json.dumps(sorted(units))]
 
 
-# The invites are looked up per person (index callout_invites_person), never scanned.
+# The invites are looked up per person (index callout_invites_person), never scanned: both
+# "not held elsewhere" and the last refusal (a no, or silence through both timeouts; the
+# answer's time, else the invitation's), which the fairness order counts as a turn.
 CANDIDATES_SQL = (
-    "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at"
+    "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at,"
+    " (SELECT MAX(COALESCE(f.answered_at, f.invited_at)) FROM callout_invites f"
+    "  WHERE f.person_id = p.id AND f.state IN ('declined', 'no_answer'))"
     " FROM personnel p JOIN readiness r ON r.person_id = p.id"
     " WHERE p.active = 1 AND p.telegram_user_id IS NOT NULL AND p.category_code = ?"
     " AND p.role = 'anggota' AND r.state = 'SIAP'"
@@ -644,7 +648,8 @@ CANDIDATES_SQL = (
 async def candidates(
     db: Db, category: str, callout_id: int, units: Collection[str] | None = None
 ) -> list[Candidate]:
-    """Everyone who may be invited to this call-out's line now, unordered: SIAP, active,
+    """Everyone who may be invited to this call-out's line now, unordered (with their last
+    deployment and last refusal, for the fairness order): SIAP, active,
     linked, reachable, not held by another live call-out, and never invited to this one
     unless that invitation bounced (unreachable) and they are back: `add_invite` re-opens it.
     Commanders and admins give orders; they are not in the pool that receives them.
@@ -660,6 +665,7 @@ async def candidates(
             chat_id=r[1],
             confirmed_at=from_db(r[2]),
             last_deployed_at=_dt(r[3]),
+            last_refused_at=_dt(r[4]),
         )
         for r in rows
     ]
