@@ -18,7 +18,7 @@ from bot.domain.callout import (
 )
 from bot.domain.fill import CutShort, Outcome, PastAnswer
 from storage import callouts, outbox, readiness
-from storage.db import Database
+from storage.db import Database, Transaction
 from storage.timestamps import to_db
 from tests.harness import open_callout
 
@@ -380,6 +380,24 @@ async def test_answer_history_reads_finished_whole_answers_only(db: Database) ->
     assert [p.person_id for p in only] == [ids[1]]
 
 
+async def queue_invitations(
+    tx: Transaction, invite_ids: list[int], sent: int, sent_at: datetime
+) -> None:
+    """The invitations' messages in the outbox, queued; one of them sent at `sent_at`."""
+    for invite_id in invite_ids:
+        await outbox.enqueue(
+            tx,
+            outbox.OutgoingMessage(
+                1000, "x", outbox.Priority.CALLOUT, callouts.invite_key(invite_id)
+            ),
+            NOW,
+        )
+    await tx.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ? WHERE dedup_key = ?",
+        (to_db(sent_at), callouts.invite_key(sent)),
+    )
+
+
 async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: Database) -> None:
     ids = await seed(db, 3)
     callout_id = await new_callout(db)
@@ -389,18 +407,7 @@ async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: D
             await callouts.add_invite(tx, callout_id, line.id, person, 1000 + n, NOW)
             for n, person in enumerate(ids)
         ]
-        for invite_id in (sent, queued):
-            await outbox.enqueue(
-                tx,
-                outbox.OutgoingMessage(
-                    1000, "x", outbox.Priority.CALLOUT, callouts.invite_key(invite_id)
-                ),
-                NOW,
-            )
-        await tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ? WHERE dedup_key = ?",
-            (to_db(NOW + timedelta(seconds=5)), callouts.invite_key(sent)),
-        )
+        await queue_invitations(tx, [sent, queued], sent, NOW + timedelta(seconds=5))
         await callouts.transition(
             tx, said_yes, [InviteState.PENDING], InviteState.ACCEPTED, NOW, answered=True
         )
@@ -424,18 +431,7 @@ async def test_person_evidence_reads_a_stand_down_as_its_silence_until_the_fill(
             await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
             for n, person in enumerate(ids)
         ]
-        for invite_id in (stood, never_sent):
-            await outbox.enqueue(
-                tx,
-                outbox.OutgoingMessage(
-                    1000, "x", outbox.Priority.CALLOUT, callouts.invite_key(invite_id)
-                ),
-                NOW,
-            )
-        await tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ? WHERE dedup_key = ?",
-            (to_db(NOW + timedelta(seconds=2)), callouts.invite_key(stood)),
-        )
+        await queue_invitations(tx, [stood, never_sent], stood, NOW + timedelta(seconds=2))
         await tx.execute(
             "UPDATE outbox SET state = 'cancelled' WHERE dedup_key = ?",
             (callouts.invite_key(never_sent),),
