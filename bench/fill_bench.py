@@ -42,18 +42,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
-from bot.domain.callout import InviteState, rank_candidates  # noqa: E402
-from bot.domain.fill import Strategy  # noqa: E402
+from bot.domain.callout import InviteState, Strategy, rank_candidates  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from bot.rehearsal.fake_telegram import FakeTelegram, SentMessage  # noqa: E402
 from bot.rehearsal.simulator import (  # noqa: E402
@@ -209,8 +209,8 @@ class People:
         elif count == 2 and b.move == "late":  # the reminder
             self.spawn(self.answer(person.user_id, invite_id, True, b.delay_s))
 
-    def spawn(self, coro: object) -> None:
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -285,9 +285,9 @@ async def one_run(
                 callout = (await callout_store.recent(observer, limit=1))[0]
                 while True:
                     await asyncio.sleep(0.1)
-                    found = await callout_store.lines(observer, callout.id)
-                    if all(line.filled_at is not None for line in found):
-                        last = max(line.filled_at for line in found if line.filled_at)
+                    filled = await callout_store.lines(observer, callout.id)
+                    if all(line.filled_at is not None for line in filled):
+                        last = max(line.filled_at for line in filled if line.filled_at)
                         run.t_fill = (last - callout.created_at).total_seconds()
                         break
                     if (clock.now() - callout.created_at).total_seconds() > LIMIT_S:
@@ -403,6 +403,7 @@ def plot(runs: Sequence[Run], out: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     models = [m for m in MODELS if any(r.model == m for r in runs)]
     fig, axes = plt.subplots(1, len(models), figsize=(4 * len(models), 3.6), squeeze=False)
@@ -430,10 +431,10 @@ def plot(runs: Sequence[Run], out: Path) -> None:
         ax.grid(True, alpha=0.3)
     axes[0][0].set_ylabel("T_fill (minutes, log)")
     handles = [
-        plt.Line2D([], [], color=c, marker="o", linestyle="", label=s.value.title())
+        Line2D([], [], color=c, marker="o", linestyle="", label=s.value.title())
         for s, c in colours.items()
     ] + [
-        plt.Line2D([], [], color="grey", marker=m, linestyle="", label=case_text(k))
+        Line2D([], [], color="grey", marker=m, linestyle="", label=case_text(k))
         for k, m in markers.items()
     ]
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
@@ -479,7 +480,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores; commit {commit()}")
     print(f"load average {os.getloadavg()[0]:.2f} (1 min) at the start; speed {args.speed}")
     catalog = Catalog.load()
-    runs: list[Run] = []
+    runs = []
     with tempfile.TemporaryDirectory(prefix="siaga-fill-base-") as folder:
         base = Path(folder) / "siaga.db"
         roster = await prepare_roster(base, 3294, 2024, START)

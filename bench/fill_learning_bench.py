@@ -16,11 +16,20 @@ from one call-out to the next. In each call-out a person follows their habit wit
 delay times a log-normal factor (sigma 0.4). Over everyone the shares and delays of one
 call-out are the model's.
 
-Cepat runs twice on the same seeds: with the preference (the bot as it is:
-`handlers.callout.fill._preference`, each candidate's learned chance of a quick yes, used by
-`rank_candidates` only within a fairness tier) and without it (`_preference` replaced by
-nothing, the plain fairness order). Reported per call-out: T_fill, T_best (everyone ready
-invited at once, in the plain fairness order), R and called ÷ quota.
+Cepat runs twice on the same seeds: **prefer**, the bot as it is (every person known from
+their own earlier invitations, answers and stand-downs alike: `handlers.callout.fill._evidence`;
+the preference orders by it within a fairness tier, Cepat sizes its order and weighs tonight's
+silence by it), and **plain**, the same bot with `_evidence` replaced by nothing: no person
+models anywhere, everyone counted as the line's model, the plain fairness order. Both keep the
+fairness order of the bot, where a refusal is a turn; `--refusal-is-no-turn` measures both
+without that (the candidates' `last_refused_at` dropped). Reported per call-out: T_fill,
+T_best (everyone ready invited at once, in the fairness order), R and called ÷ quota; before
+each order, per fairness tier, how many people, how many have a model of their own, and the
+quick yeses (a yes within Cepat's horizon) the models expect against those that will come.
+
+`--roll-call`: before each order but the first, everyone SIAP confirms again, as at a roll
+call; without it, on a weekly schedule, the never-deployed (confirmed only at the start) turn
+stale and fall behind everyone released since, and the bench would reward that instead.
 """
 
 from __future__ import annotations
@@ -64,7 +73,6 @@ from fill_bench import (  # noqa: E402
 )
 
 import bot.domain.callout as callout_domain  # noqa: E402
-import bot.domain.fill as fill_domain  # noqa: E402
 import handlers.callout.fill as fill_handlers  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
@@ -76,7 +84,7 @@ from bot.domain.callout import (  # noqa: E402
     deployment_tier,
     rank_candidates,
 )
-from bot.domain.fill import PRIOR, person_models  # noqa: E402
+from bot.domain.fill import HORIZON_MEDIANS, PastInvite, learn, person_models  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from bot.rehearsal.fake_telegram import FakeTelegram  # noqa: E402
 from bot.rehearsal.simulator import (  # noqa: E402
@@ -96,7 +104,7 @@ from bot.runner import start_app, stop_app  # noqa: E402
 from handlers.callout.keys import Action, button_data  # noqa: E402
 from storage import callouts as callout_store  # noqa: E402
 from storage.db import Database, Transaction  # noqa: E402
-from storage.timestamps import from_db  # noqa: E402
+from storage.timestamps import to_db  # noqa: E402
 
 ROUNDS = 6  # five earlier call-outs, then the measured one
 DELAY_NOISE = 0.4  # sigma of one answer's delay around the person's own typical delay
@@ -163,36 +171,24 @@ class Round:
         return self.called / self.quota
 
 
-async def no_preference(*_: object) -> None:
-    return None
+async def no_evidence(tx: Transaction, person_ids: Sequence[int]) -> list[PastInvite]:
+    """plain: nobody is known from their earlier invitations."""
+    return []
 
 
 _CANDIDATES = callout_store.candidates
 
 
-async def refusal_is_a_turn(
+async def refusal_is_no_turn(
     db: Database | Transaction,
     category: str,
     callout_id: int,
     units: Collection[str] | None = None,
 ) -> list[Candidate]:
-    """`--refusal-is-a-turn`, a proposal measured, not the bot: a no, or silence through both
-    timeouts, moves a person back in the fairness order as a deployment does (at the time of
-    the refusal); being stood down still does not."""
+    """`--refusal-is-no-turn`: the fairness order before a refusal was a turn (only a
+    deployment moves a person back)."""
     found = await _CANDIDATES(db, category, callout_id, units)
-    rows = await db.fetchall(
-        "SELECT person_id, MAX(COALESCE(answered_at, invited_at)) FROM callout_invites"
-        " WHERE state IN ('declined', 'no_answer') AND proxy = 0 GROUP BY person_id"
-    )
-    refused = {int(r[0]): from_db(r[1]) for r in rows}
-    return [
-        replace(
-            c, last_deployed_at=max(t for t in (c.last_deployed_at, refused[c.person_id]) if t)
-        )
-        if c.person_id in refused
-        else c
-        for c in found
-    ]
+    return [replace(c, last_refused_at=None) for c in found]
 
 
 async def sequence(
@@ -211,9 +207,9 @@ async def sequence(
     lines = CASES[case]
     quota = sum(q for _, q in lines)
     rounds: list[Round] = []
-    original = fill_handlers._preference
+    original = fill_handlers._evidence
     if not prefer:
-        fill_handlers._preference = no_preference  # type: ignore[assignment]
+        fill_handlers._evidence = no_evidence
     try:
         with tempfile.TemporaryDirectory(prefix="siaga-learn-") as folder:
             db_path = Path(folder) / "siaga.db"
@@ -248,6 +244,8 @@ async def sequence(
                             )
                             for p in roster
                         }
+                        if args.roll_call and round_no > 1:
+                            await roll_call(observer, clock)
                         done = await one_callout(
                             observer, fake, admin, clock, people, lines, quota
                         )
@@ -272,7 +270,7 @@ async def sequence(
                     await stop_app(app)
                     await observer.close()
     finally:
-        fill_handlers._preference = original
+        fill_handlers._evidence = original
     return rounds
 
 
@@ -323,24 +321,39 @@ async def one_callout(
     return done
 
 
+async def roll_call(db: Database, clock: SimTime) -> None:
+    """`--roll-call`: everyone SIAP confirms again now (a roll call's Hadir, in one write)."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE readiness SET confirmed_at = ? WHERE state = 'SIAP'", (to_db(clock.now()),)
+        )
+
+
 async def tiers(db: Database, category: str, clock: SimTime, people: People) -> str:
-    """Who stands where before the order: per fairness tier, how many, how many the
-    preference knows (their own model), and how many will say yes this time."""
+    """Who stands where before the order: per fairness tier, how many, how many have a model
+    of their own (from their answers and stand-downs), and the quick yeses (a yes within
+    Cepat's horizon) the models expect against those that will come this time."""
     found = await callout_store.candidates(db, category, 0)
-    history = await callout_store.answer_history(db, person_ids=[c.person_id for c in found])
-    known = person_models(history, PRIOR)
-    counts: dict[tuple[bool, int], list[int]] = {}
+    model = learn(await callout_store.answer_history(db))
+    horizon = HORIZON_MEDIANS * model.median_s
+    evidence = await callout_store.person_evidence(db, [c.person_id for c in found])
+    known = person_models(evidence, model)
+    counts: dict[tuple[bool, int], list[float]] = {}
     for c in found:
-        tier = deployment_tier(c.last_deployed_at, clock.now())
-        row = counts.setdefault(tier, [0, 0, 0])
+        tier = deployment_tier(c.last_turn, clock.now())
+        row = counts.setdefault(tier, [0, 0, 0, 0.0, 0])
         row[0] += 1
         row[1] += c.person_id in known
-        row[2] += people.behaviours[c.chat_id].move == "yes"
+        move = people.behaviours[c.chat_id]
+        row[2] += move.move == "yes"
+        row[3] += known.get(c.person_id, model).yes_within(0.0, horizon)
+        row[4] += move.move == "yes" and move.delay_s <= horizon
     parts = [
-        f"{'never' if not deployed else f'{-days}d rest'} {n} (own model {k}, yes {y})"
-        for (deployed, days), (n, k, y) in sorted(counts.items())
+        f"{'never' if not turned else f'{-days}d rest'} {n:.0f} (own model {k:.0f},"
+        f" yes {y:.0f}; quick yes expected {e:.1f}, coming {q:.0f})"
+        for (turned, days), (n, k, y, e, q) in sorted(counts.items())
     ]
-    return "  tiers: " + " · ".join(parts)
+    return f"  tiers (horizon {horizon:.0f} s): " + " · ".join(parts)
 
 
 async def complete(fake: FakeTelegram, db: Database, clock: SimTime, callout_id: int) -> None:
@@ -416,14 +429,12 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"load average {os.getloadavg()[0]:.2f} (1 min) at the start; speed {args.speed};"
         f" model {args.model}, case {args.case}, habit {args.habit}, gap {args.gap_minutes} min,"
-        f" tier {args.tier_hours} h, refusal is a turn: {args.refusal_is_a_turn}"
+        f" tier {args.tier_hours} h, refusal is no turn: {args.refusal_is_no_turn},"
+        f" roll call: {args.roll_call}"
     )
     callout_domain.DEPLOYMENT_TIER = timedelta(hours=args.tier_hours)
-    if args.refusal_is_a_turn:
-        callout_store.candidates = refusal_is_a_turn
-    if args.min_history:
-        fill_domain.MIN_PERSON_HISTORY = args.min_history
-    print(f"MIN_PERSON_HISTORY {fill_domain.MIN_PERSON_HISTORY}")
+    if args.refusal_is_no_turn:
+        callout_store.candidates = refusal_is_no_turn
     catalog = Catalog.load()
     rounds: list[Round] = []
     with tempfile.TemporaryDirectory(prefix="siaga-learn-base-") as folder:
@@ -450,15 +461,14 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--tier-hours", type=float, default=24.0, help="DEPLOYMENT_TIER for this run"
     )
     parser.add_argument(
-        "--min-history",
-        type=int,
-        default=0,
-        help="try bot.domain.fill.MIN_PERSON_HISTORY at this value (0: as it is)",
+        "--refusal-is-no-turn",
+        action="store_true",
+        help="measure the fairness order before a refusal counted as a turn",
     )
     parser.add_argument(
-        "--refusal-is-a-turn",
+        "--roll-call",
         action="store_true",
-        help="try a fairness order where a no (or silence) counts as a turn, like a deployment",
+        help="everyone SIAP confirms again before each order but the first",
     )
     parser.add_argument("--speed", type=float, default=30.0, help="clock speed while idle")
     return parser.parse_args(argv)

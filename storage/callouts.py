@@ -27,9 +27,11 @@ from bot.domain.callout import (
     tally_of,
 )
 from bot.domain.fill import (
+    CutShort,
     LiveInvite,
     Outcome,
     PastAnswer,
+    PastInvite,
     ResponseModel,
     model_from_json,
     model_to_json,
@@ -538,6 +540,60 @@ async def answer_history(
     return history
 
 
+# The outbox row an invitation was sent under (`invite_key`'s text).
+_INVITE_OUTBOX = (
+    "outbox o ON o.dedup_key = 'co:inv:' || i.id"
+    " || CASE i.attempt WHEN 1 THEN '' ELSE ':again:' || i.attempt END"
+)
+# Per person, enough earlier invitations for a habit; older ones say less of tonight.
+EVIDENCE_LIMIT = 20000
+# Looked up per person (index callout_invites_person), never a scan: fill_line reads it for
+# every candidate of a line (1,833 in YANMAS) at every re-evaluation.
+PERSON_EVIDENCE_SQL = (
+    "SELECT i.person_id, i.state, i.invited_at, i.answered_at, i.proxy, o.state, o.sent_at,"
+    " CASE i.state WHEN 'stood_down' THEN COALESCE(l.filled_at, c.closed_at) ELSE c.closed_at END"
+    " FROM callout_invites i JOIN callouts c ON c.id = i.callout_id"
+    " JOIN callout_lines l ON l.id = i.line_id"
+    f" LEFT JOIN {_INVITE_OUTBOX}"
+    " WHERE i.person_id IN (SELECT value FROM json_each(?)) AND c.status <> 'active'"
+    " AND i.state IN ('accepted', 'declined', 'no_answer', 'stood_down', 'cancelled')"
+    " ORDER BY i.id DESC LIMIT ?"
+)
+
+
+async def person_evidence(
+    db: Db, person_ids: Collection[int], *, limit: int = EVIDENCE_LIMIT
+) -> list[PastInvite]:
+    """What these people's invitations of finished call-outs say of them, newest first
+    (bot.domain.fill.person_models reads it): a whole answer with the time it took, silence
+    through both timeouts, or an invitation cut short (stood down, cancelled) with how long
+    it had been silent: from the outbox's send to the line's fill (or the call-out's end).
+    An invitation never sent (withdrawn from the outbox) or sent with no silence before its
+    end says nothing and is left out; so is one that bounced (unreachable). A commander's
+    answer for a silent person is that person's silence through both timeouts. When the
+    outbox row is gone (retention), the invitation's own time stands for its send."""
+    if not person_ids:
+        return []
+    rows = await db.fetchall(PERSON_EVIDENCE_SQL, [json.dumps(sorted(person_ids)), limit])
+    found: list[PastInvite] = []
+    for person_id, state, invited_at, answered_at, proxy, sent, sent_at, ended_at in rows:
+        if state in ("stood_down", "cancelled"):
+            if sent is None:
+                sent_at = invited_at
+            elif sent != "sent" or sent_at is None or ended_at is None:
+                continue
+            silent = (from_db(ended_at) - from_db(sent_at)).total_seconds()
+            if silent > 0:
+                found.append(CutShort(int(person_id), silent))
+            continue
+        outcome = Outcome.SILENT if proxy else _OUTCOMES[state]
+        delay = None
+        if answered_at and outcome is not Outcome.SILENT:
+            delay = (from_db(answered_at) - from_db(invited_at)).total_seconds()
+        found.append(PastAnswer(int(person_id), outcome, delay))
+    return found
+
+
 async def live_invites(db: Db, line_id: int) -> list[LiveInvite]:
     """The line's open and answered invitations as the fill rule weighs them. An invitation
     still queued for Telegram is not silence yet (delivered_at None); once sent, silence is
@@ -548,8 +604,7 @@ async def live_invites(db: Db, line_id: int) -> list[LiveInvite]:
     `invite_key`'s text."""
     rows = await db.fetchall(
         "SELECT i.person_id, i.state, i.invited_at, o.state, o.sent_at"
-        " FROM callout_invites i LEFT JOIN outbox o ON o.dedup_key = 'co:inv:' || i.id"
-        " || CASE i.attempt WHEN 1 THEN '' ELSE ':again:' || i.attempt END"
+        f" FROM callout_invites i LEFT JOIN {_INVITE_OUTBOX}"
         " WHERE i.line_id = ? AND i.state IN ('pending', 'timed_out', 'accepted', 'declined')",
         (line_id,),
     )
@@ -574,9 +629,13 @@ def _unit_filter(units: Collection[str] | None) -> tuple[str, list[Any]]:
     return " AND p.unit IN (SELECT value FROM json_each(?))", [json.dumps(sorted(units))]
 
 
-# The invites are looked up per person (index callout_invites_person), never scanned.
+# The invites are looked up per person (index callout_invites_person), never scanned: both
+# "not held elsewhere" and the last refusal (a no, or silence through both timeouts; the
+# answer's time, else the invitation's), which the fairness order counts as a turn.
 CANDIDATES_SQL = (
-    "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at"
+    "SELECT p.id, p.telegram_user_id, r.confirmed_at, r.last_deployed_at,"
+    " (SELECT MAX(COALESCE(f.answered_at, f.invited_at)) FROM callout_invites f"
+    "  WHERE f.person_id = p.id AND f.state IN ('declined', 'no_answer'))"
     " FROM personnel p JOIN readiness r ON r.person_id = p.id"
     " WHERE p.active = 1 AND p.telegram_user_id IS NOT NULL AND p.category_code = ?"
     " AND p.role = 'anggota' AND r.state = 'SIAP'"
@@ -589,7 +648,8 @@ CANDIDATES_SQL = (
 async def candidates(
     db: Db, category: str, callout_id: int, units: Collection[str] | None = None
 ) -> list[Candidate]:
-    """Everyone who may be invited to this call-out's line now, unordered: SIAP, active,
+    """Everyone who may be invited to this call-out's line now, unordered (with their last
+    deployment and last refusal, for the fairness order): SIAP, active,
     linked, reachable, not held by another live call-out, and never invited to this one
     unless that invitation bounced (unreachable) and they are back: `add_invite` re-opens it.
     Commanders and admins give orders; they are not in the pool that receives them.
@@ -605,6 +665,7 @@ async def candidates(
             chat_id=r[1],
             confirmed_at=from_db(r[2]),
             last_deployed_at=_dt(r[3]),
+            last_refused_at=_dt(r[4]),
         )
         for r in rows
     ]

@@ -16,8 +16,9 @@ from bot.domain.callout import (
     OrderLine,
     order_to_json,
 )
+from bot.domain.fill import CutShort, Outcome, PastAnswer
 from storage import callouts, outbox, readiness
-from storage.db import Database
+from storage.db import Database, Transaction
 from storage.timestamps import to_db
 from tests.harness import open_callout
 
@@ -379,6 +380,24 @@ async def test_answer_history_reads_finished_whole_answers_only(db: Database) ->
     assert [p.person_id for p in only] == [ids[1]]
 
 
+async def queue_invitations(
+    tx: Transaction, invite_ids: list[int], sent: int, sent_at: datetime
+) -> None:
+    """The invitations' messages in the outbox, queued; one of them sent at `sent_at`."""
+    for invite_id in invite_ids:
+        await outbox.enqueue(
+            tx,
+            outbox.OutgoingMessage(
+                1000, "x", outbox.Priority.CALLOUT, callouts.invite_key(invite_id)
+            ),
+            NOW,
+        )
+    await tx.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ? WHERE dedup_key = ?",
+        (to_db(sent_at), callouts.invite_key(sent)),
+    )
+
+
 async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: Database) -> None:
     ids = await seed(db, 3)
     callout_id = await new_callout(db)
@@ -388,18 +407,7 @@ async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: D
             await callouts.add_invite(tx, callout_id, line.id, person, 1000 + n, NOW)
             for n, person in enumerate(ids)
         ]
-        for invite_id in (sent, queued):
-            await outbox.enqueue(
-                tx,
-                outbox.OutgoingMessage(
-                    1000, "x", outbox.Priority.CALLOUT, callouts.invite_key(invite_id)
-                ),
-                NOW,
-            )
-        await tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ? WHERE dedup_key = ?",
-            (to_db(NOW + timedelta(seconds=5)), callouts.invite_key(sent)),
-        )
+        await queue_invitations(tx, [sent, queued], sent, NOW + timedelta(seconds=5))
         await callouts.transition(
             tx, said_yes, [InviteState.PENDING], InviteState.ACCEPTED, NOW, answered=True
         )
@@ -409,3 +417,65 @@ async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: D
     assert found[ids[0]].answered is None
     assert found[ids[1]].delivered_at is None
     assert found[ids[2]].answered is not None
+
+
+async def test_person_evidence_reads_a_stand_down_as_its_silence_until_the_fill(
+    db: Database,
+) -> None:
+    ids = await seed(db, 5)
+    old = await new_callout(db, quota=5)
+    line = (await callouts.lines(db, old))[0]
+    later = NOW + timedelta(seconds=42)
+    async with db.transaction() as tx:
+        yes, proxied, stood, never_sent, unreachable = [
+            await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
+            for n, person in enumerate(ids)
+        ]
+        await queue_invitations(tx, [stood, never_sent], stood, NOW + timedelta(seconds=2))
+        await tx.execute(
+            "UPDATE outbox SET state = 'cancelled' WHERE dedup_key = ?",
+            (callouts.invite_key(never_sent),),
+        )
+        await callouts.transition(
+            tx, yes, [InviteState.PENDING], InviteState.ACCEPTED, later, answered=True
+        )
+        await callouts.transition(
+            tx,
+            proxied,
+            [InviteState.PENDING],
+            InviteState.DECLINED,
+            later,
+            answered=True,
+            proxy=True,
+        )
+        for invite_id in (stood, never_sent):
+            await callouts.transition(
+                tx, invite_id, [InviteState.PENDING], InviteState.STOOD_DOWN, later
+            )
+        await callouts.transition(
+            tx, unreachable, [InviteState.PENDING], InviteState.UNREACHABLE, later
+        )
+        await callouts.mark_filled(tx, line.id, later)
+    assert await callouts.person_evidence(db, ids) == []  # still running
+    async with db.transaction() as tx:
+        await callouts.close(tx, old, CalloutStatus.COMPLETED, later + timedelta(hours=1), 1)
+    found = await callouts.person_evidence(db, ids)
+    assert sorted(found, key=lambda e: e.person_id) == [
+        PastAnswer(ids[0], Outcome.ACCEPTED, 42.0),
+        # A commander's answer for someone: they were silent through both timeouts.
+        PastAnswer(ids[1], Outcome.SILENT, None),
+        # Silent from the send (2 s) to the line's fill (42 s); the one never sent and the
+        # one that bounced say nothing.
+        CutShort(ids[2], 40.0),
+    ]
+    assert await callouts.person_evidence(db, [ids[2]]) == [CutShort(ids[2], 40.0)]
+
+
+async def test_person_evidence_looks_invites_up_by_person(db: Database) -> None:
+    # fill_line reads it for every candidate at every re-evaluation: never a scan of the
+    # invites (index callout_invites_person).
+    plan = await db.fetchall("EXPLAIN QUERY PLAN " + callouts.PERSON_EVIDENCE_SQL, ["[1, 2]", 10])
+    steps = [str(row[3]) for row in plan]
+    assert any("callout_invites_person" in step for step in steps), steps
+    scans = [step for step in steps if step.startswith("SCAN") and "json_each" not in step]
+    assert not scans, steps

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -10,8 +12,12 @@ import pytest
 from bot.domain.callout import Order, Strategy, order_from_json, order_to_json, parse_order
 from bot.domain.fill import (
     CAP_TIMES_QUOTA,
-    MIN_PERSON_HISTORY,
+    HORIZON_MEDIANS,
+    MARGIN_SD,
+    MIN_SPARE,
+    PERSON_PRIOR_WEIGHT,
     PRIOR,
+    CutShort,
     LineState,
     LiveInvite,
     Outcome,
@@ -94,13 +100,33 @@ def test_history_moves_the_prior_toward_what_people_did() -> None:
     assert learn(reluctant).accept < 0.1
 
 
-def test_a_person_gets_their_own_model_only_with_enough_history() -> None:
-    history = [PastAnswer(7, Outcome.SILENT, None)] * MIN_PERSON_HISTORY + [
-        PastAnswer(8, Outcome.ACCEPTED, 10.0)
-    ] * (MIN_PERSON_HISTORY - 1)
-    models = person_models(history, MODEL)
-    assert set(models) == {7}
-    assert models[7].accept < MODEL.accept / 2
+def test_one_answer_moves_a_person_a_little() -> None:
+    models = person_models([PastAnswer(8, Outcome.ACCEPTED, 10.0)], MODEL)
+    assert set(models) == {8}
+    one = models[8]
+    # Shrunk toward everyone's model with PERSON_PRIOR_WEIGHT pseudo-invitations: a step
+    # toward "says yes, quickly", not a leap to certainty.
+    assert one.accept == pytest.approx((PERSON_PRIOR_WEIGHT * MODEL.accept + 1) / 4)
+    assert MODEL.accept < one.accept < 0.8
+    assert 10.0 < one.median_s < MODEL.median_s
+    never = person_models([PastAnswer(7, Outcome.SILENT, None)] * 4, MODEL)[7]
+    assert never.accept < MODEL.accept / 2
+
+
+def test_a_stand_downs_silence_lowers_a_persons_chance_as_censored_evidence() -> None:
+    horizon = 75.0
+    usual = MODEL.yes_within(0, horizon)
+    # Stood down four times after two minutes of silence each: not among the quick.
+    slow = person_models([CutShort(7, 120.0)] * 4, MODEL)[7]
+    assert slow.yes_within(0, horizon) < usual * 0.6
+    # Each counts as the share of an answer it was exposed to: F(120 s), not a whole "no".
+    exposed = 4 * MODEL.answered_by(120.0)
+    assert slow.accept == pytest.approx(
+        PERSON_PRIOR_WEIGHT * MODEL.accept / (PERSON_PRIOR_WEIGHT + exposed)
+    )
+    # Stood down two seconds after it arrived says next to nothing.
+    quick_fill = person_models([CutShort(8, 2.0)] * 4, MODEL)[8]
+    assert quick_fill.yes_within(0, horizon) == pytest.approx(usual, rel=0.01)
 
 
 def test_tonights_silence_lowers_the_acceptance_estimate_before_any_timeout() -> None:
@@ -249,3 +275,100 @@ def test_a_typed_order_takes_the_strategy_word_at_either_end() -> None:
     assert isinstance(middle, Order)
     assert middle.strategy is None
     assert order_from_json(order_to_json(head)) == head
+
+
+# -- sizing by the next in line -------------------------------------------------------------
+
+
+def _todays_cepat(line: LineState, available: int, model: ResponseModel) -> tuple[int, float]:
+    """Cepat's order as it was before the next in line were counted by their own models
+    (commit 5cf77fb): everyone new counted with the line's chance. The reference the rule
+    must still give when nobody has a history."""
+    need = line.quota - line.accepted
+    exact = min(max(need - line.pending, 0), available)
+    horizon = HORIZON_MEDIANS * model.median_s
+    chances = []
+    for live in line.open:
+        silent = 0.0 if live.delivered_at is None else (NOW - live.delivered_at).total_seconds()
+        chances.append(model.yes_within(max(silent, 0.0), horizon))
+    mean = 0.0
+    variance = 0.0
+    for chance in chances:
+        mean += chance
+        variance += chance * (1 - chance)
+    fresh = model.yes_within(0.0, horizon)
+    limit = min(available, max(math.ceil(CAP_TIMES_QUOTA * line.quota) - line.called, 0))
+    margin = MARGIN_SD if line.called == 0 else 0.0
+    extra = 0
+    while fresh > 0 and extra < limit:
+        m = mean + extra * fresh
+        sd = math.sqrt(variance + extra * fresh * (1 - fresh))
+        if m - margin * sd >= need:
+            break
+        extra += 1
+    extra = max(extra, min(need + MIN_SPARE - len(line.open) - extra, limit))
+    invite = min(max(extra, exact), available)
+    return invite, line.accepted + mean + invite * fresh
+
+
+@pytest.mark.parametrize("model", [MODEL, PRIOR, replace(MODEL, accept=0.2, median_s=200.0)])
+def test_sizing_by_upcoming_unknown_people_is_todays_decision(model: ResponseModel) -> None:
+    for quota, accepted, open_for, extra_called, available in itertools.product(
+        (1, 2, 5, 30, 200),
+        (0, 1, 4),
+        ([], [None, None], [5.0, 40.0, 90.0], [30.0] * 12, [600.0] * 40),
+        (0, 3, 50),
+        (0, 1, 7, 60, 1833),
+    ):
+        if accepted >= quota:
+            continue
+        state = line(
+            quota, accepted, list(open_for), called=accepted + len(open_for) + extra_called
+        )
+        today = _todays_cepat(state, available, model)
+        for upcoming in ((), [None] * available, [None] * (available // 2)):
+            decision = plan_line(Strategy.CEPAT, state, available, model, NOW, {}, upcoming)
+            assert (decision.invite, decision.expected) == today, (state, available, upcoming)
+
+
+def test_known_answerers_next_in_line_make_the_order_smaller() -> None:
+    quick = replace(MODEL, accept=0.95, median_s=15.0)
+    slow = replace(MODEL, accept=0.1, median_s=400.0)
+    state = line(30)
+    usual = plan_line(Strategy.CEPAT, state, 180, MODEL, NOW).invite
+    assert plan_line(Strategy.CEPAT, state, 180, MODEL, NOW, {}, [quick] * 180).invite < usual
+    assert plan_line(Strategy.CEPAT, state, 180, MODEL, NOW, {}, [slow] * 60).invite > usual
+
+
+def test_a_known_slow_persons_silence_tonight_keeps_the_lines_estimate() -> None:
+    # Twenty people known to answer after ten minutes, silent for a minute: what they
+    # always do. Measured against the line's delays it read as twenty people saying no.
+    slow = replace(MODEL, median_s=600.0)
+    silent = [LiveInvite(i, ago(60), None) for i in range(20)]
+    as_the_line = tonight(MODEL, silent, NOW)
+    assert as_the_line.accept < MODEL.accept * 0.8
+    known = tonight(MODEL, silent, NOW, {i: slow for i in range(20)})
+    assert known.accept > MODEL.accept * 0.97
+    # The unknown among them still count as the line.
+    half = tonight(MODEL, silent, NOW, {i: slow for i in range(10)})
+    assert as_the_line.accept < half.accept < known.accept
+
+
+def test_counted_by_their_own_models_the_margin_stays_after_the_order() -> None:
+    # After the order (called > 0) a top-up with the unknown next waits until fewer are
+    # expected than are missing: no margin. Counted by their own models, it keeps its 1 SD.
+    state = line(30, accepted=10, open_for=[30.0] * 10, called=60)
+    unknown = plan_line(Strategy.CEPAT, state, 120, MODEL, NOW, {}, [None] * 120)
+    same_as_the_line = [MODEL] * 120  # known, each exactly as the line: only the margin differs
+    known = plan_line(Strategy.CEPAT, state, 120, MODEL, NOW, {}, same_as_the_line)
+    assert known.invite > unknown.invite
+    horizon = HORIZON_MEDIANS * MODEL.median_s
+    fresh = MODEL.yes_within(0.0, horizon)
+    open_mean = 10 * MODEL.yes_within(30.0, horizon)
+    open_var = 10 * MODEL.yes_within(30.0, horizon) * (1 - MODEL.yes_within(30.0, horizon))
+    n = known.invite
+    # The smallest order whose expected yeses less one SD reach the 20 missing.
+    sd = math.sqrt(open_var + n * fresh * (1 - fresh))
+    assert open_mean + n * fresh - MARGIN_SD * sd >= 20
+    sd = math.sqrt(open_var + (n - 1) * fresh * (1 - fresh))
+    assert open_mean + (n - 1) * fresh - MARGIN_SD * sd < 20

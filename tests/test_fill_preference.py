@@ -13,10 +13,22 @@ from bot.domain.callout import (
     deployment_tier,
     rank_candidates,
 )
-from bot.domain.fill import MIN_PERSON_HISTORY
 from storage import callouts as store
+from storage.db import Database
+from storage.timestamps import to_db
 from tests.harness import BotHarness, open_callout, person_of
-from tests.test_callout_e2e import ADMIN_ID, HENDRA, brimob, prepare
+from tests.test_callout_e2e import (
+    ADMIN_ID,
+    HENDRA,
+    brimob,
+    card,
+    invitation,
+    invites,
+    prepare,
+    shown,
+    tap,
+)
+from tests.test_callout_storage import new_callout, seed
 from tests.test_fill_e2e import delivered, send
 
 NOW = datetime(2024, 2, 14, 13, 0, tzinfo=UTC)
@@ -25,11 +37,16 @@ CONFIRMED = NOW - timedelta(hours=2)
 
 
 def person(
-    person_id: int, *, deployed_ago: timedelta | None = None, stale: bool = False
+    person_id: int,
+    *,
+    deployed_ago: timedelta | None = None,
+    refused_ago: timedelta | None = None,
+    stale: bool = False,
 ) -> Candidate:
     confirmed = NOW - timedelta(hours=20) if stale else CONFIRMED
     deployed = NOW - deployed_ago if deployed_ago is not None else None
-    return Candidate(person_id, 100 + person_id, confirmed, deployed)
+    refused = NOW - refused_ago if refused_ago is not None else None
+    return Candidate(person_id, 100 + person_id, confirmed, deployed, refused)
 
 
 def order(candidates: list[Candidate], preference: Preference | None) -> list[int]:
@@ -91,24 +108,143 @@ async def test_the_engine_invites_the_unknown_before_a_known_decliner_of_the_sam
     members = [brimob(n) for n in range(4)]
     bot = await prepare(harness, members, callout_strategy="tepat")
     now = bot.clock.now()
+    # A refusal is a turn: the tier is the day of it. The longest ready said no, quickly, to
+    # three call-outs nearly three days ago; the next was deployed two hours later that day
+    # (the same tier: whole days since the last turn); the other two were deployed today.
+    refused = now - timedelta(days=3) + timedelta(hours=1)
     async with bot.db.transaction() as tx:
-        # The longest ready said no, quickly, to every earlier call-out (never deployed).
         decliner = (await person_of(tx, members[0])).id
-        for _ in range(MIN_PERSON_HISTORY):
+        for _ in range(3):
             old, line = await open_callout(
-                tx, "BRIMOB", 1, "Kantor KPU", now, by_user=ADMIN_ID, by_name="Admin"
+                tx, "BRIMOB", 1, "Kantor KPU", refused, by_user=ADMIN_ID, by_name="Admin"
             )
-            invite = await store.add_invite(tx, old, line, decliner, members[0].user_id, now)
+            invite = await store.add_invite(tx, old, line, decliner, members[0].user_id, refused)
             await store.transition(
                 tx,
                 invite,
                 [InviteState.PENDING],
                 InviteState.DECLINED,
-                now + timedelta(seconds=20),
+                refused + timedelta(seconds=20),
                 answered=True,
             )
-            await store.close(tx, old, CalloutStatus.COMPLETED, now, ADMIN_ID)
+            await store.close(tx, old, CalloutStatus.COMPLETED, refused, ADMIN_ID)
         next_in_line = (await person_of(tx, members[1])).id
+        deployed = {next_in_line: refused + timedelta(hours=2)}
+        for member in members[2:]:
+            deployed[(await person_of(tx, member)).id] = now - timedelta(hours=1)
+        for person_id, when in deployed.items():
+            await tx.execute(
+                "UPDATE readiness SET last_deployed_at = ? WHERE person_id = ?",
+                (to_db(when), person_id),
+            )
     callout = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 1 Kantor KPU Kalbar")
     called = await delivered(bot, callout.id)
+    # Without the preference the decliner (the earlier turn of the tier) would go first.
     assert [i.person_id for i in called] == [next_in_line]
+
+
+def test_a_refusal_is_a_turn_like_a_deployment() -> None:
+    # Asked ten minutes ago and said no (or stayed silent through both timeouts): their turn
+    # is as recent as a deployment ten minutes ago. Nobody is pestered first again.
+    decliner = person(1, refused_ago=timedelta(minutes=10))
+    assert decliner.last_turn == NOW - timedelta(minutes=10)
+    assert deployment_tier(decliner.last_turn, NOW) == deployment_tier(
+        NOW - timedelta(minutes=10), NOW
+    )
+    never = person(2)  # stood down every time, or never asked: no turn
+    rested = person(3, deployed_ago=timedelta(days=2, hours=1))
+    # The later of the two counts: deployed last week, refused yesterday.
+    both = person(4, deployed_ago=timedelta(days=7), refused_ago=timedelta(days=1, hours=1))
+    assert both.last_turn == NOW - timedelta(days=1, hours=1)
+    ranked = order([decliner, never, rested, both], Preference({1: 0.99}, usual=0.1))
+    assert ranked == [2, 3, 4, 1]
+
+
+async def test_candidates_carry_the_last_refusal_and_a_stand_down_is_none(
+    db: Database,
+) -> None:
+    ids = await seed(db, 5)
+    first, second = await new_callout(db, quota=5), await new_callout(db, quota=5)
+    said_no, silent, stood_down, cancelled, deployed = ids
+    late = NOW + timedelta(hours=3)
+    async with db.transaction() as tx:
+        for callout_id, when in ((first, NOW), (second, late)):
+            line = (await store.lines(tx, callout_id))[0]
+            made = {
+                person_id: await store.add_invite(
+                    tx, callout_id, line.id, person_id, 1000 + n, when
+                )
+                for n, person_id in enumerate(ids)
+            }
+            answered = when + timedelta(seconds=30)
+            for person_id, state in (
+                (said_no, InviteState.DECLINED),
+                (deployed, InviteState.ACCEPTED),
+            ):
+                await store.transition(
+                    tx, made[person_id], [InviteState.PENDING], state, answered, answered=True
+                )
+            for person_id, state in (
+                (silent, InviteState.NO_ANSWER),
+                (stood_down, InviteState.STOOD_DOWN),
+                (cancelled, InviteState.CANCELLED),
+            ):
+                await store.transition(tx, made[person_id], [InviteState.PENDING], state, answered)
+            await store.release(tx, made[deployed], answered)
+            await store.close(tx, callout_id, CalloutStatus.COMPLETED, answered, 1)
+    third = await new_callout(db, quota=5)
+    found = {c.person_id: c for c in await store.candidates(db, "BRIMOB", third)}
+    # The latest refusal: a no at the time of the answer, silence at the invitation's.
+    assert found[said_no].last_refused_at == late + timedelta(seconds=30)
+    assert found[silent].last_refused_at == late
+    # Stood down, cancelled, or deployed: no refusal (a deployment is last_deployed_at's).
+    assert found[stood_down].last_refused_at is None
+    assert found[cancelled].last_refused_at is None
+    assert found[deployed].last_refused_at is None
+
+
+async def test_a_decliner_tonight_is_asked_after_the_rested(harness: BotHarness) -> None:
+    members = [brimob(n) for n in range(3)]
+    bot = await prepare(harness, members, callout_strategy="tepat")
+    hendra = bot.fake.user(HENDRA.user_id)
+    # The third was stood down, silent, at three earlier call-outs: the preference rates them
+    # below anyone, but a stand-down is no turn: they still never had one.
+    now = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        rested = await person_of(tx, members[2])
+        for _ in range(3):
+            old, line = await open_callout(
+                tx, "BRIMOB", 1, "Kantor KPU", now, by_user=ADMIN_ID, by_name="Admin"
+            )
+            invite = await store.add_invite(tx, old, line, rested.id, members[2].user_id, now)
+            filled = now + timedelta(minutes=10)
+            await store.transition(
+                tx, invite, [InviteState.PENDING], InviteState.STOOD_DOWN, filled
+            )
+            await store.mark_filled(tx, line, filled)
+            await store.close(tx, old, CalloutStatus.COMPLETED, filled, ADMIN_ID)
+    first = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 1 Kantor KPU Kalbar")
+    # The longest ready is asked first and says no; the next says yes.
+    (asked,) = await delivered(bot, first.id)
+    decliner = await person_of(bot.db, members[0])
+    assert asked.person_id == decliner.id
+    await tap(bot, bot.fake.user(asked.chat_id), "Berhalangan", await invitation(bot, asked))
+    replaced = [i for i in await delivered(bot, first.id) if i.id != asked.id]
+    assert [i.person_id for i in replaced] == [(await person_of(bot.db, members[1])).id]
+    await tap(
+        bot,
+        bot.fake.user(replaced[0].chat_id),
+        "Siap berangkat",
+        await invitation(bot, replaced[0]),
+    )
+    await tap(bot, hendra, "Selesai", await card(bot, HENDRA.user_id, first.id, "kuota terpenuhi"))
+    await tap(bot, hendra, "Ya, selesaikan", await shown(bot, HENDRA.user_id, "Ya, selesaikan"))
+    await card(bot, HENDRA.user_id, first.id, "SELESAI")
+    # The decliner is still SIAP, still the longest ready, and likelier to say yes than the
+    # third; but they have had their turn tonight: the one who never had one goes first.
+    second = await send(bot, HENDRA.user_id, "/mobilize BRIMOB 1 Kantor KPU Kalbar")
+    called = await delivered(bot, second.id)
+    assert [i.person_id for i in called] == [rested.id]
+    assert [i.person_id for i in await invites(bot, first.id, InviteState.DECLINED)] == [
+        decliner.id
+    ]

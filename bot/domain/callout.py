@@ -521,14 +521,27 @@ class Candidate:
     chat_id: int
     confirmed_at: datetime
     last_deployed_at: datetime | None
+    # The last time they said no to a call-out, or stayed silent through both timeouts. Not a
+    # stand-down (the quota filled before they answered) nor a cancelled call-out: those
+    # were no turn of theirs.
+    last_refused_at: datetime | None = None
+
+    @property
+    def last_turn(self) -> datetime | None:
+        """When they last had their turn: deployed, or asked and said no (or nothing). Who
+        declined or ignored a call-out has been asked; putting them first again at the next
+        one would pester the same people and leave the willing to carry every call-out."""
+        turns = [t for t in (self.last_deployed_at, self.last_refused_at) if t is not None]
+        return max(turns) if turns else None
 
 
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-# The width of one deployment standing: people whose last deployment lies in the same whole
-# day before now have had the same rest as a duty roster counts it (shifts are per day), so
-# the hours between them are not a fairness the order must keep, and the one more likely to
-# answer may go first. A coarser tier would let an eager person jump people who rested a day
-# longer; a finer one leaves nobody to choose between (each deployment time is unique).
+# The width of one deployment standing: people whose last turn (deployed, or asked and
+# refused) lies in the same whole day before now have had the same rest as a duty roster
+# counts it (shifts are per day), so the hours between them are not a fairness the order
+# must keep, and the one more likely to answer may go first. A coarser tier would let an
+# eager person jump people who rested a day longer; a finer one leaves nobody to choose
+# between (each deployment time is unique).
 DEPLOYMENT_TIER = timedelta(days=1)
 
 
@@ -545,11 +558,12 @@ class Preference:
         return self.quick_yes.get(person_id, self.usual)
 
 
-def deployment_tier(last_deployed_at: datetime | None, now: datetime) -> tuple[bool, int]:
-    """Never deployed first; then by whole days of rest, the longest first."""
-    if last_deployed_at is None:
+def deployment_tier(last_turn: datetime | None, now: datetime) -> tuple[bool, int]:
+    """Never had a turn (`Candidate.last_turn`) first; then by whole days since the last
+    turn, the longest first."""
+    if last_turn is None:
         return (False, 0)
-    return (True, -((now - last_deployed_at) // DEPLOYMENT_TIER))
+    return (True, -((now - last_turn) // DEPLOYMENT_TIER))
 
 
 def rank_candidates(
@@ -558,20 +572,22 @@ def rank_candidates(
     stale_after: timedelta,
     preference: Preference | None = None,
 ) -> list[Candidate]:
-    """The fairness order: fresh before stale; within each, never deployed first, then the
-    least recently deployed by whole days (`DEPLOYMENT_TIER`). Only inside one such tier does
-    `preference` put the likelier quick yes first; then the least recently deployed, the
-    longest ready (earliest confirmation), and the person id keep the order stable. Being
-    stood down leaves no trace here (nor in the history a preference is learned from)."""
+    """The fairness order: fresh before stale; within each, who never had a turn first, then
+    by whole days since the last turn (`DEPLOYMENT_TIER`), the longest first. A turn is a
+    deployment or a refusal (a no, or silence through both timeouts): `Candidate.last_turn`.
+    Only inside one such tier does `preference` put the likelier quick yes first; then the
+    longest since the last turn, the longest ready (earliest confirmation), and the person
+    id keep the order stable. Being stood down is no turn and leaves no trace here (the
+    preference reads it as the silence it lasted)."""
 
     def key(c: Candidate) -> tuple[bool, tuple[bool, int], float, datetime, datetime, int]:
         stale = now - c.confirmed_at >= stale_after
         chance = preference.of(c.person_id) if preference is not None else 0.0
         return (
             stale,
-            deployment_tier(c.last_deployed_at, now),
+            deployment_tier(c.last_turn, now),
             -chance,
-            c.last_deployed_at or _NEVER,
+            c.last_turn or _NEVER,
             c.confirmed_at,
             c.person_id,
         )

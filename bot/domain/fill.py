@@ -16,8 +16,8 @@ invites (or stands down) what it says.
 
 The response model (how many accept, decline, and how fast) is a log-normal answer delay
 with accept/decline shares. It starts from a stated prior, is learned from the Polda's
-earlier call-outs, is corrected by tonight's answers and silence, and is per person where a
-person's own history is long enough.
+earlier call-outs, is corrected by tonight's answers and silence, and is per person for everyone
+with any earlier invitation (shrunk toward everyone's model).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.callout import STRATEGY_WORDS, LineTally, Strategy, plan_fill
+from bot.domain.callout import STRATEGY_WORDS, FillPlan, LineTally, Strategy, plan_fill
 
 # -- the response model ---------------------------------------------------------------------
 
@@ -103,9 +103,11 @@ PRIOR = ResponseModel(accept=0.6, decline=0.2, median_s=60.0, sigma=0.9, weight=
 MAX_WEIGHT = 40.0
 # Delays are learned with their own pseudo-count: a handful of answers says little of the tail.
 DELAY_PRIOR_WEIGHT = 10.0
-# Per person: their own history counts once they have this many earlier invitations, shrunk
-# toward everyone's model with this many pseudo-invitations.
-MIN_PERSON_HISTORY = 3
+# Per person: everyone with any earlier invitation has a model of their own, everyone's
+# model shrunk toward them with this many pseudo-invitations (Beta-style): one answer moves a
+# person a little, a habit of five or six moves them most of the way. A cut-off (three whole
+# answers) left nearly everyone unknown where the preference could choose: after a few
+# call-outs the quick are deployed and the rest are mostly stood down (bench/README.md).
 PERSON_PRIOR_WEIGHT = 3.0
 # Delays below a second are taps on a cached message or clock noise: floored, so log() is safe.
 MIN_DELAY_S = 1.0
@@ -119,12 +121,28 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class PastAnswer:
-    """One invitation of an earlier call-out, as it ended. Invitations cut short (stood down,
-    cancelled) tell nothing about a whole answer and are not given here."""
+    """One invitation of an earlier call-out, as it ended with a whole answer (or silence
+    through both timeouts). Invitations cut short are `CutShort`, and `learn` (everyone's
+    model) is not given them."""
 
     person_id: int
     outcome: Outcome
     delay_s: float | None  # from the invitation to the answer; None when silent
+
+
+@dataclass(frozen=True)
+class CutShort:
+    """An invitation of an earlier call-out withdrawn before its person answered (stood down
+    because the line filled, or the call-out ended or was cancelled) after `silent_s` seconds
+    of silence from when it reached them. Censored evidence: they had not answered *yet*."""
+
+    person_id: int
+    silent_s: float
+
+
+# What one earlier invitation says of its person: a whole answer (or silence through both
+# timeouts), or silence cut short.
+PastInvite = PastAnswer | CutShort
 
 
 def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> ResponseModel:
@@ -145,15 +163,22 @@ def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> Respon
     return _moved(prior, yes, no, total, logs, prior.weight, DELAY_PRIOR_WEIGHT, MAX_WEIGHT)
 
 
-def person_models(history: Iterable[PastAnswer], base: ResponseModel) -> dict[int, ResponseModel]:
-    """A model per person with at least MIN_PERSON_HISTORY earlier invitations."""
-    by_person: dict[int, list[PastAnswer]] = {}
+def person_models(history: Iterable[PastInvite], base: ResponseModel) -> dict[int, ResponseModel]:
+    """A model per person with any earlier invitation: `base` moved by their own answers,
+    with PERSON_PRIOR_WEIGHT pseudo-invitations of `base`. An invitation cut short after s
+    seconds of silence counts as F(s) of an invitation without a yes, as `tonight` counts an
+    open one: stood down after a minute says "not among the quick", stood down after two
+    seconds says nothing. The people a quota always fills without (stood down every time)
+    read as slow or absent, not as unknown."""
+    by_person: dict[int, list[PastInvite]] = {}
     for past in history:
         by_person.setdefault(past.person_id, []).append(past)
     models: dict[int, ResponseModel] = {}
-    for person_id, answers in by_person.items():
-        if len(answers) < MIN_PERSON_HISTORY:
-            continue
+    for person_id, invites in by_person.items():
+        answers = [a for a in invites if isinstance(a, PastAnswer)]
+        exposure = len(answers) + sum(
+            base.answered_by(c.silent_s) for c in invites if isinstance(c, CutShort)
+        )
         yes = sum(a.outcome is Outcome.ACCEPTED for a in answers)
         no = sum(a.outcome is Outcome.DECLINED for a in answers)
         logs = [
@@ -162,7 +187,7 @@ def person_models(history: Iterable[PastAnswer], base: ResponseModel) -> dict[in
             if a.delay_s is not None and a.outcome is not Outcome.SILENT
         ]
         models[person_id] = _moved(
-            base, yes, no, len(answers), logs, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None
+            base, yes, no, exposure, logs, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None
         )
     return models
 
@@ -171,7 +196,7 @@ def _moved(
     prior: ResponseModel,
     yes: int,
     no: int,
-    total: int,
+    total: float,
     logs: Sequence[float],
     share_weight: float,
     delay_weight: float,
@@ -202,13 +227,21 @@ class LiveInvite:
     answered: Outcome | None  # None while open
 
 
-def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) -> ResponseModel:
+def tonight(
+    model: ResponseModel,
+    invites: Sequence[LiveInvite],
+    now: datetime,
+    people: Mapping[int, ResponseModel] | None = None,
+) -> ResponseModel:
     """The model corrected by this call-out's answers so far. Every delivered invitation,
     answered or not, counts as the share of an answer it has been exposed to (F of the time
     since it arrived): the answers so far are the fast ones, and counting each as a whole
     invitation would read a quick start as a line that mostly says no. So a line where
     nobody answers lowers the acceptance estimate before any timeout, and an eager one
-    raises it."""
+    raises it. An invitee with a model of their own (`people`) is exposed by their own
+    delays: a known slow person's minute of silence is no news, and must not read as a line
+    that says no (the line's estimate is for everyone else it still counts as the line)."""
+    people = people or {}
     yes = no = 0
     exposure = 0.0
     for invite in invites:
@@ -217,7 +250,8 @@ def tonight(model: ResponseModel, invites: Sequence[LiveInvite], now: datetime) 
         elif invite.answered is Outcome.DECLINED:
             no += 1
         if invite.delivered_at is not None:
-            exposure += model.answered_by((now - invite.delivered_at).total_seconds())
+            own = people.get(invite.person_id, model)
+            exposure += own.answered_by((now - invite.delivered_at).total_seconds())
     if exposure <= 0:
         return model
     w = model.weight
@@ -271,9 +305,12 @@ def plan_line(
     model: ResponseModel,
     now: datetime,
     people: Mapping[int, ResponseModel] | None = None,
+    upcoming: Sequence[ResponseModel | None] = (),
 ) -> FillDecision:
     """How many more to invite in one line now (pure; `available` is how many candidates the
-    fairness order still has)."""
+    fairness order still has). `people`: the models of those with a history of their own;
+    `upcoming`: the next candidates' own models in the fairness order (None: unknown, counted
+    as the line's model), so Cepat counts the people it is about to invite as who they are."""
     available = max(available, 0)
     # What Tepat invites; every strategy invites at least this (never slower than Tepat),
     # and a line that cannot get it reports the shortfall as before.
@@ -287,18 +324,18 @@ def plan_line(
     if strategy is Strategy.SEMUA:
         return FillDecision(available, False, exact.short_by, 0.0)
     need = line.quota - line.accepted
-    return _adaptive(line, need, exact.invite, available, model, now, people or {}, exact.short_by)
+    return _adaptive(line, need, exact, available, model, now, people or {}, upcoming)
 
 
 def _adaptive(
     line: LineState,
     need: int,
-    exact: int,
+    exact: FillPlan,
     available: int,
     model: ResponseModel,
     now: datetime,
     people: Mapping[int, ResponseModel],
-    short_by: int,
+    upcoming: Sequence[ResponseModel | None],
 ) -> FillDecision:
     horizon = HORIZON_MEDIANS * model.median_s
     mean = 0.0
@@ -314,24 +351,45 @@ def _adaptive(
     fresh = model.yes_within(0.0, horizon)
     cap = max(math.ceil(CAP_TIMES_QUOTA * line.quota) - line.called, 0)
     limit = min(available, cap)
+    # The next in the fairness order, each with their own chance of a yes within the horizon
+    # (the line's for the unknown, and beyond the known): known answerers next in line make
+    # the order smaller, known non-answerers larger. The order itself is never changed.
+    # The unknown are counted apart, as `n * fresh`, so that without any history every sum
+    # is the one it always was, to the last bit.
+    chances = [None if m is None else m.yes_within(0.0, horizon) for m in upcoming[:available]]
+    chances += [None] * (available - len(chances))
     # The margin is for the order's invitations only; once they are out, a top-up waits until
     # fewer are expected than are missing. The first seconds bring a handful of fast answers,
     # and reading their chance absence as a line that says no called one in ten more.
-    margin = MARGIN_SD if line.called == 0 else 0.0
+    # Except when the next in line are counted by their own models: their chances are spread
+    # (a known quick yes at 0.9, a known absentee at 0.1), and a top-up sized to the mean alone
+    # came out a person or two short, the quota-th yes waiting for the next tick (the learning
+    # bench: R worse than calling everyone by the line's model; with the margin, better).
+    counted_by_own = any(theirs is not None for theirs in chances[:limit])
+    margin = MARGIN_SD if line.called == 0 or counted_by_own else 0.0
     extra = 0
+    known_m = known_v = 0.0  # the known among the first `extra` in line
+    unknown = 0
     if fresh > 0:
         while extra < limit:
-            m = mean + extra * fresh
-            sd = math.sqrt(variance + extra * fresh * (1 - fresh))
+            m = mean + known_m + unknown * fresh
+            sd = math.sqrt(variance + known_v + unknown * fresh * (1 - fresh))
             if m - margin * sd >= need:
                 break
+            theirs = chances[extra]
+            if theirs is None:
+                unknown += 1
+            else:
+                known_m += theirs
+                known_v += theirs * (1 - theirs)
             extra += 1
     # A spare beyond the missing places, so one slow yes does not hold the last place.
     open_after = len(line.open) + extra
     extra = max(extra, min(need + MIN_SPARE - open_after, limit))
-    invite = min(max(extra, exact), available)
-    expected = line.accepted + mean + invite * fresh
-    return FillDecision(invite, False, short_by, expected)
+    invite = min(max(extra, exact.invite), available)
+    known = [theirs for theirs in chances[:invite] if theirs is not None]
+    expected = line.accepted + mean + sum(known) + (invite - len(known)) * fresh
+    return FillDecision(invite, False, exact.short_by, expected)
 
 
 def called_estimate(strategy: Strategy, quota: int, available: int, model: ResponseModel) -> int:

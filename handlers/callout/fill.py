@@ -29,6 +29,8 @@ from bot.domain.fill import (
     PRIOR,
     FillDecision,
     LineState,
+    LiveInvite,
+    PastInvite,
     ResponseModel,
     person_models,
     plan_line,
@@ -110,7 +112,19 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         callout.strategy is not Strategy.TEPAT or plan_fill(tally, tally.quota).invite > 0
     ):
         found = await store.candidates(tx, line.category, callout.id, line.units)
-    plan = await _plan(tx, callout, line, tally, len(found), now)
+    # Whom the fairness order puts first matters only when not everyone found is invited;
+    # Cepat also counts the open invitations and the next in line by their own histories.
+    evidence: list[PastInvite] = []
+    live: list[LiveInvite] = []
+    if found and callout.strategy is Strategy.CEPAT:
+        live = await store.live_invites(tx, line.id)
+    if found and callout.strategy is not Strategy.SEMUA:
+        open_people = [invite.person_id for invite in live if invite.answered is None]
+        evidence = await _evidence(tx, [*(c.person_id for c in found), *open_people])
+    model = callout.fill_model or PRIOR
+    stale_after = await services.stale_after(tx)
+    ranked = rank_candidates(found, now, stale_after, _preference(model, evidence))
+    plan = _plan(callout, tally, ranked, live, evidence, now)
     if plan.stand_down:
         await store.mark_filled(tx, line.id, now)
         freed = await _stand_down_line(services, tx, callout, line, now)
@@ -118,40 +132,39 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         if freed:
             await offer_freed(services, tx, [line.category], besides=callout.id)
         return
-    # Whom the fairness order puts first matters only when not everyone found is invited.
-    preference = await _preference(tx, callout, found) if 0 < plan.invite < len(found) else None
-    stale_after = await services.stale_after(tx)
-    ranked = rank_candidates(found, now, stale_after, preference)[: plan.invite]
-    for candidate in ranked:
+    invited = ranked[: plan.invite]
+    for candidate in invited:
         await _invite(services, tx, callout, line, candidate.person_id, candidate.chat_id, now)
-    if ranked:
+    if invited:
         await arm_tick(tx, callout, now, PROGRESS_EVERY)
     elif found and callout.strategy is Strategy.CEPAT:
         await arm_tick(tx, callout, now, TICK_FILL)
     await _update_short_notice(services, tx, callout, line, tally, plan.short_by)
 
 
-async def _plan(
-    tx: Transaction,
+async def _evidence(tx: Transaction, person_ids: Sequence[int]) -> list[PastInvite]:
+    """These people's earlier invitations (a seam: the learning bench measures without it)."""
+    return await store.person_evidence(tx, person_ids)
+
+
+def _plan(
     callout: Callout,
-    line: Line,
     tally: LineTally,
-    available: int,
+    ranked: Sequence[Candidate],
+    live: Sequence[LiveInvite],
+    evidence: Sequence[PastInvite],
     now: datetime,
 ) -> FillDecision:
     """The strategy's decision for one line, with tonight's evidence when it is Cepat."""
     model = callout.fill_model or PRIOR
-    open_invites = []
+    open_invites: list[LiveInvite] = []
     people: dict[int, ResponseModel] = {}
-    if callout.strategy is Strategy.CEPAT and available > 0 and not tally.filled:
-        live = await store.live_invites(tx, line.id)
-        model = tonight(model, live, now)
+    upcoming: list[ResponseModel | None] = []
+    if callout.strategy is Strategy.CEPAT and ranked and not tally.filled:
+        model = tonight(model, live, now, person_models(evidence, model))
         open_invites = [invite for invite in live if invite.answered is None]
-        if open_invites:
-            history = await store.answer_history(
-                tx, person_ids=[invite.person_id for invite in open_invites]
-            )
-            people = person_models(history, model)
+        people = person_models(evidence, model)
+        upcoming = [people.get(c.person_id) for c in ranked]
     state = LineState(
         quota=tally.quota,
         accepted=tally.accepted,
@@ -159,16 +172,16 @@ async def _plan(
         called=tally.called,
         open=open_invites,
     )
-    return plan_line(callout.strategy, state, available, model, now, people)
+    return plan_line(callout.strategy, state, len(ranked), model, now, people, upcoming)
 
 
-async def _preference(tx: Transaction, callout: Callout, found: Sequence[Candidate]) -> Preference:
+def _preference(model: ResponseModel, evidence: Sequence[PastInvite]) -> Preference | None:
     """Each candidate's chance of a yes within Cepat's horizon, from their own earlier
     invitations (bot.domain.fill.person_models) against the call-out's model."""
-    model = callout.fill_model or PRIOR
+    if not evidence:
+        return None
     horizon = HORIZON_MEDIANS * model.median_s
-    history = await store.answer_history(tx, person_ids=[c.person_id for c in found])
-    people = person_models(history, model)
+    people = person_models(evidence, model)
     return Preference(
         {person_id: own.yes_within(0.0, horizon) for person_id, own in people.items()},
         model.yes_within(0.0, horizon),
