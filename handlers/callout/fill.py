@@ -3,7 +3,7 @@ deadline, reminders, no-answer reports to the own commanders, the unreachable, t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -122,9 +122,11 @@ async def fill_line(services: Services, tx: Transaction, callout_id: int, line_i
         open_people = [invite.person_id for invite in live if invite.answered is None]
         evidence = await _evidence(tx, [*(c.person_id for c in found), *open_people])
     model = callout.fill_model or PRIOR
+    # Each person's own model against the call-out's, read once for the order and the plan.
+    known = person_models(evidence, model)
     stale_after = await services.stale_after(tx)
-    ranked = rank_candidates(found, now, stale_after, _preference(model, evidence))
-    plan = _plan(callout, tally, ranked, live, evidence, now)
+    ranked = rank_candidates(found, now, stale_after, _preference(model, known))
+    plan = _plan(callout.strategy, model, known, tally, ranked, live, evidence, now)
     if plan.stand_down:
         await store.mark_filled(tx, line.id, now)
         freed = await _stand_down_line(services, tx, callout, line, now)
@@ -148,20 +150,22 @@ async def _evidence(tx: Transaction, person_ids: Sequence[int]) -> list[PastInvi
 
 
 def _plan(
-    callout: Callout,
+    strategy: Strategy,
+    model: ResponseModel,
+    known: Mapping[int, ResponseModel],
     tally: LineTally,
     ranked: Sequence[Candidate],
     live: Sequence[LiveInvite],
     evidence: Sequence[PastInvite],
     now: datetime,
 ) -> FillDecision:
-    """The strategy's decision for one line, with tonight's evidence when it is Cepat."""
-    model = callout.fill_model or PRIOR
+    """The strategy's decision for one line, with tonight's evidence when it is Cepat
+    (`known`: each person's model against the call-out's `model`)."""
     open_invites: list[LiveInvite] = []
     people: dict[int, ResponseModel] = {}
     upcoming: list[ResponseModel | None] = []
-    if callout.strategy is Strategy.CEPAT and ranked and not tally.filled:
-        model = tonight(model, live, now, person_models(evidence, model))
+    if strategy is Strategy.CEPAT and ranked and not tally.filled:
+        model = tonight(model, live, now, known)
         open_invites = [invite for invite in live if invite.answered is None]
         people = person_models(evidence, model)
         upcoming = [people.get(c.person_id) for c in ranked]
@@ -172,18 +176,17 @@ def _plan(
         called=tally.called,
         open=open_invites,
     )
-    return plan_line(callout.strategy, state, len(ranked), model, now, people, upcoming)
+    return plan_line(strategy, state, len(ranked), model, now, people, upcoming)
 
 
-def _preference(model: ResponseModel, evidence: Sequence[PastInvite]) -> Preference | None:
-    """Each candidate's chance of a yes within Cepat's horizon, from their own earlier
-    invitations (bot.domain.fill.person_models) against the call-out's model."""
-    if not evidence:
+def _preference(model: ResponseModel, known: Mapping[int, ResponseModel]) -> Preference | None:
+    """Each candidate's chance of a yes within Cepat's horizon, from their own model (their
+    earlier invitations, bot.domain.fill.person_models) against the call-out's."""
+    if not known:
         return None
     horizon = HORIZON_MEDIANS * model.median_s
-    people = person_models(evidence, model)
     return Preference(
-        {person_id: own.yes_within(0.0, horizon) for person_id, own in people.items()},
+        {person_id: own.yes_within(0.0, horizon) for person_id, own in known.items()},
         model.yes_within(0.0, horizon),
     )
 
