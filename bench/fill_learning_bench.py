@@ -48,7 +48,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,7 +61,9 @@ from fill_bench import (  # noqa: E402
     LATE_MEDIAN_S,
     LIMIT_S,
     MODELS,
+    RATE,
     STALE,
+    TIMEOUT_S,
     Behaviour,
     Model,
     People,
@@ -161,6 +163,9 @@ class Round:
     t_fill: float | None
     called: int
     stood_down: int
+    # Per line: its quota and the people's behaviours this time, grouped by fairness tier in
+    # the bot's order (what the oracle may choose from).
+    tiers: list[tuple[int, list[list[Behaviour]]]] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -285,10 +290,17 @@ async def one_callout(
 ) -> Round:
     """Order, wait for the fill, then complete it (Selesai): the deployed return to SIAP."""
     ranked_lines: list[tuple[int, list[int]]] = []
+    tiered: list[tuple[int, list[list[Behaviour]]]] = []
     for category, line_quota in lines:
         found = await callout_store.candidates(db, category, 0)
         ranked = rank_candidates(found, clock.now(), STALE)
         ranked_lines.append((line_quota, [c.chat_id for c in ranked]))
+        groups: dict[tuple[bool, tuple[bool, int]], list[Behaviour]] = {}
+        now = clock.now()
+        for c in ranked:
+            key = (now - c.confirmed_at >= STALE, deployment_tier(c.last_turn, now))
+            groups.setdefault(key, []).append(people.behaviours[c.chat_id])
+        tiered.append((line_quota, list(groups.values())))
     best = t_best(ranked_lines, people.behaviours)
     print(await tiers(db, lines[0][0], clock, people), flush=True)
     before = [c.id for c in await callout_store.recent(db, limit=1)]
@@ -316,6 +328,7 @@ async def one_callout(
         t_fill,
         len(invites),
         sum(i.state is InviteState.STOOD_DOWN for i in invites),
+        tiered,
     )
     await complete(fake, db, clock, callout.id)
     return done
@@ -383,6 +396,46 @@ async def complete(fake: FakeTelegram, db: Database, clock: SimTime, callout_id:
             await asyncio.sleep(0.1)
 
 
+# -- the oracle ----------------------------------------------------------------------------------
+
+
+def _arrivals(chosen: Sequence[Behaviour]) -> list[float]:
+    """When the yeses of `chosen` arrive if all are invited at the order, the quickest sent
+    first, 30 a second (the ones who never say yes are sent last and change nothing)."""
+    delays = sorted(
+        b.delay_s if b.move == "yes" else TIMEOUT_S + b.delay_s
+        for b in chosen
+        if b.move in ("yes", "late")
+    )
+    return sorted((slot + 1) / RATE + d for slot, d in enumerate(delays))
+
+
+def fewest_called(line: tuple[int, list[list[Behaviour]]], t_target: float) -> int | None:
+    """The oracle within the fairness order: the fewest people of one line, invited all at the
+    order, whose quota-th yes arrives by `t_target`. It knows everyone's move and delay this
+    time, but may take someone of a tier only once everyone of the tiers before is taken
+    (as the bot may; inside a tier it takes the quickest yeses). None when no choice does."""
+    quota, tiers = line
+    before: list[Behaviour] = []
+    for tier in tiers:
+        yeses = sorted(
+            (b for b in tier if b.move in ("yes", "late")),
+            key=lambda b: b.delay_s if b.move == "yes" else TIMEOUT_S + b.delay_s,
+        )
+        for k in range(len(yeses) + 1):
+            arrivals = _arrivals(before + yeses[:k])
+            if len(arrivals) >= quota and arrivals[quota - 1] <= t_target:
+                return len(before) + k
+        before += tier
+    return None
+
+
+def oracle_called(round_: Round, ratio: float) -> int | None:
+    """The oracle's fewest people over the lines of `round_` for an R of `ratio`."""
+    found = [fewest_called(line, ratio * round_.t_best) for line in round_.tiers]
+    return None if any(n is None for n in found) else sum(n for n in found if n is not None)
+
+
 # -- the report ----------------------------------------------------------------------------------
 
 
@@ -420,8 +473,15 @@ def report(rounds: Sequence[Round]) -> str:
         lines.append(
             f"seed {p.seed}, call-out {ROUNDS}: plain R {p.ratio:.2f} called {p.called}"
             f" · prefer R {q.ratio:.2f} called {q.called} ({1 - q.called / p.called:.1%} fewer)"
+            f" · oracle at plain's R: {_oracle_text(q, p)} in prefer's order,"
+            f" {_oracle_text(p, p)} in plain's; target ≤ {0.75 * p.called:.0f}"
         )
     return "\n".join(lines)
+
+
+def _oracle_text(state: Round, at: Round) -> str:
+    n = oracle_called(state, at.ratio) if math.isfinite(at.ratio) else None
+    return "-" if n is None else f"{n}"
 
 
 async def main(args: argparse.Namespace) -> None:
