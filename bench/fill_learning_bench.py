@@ -75,6 +75,7 @@ from fill_bench import (  # noqa: E402
 )
 
 import bot.domain.callout as callout_domain  # noqa: E402
+import bot.domain.fill as fill_domain  # noqa: E402
 import handlers.callout.fill as fill_handlers  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
@@ -86,7 +87,7 @@ from bot.domain.callout import (  # noqa: E402
     deployment_tier,
     rank_candidates,
 )
-from bot.domain.fill import HORIZON_MEDIANS, PastInvite, learn, person_models  # noqa: E402
+from bot.domain.fill import PastInvite, learn, person_models  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from bot.rehearsal.fake_telegram import FakeTelegram  # noqa: E402
 from bot.rehearsal.simulator import (  # noqa: E402
@@ -348,7 +349,7 @@ async def tiers(db: Database, category: str, clock: SimTime, people: People) -> 
     Cepat's horizon) the models expect against those that will come this time."""
     found = await callout_store.candidates(db, category, 0)
     model = learn(await callout_store.answer_history(db))
-    horizon = HORIZON_MEDIANS * model.median_s
+    horizon = fill_domain.HORIZON_MEDIANS * model.median_s
     evidence = await callout_store.person_evidence(db, [c.person_id for c in found])
     known = person_models(evidence, model)
     counts: dict[tuple[bool, int], list[float]] = {}
@@ -490,8 +491,13 @@ async def main(args: argparse.Namespace) -> None:
         f"load average {os.getloadavg()[0]:.2f} (1 min) at the start; speed {args.speed};"
         f" model {args.model}, case {args.case}, habit {args.habit}, gap {args.gap_minutes} min,"
         f" tier {args.tier_hours} h, refusal is no turn: {args.refusal_is_no_turn},"
-        f" roll call: {args.roll_call}"
+        f" roll call: {args.roll_call}, Cepat's horizon {args.horizon_medians} medians,"
+        f" variants {args.variants}"
     )
+    # The one knob of Cepat's trade: how soon the quota-th yes is aimed for. Swept by the
+    # bench to compare the two variants at the same R, not only at the bot's setting.
+    fill_domain.HORIZON_MEDIANS = args.horizon_medians
+    fill_handlers.HORIZON_MEDIANS = args.horizon_medians
     callout_domain.DEPLOYMENT_TIER = timedelta(hours=args.tier_hours)
     if args.refusal_is_no_turn:
         callout_store.candidates = refusal_is_no_turn
@@ -501,7 +507,7 @@ async def main(args: argparse.Namespace) -> None:
         base = Path(folder) / "siaga.db"
         roster = await prepare_roster(base, 3294, 2024, START)
         for seed in range(1, args.seeds + 1):
-            for prefer in (False, True):
+            for prefer in (v == "prefer" for v in args.variants.split(",")):
                 rounds += await sequence(
                     base, roster, catalog, MODELS[args.model], args.case, seed, prefer, args
                 )
@@ -529,6 +535,15 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--roll-call",
         action="store_true",
         help="everyone SIAP confirms again before each order but the first",
+    )
+    parser.add_argument(
+        "--horizon-medians",
+        type=float,
+        default=fill_domain.HORIZON_MEDIANS,
+        help="Cepat's horizon in typical answer times (the bot's setting by default)",
+    )
+    parser.add_argument(
+        "--variants", default="plain,prefer", choices=["plain,prefer", "plain", "prefer"]
     )
     parser.add_argument("--speed", type=float, default=30.0, help="clock speed while idle")
     return parser.parse_args(argv)
