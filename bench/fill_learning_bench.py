@@ -497,7 +497,7 @@ async def main(args: argparse.Namespace) -> None:
     # The one knob of Cepat's trade: how soon the quota-th yes is aimed for. Swept by the
     # bench to compare the two variants at the same R, not only at the bot's setting.
     fill_domain.HORIZON_MEDIANS = args.horizon_medians
-    fill_handlers.HORIZON_MEDIANS = args.horizon_medians
+    fill_handlers.HORIZON_MEDIANS = args.horizon_medians  # type: ignore[attr-defined]
     callout_domain.DEPLOYMENT_TIER = timedelta(hours=args.tier_hours)
     if args.refusal_is_no_turn:
         callout_store.candidates = refusal_is_no_turn
