@@ -348,7 +348,7 @@ async def tiers(db: Database, category: str, clock: SimTime, people: People) -> 
     of their own (from their answers and stand-downs), and the quick yeses (a yes within
     Cepat's horizon) the models expect against those that will come this time."""
     found = await callout_store.candidates(db, category, 0)
-    model = learn(await callout_store.answer_history(db))
+    model = learn(await callout_store.polda_evidence(db))
     horizon = fill_domain.HORIZON_MEDIANS * model.median_s
     evidence = await callout_store.person_evidence(db, [c.person_id for c in found])
     known = person_models(evidence, model)

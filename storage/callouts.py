@@ -508,38 +508,6 @@ _OUTCOMES = {
 # Enough to learn a Polda's habits from its recent call-outs; older ones say less of tonight.
 HISTORY_LIMIT = 5000
 
-
-async def answer_history(
-    db: Db, *, person_ids: Collection[int] | None = None, limit: int = HISTORY_LIMIT
-) -> list[PastAnswer]:
-    """How invitations of finished call-outs ended, newest first: yes or no with the time it
-    took, or silent through both timeouts. Invitations cut short (stood down, cancelled,
-    unreachable) are left out: they tell nothing about a whole answer; so are answers a
-    commander gave for someone (not the person's own speed). Drills count: the tap on the
-    phone is the same."""
-    person_sql = ""
-    params: list[Any] = []
-    if person_ids is not None:
-        person_sql = " AND i.person_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(sorted(person_ids)))
-    rows = await db.fetchall(
-        "SELECT i.person_id, i.state, i.invited_at, i.answered_at"
-        " FROM callout_invites i JOIN callouts c ON c.id = i.callout_id"
-        " WHERE c.status <> 'active' AND i.proxy = 0"
-        f" AND i.state IN ('accepted', 'declined', 'no_answer'){person_sql}"
-        " ORDER BY i.id DESC LIMIT ?",
-        [*params, limit],
-    )
-    history: list[PastAnswer] = []
-    for person_id, state, invited_at, answered_at in rows:
-        outcome = _OUTCOMES[state]
-        delay = None
-        if answered_at and outcome is not Outcome.SILENT:
-            delay = (from_db(answered_at) - from_db(invited_at)).total_seconds()
-        history.append(PastAnswer(int(person_id), outcome, delay))
-    return history
-
-
 # The outbox row an invitation was sent under (`invite_key`'s text).
 _INVITE_OUTBOX = (
     "outbox o ON o.dedup_key = 'co:inv:' || i.id"
@@ -547,18 +515,22 @@ _INVITE_OUTBOX = (
 )
 # Per person, enough earlier invitations for a habit; older ones say less of tonight.
 EVIDENCE_LIMIT = 20000
-# Looked up per person (index callout_invites_person), never a scan: fill_line reads it for
-# every candidate of a line (1,833 in YANMAS) at every re-evaluation.
-PERSON_EVIDENCE_SQL = (
+_EVIDENCE_SQL = (
     "SELECT i.person_id, i.state, i.invited_at, i.answered_at, i.proxy, o.state, o.sent_at,"
     " CASE i.state WHEN 'stood_down' THEN COALESCE(l.filled_at, c.closed_at) ELSE c.closed_at END"
     " FROM callout_invites i JOIN callouts c ON c.id = i.callout_id"
     " JOIN callout_lines l ON l.id = i.line_id"
     f" LEFT JOIN {_INVITE_OUTBOX}"
-    " WHERE i.person_id IN (SELECT value FROM json_each(?)) AND c.status <> 'active'"
+    " WHERE {people} c.status <> 'active'"
     " AND i.state IN ('accepted', 'declined', 'no_answer', 'stood_down', 'cancelled')"
     " ORDER BY i.id DESC LIMIT ?"
 )
+# Looked up per person (index callout_invites_person), never a scan: fill_line reads it for
+# every candidate of a line (1,833 in YANMAS) at every re-evaluation.
+PERSON_EVIDENCE_SQL = _EVIDENCE_SQL.replace(
+    "{people}", "i.person_id IN (SELECT value FROM json_each(?)) AND"
+)
+POLDA_EVIDENCE_SQL = _EVIDENCE_SQL.replace("{people}", "")
 
 
 async def person_evidence(
@@ -570,11 +542,22 @@ async def person_evidence(
     it had been silent: from the outbox's send to the line's fill (or the call-out's end).
     An invitation never sent (withdrawn from the outbox) or sent with no silence before its
     end says nothing and is left out; so is one that bounced (unreachable). A commander's
-    answer for a silent person is that person's silence through both timeouts. When the
-    outbox row is gone (retention), the invitation's own time stands for its send."""
+    answer for a silent person is that person's silence through both timeouts (not their
+    speed). When the outbox row is gone (retention), the invitation's own time stands for
+    its send."""
     if not person_ids:
         return []
     rows = await db.fetchall(PERSON_EVIDENCE_SQL, [json.dumps(sorted(person_ids)), limit])
+    return _evidence(rows)
+
+
+async def polda_evidence(db: Db, *, limit: int = HISTORY_LIMIT) -> list[PastInvite]:
+    """The same of everyone's latest invitations: what bot.domain.fill.learn makes the
+    Polda's model of. The silences cut short are in it: answers alone are the quick ones."""
+    return _evidence(await db.fetchall(POLDA_EVIDENCE_SQL, [limit]))
+
+
+def _evidence(rows: Iterable[sqlite3.Row]) -> list[PastInvite]:
     found: list[PastInvite] = []
     for person_id, state, invited_at, answered_at, proxy, sent, sent_at, ended_at in rows:
         if state in ("stood_down", "cancelled"):

@@ -334,52 +334,6 @@ async def test_the_order_fields_are_kept_with_the_call_out(db: Database) -> None
     assert callout.ordered_by_position == "Dansat Brimob"
 
 
-async def test_answer_history_reads_finished_whole_answers_only(db: Database) -> None:
-    ids = await seed(db, 5)
-    old = await new_callout(db, quota=5)
-    line = (await callouts.lines(db, old))[0]
-    async with db.transaction() as tx:
-        invites = [
-            await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
-            for n, person in enumerate(ids)
-        ]
-        later = NOW + timedelta(seconds=42)
-        await callouts.transition(
-            tx, invites[0], [InviteState.PENDING], InviteState.ACCEPTED, later, answered=True
-        )
-        await callouts.transition(
-            tx, invites[1], [InviteState.PENDING], InviteState.DECLINED, later, answered=True
-        )
-        await callouts.transition(
-            tx, invites[2], [InviteState.PENDING], InviteState.NO_ANSWER, later
-        )
-        await callouts.transition(
-            tx, invites[3], [InviteState.PENDING], InviteState.STOOD_DOWN, later
-        )
-        # A commander's answer for someone is not that person's speed.
-        await callouts.transition(
-            tx,
-            invites[4],
-            [InviteState.PENDING],
-            InviteState.ACCEPTED,
-            later,
-            answered=True,
-            proxy=True,
-        )
-    # Still running: not history yet.
-    assert await callouts.answer_history(db) == []
-    async with db.transaction() as tx:
-        await callouts.close(tx, old, CalloutStatus.COMPLETED, later, 1)
-    history = await callouts.answer_history(db)
-    assert sorted((p.person_id, p.outcome.value, p.delay_s) for p in history) == [
-        (ids[0], "accepted", 42.0),
-        (ids[1], "declined", 42.0),
-        (ids[2], "silent", None),
-    ]
-    only = await callouts.answer_history(db, person_ids=[ids[1]])
-    assert [p.person_id for p in only] == [ids[1]]
-
-
 async def queue_invitations(
     tx: Transaction, invite_ids: list[int], sent: int, sent_at: datetime
 ) -> None:
@@ -457,6 +411,7 @@ async def test_person_evidence_reads_a_stand_down_as_its_silence_until_the_fill(
         )
         await callouts.mark_filled(tx, line.id, later)
     assert await callouts.person_evidence(db, ids) == []  # still running
+    assert await callouts.polda_evidence(db) == []
     async with db.transaction() as tx:
         await callouts.close(tx, old, CalloutStatus.COMPLETED, later + timedelta(hours=1), 1)
     found = await callouts.person_evidence(db, ids)
@@ -469,6 +424,10 @@ async def test_person_evidence_reads_a_stand_down_as_its_silence_until_the_fill(
         CutShort(ids[2], 40.0),
     ]
     assert await callouts.person_evidence(db, [ids[2]]) == [CutShort(ids[2], 40.0)]
+    # The Polda's model is learned from the same record of everyone: the stand-down's
+    # silence too, not the answers alone (they are the quick ones). Newest first, limited.
+    assert await callouts.polda_evidence(db) == found
+    assert await callouts.polda_evidence(db, limit=2) == [CutShort(ids[2], 40.0)]
 
 
 async def test_person_evidence_looks_invites_up_by_person(db: Database) -> None:

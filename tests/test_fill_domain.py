@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,7 @@ from bot.domain.fill import (
     LiveInvite,
     Outcome,
     PastAnswer,
+    PastInvite,
     ResponseModel,
     called_estimate,
     learn,
@@ -116,17 +118,58 @@ def test_one_answer_moves_a_person_a_little() -> None:
 def test_a_stand_downs_silence_lowers_a_persons_chance_as_censored_evidence() -> None:
     horizon = 75.0
     usual = MODEL.yes_within(0, horizon)
-    # Stood down four times after two minutes of silence each: not among the quick.
+    # Stood down four times after two minutes of silence each: not among the quick. Partly
+    # less likely to say yes at all, partly slower when they do; never a whole "no" each.
     slow = person_models([CutShort(7, 120.0)] * 4, MODEL)[7]
     assert slow.yes_within(0, horizon) < usual * 0.6
-    # Each counts as the share of an answer it was exposed to: F(120 s), not a whole "no".
-    exposed = 4 * MODEL.answered_by(120.0)
-    assert slow.accept == pytest.approx(
-        PERSON_PRIOR_WEIGHT * MODEL.accept / (PERSON_PRIOR_WEIGHT + exposed)
-    )
+    assert slow.median_s > MODEL.median_s * 1.2
+    assert PERSON_PRIOR_WEIGHT * MODEL.accept / (PERSON_PRIOR_WEIGHT + 4) < slow.accept
+    assert slow.accept < MODEL.accept
     # Stood down two seconds after it arrived says next to nothing.
     quick_fill = person_models([CutShort(8, 2.0)] * 4, MODEL)[8]
     assert quick_fill.yes_within(0, horizon) == pytest.approx(usual, rel=0.01)
+
+
+def _served_by_cepat(seed: int, people: int) -> list[PastInvite]:
+    """A Polda's record as Cepat leaves it: people answer as MODEL says (70 % yes, 15 % no,
+    the rest never; log-normal delays, median 50 s), but the quota fills after 30 to 90 s and
+    everyone still silent is stood down then, the slow yes-sayers among them."""
+    rng = random.Random(seed)
+    record: list[PastInvite] = []
+    for person_id in range(people):
+        filled_after = rng.uniform(30.0, 90.0)
+        roll = rng.random()
+        delay = rng.lognormvariate(math.log(MODEL.median_s), MODEL.sigma)
+        if roll >= MODEL.accept + MODEL.decline or delay > filled_after:
+            record.append(CutShort(person_id, filled_after))
+        elif roll < MODEL.accept:
+            record.append(PastAnswer(person_id, Outcome.ACCEPTED, delay))
+        else:
+            record.append(PastAnswer(person_id, Outcome.DECLINED, delay))
+    return record
+
+
+def test_the_polda_is_learned_from_its_answers_and_the_silences_cut_short() -> None:
+    record = _served_by_cepat(seed=11, people=4000)
+    fitted = learn(record, replace(PRIOR, weight=1.0))
+    assert fitted.median_s == pytest.approx(MODEL.median_s, rel=0.12)
+    assert fitted.accept == pytest.approx(MODEL.accept, abs=0.06)
+    # The answers alone are the quick ones: a Polda read from them looks faster and keener.
+    answers = [past for past in record if isinstance(past, PastAnswer)]
+    survivors = learn(answers, replace(PRIOR, weight=1.0))
+    assert survivors.median_s < MODEL.median_s * 0.8
+    assert survivors.accept > MODEL.accept + 0.1
+
+
+def test_without_silences_cut_short_the_fit_is_the_answers_alone() -> None:
+    answers = [PastAnswer(1, Outcome.ACCEPTED, 20.0), PastAnswer(2, Outcome.DECLINED, 80.0)]
+    fitted = learn(answers)
+    w = PRIOR.weight
+    assert fitted.accept == (w * PRIOR.accept + 1) / (w + 2)
+    assert fitted.decline == (w * PRIOR.decline + 1) / (w + 2)
+    logs = [math.log(20.0), math.log(80.0)]
+    mu = (10 * math.log(PRIOR.median_s) + sum(logs)) / 12
+    assert fitted.median_s == pytest.approx(math.exp(mu))
 
 
 def test_tonights_silence_lowers_the_acceptance_estimate_before_any_timeout() -> None:

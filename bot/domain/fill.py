@@ -145,70 +145,144 @@ class CutShort:
 PastInvite = PastAnswer | CutShort
 
 
-def learn(history: Iterable[PastAnswer], prior: ResponseModel = PRIOR) -> ResponseModel:
+def learn(history: Iterable[PastInvite], prior: ResponseModel = PRIOR) -> ResponseModel:
     """Everyone's model: the prior moved by the history (Beta-style pseudo-counts for the
-    shares; the log-delays' mean and spread shrunk toward the prior's)."""
-    yes = no = total = 0
-    logs: list[float] = []
-    for past in history:
-        total += 1
-        if past.outcome is Outcome.ACCEPTED:
-            yes += 1
-        elif past.outcome is Outcome.DECLINED:
-            no += 1
-        if past.delay_s is not None and past.outcome is not Outcome.SILENT:
-            logs.append(math.log(max(past.delay_s, MIN_DELAY_S)))
-    if total == 0:
-        return prior
-    return _moved(prior, yes, no, total, logs, prior.weight, DELAY_PRIOR_WEIGHT, MAX_WEIGHT)
+    shares; the log-delays' mean and spread shrunk toward the prior's), the silences cut short
+    read as censored (`_fitted`)."""
+    return _fitted(prior, list(history), prior.weight, DELAY_PRIOR_WEIGHT, MAX_WEIGHT)
 
 
 def person_models(history: Iterable[PastInvite], base: ResponseModel) -> dict[int, ResponseModel]:
-    """A model per person with any earlier invitation: `base` moved by their own answers,
-    with PERSON_PRIOR_WEIGHT pseudo-invitations of `base`. An invitation cut short after s
-    seconds of silence counts as F(s) of an invitation without a yes, as `tonight` counts an
-    open one: stood down after a minute says "not among the quick", stood down after two
-    seconds says nothing. The people a quota always fills without (stood down every time)
-    read as slow or absent, not as unknown."""
+    """A model per person with any earlier invitation: `base` moved by their own answers and
+    silences, with PERSON_PRIOR_WEIGHT pseudo-invitations of `base`. Stood down after a minute
+    of silence says "not among the quick": less likely to say yes, and slower if they do;
+    stood down after two seconds says nothing. The people a quota always fills without (stood
+    down every time) read as slow or absent, not as unknown."""
     by_person: dict[int, list[PastInvite]] = {}
     for past in history:
         by_person.setdefault(past.person_id, []).append(past)
-    models: dict[int, ResponseModel] = {}
-    for person_id, invites in by_person.items():
-        answers = [a for a in invites if isinstance(a, PastAnswer)]
-        exposure = len(answers) + sum(
-            base.answered_by(c.silent_s) for c in invites if isinstance(c, CutShort)
-        )
-        yes = sum(a.outcome is Outcome.ACCEPTED for a in answers)
-        no = sum(a.outcome is Outcome.DECLINED for a in answers)
-        logs = [
-            math.log(max(a.delay_s, MIN_DELAY_S))
-            for a in answers
-            if a.delay_s is not None and a.outcome is not Outcome.SILENT
-        ]
-        models[person_id] = _moved(
-            base, yes, no, exposure, logs, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None
-        )
-    return models
+    return {
+        person_id: _fitted(base, invites, PERSON_PRIOR_WEIGHT, PERSON_PRIOR_WEIGHT, None)
+        for person_id, invites in by_person.items()
+    }
 
 
-def _moved(
+# An invitation cut short after s seconds of silence is censored: its person either never
+# answers, or answers later than s. Counting the answers alone learned a Polda that Cepat
+# serves as quicker and keener than it is (the quota fills, the slow are stood down, and the
+# answers on record are the quick ones): in the learning bench a Polda whose people answer in
+# a median 50 s was learned as 30 s. So the models are fitted to answers and silences together
+# by expectation-maximisation. Where most invitations are cut short the record cannot tell
+# "fewer answer" from "answer later" well (the likelihood has a long, nearly flat ridge the
+# rounds creep along), so the fit starts from the model held before this evidence and takes
+# this many rounds: within 10 % of the truth in the tests' Poldas, each round one pass.
+FIT_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """What a model is fitted to: the whole answers, and the silences cut short."""
+
+    yes: int
+    no: int
+    total: int  # every invitation, answered, silent through the timeouts or cut short
+    logs: Sequence[float]  # the answers' log-delays
+    silences: Sequence[float]  # the cut-short invitations' log-silences
+
+
+def _fitted(
     prior: ResponseModel,
-    yes: int,
-    no: int,
-    total: float,
-    logs: Sequence[float],
+    invites: Sequence[PastInvite],
     share_weight: float,
     delay_weight: float,
     max_weight: float | None,
 ) -> ResponseModel:
-    accept = (share_weight * prior.accept + yes) / (share_weight + total)
-    decline = (share_weight * prior.decline + no) / (share_weight + total)
+    if not invites:
+        return prior
+    answers = [a for a in invites if isinstance(a, PastAnswer)]
+    counts = _Counts(
+        yes=sum(a.outcome is Outcome.ACCEPTED for a in answers),
+        no=sum(a.outcome is Outcome.DECLINED for a in answers),
+        total=len(invites),
+        logs=[
+            math.log(max(a.delay_s, MIN_DELAY_S))
+            for a in answers
+            if a.delay_s is not None and a.outcome is not Outcome.SILENT
+        ],
+        silences=[
+            math.log(max(c.silent_s, MIN_DELAY_S)) for c in invites if isinstance(c, CutShort)
+        ],
+    )
+    if not counts.silences:
+        return _moved(prior, counts, _Censored(), share_weight, delay_weight, max_weight)
+    model = prior
+    for _ in range(FIT_ROUNDS):
+        censored = _censored(model, counts.silences)
+        model = _moved(prior, counts, censored, share_weight, delay_weight, max_weight)
+    return model
+
+
+@dataclass(frozen=True)
+class _Censored:
+    """The silences' expected part under a model: how many of them are answerers still to
+    answer, and the sums of those answerers' expected log-delay and its square."""
+
+    answerers: float = 0.0
+    log_sum: float = 0.0
+    square_sum: float = 0.0
+    yes_share: float = 0.0  # of the answerers, those who say yes
+
+
+def _censored(model: ResponseModel, silences: Sequence[float]) -> _Censored:
+    """The E-step: a silence of log-length c is an answerer with the chance
+    a·(1-F(c)) ÷ (1 - a·F(c)), whose log-delay is then the normal's tail beyond c."""
+    mu, sigma = math.log(model.median_s), model.sigma
+    answering = model.accept + model.decline
+    answerers = log_sum = square_sum = 0.0
+    for c in silences:
+        alpha = (c - mu) / sigma
+        tail = 0.5 * math.erfc(alpha / math.sqrt(2))
+        chance = answering * tail / (1.0 - answering * (1.0 - tail))
+        if chance <= 1e-12:
+            continue
+        mills = math.exp(-0.5 * alpha * alpha) / math.sqrt(2 * math.pi) / tail  # inverse Mills
+        mean = mu + sigma * mills
+        variance = sigma * sigma * max(1.0 + alpha * mills - mills * mills, 0.0)
+        answerers += chance
+        log_sum += chance * mean
+        square_sum += chance * (variance + mean * mean)
+    yes_share = model.accept / answering if answering > 0 else 0.0
+    return _Censored(answerers, log_sum, square_sum, yes_share)
+
+
+def _moved(
+    prior: ResponseModel,
+    counts: _Counts,
+    censored: _Censored,
+    share_weight: float,
+    delay_weight: float,
+    max_weight: float | None,
+) -> ResponseModel:
+    """The M-step (and, with nothing censored, the plain fit to the answers)."""
+    later = censored.answerers
+    accept = (share_weight * prior.accept + counts.yes + later * censored.yes_share) / (
+        share_weight + counts.total
+    )
+    decline = (share_weight * prior.decline + counts.no + later * (1 - censored.yes_share)) / (
+        share_weight + counts.total
+    )
     mu0 = math.log(prior.median_s)
-    mu = (delay_weight * mu0 + sum(logs)) / (delay_weight + len(logs))
-    spread = delay_weight * prior.sigma**2 + sum((x - mu) ** 2 for x in logs)
-    sigma = math.sqrt(spread / (delay_weight + len(logs)))
-    weight = share_weight + total
+    answered = delay_weight + len(counts.logs) + later
+    mu = (delay_weight * mu0 + sum(counts.logs) + censored.log_sum) / answered
+    spread = (
+        delay_weight * prior.sigma**2
+        + sum((x - mu) ** 2 for x in counts.logs)
+        + censored.square_sum
+        - 2 * mu * censored.log_sum
+        + later * mu * mu
+    )
+    sigma = math.sqrt(max(spread, 0.0) / answered)
+    weight = share_weight + counts.total
     if max_weight is not None:
         weight = min(weight, max_weight)
     return ResponseModel(accept, decline, math.exp(mu), max(sigma, 0.2), weight)

@@ -81,7 +81,7 @@ def strategy_of(services: Services, order: Order) -> Strategy:
 
 async def order_model(db: Database | Transaction) -> ResponseModel:
     """Everyone's response model from the finished call-outs (the prior when there are none)."""
-    return learn(await store.answer_history(db))
+    return learn(await store.polda_evidence(db))
 
 
 async def reserve_of(db: Database | Transaction, category: str) -> str | None:
