@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/fill_learning_bench.py --seeds 3 --case brimob
     .venv/bin/python bench/fill_learning_bench.py --seeds 1 --case yanmas --gap-minutes 60
+    .venv/bin/python bench/fill_learning_bench.py --seeds 5 --variants plain --horizon-medians 1.0
 
 The real bot as `bench/fill_bench.py` runs it (every handler, the outbox drainer with Telegram's
 pacing, the scheduler, SQLite, the fake Bot API with flood limits, the shared injected clock),
@@ -26,6 +27,11 @@ without that (the candidates' `last_refused_at` dropped). Reported per call-out:
 T_best (everyone ready invited at once, in the fairness order), R and called ÷ quota; before
 each order, per fairness tier, how many people, how many have a model of their own, and the
 quick yeses (a yes within Cepat's horizon) the models expect against those that will come.
+
+After the table, per seed: **the oracle within the fairness order**, the fewest people who,
+invited all at the order, bring the quota-th yes by plain's R (`fewest_called`): the bound no
+strategy that keeps the fairness order can beat. `--horizon-medians` sets Cepat's horizon
+for both variants (`--variants` runs one), to compare them at the same R on Cepat's trade curve.
 
 `--roll-call`: before each order but the first, everyone SIAP confirms again, as at a roll
 call; without it, on a weekly schedule, the never-deployed (confirmed only at the start) turn
