@@ -143,14 +143,14 @@ async def deliver(update: Update, context: SiagaContext, request: ExportRequest,
             now,
             f"export.{request.kind.value}",
             subject=f"{request.kind.value}:{request.ref_id}" if request.ref_id else None,
-            details={"format": fmt, "rows": len(table.rows), "file": name},
+            details={"format": fmt, "rows": table.entries, "file": name},
         )
         await inbox.settle_processing(tx)
-    key = "eks-caption" if table.rows else "eks-caption-empty"
+    key = "eks-caption" if table.entries else "eks-caption-empty"
     caption = context.t(
         key,
         title=table.sheet,
-        rows=format_number(len(table.rows), actor.language),
+        rows=format_number(table.entries, actor.language),
         time=format_moment(now, zone, actor.language),
     )
     await context.bot.send_document(

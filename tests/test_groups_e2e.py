@@ -385,6 +385,31 @@ async def test_ekspor_roster_with_buttons_and_refusals(bot: BotHarness) -> None:
     assert actions.count("export.roster") == 2
 
 
+async def test_ekspor_apel_caption_counts_people_not_category_rows(bot: BotHarness) -> None:
+    from bot.domain.apel import Scope, ScopeKind
+    from storage.apel import NewTarget
+
+    now = bot.clock.now()
+    async with bot.db.transaction() as tx:
+        people = [await personnel.by_nrp(tx, m.nrp) for m in MEMBERS]
+        targets = [NewTarget(p.id, p.telegram_user_id, p.category_code) for p in people if p]
+        rollcall_id = await open_apel(
+            tx, Scope(ScopeKind.ALL, ""), targets, now, by_user=ADMIN_ID, by_name="Admin"
+        )
+    admin = bot.fake.user(ADMIN_ID)
+    await admin.send(f"/ekspor apel {rollcall_id} csv")
+    sent = await bot.fake.wait_for_message(ADMIN_ID, lambda m: m.kind == "document")
+    assert sent.document is not None
+    # The file is the service's report: a row per category and the whole, then one per person.
+    rows = _excel_csv(sent.document.data)
+    gap = next(n for n, row in enumerate(rows) if not any(row))
+    summary, detail = rows[:gap], rows[gap + 1 :]
+    assert len(detail) - 1 == len(targets)
+    assert len(summary) - 1 < len(targets)
+    assert sent.text is not None
+    assert f" · {len(targets)} baris · " in sent.text
+
+
 # -- the whole command: seven categories, three live call-outs, an open roll call -------------
 
 

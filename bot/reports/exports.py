@@ -101,6 +101,13 @@ class Table:
     # another section of a CSV after an empty line, each with its own column titles.
     sections: tuple[Table, ...] = ()
 
+    @property
+    def entries(self) -> int:
+        """What the file lists, as its caption counts it: a report's per-person detail, not
+        its per-category summary (an apel of 120 people is "120 baris", not the 6 rows of its
+        categories and total)."""
+        return len(self.sections[-1].rows) if self.sections else len(self.rows)
+
 
 _KIND_WORDS = {
     "personel": ExportKind.ROSTER,
