@@ -248,3 +248,37 @@ def test_check_passes_the_webhook_on_a_port_of_its_own(
     names = [line.split()[1] for line in out.splitlines()]
     assert names[:2] == ["configuration", "timezone"]
     assert "webhook" not in names
+
+
+@pytest.mark.usefixtures("run_env")
+def test_one_port_on_overlapping_addresses_is_refused_at_start_and_named_by_check(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The webhook on every address, the dashboard on 127.0.0.1, both on 8443: two servers,
+    # and the second could never open its port.
+    monkeypatch.setenv("SIAGA_WEB_PORT", "8443")
+    monkeypatch.setenv("SIAGA_WEBHOOK_LISTEN", "0.0.0.0")
+    said = (
+        "Webhook (0.0.0.0) dan dasbor (127.0.0.1) sama-sama memakai port 8443, dan salah"
+        " satunya terbuka di semua alamat (0.0.0.0): server kedua tidak akan bisa dibuka."
+        " Samakan alamatnya (SIAGA_WEB_LISTEN sama dengan SIAGA_WEBHOOK_LISTEN: satu server"
+        " melayani keduanya) atau beri dasbor port lain (SIAGA_WEB_PORT)."
+    )
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [said]
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if " webhook " in f" {line} "] == [
+        f"GAGAL webhook       {said}"
+    ]
+
+
+@pytest.mark.usefixtures("run_env")
+def test_one_port_on_two_distinct_addresses_passes_check(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SIAGA_WEB_PORT", "8443")
+    monkeypatch.setenv("SIAGA_WEB_LISTEN", "127.0.0.2")
+    main(["check"])
+    names = [line.split()[1] for line in capsys.readouterr().out.splitlines()]
+    assert "webhook" not in names

@@ -49,9 +49,16 @@ class OperatorError(Exception):
         self.args_ = args
 
 
+# A server listening on every address holds its port on each of them: another on one
+# address of the same port cannot open (EADDRINUSE on Linux, SO_REUSEADDR or not).
+_EVERY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
+
+
 def webhook_collision(settings: Settings) -> OperatorError | None:
-    """The webhook posting to a path the dashboard serves on the same server: `run` refuses
-    to start on it and `check` names it, so the operator hears it before the restart."""
+    """The webhook and the dashboard in each other's way: the webhook posting to a path the
+    dashboard serves on the same server, or two servers on one port of overlapping addresses
+    (the second would fail to open after the first started). `run` refuses to start on it
+    and `check` names it, so the operator hears it before the restart."""
     from bot.domain.dashboard import serves_path
 
     if settings.web_shares_webhook and serves_path(settings.web_base, settings.webhook_path):
@@ -60,6 +67,21 @@ def webhook_collision(settings: Settings) -> OperatorError | None:
             EXIT_CONFIG,
             path=settings.webhook_path,
             web=settings.web_url or "",
+        )
+    listens = {settings.webhook_listen, settings.web_listen}
+    if (
+        settings.webhook_url is not None
+        and settings.web_url is not None
+        and settings.webhook_port == settings.web_port != 0
+        and len(listens) == 2
+        and listens & _EVERY_ADDRESS
+    ):
+        return OperatorError(
+            "cli-port-overlap",
+            EXIT_CONFIG,
+            port=str(settings.web_port),
+            webhook=settings.webhook_listen or "*",
+            web=settings.web_listen or "*",
         )
     return None
 

@@ -12,6 +12,7 @@ cli-file-missing = The file { $path } does not exist. Check its name and folder.
 cli-folder-missing = The folder { $path } does not exist. Create it first (mkdir -p { $path }) or choose another folder.
 cli-token-refused = Telegram refused the token (revoked or mistyped). Get a new one from @BotFather and put it in SIAGA_BOT_TOKEN.
 cli-webhook-in-dashboard = The webhook's path { $path } (SIAGA_WEBHOOK_URL) is also the dashboard's ({ $web }), on the same address and port. Give the webhook another path (e.g. /telegram) or the dashboard another port (SIAGA_WEB_PORT).
+cli-port-overlap = The webhook ({ $webhook }) and the dashboard ({ $web }) both use port { $port }, and one of them listens on every address (0.0.0.0): the second server could not open. Give them the same address (SIAGA_WEB_LISTEN equal to SIAGA_WEBHOOK_LISTEN: one server serves both) or the dashboard another port (SIAGA_WEB_PORT).
 
 ## Roster and category imports
 

@@ -12,6 +12,7 @@ cli-file-missing = File { $path } tidak ada. Periksa nama dan foldernya.
 cli-folder-missing = Folder { $path } tidak ada. Buat dulu (mkdir -p { $path }) atau pilih folder lain.
 cli-token-refused = Token tidak berlaku di Telegram (sudah dicabut atau salah ketik). Ambil token baru dari @BotFather dan simpan di SIAGA_BOT_TOKEN.
 cli-webhook-in-dashboard = Path webhook { $path } (SIAGA_WEBHOOK_URL) juga milik dasbor ({ $web }), di alamat dan port yang sama. Beri webhook path lain (mis. /telegram) atau dasbor port lain (SIAGA_WEB_PORT).
+cli-port-overlap = Webhook ({ $webhook }) dan dasbor ({ $web }) sama-sama memakai port { $port }, dan salah satunya terbuka di semua alamat (0.0.0.0): server kedua tidak akan bisa dibuka. Samakan alamatnya (SIAGA_WEB_LISTEN sama dengan SIAGA_WEBHOOK_LISTEN: satu server melayani keduanya) atau beri dasbor port lain (SIAGA_WEB_PORT).
 
 ## Impor personel dan kategori
 
