@@ -239,10 +239,20 @@ def test_check_names_a_webhook_path_the_dashboard_serves(
 
 
 @pytest.mark.usefixtures("run_env")
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SIAGA_WEB_PORT": "8080"},
+        # One port on two distinct addresses: two servers that do not meet.
+        {"SIAGA_WEB_PORT": "8443", "SIAGA_WEB_LISTEN": "127.0.0.2"},
+    ],
+    ids=["own-port", "own-address"],
+)
 def test_check_passes_the_webhook_on_a_port_of_its_own(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SIAGA_WEB_PORT", "8080")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     main(["check"])
     out = capsys.readouterr().out
     names = [line.split()[1] for line in out.splitlines()]
@@ -271,14 +281,3 @@ def test_one_port_on_overlapping_addresses_is_refused_at_start_and_named_by_chec
     assert [line for line in out.splitlines() if " webhook " in f" {line} "] == [
         f"GAGAL webhook       {said}"
     ]
-
-
-@pytest.mark.usefixtures("run_env")
-def test_one_port_on_two_distinct_addresses_passes_check(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("SIAGA_WEB_PORT", "8443")
-    monkeypatch.setenv("SIAGA_WEB_LISTEN", "127.0.0.2")
-    main(["check"])
-    names = [line.split()[1] for line in capsys.readouterr().out.splitlines()]
-    assert "webhook" not in names
