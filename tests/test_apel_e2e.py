@@ -636,6 +636,19 @@ async def test_a_unit_commander_calls_only_their_own_and_unlinked_scopes_are_ref
     assert len(await store.open_rollcalls(harness.db)) == 1
 
 
+async def test_a_readiness_checks_place_and_time_are_where_to_assemble_not_an_apel(
+    harness: BotHarness,
+) -> None:
+    await start(harness, [KOMANDAN, *(brimob(i) for i in range(1, 3))])
+    admin = harness.fake.user(ADMIN_ID, first_name="Admin")
+    await admin.send("/cekkesiapan semua 30 Siaga malam\ntempat: Mako Brimob; pukul: 21.00")
+    await harness.fake.wait_for_message(ADMIN_ID, "dibuka")
+    prompt = await prompt_of(harness, 1001, "CEK KESIAPAN #")
+    assert "Kumpul 21.00 WIB\n📍 Mako Brimob" in prompt.text
+    assert "Apel" not in prompt.text
+    await card_shows(harness, ADMIN_ID, "Kumpul 21.00 WIB")
+
+
 async def test_place_and_time_of_the_apel_and_the_one_reason_list_in_the_report(
     harness: BotHarness,
 ) -> None:

@@ -47,9 +47,10 @@ def assembly_lines(services: Services, lang: str, rc: RollCall, now: datetime) -
     """The apel's own time and its place by name, apart from the answer deadline."""
     r = renderer(services, lang)
     if rc.assembles_at is not None and rc.place:
-        return [r.html("rollcall-when-where", time=r.when(rc.assembles_at, now), place=rc.place)]
+        time = r.when(rc.assembles_at, now)
+        return [r.html("rollcall-when-where", kind=rc.kind, time=time, place=rc.place)]
     if rc.assembles_at is not None:
-        return [r.html("rollcall-when", time=r.when(rc.assembles_at, now))]
+        return [r.html("rollcall-when", kind=rc.kind, time=r.when(rc.assembles_at, now))]
     if rc.place:
         return [r.html("rollcall-where", place=rc.place)]
     return []

@@ -92,9 +92,15 @@ rollcall-prompt = <b>{ $name }</b>{ $title }
        *[other] Opened by { $opener }
     }
     Answer by { $time }
-rollcall-when-where = Parade { $time }
+rollcall-when-where = { $kind ->
+        [cek] Assemble
+       *[other] Parade
+    } { $time }
     📍 { $place }
-rollcall-when = Parade { $time }
+rollcall-when = { $kind ->
+        [cek] Assemble
+       *[other] Parade
+    } { $time }
 rollcall-where = 📍 { $place }
 rollcall-prompt-point = 📍 Assembly point, radius { $radius }: after answering Present, share your location.
 rollcall-question = { $kind ->

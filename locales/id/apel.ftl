@@ -92,9 +92,15 @@ rollcall-prompt = <b>{ $name }</b>{ $title }
        *[other] Dibuka oleh { $opener }
     }
     Batas jawab { $time }
-rollcall-when-where = Apel { $time }
+rollcall-when-where = { $kind ->
+        [cek] Kumpul
+       *[other] Apel
+    } { $time }
     📍 { $place }
-rollcall-when = Apel { $time }
+rollcall-when = { $kind ->
+        [cek] Kumpul
+       *[other] Apel
+    } { $time }
 rollcall-where = 📍 { $place }
 rollcall-prompt-point = 📍 Titik kumpul, radius { $radius }: setelah menjawab Hadir, bagikan lokasi Anda.
 rollcall-question = { $kind ->
