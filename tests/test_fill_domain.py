@@ -130,6 +130,14 @@ def test_a_stand_downs_silence_lowers_a_persons_chance_as_censored_evidence() ->
     assert quick_fill.yes_within(0, horizon) == pytest.approx(usual, rel=0.01)
 
 
+def test_a_silence_far_beyond_every_delay_is_no_answerer() -> None:
+    # Everyone answers in the model and the silence is past any delay: no 0 ÷ 0, just "no".
+    certain = ResponseModel(accept=1.0, decline=0.0, median_s=10.0, sigma=0.2, weight=3.0)
+    model = person_models([CutShort(1, 1e9)], certain)[1]
+    assert model.accept == pytest.approx(PERSON_PRIOR_WEIGHT / (PERSON_PRIOR_WEIGHT + 1))
+    assert model.median_s == pytest.approx(10.0)
+
+
 def _served_by_cepat(seed: int, people: int) -> list[PastInvite]:
     """A Polda's record as Cepat leaves it: people answer as MODEL says (70 % yes, 15 % no,
     the rest never; log-normal delays, median 50 s), but the quota fills after 30 to 90 s and
