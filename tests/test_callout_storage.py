@@ -373,6 +373,31 @@ async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: D
     assert found[ids[2]].answered is not None
 
 
+async def test_the_record_reads_a_no_with_its_time_and_silence_through_the_timeouts(
+    db: Database,
+) -> None:
+    # What answer_history covered before polda_evidence replaced it: a no keeps its time,
+    # silence through both timeouts has none.
+    ids = await seed(db, 2)
+    old = await new_callout(db, quota=2)
+    line = (await callouts.lines(db, old))[0]
+    later = NOW + timedelta(seconds=42)
+    async with db.transaction() as tx:
+        declined, silent = [
+            await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
+            for n, person in enumerate(ids)
+        ]
+        await callouts.transition(
+            tx, declined, [InviteState.PENDING], InviteState.DECLINED, later, answered=True
+        )
+        await callouts.transition(tx, silent, [InviteState.PENDING], InviteState.NO_ANSWER, later)
+        await callouts.close(tx, old, CalloutStatus.COMPLETED, later, 0)
+    assert sorted(await callouts.polda_evidence(db), key=lambda e: e.person_id) == [
+        PastAnswer(ids[0], Outcome.DECLINED, 42.0),
+        PastAnswer(ids[1], Outcome.SILENT, None),
+    ]
+
+
 async def test_person_evidence_reads_a_stand_down_as_its_silence_until_the_fill(
     db: Database,
 ) -> None:
