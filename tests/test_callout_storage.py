@@ -373,20 +373,30 @@ async def test_live_invites_count_silence_only_once_the_invitation_is_sent(db: D
     assert found[ids[2]].answered is not None
 
 
+async def everyone_invited(
+    db: Database, people: int
+) -> tuple[list[int], int, callouts.Line, list[int]]:
+    """`people` seeded members, each invited at NOW to one call-out of that quota: their ids,
+    the call-out, its line and the invitations, in the members' order."""
+    ids = await seed(db, people)
+    callout_id = await new_callout(db, quota=people)
+    line = (await callouts.lines(db, callout_id))[0]
+    async with db.transaction() as tx:
+        invites = [
+            await callouts.add_invite(tx, callout_id, line.id, person, 1000 + n, NOW)
+            for n, person in enumerate(ids)
+        ]
+    return ids, callout_id, line, invites
+
+
 async def test_the_record_reads_a_no_with_its_time_and_silence_through_the_timeouts(
     db: Database,
 ) -> None:
     # What answer_history covered before polda_evidence replaced it: a no keeps its time,
     # silence through both timeouts has none.
-    ids = await seed(db, 2)
-    old = await new_callout(db, quota=2)
-    line = (await callouts.lines(db, old))[0]
+    ids, old, _, (declined, silent) = await everyone_invited(db, 2)
     later = NOW + timedelta(seconds=42)
     async with db.transaction() as tx:
-        declined, silent = [
-            await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
-            for n, person in enumerate(ids)
-        ]
         await callouts.transition(
             tx, declined, [InviteState.PENDING], InviteState.DECLINED, later, answered=True
         )
@@ -401,15 +411,10 @@ async def test_the_record_reads_a_no_with_its_time_and_silence_through_the_timeo
 async def test_person_evidence_reads_a_stand_down_as_its_silence_until_the_fill(
     db: Database,
 ) -> None:
-    ids = await seed(db, 5)
-    old = await new_callout(db, quota=5)
-    line = (await callouts.lines(db, old))[0]
+    ids, old, line, invites = await everyone_invited(db, 5)
+    yes, proxied, stood, never_sent, unreachable = invites
     later = NOW + timedelta(seconds=42)
     async with db.transaction() as tx:
-        yes, proxied, stood, never_sent, unreachable = [
-            await callouts.add_invite(tx, old, line.id, person, 1000 + n, NOW)
-            for n, person in enumerate(ids)
-        ]
         await queue_invitations(tx, [stood, never_sent], stood, NOW + timedelta(seconds=2))
         await tx.execute(
             "UPDATE outbox SET state = 'cancelled' WHERE dedup_key = ?",
