@@ -31,7 +31,8 @@ quick yeses (a yes within Cepat's horizon) the models expect against those that 
 After the table, per seed: **the oracle within the fairness order**, the fewest people who,
 invited all at the order, bring the quota-th yes by plain's R (`fewest_called`): the bound no
 strategy that keeps the fairness order can beat. `--horizon-medians` sets Cepat's horizon
-for both variants (`--variants` runs one), to compare them at the same R on Cepat's trade curve.
+for both variants (`--variants` runs one), to compare them at the same R on Cepat's trade curve;
+`--person-prior-weight` how far a person's own record moves them from everyone's model.
 
 `--roll-call`: before each order but the first, everyone SIAP confirms again, as at a roll
 call; without it, on a weekly schedule, the never-deployed (confirmed only at the start) turn
@@ -498,12 +499,14 @@ async def main(args: argparse.Namespace) -> None:
         f" model {args.model}, case {args.case}, habit {args.habit}, gap {args.gap_minutes} min,"
         f" tier {args.tier_hours} h, refusal is no turn: {args.refusal_is_no_turn},"
         f" roll call: {args.roll_call}, Cepat's horizon {args.horizon_medians} medians,"
-        f" variants {args.variants}"
+        f" variants {args.variants}, person prior weight {args.person_prior_weight}"
     )
     # The one knob of Cepat's trade: how soon the quota-th yes is aimed for. Swept by the
     # bench to compare the two variants at the same R, not only at the bot's setting.
     fill_domain.HORIZON_MEDIANS = args.horizon_medians
     fill_handlers.HORIZON_MEDIANS = args.horizon_medians  # type: ignore[attr-defined]
+    # How far a person's own record moves them from everyone's model: measured, not tuned here.
+    fill_domain.PERSON_PRIOR_WEIGHT = args.person_prior_weight
     callout_domain.DEPLOYMENT_TIER = timedelta(hours=args.tier_hours)
     if args.refusal_is_no_turn:
         callout_store.candidates = refusal_is_no_turn
@@ -547,6 +550,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         default=fill_domain.HORIZON_MEDIANS,
         help="Cepat's horizon in typical answer times (the bot's setting by default)",
+    )
+    parser.add_argument(
+        "--person-prior-weight",
+        type=float,
+        default=fill_domain.PERSON_PRIOR_WEIGHT,
+        help="pseudo-invitations of everyone's model in a person's own (the bot's by default)",
     )
     parser.add_argument(
         "--variants", default="plain,prefer", choices=["plain,prefer", "plain", "prefer"]
