@@ -1,7 +1,7 @@
 """Peak RSS of the bot during a call-out of all 3,294 (target < 150 MB).
 
-    /work/venv/bin/python bench/callout_bench.py             # ~7 minutes at default limits
-    /work/venv/bin/python bench/callout_bench.py --size 600  # a smoke run
+    .venv/bin/python bench/callout_bench.py             # ~7 minutes at default limits
+    .venv/bin/python bench/callout_bench.py --size 600  # a smoke run
 
 The biggest call-out the syntax allows: every category at its full strength in one order,
 `/mobilize POH 291 POLWAN 200 SAMAPTA 61 BRIMOB 180 OMB 546 LIONG 183 YANMAS 1833 …`,

@@ -1,8 +1,8 @@
 """The posko dashboard at the founding case's scale (3,294 personnel, a `semua` roll call and a
 call-out running): first paint, tap → page, and whether 50 live viewers slow the bot.
 
-    /work/venv/bin/python bench/dashboard_bench.py             # ~5 minutes
-    /work/venv/bin/python bench/dashboard_bench.py --size 600  # a smoke run
+    .venv/bin/python bench/dashboard_bench.py             # ~5 minutes
+    .venv/bin/python bench/dashboard_bench.py --size 600  # a smoke run
 
 The bot runs as in production (`python -m bot run`, its own process) with the dashboard on;
 the fake Bot API, the simulated people, the viewers and headless Chromium run in this

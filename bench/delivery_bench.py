@@ -1,7 +1,7 @@
 """Delivery benchmark: a 3,294-recipient batch through the real engine and the fake Bot API.
 
-    /work/venv/bin/python bench/delivery_bench.py            # everything, ~6 minutes
-    /work/venv/bin/python bench/delivery_bench.py --quick    # N=600, for a smoke run
+    .venv/bin/python bench/delivery_bench.py            # everything, ~6 minutes
+    .venv/bin/python bench/delivery_bench.py --quick    # N=600, for a smoke run
 
 The fake runs in its own process (`python -m bot.rehearsal.fake_telegram`), so the engine's
 numbers are not flattered or hurt by sharing one event loop with the server. Cases:

@@ -1,7 +1,7 @@
 """How fast a call-out fills under each strategy, against the best possible (issue 11).
 
-    /work/venv/bin/python bench/fill_bench.py                 # the full matrix (see README)
-    /work/venv/bin/python bench/fill_bench.py --seeds 1 --cases brimob --models default
+    .venv/bin/python bench/fill_bench.py                 # the full matrix (see README)
+    .venv/bin/python bench/fill_bench.py --seeds 1 --cases brimob --models default
 
 The real bot (`build_application` + `start_app`: every handler, the outbox drainer with
 Telegram's pacing, the scheduler, SQLite) against the fake Bot API with Telegram's flood

@@ -1,7 +1,7 @@
 """Ingest: 3,294 people press Hadir on an open roll call within the same second.
 
-    /work/venv/bin/python bench/ingest_bench.py            # ~3 minutes (the prompts first)
-    /work/venv/bin/python bench/ingest_bench.py --size 600 # a smoke run
+    .venv/bin/python bench/ingest_bench.py            # ~3 minutes (the prompts first)
+    .venv/bin/python bench/ingest_bench.py --size 600 # a smoke run
 
 The admin opens `/apel semua 60`; once every prompt has been delivered (at Telegram's limits,
 about N / 30 s) and the outbox is quiet, every person's tap on *Hadir* is injected into the

@@ -1,7 +1,7 @@
 """A full `semua` roll call of 3,294 at default limits, end to end.
 
-    /work/venv/bin/python bench/rollcall_bench.py               # nobody answers during it
-    /work/venv/bin/python bench/rollcall_bench.py --answering   # people answer as prompts land
+    .venv/bin/python bench/rollcall_bench.py               # nobody answers during it
+    .venv/bin/python bench/rollcall_bench.py --answering   # people answer as prompts land
 
 Measures, from `/apel semua 30` typed by the admin to the last prompt reaching the fake
 Bot API (Telegram's flood limits on, the bot at its default 30 messages/s):

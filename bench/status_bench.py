@@ -1,7 +1,7 @@
 """/status and /laporan with 3,294 personnel and 100,000 history rows.
 
-    /work/venv/bin/python bench/status_bench.py             # ~3 minutes
-    /work/venv/bin/python bench/status_bench.py --rounds 50 # fewer samples
+    .venv/bin/python bench/status_bench.py             # ~3 minutes
+    .venv/bin/python bench/status_bench.py --rounds 50 # fewer samples
 
 History: past roll calls of everyone with their answers and answer log, readiness changes,
 audit rows — 100,000 rows in all — plus today's picture: a mix of SIAP, stale, TIDAK SIAP

@@ -1,8 +1,8 @@
 """A year on one database, lived as production lives it: the retention every night.
 
-    /work/venv/bin/python bench/year_bench.py                    # ~35 minutes, quiet machine
-    /work/venv/bin/python bench/year_bench.py --size 300 --days 20 --taps 100 --rounds 10
-    /work/venv/bin/python bench/year_bench.py --no-prune ...     # the unpruned size, measured
+    .venv/bin/python bench/year_bench.py                    # ~35 minutes, quiet machine
+    .venv/bin/python bench/year_bench.py --size 300 --days 20 --taps 100 --rounds 10
+    .venv/bin/python bench/year_bench.py --no-prune ...     # the unpruned size, measured
 
 A year at the founding case's scale (3,294 personnel, the demo roster, everyone linked) is
 written through the storage layer, a day per transaction: a roll call of everyone every day
