@@ -89,11 +89,13 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
     commander = fake.user(COMMANDER_ID, first_name="Hendra")
     await commander.send("/apel BRIMOB 30 Apel siaga pagi")
     opened = await fake.wait_for_message(COMMANDER_ID, "dibuka")
+    assert opened.text is not None
     assert "6 personel dipanggil" in opened.text
     assert "20.30 WIB" in opened.text
 
     prompts = {i: await prompt_of(harness, 1000 + i) for i in range(1, 7)}
     first = prompts[1]
+    assert first.text is not None
     assert "APEL #1 · BRIMOB" in first.text
     assert "Apel siaga pagi" in first.text
     assert "Dibuka oleh AKBP Hendra Wijaya" in first.text
@@ -147,15 +149,16 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
         "Tutup sekarang",
     ]
     rc = (await store.open_rollcalls(harness.db))[0]
-    target = await store.target(
-        harness.db, rc.id, (await personnel.by_nrp(harness.db, brimob(5).nrp)).id
-    )  # type: ignore[union-attr]
+    person5 = await personnel.by_nrp(harness.db, brimob(5).nrp)
+    assert person5 is not None
+    target = await store.target(harness.db, rc.id, person5.id)
     assert target is not None
     assert target.reason_text == "urusan keluarga"
 
     # 10 minutes before the deadline: only the one who has not answered is reminded.
     harness.clock.advance(minutes=20)
     reminder = await fake.wait_for_message(1006, "Pengingat")
+    assert reminder.text is not None
     assert "10 menit lagi" in reminder.text
     assert reminder.button_texts == ["✅ Hadir", "❌ Tidak hadir"]
     await fake.wait_idle()
@@ -164,6 +167,7 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
 
     harness.clock.advance(minutes=10)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert report.text is not None
     # The service's apel report: Jumlah / Kurang / Hadir, Keterangan by reason with names,
     # then whom to call.
     assert "BRIMOB\nJumlah 7 · Kurang 6 · Hadir 1\nKeterangan:\n" in report.text
@@ -182,7 +186,9 @@ async def test_open_answer_tally_remind_close_report(harness: BotHarness) -> Non
     assert "sudah ditutup" in (await answered(harness, cq))["text"]
     person6 = await personnel.by_nrp(harness.db, brimob(6).nrp)
     assert person6 is not None
-    assert (await store.target(harness.db, rc.id, person6.id)).answer is None  # type: ignore[union-attr]
+    target6 = await store.target(harness.db, rc.id, person6.id)
+    assert target6 is not None
+    assert target6.answer is None
     # Hadir also confirmed readiness.
     person1 = await personnel.by_nrp(harness.db, brimob(1).nrp)
     assert person1 is not None
@@ -201,10 +207,12 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
     await fake.wait_for_message(COMMANDER_ID, "Pilih batas waktu")
     await commander.press("30 mnt (standar)")
     summary = await fake.wait_for_message(COMMANDER_ID, "Titik kumpul: —")
+    assert summary.text is not None
     # Four linked BRIMOB members; the commander opening it is not counted.
     assert "Peserta: BRIMOB (4 personel terdaftar)" in summary.text
     await commander.press("📍 Titik kumpul")
     ask = await fake.wait_for_message(COMMANDER_ID, "Kirim lokasi titik kumpul")
+    assert ask.reply_markup is not None
     assert ask.reply_markup["keyboard"][0][0]["request_location"] is True
     await commander.share_location(*POINT)
     await fake.wait_for_message(COMMANDER_ID, "Pilih radius")
@@ -220,19 +228,23 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
     users = {i: fake.user(1000 + i) for i in range(1, 5)}
     for i in range(1, 5):
         prompt = await prompt_of(harness, 1000 + i)
+        assert prompt.text is not None
         assert "Titik kumpul, radius 250 m" in prompt.text
         assert "Apel kesiapan TPS" in prompt.text
     for i in (1, 2, 3):
         await users[i].press("Hadir")
         request = await fake.wait_for_message(1000 + i, "Bagikan lokasi saya")
+        assert request.reply_markup is not None
         assert request.reply_markup["keyboard"][0][0]["request_location"] is True
 
     # About 55 m away: inside. About 2.2 km away: outside, with the distance.
     await users[1].share_location(POINT[0] + 0.0005, POINT[1])
     inside = await fake.wait_for_message(1001, "terverifikasi")
+    assert inside.text is not None
     assert "56 m" in inside.text or "55 m" in inside.text
     await users[2].share_location(POINT[0] + 0.02, POINT[1])
     outside = await fake.wait_for_message(1002, "di luar radius")
+    assert outside.text is not None
     assert "2,2 km" in outside.text
     await users[3].share_location(*POINT, forwarded=True)
     await fake.wait_for_message(1003, "terusan tidak dapat dipakai")
@@ -252,6 +264,7 @@ async def test_assembly_point_inside_outside_and_forwarded(harness: BotHarness) 
 
     await commander.press("Tutup sekarang")
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert report.text is not None
     assert "Hadir di luar radius" in report.text
     assert "Anggota Brimob 2\nSatbrimob · 2,2 km" in report.text
     # The forwarded location did not count: person 3 is present without a location.
@@ -277,6 +290,7 @@ async def test_restart_keeps_the_deadline_and_the_answers(harness: BotHarness) -
     await answered(harness, cq)
     harness.clock.advance(minutes=15)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert report.text is not None
     assert "Belum lapor (1)" in report.text
     assert "Anggota Brimob 3" in report.text
     assert "Anggota Brimob 1 " not in report.text
@@ -385,6 +399,7 @@ async def test_commander_buttons_remind_extend_close(harness: BotHarness) -> Non
     cq = await commander.press("Ingatkan yang belum", message=card)
     assert "1 personel" in (await answered(harness, cq))["text"]
     reminder = await fake.wait_for_message(1002, "Pengingat")
+    assert reminder.text is not None
     assert "30 menit lagi" in reminder.text
     cq = await commander.press("Ingatkan yang belum", message=card)
     assert "baru saja" in (await answered(harness, cq))["text"]
@@ -409,6 +424,7 @@ async def test_commander_buttons_remind_extend_close(harness: BotHarness) -> Non
     cq = await commander.press("Tutup sekarang", message=card)
     assert "Ditutup" in (await answered(harness, cq))["text"]
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert report.text is not None
     assert "Semua yang dipanggil" in report.text
     cq = await commander.press_data(f"ap:v1:cls:{rc.id}", message=card)
     assert "Sudah ditutup" in (await answered(harness, cq))["text"]
@@ -437,6 +453,7 @@ async def test_bad_commands_change_nothing(
     commander = fake.user(COMMANDER_ID, first_name="Hendra")
     await commander.send(command)
     answer = await fake.wait_for_message(COMMANDER_ID, expected)
+    assert answer.text is not None
     assert "/apel" in answer.text or "Wewenang Anda: BRIMOB" in answer.text
     await fake.wait_idle()
     assert await store.open_rollcalls(harness.db) == []
@@ -496,6 +513,7 @@ async def test_unreachable_people_are_listed_apart_and_not_reminded(harness: Bot
     await fake.wait_for_message(1002, "Pengingat")
     harness.clock.advance(minutes=30)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert report.text is not None
     unreachable, _, silent = report.text.partition("Belum lapor (")
     assert "Anggota Brimob 2" in silent
     assert "Anggota Brimob 3" not in silent
@@ -532,6 +550,7 @@ async def test_opened_in_a_group_the_names_stay_private(harness: BotHarness) -> 
     cq = await commander.press("Tutup sekarang", message=card, chat=group)
     await answered(harness, cq)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN")
+    assert report.text is not None
     assert "+6281210000001" in report.text
     await card_shows(harness, -100900, "Ditutup")
     await fake.wait_idle()
@@ -550,7 +569,7 @@ async def test_prompts_speak_each_persons_language(harness: BotHarness) -> None:
     await fake.wait_for_message(1002, "Language: English")
     commander = fake.user(COMMANDER_ID, first_name="Hendra")
     await commander.send("/apel BRIMOB 30")
-    assert "Apakah Anda hadir" in (await prompt_of(harness, 1001)).text
+    assert "Apakah Anda hadir" in ((await prompt_of(harness, 1001)).text or "")
     prompt = await prompt_of(harness, 1002, "ROLL CALL #1")
     assert prompt.button_texts == ["✅ Present", "❌ Absent"]
     await english.press("Absent", message=prompt)
@@ -574,6 +593,7 @@ async def test_guided_readiness_check_and_a_cancelled_draft(harness: BotHarness)
 
     await commander.send("/cekkesiapan 15")
     picker = await fake.wait_for_message(COMMANDER_ID, "Cek kesiapan baru")
+    assert picker.reply_markup is not None
     assert picker.button_texts[:2] == ["Semua", "BRIMOB"]
     # Another user's tap on the commander's draft is refused.
     cq = await fake.user(1001).press_data(
@@ -624,6 +644,7 @@ async def test_a_unit_commander_calls_only_their_own_and_unlinked_scopes_are_ref
     commander = fake.user(2002, first_name="Rudi")
     await commander.send("/apel BRIMOB 30")
     opened = await fake.wait_for_message(2002, "dibuka")
+    assert opened.text is not None
     assert "1 personel dipanggil" in opened.text
     assert "Hanya personel dalam wewenang Anda" in opened.text
     await fake.wait_for_message(1201, "APEL #1 · BRIMOB")
@@ -632,6 +653,7 @@ async def test_a_unit_commander_calls_only_their_own_and_unlinked_scopes_are_ref
 
     await commander.send("/apel LIONG 30")
     refused = await fake.wait_for_message(2002, "tidak ada yang bisa dipanggil")
+    assert refused.text is not None
     assert "LIONG" in refused.text
     assert len(await store.open_rollcalls(harness.db)) == 1
 
@@ -644,6 +666,7 @@ async def test_a_readiness_checks_place_and_time_are_where_to_assemble_not_an_ap
     await admin.send("/cekkesiapan semua 30 Siaga malam\ntempat: Mako Brimob; pukul: 21.00")
     await harness.fake.wait_for_message(ADMIN_ID, "dibuka")
     prompt = await prompt_of(harness, 1001, "CEK KESIAPAN #")
+    assert prompt.text is not None
     assert "Kumpul 21.00 WIB\n📍 Mako Brimob" in prompt.text
     assert "Apel" not in prompt.text
     await card_shows(harness, ADMIN_ID, "Kumpul 21.00 WIB")
@@ -659,6 +682,7 @@ async def test_place_and_time_of_the_apel_and_the_one_reason_list_in_the_report(
     await admin.send("/apel semua 30 Apel siaga\ntempat: Lapangan Mapolda; pukul: 07.30")
     await fake.wait_for_message(ADMIN_ID, "dibuka")
     prompt = await prompt_of(harness, 1001)
+    assert prompt.text is not None
     # The apel's own time and place, apart from the answer deadline.
     assert "Apel 15 Feb 2024 07.30 WIB\n📍 Lapangan Mapolda" in prompt.text
     assert "Batas jawab 20.30 WIB" in prompt.text
@@ -671,6 +695,7 @@ async def test_place_and_time_of_the_apel_and_the_one_reason_list_in_the_report(
     await card_shows(harness, ADMIN_ID, "✅ hadir 1", "❌ tidak hadir 2")
     harness.clock.advance(minutes=30)
     report = await fake.wait_for_message(ADMIN_ID, "LAPORAN")
+    assert report.text is not None
     assert "Jumlah seluruhnya\nJumlah 6 · Kurang 5 · Hadir 1" in report.text
     assert "BRIMOB\nJumlah 5 · Kurang 4 · Hadir 1\nKeterangan:\n" in report.text
     assert "Dik (1): Bripda Anggota Brimob 2\nBKO (1): Bripda Anggota Brimob 3\n" in report.text
@@ -702,5 +727,6 @@ async def test_the_guided_apel_takes_its_place_and_time(harness: BotHarness) -> 
     summary = await fake.wait_for_message(COMMANDER_ID, "Pukul: 15 Feb 2024 07.30 WIB")
     await commander.press("Buka apel", message=summary)
     prompt = await prompt_of(harness, 1001)
+    assert prompt.text is not None
     assert "Apel 15 Feb 2024 07.30 WIB\n📍 Lapangan Mapolda" in prompt.text
     assert "Batas jawab 20.30 WIB" in prompt.text
