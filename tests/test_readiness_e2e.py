@@ -42,10 +42,12 @@ async def test_siap_goes_stale_and_one_tap_confirms_again(harness: BotHarness) -
     andi = fake.user(ANDI)
     await andi.send("/siap")
     done = await fake.wait_for_message(ANDI, "Anda SIAP")
+    assert done.text is not None
     assert "20.00 WIB" in done.text
     assert "15 Feb 2024 08.00 WIB" in done.text
     await andi.send("/kesiapan")
     view = await fake.wait_for_message(ANDI, "Kesiapan Anda")
+    assert view.text is not None
     assert "✅ SIAP" in view.text
     assert view.button_texts == ["✅ Siap", "❌ Tidak siap"]
 
@@ -54,6 +56,7 @@ async def test_siap_goes_stale_and_one_tap_confirms_again(harness: BotHarness) -
     assert not any("Konfirmasi kesiapan" in t for t in texts(harness, ANDI))
     harness.clock.advance(minutes=1)
     ask = await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
+    assert ask.text is not None
     assert "14 Feb 2024 20.00 WIB" in ask.text
     assert ask.button_texts == ["✅ Masih siap", "❌ Tidak siap"]
     await andi.send("/kesiapan")
@@ -93,6 +96,7 @@ async def test_tidaksiap_with_reason_and_end_time_asks_again_when_it_ends(
     assert not any("berakhir" in t for t in texts(harness, ANDI))
     harness.clock.advance(minutes=1)
     ask = await fake.wait_for_message(ANDI, "berakhir")
+    assert ask.text is not None
     assert "sakit" in ask.text
     cq = await andi.press("Siap", message=ask)
     await answered(harness, cq)
@@ -142,6 +146,7 @@ async def test_tidaksiap_typed_reasons_and_bad_ones(harness: BotHarness) -> None
 
     await andi.send("/kesiapan")
     view = await fake.wait_for_message(ANDI, "Kesiapan Anda")
+    assert view.text is not None
     assert "TIDAK SIAP" in view.text
     await andi.press("Tidak siap", message=view)
     await edited_to(harness, view, "Pilih alasan", what="the reasons")
@@ -199,6 +204,7 @@ async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: Bot
     await fake.wait_for_message(COMMANDER_ID, "di luar wewenang")
     await commander.send("/cekkesiapan BRIMOB 20")
     opened = await fake.wait_for_message(COMMANDER_ID, "CEK KESIAPAN #1 · BRIMOB dibuka")
+    assert opened.text is not None
     assert "3 personel dipanggil" in opened.text
     prompts = {i: await fake.wait_for_message(1000 + i, "Apakah Anda SIAP") for i in (1, 2, 3)}
     assert prompts[1].button_texts == ["✅ Siap", "❌ Tidak siap"]
@@ -218,6 +224,7 @@ async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: Bot
     card = await card_shows(
         harness, COMMANDER_ID, "✅ siap 1", "❌ tidak siap 1 (cuti 1)", "⏳ belum lapor 1"
     )
+    assert card.text is not None
     assert "1 sedang bertugas" in card.text
     one = await readiness.get(harness.db, await person_id(harness, brimob(1).nrp))
     two = await readiness.get(harness.db, await person_id(harness, brimob(2).nrp))
@@ -230,6 +237,7 @@ async def test_cekkesiapan_asks_everyone_in_scope_with_a_live_tally(harness: Bot
 
     harness.clock.advance(minutes=20)
     report = await fake.wait_for_message(COMMANDER_ID, "LAPORAN CEK KESIAPAN #1")
+    assert report.text is not None
     assert "Anggota Brimob 3" in report.text
     assert "Anggota Brimob 1 " not in report.text
     rc = await store.get(harness.db, 1)
@@ -256,6 +264,7 @@ async def test_readiness_set_elsewhere_answers_an_open_check(harness: BotHarness
         harness, COMMANDER_ID, "CEK KESIAPAN #1", "✅ siap 2", "❌ tidak siap 1 (izin 1)"
     )
     check_prompt = await fake.wait_for_message(1001, "Tercatat: SIAP")
+    assert check_prompt.text is not None
     assert "CEK KESIAPAN #1" in check_prompt.text
 
 
@@ -265,6 +274,7 @@ async def test_jam_rawan_shortens_how_long_siap_stays_fresh(harness: BotHarness)
     andi = fake.user(ANDI)
     await andi.send("/siap")
     done = await fake.wait_for_message(ANDI, "Anda SIAP")
+    assert done.text is not None
     assert "15 Feb 2024 08.00 WIB" in done.text
     async with harness.db.transaction() as tx:
         await groups.set_jam_rawan(tx, True, ADMIN_ID, harness.clock.now())
@@ -319,6 +329,7 @@ async def test_a_jam_rawan_window_opening_asks_those_whose_siap_is_now_stale(
     andi = fake.user(ANDI)
     await andi.send("/siap")
     done = await fake.wait_for_message(ANDI, "Anda SIAP")  # 14 Feb, 20.00 WIB
+    assert done.text is not None
     assert "15 Feb 2024 08.00 WIB" in done.text
     assert await window_row_due(harness) == datetime(2024, 2, 15, 3, 0, tzinfo=WIB)
 
@@ -327,6 +338,7 @@ async def test_a_jam_rawan_window_opening_asks_those_whose_siap_is_now_stale(
     assert asked(harness) == 0
     harness.clock.advance(minutes=1)  # 03.00: the window opens
     ask = await fake.wait_for_message(ANDI, "Konfirmasi kesiapan")
+    assert ask.text is not None
     assert "14 Feb 2024 20.00 WIB" in ask.text
     assert await window_row_due(harness) == datetime(2024, 2, 16, 3, 0, tzinfo=WIB)
     harness.clock.advance(hours=1)
@@ -344,7 +356,7 @@ async def test_a_jam_rawan_window_opening_asks_those_whose_siap_is_now_stale(
     harness.clock.advance(hours=7, minutes=30)
     await harness.start()
     await fake.wait_for(lambda: asked(harness) > before, what="the catch-up question")
-    assert "15 Feb 2024 20.00 WIB" in fake.last_sent_to(ANDI).text
+    assert "15 Feb 2024 20.00 WIB" in (fake.last_sent_to(ANDI).text or "")
     assert await window_row_due(harness) == datetime(2024, 2, 17, 3, 0, tzinfo=WIB)
     await harness.restart()
     harness.clock.advance(minutes=10)

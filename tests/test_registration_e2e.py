@@ -32,11 +32,13 @@ async def test_contact_that_matches_links_and_greets(bot: BotHarness) -> None:
     user = bot.fake.user(1001, first_name="Andi")
     await user.send("/start")
     prompt = await bot.fake.wait_for_message(1001, "Bagikan nomor")
+    assert prompt.reply_markup is not None
     keyboard = prompt.reply_markup["keyboard"]
     assert keyboard[0][0]["request_contact"] is True
 
     await user.share_contact(phone="+62 812-3456-7801")
     greeting = await bot.fake.wait_for_message(1001, "Terdaftar")
+    assert greeting.text is not None
     assert "Bripda Andi Saputra" in greeting.text
     assert "Polres Sanggau" in greeting.text
     assert "BRIMOB" in greeting.text
@@ -86,6 +88,7 @@ async def test_no_match_asks_nrp_then_admin_approves(bot: BotHarness) -> None:
     await bot.fake.wait_for_message(1004, "sudah dikirim")
 
     request = await bot.fake.wait_for_message(ADMIN_ID, "Permintaan pendaftaran")
+    assert request.text is not None
     assert "Briptu Budi Santoso" in request.text
     assert "@budi_s" in request.text
     assert "+6289999999999" in request.text
@@ -99,7 +102,7 @@ async def test_no_match_asks_nrp_then_admin_approves(bot: BotHarness) -> None:
     await bot.fake.wait_for(
         lambda: (
             "Disetujui oleh" in (bot.fake.sent_to(ADMIN_ID)[-1].text or "")
-            or any("Disetujui oleh" in m.text for m in bot.fake.sent_to(ADMIN_ID))
+            or any("Disetujui oleh" in (m.text or "") for m in bot.fake.sent_to(ADMIN_ID))
         )
     )
     actions = [e.action for e in await audit.entries(bot.db)]
@@ -137,8 +140,9 @@ async def test_commander_of_the_unit_gets_the_request_and_outsider_cannot_decide
     # Budi is POH in Polresta Pontianak: the Sanggau commander does not command him.
     await newcomer.send(BUDI.nrp)
     await bot.fake.wait_for_message(ADMIN_ID, "Permintaan pendaftaran")
-    assert not any("Permintaan pendaftaran" in m.text for m in bot.fake.sent_to(2001))
+    assert not any("Permintaan pendaftaran" in (m.text or "") for m in bot.fake.sent_to(2001))
     request = bot.fake.sent_to(ADMIN_ID)[-1]
+    assert request.reply_markup is not None
     cq = await outsider.press_data(request.reply_markup["inline_keyboard"][0][0]["callback_data"])
     answer = await bot.fake.wait_for(lambda: bot.fake.callback_answer(cq))
     assert answer is not None
@@ -152,6 +156,7 @@ async def test_start_in_a_group_points_to_the_private_chat(bot: BotHarness) -> N
     user = bot.fake.user(1001, first_name="Andi")
     await user.send("/start", chat=group)
     message = await bot.fake.wait_for_message(-100500, "chat pribadi")
+    assert message.reply_markup is not None
     assert message.reply_markup["inline_keyboard"][0][0]["url"].startswith("https://t.me/")
 
 
@@ -160,7 +165,7 @@ async def test_strangers_are_sent_to_register(bot: BotHarness) -> None:
     await user.send("/angkat 87050123 komandan")
     await bot.fake.wait_for_message(1007, "belum terdaftar")
     await user.send("halo")
-    assert len([m for m in bot.fake.sent_to(1007) if "belum terdaftar" in m.text]) >= 1
+    assert len([m for m in bot.fake.sent_to(1007) if "belum terdaftar" in (m.text or "")]) >= 1
 
 
 async def test_unknown_command_gets_the_help_hint(bot: BotHarness) -> None:
@@ -175,6 +180,7 @@ async def test_help_differs_per_role(bot: BotHarness) -> None:
     stranger = bot.fake.user(1010, first_name="S")
     await stranger.send("/bantuan")
     text = (await bot.fake.wait_for_message(1010, "belum terdaftar")).text
+    assert text is not None
     assert "/angkat" not in text
 
     member = bot.fake.user(1001, first_name="Andi")
@@ -182,11 +188,13 @@ async def test_help_differs_per_role(bot: BotHarness) -> None:
     await bot.fake.wait_for_message(1001, "Terdaftar")
     await member.send("/bantuan")
     member_help = await bot.fake.wait_for_message(1001, "perintah untuk anggota")
+    assert member_help.text is not None
     assert "/angkat" not in member_help.text
 
     admin = bot.fake.user(ADMIN_ID, first_name="Admin")
     await admin.send("/bantuan")
     admin_help = await bot.fake.wait_for_message(ADMIN_ID, "perintah untuk admin")
+    assert admin_help.text is not None
     assert "/angkat" in admin_help.text
     assert "/bantuan angkat" in admin_help.text
 
@@ -304,7 +312,7 @@ async def test_one_persons_updates_are_handled_in_order(bot: BotHarness) -> None
     await user.share_contact(phone="089999999996")
     await user.send(BUDI.nrp)
     await bot.fake.wait_for_message(1013, "sudah dikirim")
-    assert not any("belum terdaftar" in m.text for m in bot.fake.sent_to(1013))
+    assert not any("belum terdaftar" in (m.text or "") for m in bot.fake.sent_to(1013))
 
 
 async def test_unblocking_the_bot_makes_a_person_reachable_again(bot: BotHarness) -> None:
@@ -342,6 +350,7 @@ async def test_admin_commands_in_a_group_change_nothing_and_point_to_the_private
 
     await admin.send("/angkat 87050123 komandan BRIMOB", chat=group)
     answer = await bot.fake.wait_for_message(-100555, "hanya dipakai di chat pribadi")
+    assert answer.text is not None
     assert "/angkat" in answer.text
     assert answer.reply_markup == {
         "inline_keyboard": [[{"text": "Buka chat pribadi", "url": "https://t.me/siaga_test_bot"}]]
@@ -356,6 +365,7 @@ async def test_admin_commands_in_a_group_change_nothing_and_point_to_the_private
     await bot.fake.wait_for_message(ADMIN_ID, "Language: English")
     await admin.send("/lepas 87050123", chat=group)
     english = await bot.fake.wait_for_message(-100555, "only used in a private chat")
+    assert english.text is not None
     assert "/lepas" in english.text
     assert english.button_texts == ["Open private chat"]
     await bot.fake.wait_idle()
