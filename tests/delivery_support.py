@@ -77,7 +77,7 @@ async def enqueue_batch(
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool] | bool],
+    check: Callable[[], Awaitable[object] | bool],
     timeout: float = 10.0,  # noqa: ASYNC109
     what: str = "condition",
 ) -> None:
@@ -85,9 +85,7 @@ async def eventually(
     end = loop.time() + timeout
     while True:
         result = check()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
+        if result if isinstance(result, bool) else await result:
             return
         if loop.time() > end:
             raise AssertionError(f"{what} not met within {timeout} s")

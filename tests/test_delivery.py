@@ -8,7 +8,7 @@ os.environ["PTB_TIMEDELTA"] = "1"
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -328,7 +328,7 @@ async def test_message_is_not_modified_counts_as_success(
     assert len(fake.calls("editMessageText")) == 1
 
 
-async def _is(value: Any, expected: str) -> bool:
+async def _is(value: Awaitable[object], expected: str) -> bool:
     return (await value) == expected
 
 
@@ -506,7 +506,11 @@ async def test_buttons_are_answered_within_a_second_while_the_outbox_is_saturate
         for _ in range(5):
             pressed = time.monotonic()
             query_id = await person.press("✅ Hadir")
-            await eventually(lambda q=query_id: fake.callback_answer(q) is not None, what="answer")
+
+            def has_answer(q: str = query_id) -> bool:
+                return fake.callback_answer(q) is not None
+
+            await eventually(has_answer, what="answer")
             answer_call = next(
                 r
                 for r in fake.calls("answerCallbackQuery")
@@ -529,7 +533,7 @@ async def test_buttons_are_answered_within_a_second_while_the_outbox_is_saturate
         await stop_inbox_app(app)
 
 
-async def _async_eq(value: Any, expected: Any) -> bool:
+async def _async_eq(value: Awaitable[object], expected: object) -> bool:
     return (await value) == expected
 
 

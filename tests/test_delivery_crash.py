@@ -81,9 +81,11 @@ async def test_sigkill_mid_batch_then_restart_delivers_to_everyone_with_bounded_
     kills = []
     for kill_after in (100, 200):
         proc = await start_runner(db_path, fake)
-        await eventually(
-            lambda n=kill_after: len(fake.calls("sendMessage")) >= n, what=f"{kill_after} sends"
-        )
+
+        def sent(n: int = kill_after) -> bool:
+            return len(fake.calls("sendMessage")) >= n
+
+        await eventually(sent, what=f"{kill_after} sends")
         proc.send_signal(signal.SIGKILL)
         assert await proc.wait() == -signal.SIGKILL
         await asyncio.sleep(0.2)  # requests already on the wire still land at the fake
