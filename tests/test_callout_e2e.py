@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -219,7 +220,7 @@ async def test_thirty_of_one_hundred_eighty_brimob_fill_replace_escalate_arrive_
     first = await hendra.press("Kirim", message=confirm)
     second = await hendra.press("Kirim", message=confirm)
     for cq in (first, second):
-        await fake.wait_for(lambda cq=cq: fake.callback_answer(cq))
+        await fake.wait_for(partial(fake.callback_answer, cq))
     assert len(await store.recent(bot.db)) == 1
     callout_id = (await store.recent(bot.db))[0].id
     await card(bot, HENDRA.user_id, callout_id, "kuota 30")
@@ -485,7 +486,7 @@ async def test_two_commanders_at_once_never_share_a_person(harness: BotHarness) 
         await rahmat.press("Kirim", message=second),
     ]
     for cq in taps:
-        await fake.wait_for(lambda cq=cq: fake.callback_answer(cq))
+        await fake.wait_for(partial(fake.callback_answer, cq))
     made = await store.recent(bot.db)
     assert len(made) == 2
     a = await until(lambda: _when_count(invites(bot, made[0].id), 1), what="invites")
@@ -596,6 +597,10 @@ async def test_the_guided_order_takes_task_assembly_and_whom_to_report_to(
         ("+ Titik kumpul", "Ketik tempat berkumpul", "Mako Brimob", "Kumpul di: Mako Brimob"),
         ("+ Lapor ke", "Ketik kepada siapa melapor", "Iptu Dedi 0812-3456-7890", "Lapor ke: "),
     )
+
+    def card_showing(shown: str) -> Callable[[SentMessage], bool]:
+        return lambda m: bool(m.button_texts) and shown in (m.text or "")
+
     for button, question, value, shown in answers:
         await tap(bot, hendra, button, card)
         await fake.wait_for_message(HENDRA.user_id, question)
@@ -603,9 +608,7 @@ async def test_the_guided_order_takes_task_assembly_and_whom_to_report_to(
             await hendra.send("x" * 101)
             await fake.wait_for_message(HENDRA.user_id, "terlalu panjang")
         await hendra.send(value)
-        card = await fake.wait_for_message(
-            HENDRA.user_id, lambda m, shown=shown: m.button_texts and shown in (m.text or "")
-        )
+        card = await fake.wait_for_message(HENDRA.user_id, card_showing(shown))
     await tap(bot, hendra, "Kirim", card)
     callout_id = (await store.recent(bot.db))[0].id
     first, *_ = await until(lambda: _when_count(invites(bot, callout_id), 5), what="invites")
