@@ -14,7 +14,7 @@ from typing import Any
 from bot.app import build_application, services_of
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.domain.apel import Scope
+from bot.domain.apel import RollCallKind, Scope
 from bot.domain.callout import Order, OrderLine
 from bot.domain.roster import RosterRow
 from bot.domain.status import StatusScope
@@ -146,7 +146,7 @@ async def open_apel(
     card in their private chat)."""
     rollcall_id = await apel.create(
         tx,
-        kind="apel",
+        kind=RollCallKind.APEL,
         scope=scope,
         title=None,
         opened_by_user=by_user,

@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.apel import Answer, DraftState, LocationState, Scope, ScopeKind, build_tally
+from bot.domain.apel import (
+    Answer,
+    DraftState,
+    LocationState,
+    RollCallKind,
+    Scope,
+    ScopeKind,
+    build_tally,
+)
 from bot.domain.retention import Cutoffs, Step
 from storage import apel as store
 from storage import outbox, readiness, retention
@@ -51,7 +59,7 @@ async def open_rollcall(db: Database, *, point: AssemblyPoint | None = None) -> 
     async with db.transaction() as tx:
         rc_id = await store.create(
             tx,
-            kind="apel",
+            kind=RollCallKind.APEL,
             scope=Scope(ScopeKind.ALL),
             title="Apel pagi",
             opened_by_user=2001,
@@ -266,7 +274,7 @@ async def test_drafts(db: Database) -> None:
     async with db.transaction() as tx:
         draft_id = await store.create_draft(
             tx,
-            kind="apel",
+            kind=RollCallKind.APEL,
             user_id=2001,
             chat_id=2001,
             options=options,
@@ -365,7 +373,8 @@ async def test_a_burst_of_answers_writes_no_index_led_by_the_person(db: Database
             [OutgoingMessage(1001, "✅ HADIR", Priority.ROLLCALL, f"edit:ap:{rc_id}:p:1")],
             NOW,
         )
-    await db.conn.set_trace_callback(None)
+    # aiosqlite annotates the handler without None, yet passes it to sqlite3, where None clears it.
+    await db.conn.set_trace_callback(None)  # type: ignore[arg-type]
 
     written: list[tuple[str, set[str] | None]] = []  # (table, columns set; None: a new row)
     for sql in statements:
@@ -398,7 +407,8 @@ async def test_a_persons_open_roll_calls_are_searched_not_scanned(db: Database) 
     async with db.transaction() as tx:
         cut = Cutoffs(NOW, NOW, NOW + timedelta(days=1))
         await retention.prune(tx, Step.PERSONAL, cut, 100, NOW, None)
-    await db.conn.set_trace_callback(None)
+    # aiosqlite annotates the handler without None, yet passes it to sqlite3, where None clears it.
+    await db.conn.set_trace_callback(None)  # type: ignore[arg-type]
     lookups = [
         s for s in statements if s.lstrip().startswith("SELECT") and "rollcall_targets" in s
     ]
@@ -437,7 +447,8 @@ async def test_a_night_with_nothing_old_reads_a_batch_not_the_whole_history(
     await db.conn.set_progress_handler(tick, 1000)
     async with db.transaction() as tx:
         assert (await retention.prune(tx, Step.READINESS_HISTORY, cut, 100, NOW, None)).done == 0
-    await db.conn.set_progress_handler(None, 0)
+    # aiosqlite annotates the handler without None, yet passes it to sqlite3, where None clears it.
+    await db.conn.set_progress_handler(None, 0)  # type: ignore[arg-type]
     left = await db.fetchone("SELECT COUNT(*) AS n, MIN(at) AS first FROM readiness_history")
     assert left is not None
     assert (left["n"], left["first"]) == (20_000, to_db(recent))

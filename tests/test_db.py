@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -74,10 +75,11 @@ async def test_statements_run_on_the_connections_thread_in_one_trip_each(db: Dat
     main = threading.get_ident()
     seen: list[int] = []
     original = db.conn._execute
+    run_original: Callable[..., Awaitable[Any]] = original  # aiosqlite leaves it untyped
 
     async def counting(fn: Any, *args: Any) -> Any:
         seen.append(main)
-        return await original(fn, *args)
+        return await run_original(fn, *args)
 
     db.conn._execute = counting  # type: ignore[method-assign]
     try:
