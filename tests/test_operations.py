@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.cli.operations import OperatorError, backup_database, run_checks
 from bot.config import Settings
@@ -17,7 +18,7 @@ from tests.harness import TOKEN
 def _settings(fake: FakeTelegram, db_path: Path, token: str = TOKEN) -> Settings:
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
-        bot_token=token,
+        bot_token=SecretStr(token),
         db_path=db_path,
         api_base_url=f"{fake.base_url}/bot",
         api_file_url=f"{fake.base_url}/file/bot",

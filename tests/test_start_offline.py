@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.app import build_application
 from bot.config import Settings
@@ -35,7 +36,7 @@ async def test_the_bot_waits_for_telegram_and_starts_when_it_is_back(
     base = f"http://127.0.0.1:{port}"
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        bot_token=TOKEN,
+        bot_token=SecretStr(TOKEN),
         db_path=tmp_path / "siaga.db",
         api_base_url=f"{base}/bot",
         api_file_url=f"{base}/file/bot",
