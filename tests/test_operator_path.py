@@ -282,7 +282,7 @@ def _signed_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     return path
 
 
-_TABLE = [
+_TABLE: list[list[object]] = [
     ["nrp", "nama", "pangkat", "kategori", "satuan", "telepon"],
     ["87050123", "Andi Saputra", "Bripda", "BRIMOB", "Polres Sanggau", "081234567801"],
     [2058291, "Budi Santoso", "Briptu", "BRIMOB", "Polres Sanggau", "081234567802"],

@@ -553,7 +553,7 @@ async def test_the_job_waits_for_a_quiet_second_while_people_press_buttons(
         clock = FakeClock(now)
         scheduler = Scheduler(db, clock)
         settings = Settings(_env_file=None, db_path=harness.db_path)  # type: ignore[call-arg]
-        last_update: list[datetime | None] = [now - timedelta(milliseconds=200)]
+        last_update: list[datetime] = [now - timedelta(milliseconds=200)]
         RetentionJob(settings, lambda: db, clock, lambda: last_update[0]).register(scheduler)
 
         await scheduler.run_due()
