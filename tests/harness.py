@@ -110,8 +110,8 @@ def roster_rows(members: Sequence[Member]) -> list[RosterRow]:
     ]
 
 
-async def person_of(tx: Transaction, member: Member) -> Person:
-    person = await personnel.by_nrp(tx, member.nrp)
+async def person_of(db: Database | Transaction, member: Member) -> Person:
+    person = await personnel.by_nrp(db, member.nrp)
     assert person is not None, f"{member.nrp} is not on the roster"
     return person
 

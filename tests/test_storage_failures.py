@@ -28,9 +28,8 @@ from bot.domain.readiness import State
 from bot.rehearsal.fake_telegram import FakeTelegram
 from storage import personnel, readiness
 from storage.db import Database
-from tests.harness import BotHarness, Member
+from tests.harness import BotHarness, Member, snapshot
 from tests.test_abuse import brimob
-from tests.test_authorization_matrix import snapshot
 
 KOMANDAN = Member(
     "75020345", "Hendra Wijaya", "AKBP", "BRIMOB", "Sat Brimob", "081300000001", "komandan", 2001
