@@ -362,12 +362,22 @@ def _todays_cepat(line: LineState, available: int, model: ResponseModel) -> tupl
     return invite, line.accepted + mean + invite * fresh
 
 
+# The open invitations' silences (None: still queued for Telegram) a line is sized with.
+OPEN_SILENCES: tuple[list[float | None], ...] = (
+    [],
+    [None, None],
+    [5.0, 40.0, 90.0],
+    [30.0] * 12,
+    [600.0] * 40,
+)
+
+
 @pytest.mark.parametrize("model", [MODEL, PRIOR, replace(MODEL, accept=0.2, median_s=200.0)])
 def test_sizing_by_upcoming_unknown_people_is_todays_decision(model: ResponseModel) -> None:
     for quota, accepted, open_for, extra_called, available in itertools.product(
         (1, 2, 5, 30, 200),
         (0, 1, 4),
-        ([], [None, None], [5.0, 40.0, 90.0], [30.0] * 12, [600.0] * 40),
+        OPEN_SILENCES,
         (0, 3, 50),
         (0, 1, 7, 60, 1833),
     ):
