@@ -11,6 +11,7 @@ from bot.domain.callout import InviteState, Strategy
 from bot.domain.fill import CAP_TIMES_QUOTA
 from bot.domain.readiness import State
 from bot.i18n import format_time
+from bot.rehearsal.fake_telegram import SentMessage
 from handlers.callout.keys import TICK_DEADLINE
 from storage import callouts as store
 from storage import deadlines, outbox, readiness
@@ -31,7 +32,7 @@ from tests.test_callout_e2e import (
 )
 
 
-async def confirm_card(bot: BotHarness, text: str) -> object:
+async def confirm_card(bot: BotHarness, text: str) -> SentMessage:
     hendra = bot.fake.user(HENDRA.user_id)
     before = max((m.message_id for m in bot.fake.sent_to(HENDRA.user_id)), default=0)
     await hendra.send(text)
@@ -159,18 +160,18 @@ async def test_the_confirm_card_offers_three_strategies_for_this_order(
 ) -> None:
     bot = await prepare(harness, [brimob(n) for n in range(40)], callout_strategy="cepat")
     confirm = await confirm_card(bot, "/mobilize BRIMOB 10 Kantor KPU Kalbar")
-    text = confirm.text or ""  # type: ignore[attr-defined]
+    text = confirm.text or ""
     assert "Cepat — memanggil ±" in text
     assert "untuk 10" in text
     assert "Tepat — memanggil 10 untuk 10" in text
     assert "Semua — memanggil semua 40 yang siap" in text
-    assert confirm.button("▶ Cepat") is not None  # type: ignore[attr-defined]
+    assert confirm.button("▶ Cepat") is not None
 
     hendra = bot.fake.user(HENDRA.user_id)
-    await tap(bot, hendra, "Semua", confirm)  # type: ignore[arg-type]
+    await tap(bot, hendra, "Semua", confirm)
 
-    async def chosen() -> object:
-        message = bot.fake.message(HENDRA.user_id, confirm.message_id)  # type: ignore[attr-defined]
+    async def chosen() -> SentMessage | None:
+        message = bot.fake.message(HENDRA.user_id, confirm.message_id)
         return message if message.button("▶ Semua") is not None else None
 
     edited = await until(chosen, what="Semua marked on the card")

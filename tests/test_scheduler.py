@@ -245,7 +245,9 @@ async def test_kinds_without_a_handler_wait_and_fire_once_registered(
     await scheduler.start()
     try:
         await settle()
-        assert (await deadlines.get(db, "later", "x")).state == "pending"  # type: ignore[union-attr]
+        later = await deadlines.get(db, "later", "x")
+        assert later is not None
+        assert later.state == "pending"
         handler = Recorder()
         scheduler.on("later", handler)
         await eventually(lambda: _async(handler.calls == ["x"]))
