@@ -62,7 +62,7 @@ async def main(size: int) -> None:
                     delay, lambda: asyncio.ensure_future(run.tap(run.user(person), data))
                 )
 
-        run.watcher.listeners.append(on_invite)  # type: ignore[arg-type]
+        run.watcher.listeners.append(on_invite)
         started = time.monotonic()
         command = f"/mobilize {order_for(run)} Mako Polda Kalbar, Pontianak"
         await run.admin.send(command)

@@ -27,15 +27,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.clock import SystemClock  # noqa: E402
 from bot.rehearsal.fake_telegram import FakeTelegram, SentMessage, SimUser  # noqa: E402
+from bot.rehearsal.simulator import ADMIN_ID as ADMIN_ID  # noqa: E402
 from bot.rehearsal.simulator import (  # noqa: E402
-    ADMIN_ID,
     SimPerson,
     Watcher,
     outbox_backlog,
@@ -103,6 +103,24 @@ def spread(values: Sequence[float], unit: str = "ms", scale: float = 1000.0) -> 
     return " · ".join(parts) + f" (n={len(values)})"
 
 
+@overload
+async def poll(
+    check: Callable[[], Awaitable[_T | None]],
+    timeout: float,  # noqa: ASYNC109
+    what: str,
+    interval: float = ...,
+) -> _T: ...
+
+
+@overload
+async def poll(
+    check: Callable[[], _T | None],
+    timeout: float,  # noqa: ASYNC109
+    what: str,
+    interval: float = ...,
+) -> _T: ...
+
+
 async def poll(
     check: Callable[[], Awaitable[_T | None] | _T | None],
     timeout: float,  # noqa: ASYNC109 — a failed wait names what it waited for
@@ -116,7 +134,7 @@ async def poll(
         if asyncio.iscoroutine(value) or isinstance(value, Awaitable):
             value = await value
         if value:
-            return value  # type: ignore[return-value]
+            return value
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
         await asyncio.sleep(interval)

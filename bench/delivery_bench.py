@@ -36,6 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pydantic import SecretStr  # noqa: E402
+
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.delivery.drainer import Delivery  # noqa: E402
@@ -140,7 +142,7 @@ async def engine_case(
             db_path = Path(tmp) / "bench.db"
             settings = Settings(  # type: ignore[call-arg]
                 _env_file=None,
-                bot_token=TOKEN,
+                bot_token=SecretStr(TOKEN),
                 db_path=db_path,
                 api_base_url=f"{fake.base_url}/bot",
                 **overrides,

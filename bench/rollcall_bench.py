@@ -43,7 +43,7 @@ async def main(answering: bool, size: int) -> None:
                 pressed.append(time.monotonic())
                 await run.tap(run.user(person), data)
 
-            run.watcher.listeners.append(on_prompt)  # type: ignore[arg-type]
+            run.watcher.listeners.append(on_prompt)
 
         limit = max(600.0, size / 30 * 5)
         rollcall_id, sent_at = await open_rollcall(run, "/apel semua 30", timeout=limit)

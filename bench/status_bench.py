@@ -35,13 +35,14 @@ import random
 import subprocess
 import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from common import Bench, bench, machine, percentile, poll, run_main, spread
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.apel import Answer, Scope, ScopeKind
+from bot.domain.apel import Answer, RollCallKind, Scope, ScopeKind
 from bot.domain.callout import InviteState, Order, OrderLine
 from bot.domain.status import StatusScope
 from bot.i18n import Catalog
@@ -74,7 +75,7 @@ async def build_history(run: Bench, now: datetime) -> int:
             opened = now - timedelta(days=PAST_ROLLCALLS - n, hours=2)
             rc_id = await apel_store.create(
                 tx,
-                kind="apel",
+                kind=RollCallKind.APEL,
                 scope=Scope(ScopeKind.ALL),
                 title=f"Apel siaga hari ke-{n + 1}",
                 opened_by_user=ADMINS[0],
@@ -88,7 +89,7 @@ async def build_history(run: Bench, now: datetime) -> int:
             await apel_store.add_targets(
                 tx, rc_id, [NewTarget(p.person_id, p.user_id, p.category) for p in people]
             )
-            answers = []
+            answers: list[tuple[str, str | None, int]] = []
             for p in people:
                 roll = rng.random()
                 if roll < 0.85:
@@ -174,7 +175,7 @@ async def build_history(run: Bench, now: datetime) -> int:
             await readiness.set_deployed(tx, p.person_id, callout_id, now)
         rc_id = await apel_store.create(
             tx,
-            kind="apel",
+            kind=RollCallKind.APEL,
             scope=Scope(ScopeKind.ALL),
             title="Apel siaga malam",
             opened_by_user=ADMINS[0],
@@ -288,7 +289,7 @@ async def while_charts_are_drawn(run: Bench, rounds: int) -> None:
         _, took, _ = await ask(run, second, "/status")
         second_times.append(took)
         photo_at: float = await poll(
-            lambda mark=mark, chat=first: _reply_at(run, "sendPhoto", mark, chat), 30, "chart"
+            partial(_reply_at, run, "sendPhoto", mark, first), 30, "chart"
         )
         chart_times.append(photo_at - started)
         await run.fake.wait_idle(30, 0.1)
@@ -308,7 +309,7 @@ async def end_to_end(run: Bench, command: str, rounds: int) -> float:
         text_times.append(took)
         if command == "/status":
             photo_at: float = await poll(
-                lambda mark=mark, chat=admin: _reply_at(run, "sendPhoto", mark, chat),
+                partial(_reply_at, run, "sendPhoto", mark, admin),
                 30,
                 "the chart",
                 0.002,

@@ -70,12 +70,13 @@ from common import (
     spread,
 )
 from ingest_bench import Burst, press_everyone
+from pydantic import SecretStr
 from status_bench import ADMINS, end_to_end
 
 from bot.cli.operations import backup_database, run_checks
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.apel import Answer, Scope, ScopeKind
+from bot.domain.apel import Answer, RollCallKind, Scope, ScopeKind
 from bot.domain.callout import CalloutStatus, InviteState, Order, OrderLine
 from bot.domain.refusal import Refusal
 from bot.domain.retention import STEPS, next_run_at
@@ -192,7 +193,7 @@ class YearWriter:
         batch = await outbox.create_batch(tx, "apel", opened, admin, title="APEL")
         rc = await apel_store.create(
             tx,
-            kind="apel",
+            kind=RollCallKind.APEL,
             scope=Scope(ScopeKind.ALL),
             title="Apel siaga pagi",
             opened_by_user=admin,
@@ -744,7 +745,7 @@ async def main(
         check_settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
             db_path=run.db_path,
-            bot_token="123456789:AAEbenchTokenForSiagaScaleBenchesXYZ",
+            bot_token=SecretStr("123456789:AAEbenchTokenForSiagaScaleBenchesXYZ"),
             api_base_url=run.fake.api_base_url,
         )
         started = time.monotonic()
