@@ -27,6 +27,10 @@ class CallbackData:
         """The index-th argument as a non-negative int, or None when absent or malformed."""
         return parse_id(self.args[index]) if index < len(self.args) else None
 
+    def text_arg(self, index: int) -> str:
+        """The index-th argument as it was sent, or "" when absent."""
+        return self.args[index] if index < len(self.args) else ""
+
 
 def parse_id(text: str) -> int | None:
     """A row id typed or carried in data: ASCII digits, at most an SQLite INTEGER, else None.

@@ -410,7 +410,7 @@ async def on_draft(update: Update, context: SiagaContext) -> None:
         await reply(update, context, "apel-draft-ask-title", max=TITLE_MAX)
         return
     if action is Action.DRAFT_FIELD:
-        key = data.args[1] if len(data.args) > 1 else ""
+        key = data.text_arg(1)
         if key not in ROLLCALL_FIELDS or not is_private(update):
             await query.answer(context.label("button-invalid"), show_alert=True)
             return

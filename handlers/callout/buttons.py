@@ -261,7 +261,7 @@ async def _on_reason(
     invite = await _invite_for_actor(query, context, data)
     if invite is None:
         return
-    reason = data.args[1] if len(data.args) > 1 else ""
+    reason = data.text_arg(1)
     if reason not in REASONS or invite.state is not InviteState.DECLINED:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return

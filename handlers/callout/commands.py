@@ -204,9 +204,11 @@ async def pengerahan_command(update: Update, context: SiagaContext) -> None:
 
 
 async def _guided_draft(
-    query: CallbackQuery, context: SiagaContext, draft_id: int
+    query: CallbackQuery, context: SiagaContext, data: callback_data.CallbackData
 ) -> store.Draft | None:
-    draft = await store.get_draft(context.services.db, draft_id)
+    """The open draft a guided-order button names, if it is the tapper's and still fresh;
+    else None, the tap answered."""
+    draft = await store.get_draft(context.services.db, data.int_arg(0) or 0)
     if draft is None or not draft.is_open:
         await query.answer(context.label("callout-draft-gone"), show_alert=True)
         return None
@@ -224,11 +226,11 @@ async def on_pick_strategy(
 ) -> None:
     """A strategy button on the confirm card: the draft takes it, the card says so."""
     services = context.services
-    strategy = STRATEGY_WORDS.get(data.args[1] if len(data.args) > 1 else "")
+    strategy = STRATEGY_WORDS.get(data.text_arg(1))
     if strategy is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data)
     if draft is None:
         return
     now = services.clock.now()
@@ -251,10 +253,10 @@ async def on_pick_strategy(
 async def on_pick_category(
     update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data)
     if draft is None:
         return
-    code = data.args[1] if len(data.args) > 1 else ""
+    code = data.text_arg(1)
     services = context.services
     if code not in {c.code for c in await categories.all_categories(services.db)}:
         await query.answer(context.label("button-invalid"), show_alert=True)
@@ -290,10 +292,10 @@ async def on_pick_category(
 async def on_pick_count(
     update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data)
     if draft is None:
         return
-    code = data.args[1] if len(data.args) > 1 else ""
+    code = data.text_arg(1)
     count = data.int_arg(2)
     if count is None or count <= 0 or reach_of(context.actor, code) is None:
         await query.answer(context.label("button-invalid"), show_alert=True)
@@ -326,7 +328,7 @@ async def on_pick_count(
 async def on_more(
     update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
-    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data)
     if draft is None:
         return
     await query.answer()
@@ -363,11 +365,11 @@ async def on_pick_field(
     update: Update, context: SiagaContext, query: CallbackQuery, data: callback_data.CallbackData
 ) -> None:
     """An optional order field's button on the confirm card: ask for its value."""
-    key = data.args[1] if len(data.args) > 1 else ""
+    key = data.text_arg(1)
     if key not in CALLOUT_FIELDS or not is_private(update):
         await query.answer(context.label("button-invalid"), show_alert=True)
         return
-    draft = await _guided_draft(query, context, data.int_arg(0) or 0)
+    draft = await _guided_draft(query, context, data)
     if draft is None:
         return
     now = context.services.clock.now()
