@@ -206,14 +206,9 @@ def parse_order(text: str, categories: Collection[str]) -> Order | Refusal:
         if isinstance(error, Refusal):
             return error
         tail -= 1
-    location = " ".join(rest[head:tail]).strip()
-    if not location:
-        return Refusal("callout-error-location-missing")
-    if len(location) > MAX_LOCATION_CHARS:
-        return Refusal(
-            "callout-error-location-too-long",
-            {"length": len(location), "max": MAX_LOCATION_CHARS},
-        )
+    location = _checked_location(" ".join(rest[head:tail]).strip())
+    if isinstance(location, Refusal):
+        return location
     return Order(
         lines=tuple(lines),
         location=location,
@@ -240,7 +235,11 @@ def parse_quota(word: str) -> int | Refusal:
 
 def validate_location(text: str) -> str | Refusal:
     """A location typed on its own (the guided path)."""
-    location = " ".join(text.split())
+    return _checked_location(" ".join(text.split()))
+
+
+def _checked_location(location: str) -> str | Refusal:
+    """The location of an order, typed after it or on its own: present and not too long."""
     if not location:
         return Refusal("callout-error-location-missing")
     if len(location) > MAX_LOCATION_CHARS:
