@@ -118,40 +118,13 @@ async def import_roster(
         await tx.executemany(
             "INSERT INTO personnel (nrp, name, rank, category_code, unit, phone, role,"
             " position, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            [
-                (
-                    r.nrp,
-                    r.name,
-                    r.rank,
-                    r.category,
-                    r.unit,
-                    r.phone,
-                    r.role,
-                    r.position or None,
-                    stamp,
-                    stamp,
-                )
-                for r in plan.inserts
-            ],
+            [(r.nrp, *_personnel_fields(r), stamp, stamp) for r in plan.inserts],
         )
         await tx.executemany(
             "UPDATE personnel SET name = ?, rank = ?, category_code = ?, unit = ?, phone = ?,"
             " role = ?, position = ?, active = 1, deactivated_at = NULL, erased_at = NULL,"
             " updated_at = ? WHERE id = ?",
-            [
-                (
-                    r.name,
-                    r.rank,
-                    r.category,
-                    r.unit,
-                    r.phone,
-                    r.role,
-                    r.position or None,
-                    stamp,
-                    person_id,
-                )
-                for person_id, r in plan.updates
-            ],
+            [(*_personnel_fields(r), stamp, person_id) for person_id, r in plan.updates],
         )
         # The erasure of personal fields (storage/retention.py) counts from deactivated_at.
         await tx.executemany(
@@ -182,6 +155,14 @@ async def import_roster(
             },
         )
     return result
+
+
+def _personnel_fields(
+    row: RosterRow,
+) -> tuple[str, str, str, str, str, str, str | None]:
+    """The columns name, rank, category_code, unit, phone, role, position of a person's row,
+    as an insert and an update write them (no position is NULL)."""
+    return (row.name, row.rank, row.category, row.unit, row.phone, row.role, row.position or None)
 
 
 async def import_roster_file(
