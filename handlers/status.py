@@ -370,10 +370,11 @@ async def _requested_scope(
 
 async def _asked_scope(
     update: Update, context: SiagaContext
-) -> tuple[StatusScope, CommandGroup | None] | None:
-    """What /status and /laporan cover, and the command group asked in (None in a private
-    chat): the scope typed after the command, else the asker's own command in private or the
-    group's scope in a group. None when the asker was refused (and told why)."""
+) -> tuple[StatusScope, CommandGroup | None, str] | None:
+    """What /status and /laporan cover, the command group asked in (None in a private chat)
+    and the language to answer in (the group's, else the asker's): the scope typed after the
+    command, else the asker's own command in private or the group's scope in a group. None
+    when the asker was refused (and told why)."""
     group = None
     if is_private(update):
         if not context.actor.is_commander:
@@ -389,7 +390,9 @@ async def _asked_scope(
             return None
         default = group.scope
     scope = await _requested_scope(update, context, default)
-    return None if scope is None else (scope, group)
+    if scope is None:
+        return None
+    return scope, group, group.language if group else context.actor.language
 
 
 async def status_command(update: Update, context: SiagaContext) -> None:
@@ -401,8 +404,7 @@ async def status_command(update: Update, context: SiagaContext) -> None:
     asked = await _asked_scope(update, context)
     if asked is None:
         return
-    scope, group = asked
-    lang = group.language if group else context.actor.language
+    scope, group, lang = asked
     with_chart = group.chart if group else True
     names_ref = str(chat.id) if group else "p"
     now = services.clock.now()
@@ -590,8 +592,7 @@ async def laporan_command(update: Update, context: SiagaContext) -> None:
     asked = await _asked_scope(update, context)
     if asked is None:
         return
-    scope, group = asked
-    lang = group.language if group else context.actor.language
+    scope, _, lang = asked
     for chunk in await build_report(services, services.db, lang, scope, services.clock.now()):
         await message.reply_html(chunk)
 
