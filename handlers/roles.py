@@ -48,11 +48,8 @@ async def appoint(update: Update, context: SiagaContext) -> None:
 
 
 async def dismiss(update: Update, context: SiagaContext) -> None:
-    if not await require_admin(update, context):
-        return
-    nrp = parse_nrp(command_args(context))
-    if isinstance(nrp, Refusal):
-        await refuse(update, context, nrp)
+    nrp = await _admin_nrp(update, context)
+    if nrp is None:
         return
     person = await _active_person(update, context, nrp)
     if person is None:
@@ -67,6 +64,18 @@ async def dismiss(update: Update, context: SiagaContext) -> None:
         told=("roles-you-were-dismissed", {}),
         replied=("roles-dismissed", {}),
     )
+
+
+async def _admin_nrp(update: Update, context: SiagaContext) -> str | None:
+    """The NRP an admin's command names; None (the asker told why) for anyone but an admin or
+    a malformed NRP."""
+    if not await require_admin(update, context):
+        return None
+    nrp = parse_nrp(command_args(context))
+    if isinstance(nrp, Refusal):
+        await refuse(update, context, nrp)
+        return None
+    return nrp
 
 
 async def _change_role(
@@ -108,11 +117,8 @@ async def _change_role(
 
 async def release(update: Update, context: SiagaContext) -> None:
     """Unlink an account so the person can register again (a new phone, a lost account)."""
-    if not await require_admin(update, context):
-        return
-    nrp = parse_nrp(command_args(context))
-    if isinstance(nrp, Refusal):
-        await refuse(update, context, nrp)
+    nrp = await _admin_nrp(update, context)
+    if nrp is None:
         return
     services = context.services
     person = await personnel.by_nrp(services.db, nrp)
